@@ -1,0 +1,84 @@
+import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { env } from '$env/dynamic/private';
+import { loginRedirect } from '$lib/server/auth/guards';
+import { SESSION_COOKIE, setSessionCookie, deleteSessionCookie, validateSessionToken } from '$lib/server/auth/session';
+import { databaseOptionsFromEnv, startDatabase, stopDatabase } from '$lib/server/db';
+import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
+import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
+import { ensureFramework } from '$lib/server/queries/framework';
+import { countUsers } from '$lib/server/queries/users';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	const options = databaseOptionsFromEnv();
+	await startDatabase(options);
+	await ensureFramework();
+	const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
+	const where = options.kind === 'pglite' ? `embedded database in ${options.dataDir}` : 'PostgreSQL';
+	log.info(`Opsmaturity is using the ${where}.`);
+	if (seeded) {
+		const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
+		log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
+	}
+	log.info(`Open http://localhost:${env.PORT || 3000}`);
+	// adapter-node emits this after draining requests on SIGTERM/SIGINT; an open pool would keep the process alive.
+	process.once('sveltekit:shutdown' as never, () => void stopDatabase());
+};
+
+const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz'];
+const isPublic = (path: string) =>
+	PUBLIC_PATHS.includes(path) || path.startsWith('/invite/') || path.startsWith('/_app/') || path === '/favicon.svg';
+
+// Users are never deleted, so once the first exists the answer is settled for this process.
+let hasUsers = false;
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = null;
+	event.locals.session = null;
+	const secure = event.url.protocol === 'https:';
+	if (token) {
+		const found = await validateSessionToken(token);
+		if (found) {
+			event.locals.user = found.user;
+			event.locals.session = found.session;
+			setSessionCookie(event.cookies, token, found.session.expiresAt, secure);
+		} else {
+			deleteSessionCookie(event.cookies, secure);
+		}
+	}
+	return resolve(event);
+};
+
+/** First line of defence only: every load and action checks the user and role again itself. */
+const gate: Handle = async ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (!event.locals.user && !isPublic(path)) {
+		hasUsers ||= (await countUsers()) > 0;
+		const location = hasUsers ? loginRedirect(event.url) : '/setup';
+		return new Response(null, { status: 303, headers: { location } });
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	if (event.locals.user && !event.url.pathname.startsWith('/_app/')) {
+		response.headers.set('Cache-Control', 'no-store');
+	}
+	return response;
+};
+
+// Headers wrap everything, so even the anonymous redirect carries them.
+export const handle = sequence(securityHeaders, authenticate, gate);
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const id = crypto.randomUUID().slice(0, 8);
+	if (status !== 404) log.error(`[${id}] ${event.request.method} ${event.url.pathname}`, error);
+	return { message: status === 404 ? 'Not found' : 'Something went wrong on our side.', id };
+};

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { hasRole } from './guards';
+import { hashToken, nextExpiry, safeNext, SESSION_ABSOLUTE_MS, SESSION_SLIDING_MS } from './session';
+import { shouldSeed } from '../db/seed';
+
+describe('roles', () => {
+	it.each([
+		['admin', 'lead', true],
+		['lead', 'lead', true],
+		['member', 'lead', false],
+		['viewer', 'member', false],
+		['member', 'viewer', true]
+	] as const)('%s has %s rights: %s', (role, needed, expected) => {
+		expect(hasRole({ role }, needed)).toBe(expected);
+	});
+	it('nobody has rights when signed out', () => {
+		expect(hasRole(null, 'viewer')).toBe(false);
+	});
+});
+
+describe('sessions', () => {
+	it('hashes tokens with SHA-256 (hex)', () => {
+		expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+	});
+	it('slides by 30 days but stops at the absolute lifetime', () => {
+		const created = new Date('2026-01-01T00:00:00Z');
+		const early = created.getTime() + 1000;
+		expect(nextExpiry(created, early).getTime()).toBe(early + SESSION_SLIDING_MS);
+		const late = created.getTime() + SESSION_ABSOLUTE_MS - 1000;
+		expect(nextExpiry(created, late).getTime()).toBe(created.getTime() + SESSION_ABSOLUTE_MS);
+	});
+	it.each([
+		['/rounds/3', '/rounds/3'],
+		['//evil.example', '/'],
+		['/\\evil.example', '/'],
+		['https://evil.example', '/'],
+		[null, '/']
+	])('follows next=%s to %s', (next, expected) => {
+		expect(safeNext(next)).toBe(expected);
+	});
+});
+
+describe('demo seeding', () => {
+	it.each([
+		[undefined, 'pglite', true],
+		[undefined, 'postgres', false],
+		['1', 'postgres', true],
+		['0', 'pglite', false]
+	] as const)('SEED_DEMO=%s on %s seeds: %s', (setting, kind, expected) => {
+		expect(shouldSeed(setting, kind)).toBe(expected);
+	});
+});

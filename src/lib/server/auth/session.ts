@@ -1,0 +1,122 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Cookies } from '@sveltejs/kit';
+import { and, eq, ne } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { appUser, session, userTeam, type Role } from '$lib/server/db/schema';
+
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_SLIDING_MS = 30 * DAY;
+export const SESSION_ABSOLUTE_MS = 90 * DAY;
+export const SESSION_COOKIE = 'session';
+
+export type SessionUser = { id: number; email: string; name: string; role: Role; teamIds: number[] };
+export type SessionInfo = { id: string; expiresAt: Date };
+
+export function generateToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function hashToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(token: string, userId: number): Promise<SessionInfo> {
+	const row = { id: hashToken(token), userId, expiresAt: new Date(Date.now() + SESSION_SLIDING_MS) };
+	await db().insert(session).values(row);
+	return { id: row.id, expiresAt: row.expiresAt };
+}
+
+/** Expiry after activity at `now`: slides by 30 days, but never past the absolute lifetime. */
+export function nextExpiry(createdAt: Date, now = Date.now()): Date {
+	return new Date(Math.min(now + SESSION_SLIDING_MS, createdAt.getTime() + SESSION_ABSOLUTE_MS));
+}
+
+export async function validateSessionToken(
+	token: string
+): Promise<{ session: SessionInfo; user: SessionUser } | null> {
+	const id = hashToken(token);
+	const [row] = await db()
+		.select({
+			expiresAt: session.expiresAt,
+			createdAt: session.createdAt,
+			userId: appUser.id,
+			email: appUser.email,
+			name: appUser.name,
+			role: appUser.role,
+			active: appUser.active
+		})
+		.from(session)
+		.innerJoin(appUser, eq(appUser.id, session.userId))
+		.where(eq(session.id, id));
+	if (!row) return null;
+	const now = Date.now();
+	if (!row.active || now >= row.expiresAt.getTime()) {
+		await db().delete(session).where(eq(session.id, id));
+		return null;
+	}
+	let expiresAt = row.expiresAt;
+	// Refresh at most once per half window, so an active user does not write on every request.
+	if (expiresAt.getTime() - now < SESSION_SLIDING_MS / 2) {
+		expiresAt = nextExpiry(row.createdAt, now);
+		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
+	}
+	const teams = await db()
+		.select({ teamId: userTeam.teamId })
+		.from(userTeam)
+		.where(eq(userTeam.userId, row.userId));
+	return {
+		session: { id, expiresAt },
+		user: {
+			id: row.userId,
+			email: row.email,
+			name: row.name,
+			role: row.role,
+			teamIds: teams.map((t) => t.teamId)
+		}
+	};
+}
+
+export async function invalidateSession(sessionId: string) {
+	await db().delete(session).where(eq(session.id, sessionId));
+}
+
+/** Ends every session of a user, except optionally the one making the request. */
+export async function invalidateUserSessions(userId: number, keepSessionId?: string) {
+	await db()
+		.delete(session)
+		.where(
+			keepSessionId
+				? and(eq(session.userId, userId), ne(session.id, keepSessionId))
+				: eq(session.userId, userId)
+		);
+}
+
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {
+	cookies.set(SESSION_COOKIE, token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		expires: expiresAt
+	});
+}
+
+export function deleteSessionCookie(cookies: Cookies, secure: boolean) {
+	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** Starts a fresh session (a new token at every sign-in) and sets its cookie. */
+export async function signIn(event: { cookies: Cookies; url: URL }, userId: number) {
+	const token = generateToken();
+	const created = await createSession(token, userId);
+	setSessionCookie(event.cookies, token, created.expiresAt, event.url.protocol === 'https:');
+}
+
+/** Only same-site paths are followed after sign-in, never another origin. */
+export function safeNext(next: string | null | undefined): string {
+	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+	return next;
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** The handle a `db().transaction()` callback receives. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export type DatabaseHandle = {
+	db: Database;
+	kind: 'postgres' | 'pglite';
+	close: () => Promise<void>;
+};
+
+export type DatabaseOptions =
+	| { kind: 'postgres'; url: string; max?: number }
+	| { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+
+const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
+// Any constant works; it only has to be the same for every instance of the app.
+const MIGRATION_LOCK_ID = 727_100_001;
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+	if (options.kind === 'postgres') {
+		const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+		const db = drizzlePostgres(client, { schema }) as unknown as Database;
+		return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+	}
+	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+	const client = await PGlite.create({
+		dataDir: options.dataDir,
+		loadDataDir: options.loadDataDir
+	});
+	const db = drizzlePglite(client, { schema }) as unknown as Database;
+	return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * Applies the committed migrations. PGlite has one connection, so it migrates through the
+ * open handle. On PostgreSQL a session advisory lock, held on a dedicated connection, makes
+ * instances that start together wait for each other.
+ */
+export async function migrateDatabase(options: DatabaseOptions, handle: DatabaseHandle) {
+	if (options.kind === 'pglite') {
+		await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS });
+		return;
+	}
+	const client = postgres(options.url, { max: 1, onnotice: () => {} });
+	try {
+		const db = drizzlePostgres(client);
+		await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`);
+		try {
+			await migratePostgres(db, { migrationsFolder: MIGRATIONS });
+		} finally {
+			await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
+		}
+	} finally {
+		await client.end({ timeout: 5 });
+	}
+}
+
+/** Rows of a raw `db.execute()`: PGlite answers `{ rows }`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** The SQLSTATE of a database error, wherever the driver put it. */
+export function sqlState(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown } };
+	const code = e?.cause?.code ?? e?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';
+export const FOREIGN_KEY_VIOLATION = '23503';

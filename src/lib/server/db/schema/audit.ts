@@ -1,0 +1,19 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { appUser } from './auth';
+
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		actorId: integer('actor_id').references(() => appUser.id, { onDelete: 'set null' }),
+		action: text('action').notNull(),
+		entity: text('entity').notNull(),
+		entityId: text('entity_id'),
+		before: jsonb('before'),
+		after: jsonb('after'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('audit_log_created_idx').on(t.createdAt)]
+);
+
+export type AuditEntry = typeof auditLog.$inferSelect;

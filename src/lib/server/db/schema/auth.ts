@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import {
+	boolean,
+	check,
+	index,
+	integer,
+	pgTable,
+	primaryKey,
+	serial,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
+
+export const ROLES = ['admin', 'lead', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const team = pgTable('team', {
+	id: serial('id').primaryKey(),
+	name: text('name').notNull().unique(),
+	createdAt: createdAt()
+});
+
+export const appUser = pgTable(
+	'app_user',
+	{
+		id: serial('id').primaryKey(),
+		email: text('email').notNull().unique(),
+		name: text('name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [
+		check('app_user_role_check', sql`${t.role} in ('admin', 'lead', 'member', 'viewer')`),
+		check('app_user_email_lower', sql`${t.email} = lower(${t.email})`)
+	]
+);
+
+export const userTeam = pgTable(
+	'user_team',
+	{
+		userId: integer('user_id')
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'cascade' }),
+		teamId: integer('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.teamId] }), index('user_team_team_idx').on(t.teamId)]
+);
+
+export const session = pgTable(
+	'session',
+	{
+		// SHA-256 of the token, hex: the token itself is never stored.
+		id: text('id').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+export const invitation = pgTable(
+	'invitation',
+	{
+		id: serial('id').primaryKey(),
+		tokenHash: text('token_hash').notNull().unique(),
+		email: text('email').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
+		teamIds: integer('team_ids').array().notNull().default(sql`'{}'::integer[]`),
+		createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [check('invitation_role_check', sql`${t.role} in ('admin', 'lead', 'member', 'viewer')`)]
+);
+
+export const loginFailure = pgTable(
+	'login_failure',
+	{
+		id: serial('id').primaryKey(),
+		// email + client address, so one attacker cannot lock a user out from everywhere
+		key: text('key').notNull(),
+		failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('login_failure_key_idx').on(t.key, t.failedAt)]
+);
+
+export type AppUser = typeof appUser.$inferSelect;
+export type Team = typeof team.$inferSelect;

@@ -1,0 +1,5 @@
+export * from './auth';
+export * from './audit';
+export * from './framework';
+export * from './catalog';
+export * from './rounds';

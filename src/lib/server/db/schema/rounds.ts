@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import {
+	boolean,
+	check,
+	date,
+	foreignKey,
+	index,
+	integer,
+	pgTable,
+	primaryKey,
+	serial,
+	smallint,
+	text,
+	timestamp,
+	unique
+} from 'drizzle-orm/pg-core';
+import { appUser } from './auth';
+import { technology } from './catalog';
+import { frameworkVersion } from './framework';
+
+export const ROUND_STATES = ['draft', 'open', 'closed'] as const;
+export type RoundState = (typeof ROUND_STATES)[number];
+export const RESPONSE_STATES = ['draft', 'submitted'] as const;
+export type ResponseState = (typeof RESPONSE_STATES)[number];
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const round = pgTable(
+	'round',
+	{
+		id: serial('id').primaryKey(),
+		name: text('name').notNull(),
+		frameworkVersionId: integer('framework_version_id')
+			.notNull()
+			.references(() => frameworkVersion.id, { onDelete: 'restrict' }),
+		dueDate: date('due_date', { mode: 'string' }),
+		state: text('state', { enum: ROUND_STATES }).notNull().default('draft'),
+		openedAt: ts('opened_at'),
+		closedAt: ts('closed_at'),
+		createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		check('round_state_check', sql`${t.state} in ('draft', 'open', 'closed')`),
+		unique('round_name_unique').on(t.name)
+	]
+);
+
+export const roundTechnology = pgTable(
+	'round_technology',
+	{
+		roundId: integer('round_id')
+			.notNull()
+			.references(() => round.id, { onDelete: 'cascade' }),
+		technologyId: integer('technology_id')
+			.notNull()
+			.references(() => technology.id, { onDelete: 'restrict' })
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.technologyId] })]
+);
+
+export const assignment = pgTable(
+	'assignment',
+	{
+		roundId: integer('round_id').notNull(),
+		technologyId: integer('technology_id').notNull(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'cascade' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.roundId, t.technologyId, t.userId] }),
+		foreignKey({
+			name: 'assignment_scope_fk',
+			columns: [t.roundId, t.technologyId],
+			foreignColumns: [roundTechnology.roundId, roundTechnology.technologyId]
+		}).onDelete('cascade'),
+		index('assignment_user_idx').on(t.userId)
+	]
+);
+
+export const response = pgTable(
+	'response',
+	{
+		id: serial('id').primaryKey(),
+		roundId: integer('round_id')
+			.notNull()
+			.references(() => round.id, { onDelete: 'cascade' }),
+		technologyId: integer('technology_id')
+			.notNull()
+			.references(() => technology.id, { onDelete: 'restrict' }),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'restrict' }),
+		state: text('state', { enum: RESPONSE_STATES }).notNull().default('draft'),
+		version: integer('version').notNull().default(1),
+		submittedAt: ts('submitted_at'),
+		updatedAt: ts('updated_at').notNull().defaultNow()
+	},
+	(t) => [
+		unique('response_unique').on(t.roundId, t.technologyId, t.userId),
+		check('response_state_check', sql`${t.state} in ('draft', 'submitted')`),
+		index('response_round_tech_idx').on(t.roundId, t.technologyId)
+	]
+);
+
+export const answer = pgTable(
+	'answer',
+	{
+		responseId: integer('response_id')
+			.notNull()
+			.references(() => response.id, { onDelete: 'cascade' }),
+		vectorKey: text('vector_key').notNull(),
+		score: smallint('score'),
+		dontKnow: boolean('dont_know').notNull().default(false),
+		comment: text('comment').notNull().default(''),
+		evidenceUrl: text('evidence_url').notNull().default('')
+	},
+	(t) => [
+		primaryKey({ columns: [t.responseId, t.vectorKey] }),
+		check('answer_score_range', sql`${t.score} is null or ${t.score} between 0 and 5`),
+		check('answer_dont_know_no_score', sql`not (${t.dontKnow} and ${t.score} is not null)`),
+		check('answer_comment_length', sql`char_length(${t.comment}) <= 2000`),
+		check(
+			'answer_evidence_scheme',
+			sql`${t.evidenceUrl} = '' or ${t.evidenceUrl} ~* '^https?://'`
+		)
+	]
+);
+
+export type Round = typeof round.$inferSelect;
+export type ResponseRow = typeof response.$inferSelect;
+export type AnswerRow = typeof answer.$inferSelect;

@@ -1,0 +1,28 @@
+import { count, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { appUser } from '$lib/server/db/schema';
+import { seedDemoPeople } from './people';
+
+export const DEMO_PASSWORD = 'opsmaturity-demo';
+const SEED_LOCK_ID = 727_100_003;
+
+export type SeedSetting = string | undefined;
+
+/** `SEED_DEMO=0` never seeds, `1` seeds any empty database; unset seeds an empty embedded one. */
+export function shouldSeed(setting: SeedSetting, kind: 'postgres' | 'pglite'): boolean {
+	if (setting === '0') return false;
+	if (setting === '1') return true;
+	return kind === 'pglite';
+}
+
+/** Seeds only a database that has no users yet, so a restart never seeds twice. */
+export async function seedDemoIfEmpty(): Promise<boolean> {
+	return db().transaction(async (tx) => {
+		// Instances starting together take turns; the second finds users and seeds nothing.
+		await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`);
+		const [{ n }] = await tx.select({ n: count() }).from(appUser);
+		if (n > 0) return false;
+		await seedDemoPeople(tx, DEMO_PASSWORD);
+		return true;
+	});
+}

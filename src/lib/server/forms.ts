@@ -1,0 +1,103 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { PASSWORD_MAX, PASSWORD_MIN } from './auth/password';
+
+export type FieldErrors = Record<string, string>;
+export type FormFailure = { errors: FieldErrors; values: Record<string, string>; message?: string };
+
+/** Echo what the user typed back into the form, except secrets. */
+function safeValues(form: FormData): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of form.entries()) {
+		if (typeof value === 'string' && !/password|token/i.test(key)) values[key] = value;
+	}
+	return values;
+}
+
+/** Validates form data against a schema; on failure returns the `fail(400)` the action should return. */
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData
+): { data: z.output<S>; failure?: undefined } | { data?: undefined; failure: ReturnType<typeof fail<FormFailure>> } {
+	const raw: Record<string, unknown> = {};
+	for (const key of new Set(form.keys())) {
+		const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+		raw[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
+	}
+	const result = schema.safeParse(raw);
+	if (result.success) return { data: result.data };
+	return { failure: fail(400, { errors: fieldErrors(result.error), values: safeValues(form) }) };
+}
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+	const errors: FieldErrors = {};
+	for (const issue of error.issues) {
+		const key = issue.path.length ? String(issue.path[0]) : 'form';
+		errors[key] ??= issue.message;
+	}
+	return errors;
+}
+
+/** A failure for one field, for checks that only the database can make (a taken name, a stale version). */
+export function fieldFailure(form: FormData, field: string, message: string, status = 400) {
+	return fail(status, { errors: { [field]: message }, values: safeValues(form) });
+}
+
+// Reusable field rules, each with the message a person reads next to the field.
+export const text = (label: string, max = 200) =>
+	z
+		.string({ error: `${label} is required.` })
+		.trim()
+		.min(1, `${label} is required.`)
+		.max(max, `${label} must be at most ${max} characters.`);
+
+export const optionalText = (label: string, max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max, `${label} must be at most ${max} characters.`)
+		.optional()
+		.transform((v) => v ?? '');
+
+export const email = z
+	.string({ error: 'Email is required.' })
+	.trim()
+	.toLowerCase()
+	.pipe(z.email('Enter a valid email address.').max(254, 'Email is too long.'));
+
+export const id = (label: string) =>
+	z.coerce
+		.number({ error: `${label} is invalid.` })
+		.int(`${label} is invalid.`)
+		.positive(`${label} is invalid.`);
+
+export const idList = (label: string) =>
+	z
+		.union([z.string(), z.array(z.string())])
+		.optional()
+		.transform((v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+		.pipe(z.array(id(label)));
+
+export const newPassword = z
+	.string({ error: 'Password is required.' })
+	.min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
+	.max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
+
+/** A new password typed twice; the mismatch message lands on the confirmation field. */
+export function withConfirmation<T extends z.ZodRawShape>(shape: T) {
+	const passwords = z.object({ password: newPassword, confirm: z.string().optional() });
+	return z
+		.object(shape)
+		.extend(passwords.shape)
+		.superRefine((v, ctx) => {
+			const { password, confirm } = v as z.output<typeof passwords>;
+			if (password !== confirm)
+				ctx.addIssue({ code: 'custom', message: 'The two passwords differ.', path: ['confirm'] });
+		});
+}
+
+/** A failure about the whole form (shown above it), e.g. a refused state change. */
+export function formFailure(status: number, message: string, values: Record<string, string> = {}) {
+	const errors: FieldErrors = { form: message };
+	return fail(status, { errors, values });
+}

@@ -1,0 +1,52 @@
+import { asc, count, eq } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { technology, team, userTeam } from '$lib/server/db/schema';
+import { recordAudit } from './audit';
+
+export async function listTeams() {
+	return db()
+		.select({
+			id: team.id,
+			name: team.name,
+			members: db().$count(userTeam, eq(userTeam.teamId, team.id)),
+			technologies: db().$count(technology, eq(technology.teamId, team.id))
+		})
+		.from(team)
+		.orderBy(asc(team.name));
+}
+
+export async function createTeam(actorId: number, name: string) {
+	return db().transaction(async (tx) => {
+		const [row] = await tx.insert(team).values({ name }).returning();
+		await recordAudit(tx, { actorId, action: 'team.create', entity: 'team', entityId: row.id, after: row });
+		return row;
+	});
+}
+
+export async function renameTeam(actorId: number, id: number, name: string) {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(team).where(eq(team.id, id));
+		if (!before) return null;
+		const [after] = await tx.update(team).set({ name }).where(eq(team.id, id)).returning();
+		await recordAudit(tx, { actorId, action: 'team.rename', entity: 'team', entityId: id, before, after });
+		return after;
+	});
+}
+
+export type DeleteTeamResult = 'deleted' | 'not-found' | 'owns-technologies';
+
+/** A team that owns technologies keeps them accountable, so it cannot be deleted until they move. */
+export async function deleteTeam(actorId: number, id: number): Promise<DeleteTeamResult> {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(team).where(eq(team.id, id)).for('update');
+		if (!before) return 'not-found';
+		const [{ owned }] = await tx
+			.select({ owned: count() })
+			.from(technology)
+			.where(eq(technology.teamId, id));
+		if (owned > 0) return 'owns-technologies';
+		await tx.delete(team).where(eq(team.id, id));
+		await recordAudit(tx, { actorId, action: 'team.delete', entity: 'team', entityId: id, before });
+		return 'deleted';
+	});
+}

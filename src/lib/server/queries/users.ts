@@ -1,0 +1,203 @@
+import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import type { Tx } from '$lib/server/db/client';
+import { appUser, invitation, session, team, userTeam, type Role } from '$lib/server/db/schema';
+import { generateToken, hashToken } from '$lib/server/auth/session';
+import { recordAudit } from './audit';
+
+const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
+// Serialises first-run setup so two simultaneous visitors cannot both become the first admin.
+const SETUP_LOCK_ID = 727_100_002;
+
+export async function countUsers(): Promise<number> {
+	const [row] = await db().select({ n: count() }).from(appUser);
+	return row.n;
+}
+
+export async function createFirstAdmin(input: { email: string; name: string; passwordHash: string }) {
+	return db().transaction(async (tx) => {
+		await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);
+		const [{ n }] = await tx.select({ n: count() }).from(appUser);
+		if (n > 0) return null;
+		const [user] = await tx
+			.insert(appUser)
+			.values({ ...input, role: 'admin' })
+			.returning({ id: appUser.id, email: appUser.email, role: appUser.role });
+		await recordAudit(tx, { actorId: user.id, action: 'setup.admin', entity: 'user', entityId: user.id, after: user });
+		return user;
+	});
+}
+
+export async function findUserForLogin(email: string) {
+	const [row] = await db()
+		.select({ id: appUser.id, passwordHash: appUser.passwordHash, active: appUser.active })
+		.from(appUser)
+		.where(eq(appUser.email, email));
+	return row;
+}
+
+export async function findPasswordHash(userId: number) {
+	const [row] = await db()
+		.select({ passwordHash: appUser.passwordHash })
+		.from(appUser)
+		.where(eq(appUser.id, userId));
+	return row?.passwordHash;
+}
+
+export async function listUsers() {
+	const users = await db()
+		.select({
+			id: appUser.id,
+			email: appUser.email,
+			name: appUser.name,
+			role: appUser.role,
+			active: appUser.active,
+			teamIds: sql<number[]>`coalesce(array_agg(${userTeam.teamId}) filter (where ${userTeam.teamId} is not null), '{}')`
+		})
+		.from(appUser)
+		.leftJoin(userTeam, eq(userTeam.userId, appUser.id))
+		.groupBy(appUser.id)
+		.orderBy(asc(appUser.name));
+	return users;
+}
+
+export async function listPendingInvitations() {
+	return db()
+		.select({
+			id: invitation.id,
+			email: invitation.email,
+			role: invitation.role,
+			expiresAt: invitation.expiresAt
+		})
+		.from(invitation)
+		.where(and(isNull(invitation.usedAt), gt(invitation.expiresAt, new Date())))
+		.orderBy(asc(invitation.expiresAt));
+}
+
+/** Returns the raw token exactly once; only its hash is stored. */
+export async function createInvitation(
+	actorId: number,
+	input: { email: string; role: Role; teamIds: number[] }
+) {
+	const token = generateToken();
+	await db().transaction(async (tx) => {
+		const [row] = await tx
+			.insert(invitation)
+			.values({
+				tokenHash: hashToken(token),
+				email: input.email,
+				role: input.role,
+				teamIds: input.teamIds,
+				createdBy: actorId,
+				expiresAt: new Date(Date.now() + INVITATION_MS)
+			})
+			.returning({ id: invitation.id, email: invitation.email, role: invitation.role, teamIds: invitation.teamIds });
+		await recordAudit(tx, { actorId, action: 'invitation.create', entity: 'invitation', entityId: row.id, after: row });
+	});
+	return token;
+}
+
+export async function findOpenInvitation(token: string) {
+	const [row] = await db()
+		.select({ id: invitation.id, email: invitation.email, role: invitation.role, teamIds: invitation.teamIds })
+		.from(invitation)
+		.where(
+			and(
+				eq(invitation.tokenHash, hashToken(token)),
+				isNull(invitation.usedAt),
+				gt(invitation.expiresAt, new Date())
+			)
+		);
+	return row;
+}
+
+export type AcceptResult = { ok: true; userId: number } | { ok: false; reason: 'invalid' | 'email-taken' };
+
+export async function acceptInvitation(
+	token: string,
+	input: { name: string; passwordHash: string }
+): Promise<AcceptResult> {
+	return db().transaction(async (tx) => {
+		// The row lock makes the link single-use even when the form is submitted twice at once.
+		const [inv] = await tx
+			.select()
+			.from(invitation)
+			.where(
+				and(
+					eq(invitation.tokenHash, hashToken(token)),
+					isNull(invitation.usedAt),
+					gt(invitation.expiresAt, new Date())
+				)
+			)
+			.for('update');
+		if (!inv) return { ok: false, reason: 'invalid' };
+		const [taken] = await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, inv.email));
+		if (taken) return { ok: false, reason: 'email-taken' };
+		await tx.update(invitation).set({ usedAt: new Date() }).where(eq(invitation.id, inv.id));
+		const [user] = await tx
+			.insert(appUser)
+			.values({ email: inv.email, name: input.name, passwordHash: input.passwordHash, role: inv.role })
+			.returning({ id: appUser.id, email: appUser.email, role: appUser.role });
+		const teamIds = await existingTeamIds(tx, inv.teamIds);
+		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId: user.id, teamId })));
+		await recordAudit(tx, { actorId: user.id, action: 'invitation.accept', entity: 'user', entityId: user.id, after: { ...user, teamIds } });
+		return { ok: true, userId: user.id };
+	});
+}
+
+async function existingTeamIds(tx: Tx, ids: number[]) {
+	if (!ids.length) return [];
+	const rows = await tx.select({ id: team.id }).from(team).where(inArray(team.id, ids));
+	return rows.map((r) => r.id);
+}
+
+export type UpdateUserResult = 'updated' | 'not-found' | 'last-admin';
+
+/** Changes role, teams and active flag together; refuses anything that would leave no active admin. */
+export async function updateUser(
+	actorId: number,
+	userId: number,
+	input: { role: Role; teamIds: number[]; active: boolean }
+): Promise<UpdateUserResult> {
+	return db().transaction(async (tx) => {
+		const [before] = await tx
+			.select({ role: appUser.role, active: appUser.active })
+			.from(appUser)
+			.where(eq(appUser.id, userId))
+			.for('update');
+		if (!before) return 'not-found';
+		const losesAdmin = before.role === 'admin' && before.active && (input.role !== 'admin' || !input.active);
+		if (losesAdmin) {
+			await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);
+			const [{ n }] = await tx
+				.select({ n: count() })
+				.from(appUser)
+				.where(and(eq(appUser.role, 'admin'), eq(appUser.active, true)));
+			if (n <= 1) return 'last-admin';
+		}
+		const beforeTeams = (await tx.select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, userId))).map((r) => r.teamId);
+		await tx.update(appUser).set({ role: input.role, active: input.active }).where(eq(appUser.id, userId));
+		const teamIds = await existingTeamIds(tx, input.teamIds);
+		await tx.delete(userTeam).where(eq(userTeam.userId, userId));
+		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId, teamId })));
+		// A deactivated user is signed out everywhere at once.
+		if (!input.active) await tx.delete(session).where(eq(session.userId, userId));
+		await recordAudit(tx, {
+			actorId,
+			action: 'user.update',
+			entity: 'user',
+			entityId: userId,
+			before: { ...before, teamIds: beforeTeams.sort() },
+			after: { role: input.role, active: input.active, teamIds: teamIds.sort() }
+		});
+		return 'updated';
+	});
+}
+
+export async function changePassword(userId: number, passwordHash: string, keepSessionId: string) {
+	await db().transaction(async (tx) => {
+		await tx.update(appUser).set({ passwordHash }).where(eq(appUser.id, userId));
+		await tx.delete(session).where(and(eq(session.userId, userId), sql`${session.id} <> ${keepSessionId}`));
+		await recordAudit(tx, { actorId: userId, action: 'user.password', entity: 'user', entityId: userId });
+	});
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { requireUser } from '$lib/server/auth/guards';
+import { hashPassword, PASSWORD_MAX, verifyPassword } from '$lib/server/auth/password';
+import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
+import { changePassword, findPasswordHash } from '$lib/server/queries/users';
+import type { Actions, PageServerLoad } from './$types';
+
+const passwordSchema = withConfirmation({
+	current: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(PASSWORD_MAX)
+});
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	return { email: user.email, name: user.name, role: user.role };
+};
+
+export const actions: Actions = {
+	password: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(passwordSchema, form);
+		if (failure) return failure;
+		const stored = await findPasswordHash(user.id);
+		if (!stored || !(await verifyPassword(stored, data.current)))
+			return fieldFailure(form, 'current', 'That is not your current password.');
+		await changePassword(user.id, await hashPassword(data.password), event.locals.session!.id);
+		return { changed: true };
+	}
+};

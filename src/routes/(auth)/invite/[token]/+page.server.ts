@@ -1,0 +1,31 @@
+import { error, redirect } from '@sveltejs/kit';
+import { hashPassword } from '$lib/server/auth/password';
+import { signIn } from '$lib/server/auth/session';
+import { fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
+import { acceptInvitation, findOpenInvitation } from '$lib/server/queries/users';
+import type { Actions, PageServerLoad } from './$types';
+
+const acceptSchema = withConfirmation({ name: text('Name', 100) });
+const GONE = 'This invitation link is invalid, already used or expired. Ask an administrator for a new one.';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const invitation = await findOpenInvitation(params.token);
+	if (!invitation) error(404, GONE);
+	return { email: invitation.email, role: invitation.role };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(acceptSchema, form);
+		if (failure) return failure;
+		const result = await acceptInvitation(event.params.token, {
+			name: data.name,
+			passwordHash: await hashPassword(data.password)
+		});
+		if (!result.ok && result.reason === 'invalid') error(404, GONE);
+		if (!result.ok) return fieldFailure(form, 'form', 'An account with this email already exists. Sign in instead.', 409);
+		await signIn(event, result.userId);
+		redirect(303, '/');
+	}
+};

@@ -1,0 +1,47 @@
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '$lib/server/auth/password';
+import { clearLoginFailures, isLoginBlocked, loginKey, recordLoginFailure } from '$lib/server/auth/rate-limit';
+import { safeNext, signIn } from '$lib/server/auth/session';
+import { email, parseForm, formFailure } from '$lib/server/forms';
+import { countUsers, findUserForLogin } from '$lib/server/queries/users';
+import type { Actions, PageServerLoad } from './$types';
+
+const loginSchema = z.object({
+	email,
+	password: z.string({ error: 'Password is required.' }).min(1, 'Password is required.').max(PASSWORD_MAX, 'Password is too long.'),
+	next: z.string().optional()
+});
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+	if ((await countUsers()) === 0) redirect(303, '/setup');
+	return { next: safeNext(url.searchParams.get('next')) };
+};
+
+const WRONG = 'That email and password do not match an active account.';
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(loginSchema, form);
+		if (failure) return failure;
+		const values = { email: data.email, next: data.next ?? '' };
+		const key = loginKey(data.email, event.getClientAddress());
+		if (await isLoginBlocked(key)) {
+			return formFailure(429, 'Too many failed sign-ins for this account from your address. Wait 15 minutes and try again.', values);
+		}
+		const user = await findUserForLogin(data.email);
+		const ok =
+			user && user.active
+				? await verifyPassword(user.passwordHash, data.password)
+				: await verifyAgainstNothing(data.password);
+		if (!ok || !user) {
+			await recordLoginFailure(key);
+			return formFailure(400, WRONG, values);
+		}
+		await clearLoginFailures(key);
+		await signIn(event, user.id);
+		redirect(303, safeNext(data.next));
+	}
+};

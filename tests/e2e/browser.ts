@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+
+export const DEMO_PASSWORD = 'opsmaturity-demo';
+export const baseUrl = () => inject('baseUrl');
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** A fresh Chromium profile per call: its own cookies, so each is one person. */
+export async function openBrowser(options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-chromium-'));
+	const context = await chromium.launchPersistentContext(dir, {
+		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+		headless: true,
+		args: ARGS,
+		javaScriptEnabled: options.javaScript ?? true,
+		viewport: { width: 1280, height: 900 }
+	});
+	return {
+		context,
+		close: async () => {
+			await context.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** One browser for a whole test file, closed afterwards. */
+export function useBrowser(options: { javaScript?: boolean } = {}) {
+	const state = {} as { context: BrowserContext; close: () => Promise<void> };
+	beforeAll(async () => Object.assign(state, await openBrowser(options)));
+	afterAll(async () => state.close?.());
+	return state;
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, base = baseUrl()) {
+	await page.goto(`${base}/login`);
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+export async function expectNoAxeViolations(page: Page) {
+	const results = await new AxeBuilder({ page }).analyze();
+	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(summary).toEqual([]);
+}

@@ -1,0 +1,63 @@
+import { isActionFailure, isHttpError, isRedirect, type Cookies } from '@sveltejs/kit';
+import type { SessionInfo, SessionUser } from '../../src/lib/server/auth/session';
+
+export type FakeCookies = Cookies & { jar: Map<string, string> };
+
+export function fakeCookies(initial: Record<string, string> = {}): FakeCookies {
+	const jar = new Map(Object.entries(initial));
+	return {
+		jar,
+		get: (name: string) => jar.get(name),
+		getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+		set: (name: string, value: string) => void jar.set(name, value),
+		delete: (name: string) => void jar.delete(name),
+		serialize: () => ''
+	} as unknown as FakeCookies;
+}
+
+type EventInput = {
+	user?: SessionUser | null;
+	session?: SessionInfo | null;
+	form?: Record<string, string | string[]>;
+	params?: Record<string, string>;
+	url?: string;
+	cookies?: FakeCookies;
+	address?: string;
+};
+
+/** The parts of a RequestEvent that our loads and actions use. */
+export function fakeEvent(input: EventInput = {}) {
+	const body = new FormData();
+	for (const [key, value] of Object.entries(input.form ?? {})) {
+		for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+	}
+	const url = new URL(input.url ?? '/', 'http://localhost');
+	return {
+		locals: { user: input.user ?? null, session: input.session ?? null },
+		params: input.params ?? {},
+		url,
+		cookies: input.cookies ?? fakeCookies(),
+		request: new Request(url, { method: 'POST', body }),
+		getClientAddress: () => input.address ?? '127.0.0.1',
+		setHeaders: () => {}
+	} as never;
+}
+
+export type Outcome =
+	| { kind: 'data'; data: Record<string, unknown> }
+	| { kind: 'failure'; status: number; data: { errors: Record<string, string>; values: Record<string, string> } }
+	| { kind: 'redirect'; status: number; location: string }
+	| { kind: 'error'; status: number; message: string };
+
+/** Runs a load or action and reports what SvelteKit would do with its result. */
+export async function run(fn: (event: never) => unknown, event: unknown): Promise<Outcome> {
+	try {
+		const result = await fn(event as never);
+		if (isActionFailure(result)) return { kind: 'failure', status: result.status, data: result.data as never };
+		return { kind: 'data', data: (result ?? {}) as Record<string, unknown> };
+	} catch (e) {
+		if (isRedirect(e)) return { kind: 'redirect', status: e.status, location: e.location };
+		if (isHttpError(e)) return { kind: 'error', status: e.status, message: e.body.message };
+		throw e;
+	}
+}

@@ -1,0 +1,138 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db';
+import { appUser, session } from '../../src/lib/server/db/schema';
+import { hashToken, SESSION_COOKIE, validateSessionToken, createSession, generateToken } from '../../src/lib/server/auth/session';
+import { LOGIN_MAX_FAILURES } from '../../src/lib/server/auth/rate-limit';
+import * as setup from '../../src/routes/(auth)/setup/+page.server';
+import * as login from '../../src/routes/(auth)/login/+page.server';
+import * as logout from '../../src/routes/(auth)/logout/+page.server';
+import * as account from '../../src/routes/(app)/account/+page.server';
+import { useTestDatabase } from '../helpers/db';
+import { fakeCookies, fakeEvent, run } from '../helpers/event';
+import { createUserRow, TEST_PASSWORD } from '../helpers/factories';
+
+useTestDatabase();
+
+const PASSWORD = 'a long enough password';
+
+describe('first-run setup', () => {
+	it('refuses a short password and stores nothing', async () => {
+		const out = await run(setup.actions.default, fakeEvent({ form: { name: 'Ann', email: 'ann@x.io', password: 'short', confirm: 'short' } }));
+		expect(out).toMatchObject({ kind: 'failure', status: 400, data: { errors: { password: 'Use at least 10 characters.' } } });
+		expect(out.kind === 'failure' && out.data.values).not.toHaveProperty('password');
+		expect(await db().select().from(appUser)).toHaveLength(0);
+	});
+
+	it('creates exactly one admin, signs them in, then closes itself', async () => {
+		const cookies = fakeCookies();
+		const out = await run(setup.actions.default, fakeEvent({ cookies, form: { name: 'Ann', email: 'Ann@X.io', password: PASSWORD, confirm: PASSWORD } }));
+		expect(out).toEqual({ kind: 'redirect', status: 303, location: '/' });
+		const users = await db().select().from(appUser);
+		expect(users).toMatchObject([{ email: 'ann@x.io', role: 'admin' }]);
+		expect(users[0].passwordHash).toMatch(/^\$argon2id\$/);
+		expect(cookies.jar.get(SESSION_COOKIE)).toBeTruthy();
+
+		expect(await run(setup.load, fakeEvent())).toMatchObject({ kind: 'redirect', location: '/login' });
+		const again = await run(setup.actions.default, fakeEvent({ form: { name: 'Eve', email: 'eve@x.io', password: PASSWORD, confirm: PASSWORD } }));
+		expect(again).toMatchObject({ kind: 'redirect', location: '/login' });
+		expect(await db().select().from(appUser)).toHaveLength(1);
+	});
+});
+
+describe('login', () => {
+	it('stores only the hash of the session token and follows a same-site next', async () => {
+		const user = await createUserRow('member', { email: 'mo@x.io' });
+		const cookies = fakeCookies();
+		const out = await run(login.actions.default, fakeEvent({ cookies, form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '/rounds?x=1' } }));
+		expect(out).toEqual({ kind: 'redirect', status: 303, location: '/rounds?x=1' });
+		const token = cookies.jar.get(SESSION_COOKIE)!;
+		const rows = await db().select().from(session).where(eq(session.userId, user.id));
+		expect(rows.map((r) => r.id)).toEqual([hashToken(token)]);
+		expect(rows[0].id).not.toBe(token);
+		expect((await validateSessionToken(token))?.user.id).toBe(user.id);
+
+		const offsite = await run(login.actions.default, fakeEvent({ form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '//evil.example/' } }));
+		expect(offsite).toMatchObject({ kind: 'redirect', location: '/' });
+	});
+
+	it('answers an unknown email exactly like a wrong password', async () => {
+		await createUserRow('member', { email: 'known@x.io' });
+		const wrong = await run(login.actions.default, fakeEvent({ form: { email: 'known@x.io', password: 'not the password' } }));
+		const unknown = await run(login.actions.default, fakeEvent({ form: { email: 'nobody@x.io', password: 'not the password' } }));
+		expect(wrong.kind).toBe('failure');
+		expect(unknown).toEqual({ ...wrong, data: { ...(wrong as { data: object }).data, values: { email: 'nobody@x.io', next: '' } } });
+	});
+
+	it('refuses a deactivated account even with the right password', async () => {
+		await createUserRow('member', { email: 'gone@x.io', active: false });
+		const out = await run(login.actions.default, fakeEvent({ form: { email: 'gone@x.io', password: TEST_PASSWORD } }));
+		expect(out).toMatchObject({ kind: 'failure', status: 400 });
+	});
+
+	it(`locks an email+address pair after ${LOGIN_MAX_FAILURES} failures, even for the right password`, async () => {
+		await createUserRow('member', { email: 'target@x.io' });
+		for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
+			const out = await run(login.actions.default, fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: 'guess ' + i } }));
+			expect(out).toMatchObject({ kind: 'failure', status: 400 });
+		}
+		const locked = await run(login.actions.default, fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: TEST_PASSWORD } }));
+		expect(locked).toMatchObject({ kind: 'failure', status: 429 });
+		// The same person from another address is not locked out.
+		const elsewhere = await run(login.actions.default, fakeEvent({ address: '10.0.0.10', form: { email: 'target@x.io', password: TEST_PASSWORD } }));
+		expect(elsewhere).toMatchObject({ kind: 'redirect', location: '/' });
+	});
+});
+
+describe('sessions', () => {
+	it('rejects and removes an expired session', async () => {
+		const user = await createUserRow();
+		const token = generateToken();
+		await createSession(token, user.id);
+		await db().update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.id, hashToken(token)));
+		expect(await validateSessionToken(token)).toBeNull();
+		expect(await db().select().from(session).where(eq(session.id, hashToken(token)))).toHaveLength(0);
+	});
+
+	it('slides a half-used session forward, but not past its absolute lifetime', async () => {
+		const user = await createUserRow();
+		const token = generateToken();
+		await createSession(token, user.id);
+		const soon = new Date(Date.now() + 2 * 86_400_000);
+		await db().update(session).set({ expiresAt: soon }).where(eq(session.id, hashToken(token)));
+		const refreshed = await validateSessionToken(token);
+		expect(refreshed!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+		const old = new Date(Date.now() - 89 * 86_400_000);
+		await db().update(session).set({ createdAt: old, expiresAt: soon }).where(eq(session.id, hashToken(token)));
+		const capped = await validateSessionToken(token);
+		expect(capped!.session.expiresAt.getTime()).toBeLessThanOrEqual(old.getTime() + 90 * 86_400_000);
+	});
+
+	it('logout ends the session and clears the cookie', async () => {
+		const user = await createUserRow();
+		const token = generateToken();
+		const info = await createSession(token, user.id);
+		const cookies = fakeCookies({ [SESSION_COOKIE]: token });
+		const out = await run(logout.actions.default, fakeEvent({ user, session: info, cookies }));
+		expect(out).toMatchObject({ kind: 'redirect', location: '/login' });
+		expect(cookies.jar.has(SESSION_COOKIE)).toBe(false);
+		expect(await validateSessionToken(token)).toBeNull();
+	});
+
+	it('a password change keeps this session and ends the others', async () => {
+		const user = await createUserRow();
+		const here = generateToken();
+		const there = generateToken();
+		const info = await createSession(here, user.id);
+		await createSession(there, user.id);
+		const bad = await run(account.actions.password, fakeEvent({ user, session: info, form: { current: 'wrong one!!', password: PASSWORD, confirm: PASSWORD } }));
+		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { current: 'That is not your current password.' } } });
+		expect(await validateSessionToken(there)).not.toBeNull();
+
+		const out = await run(account.actions.password, fakeEvent({ user, session: info, form: { current: TEST_PASSWORD, password: PASSWORD, confirm: PASSWORD } }));
+		expect(out).toEqual({ kind: 'data', data: { changed: true } });
+		expect(await validateSessionToken(here)).not.toBeNull();
+		expect(await validateSessionToken(there)).toBeNull();
+	});
+});
