@@ -12,8 +12,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { team } from './auth';
 
-export const LIFECYCLES = ['evaluating', 'production', 'deprecated', 'retired'] as const;
-export type Lifecycle = (typeof LIFECYCLES)[number];
+export { LIFECYCLES };
+
+import { LIFECYCLES } from '../../../domain/catalog';
 
 export type TechnologyLinks = { docs?: string; runbook?: string; repo?: string };
 

@@ -10,10 +10,10 @@ import {
 	timestamp,
 	unique
 } from 'drizzle-orm/pg-core';
+import { LANES } from '../../../domain/framework';
 import { appUser } from './auth';
 
-export const LANES = ['plan', 'build', 'run'] as const;
-export type Lane = (typeof LANES)[number];
+export { LANES };
 
 /** A framework version is immutable once created: editing makes a new version. */
 export const frameworkVersion = pgTable('framework_version', {
