@@ -1,0 +1,95 @@
+/** Technology catalog rules: slugs, lifecycles, and planning a CSV import. */
+
+export const LIFECYCLES = ['evaluating', 'production', 'deprecated', 'retired'] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
+
+export const DEFAULT_TARGET_LEVEL = 3;
+
+/** "Grafana Loki — Ünicode" → "grafana-loki-unicode": lower-case, ASCII, hyphens. */
+export function slugify(name: string): string {
+	return name
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 60)
+		.replace(/-+$/, '');
+}
+
+export type ImportRow = {
+	name: string;
+	category: string;
+	team: string;
+	lifecycle: string;
+	description: string;
+	target: string;
+};
+
+export type PlannedTechnology = {
+	slug: string;
+	name: string;
+	category: string;
+	teamId: number | null;
+	lifecycle: Lifecycle;
+	description: string;
+	targetLevel: number;
+};
+
+export type ImportLine =
+	| { line: number; action: 'create' | 'update' | 'unchanged'; technology: PlannedTechnology }
+	| { line: number; action: 'error'; name: string; errors: string[] };
+
+type Existing = Omit<PlannedTechnology, 'slug'> & { slug: string };
+
+const HEADER = ['name', 'category', 'team', 'lifecycle', 'description', 'target'] as const;
+
+export function missingColumns(header: string[]): string[] {
+	const have = new Set(header.map((h) => h.trim().toLowerCase()));
+	return HEADER.filter((h) => h !== 'description' && h !== 'lifecycle' && h !== 'target' && !have.has(h));
+}
+
+/**
+ * Decides, row by row, what an import would do: create by slug, update what differs, or
+ * report every problem of a row. Nothing is written here; the caller writes all or nothing.
+ */
+export function planImport(
+	rows: ImportRow[],
+	existing: Existing[],
+	teams: { id: number; name: string }[]
+): ImportLine[] {
+	const bySlug = new Map(existing.map((t) => [t.slug, t]));
+	const teamByName = new Map(teams.map((t) => [t.name.trim().toLowerCase(), t.id]));
+	const seen = new Map<string, number>();
+	return rows.map((row, i) => {
+		const line = i + 2; // the header is line 1
+		const errors: string[] = [];
+		const name = (row.name ?? '').trim();
+		const slug = slugify(name);
+		if (!name) errors.push('Name is required.');
+		else if (name.length > 100) errors.push('Name must be at most 100 characters.');
+		else if (!slug) errors.push('Name needs at least one letter or digit.');
+		if (slug && seen.has(slug)) errors.push(`Same technology as line ${seen.get(slug)}.`);
+		if (slug) seen.set(slug, line);
+		const category = (row.category ?? '').trim().toLowerCase();
+		if (!category) errors.push('Category is required.');
+		else if (category.length > 50) errors.push('Category must be at most 50 characters.');
+		const teamName = (row.team ?? '').trim();
+		const teamId = teamName ? teamByName.get(teamName.toLowerCase()) : null;
+		if (teamName && teamId === undefined) errors.push(`No team is called "${teamName}".`);
+		const lifecycle = ((row.lifecycle ?? '').trim().toLowerCase() || 'production') as Lifecycle;
+		if (!LIFECYCLES.includes(lifecycle)) errors.push(`Lifecycle must be one of ${LIFECYCLES.join(', ')}.`);
+		const targetRaw = (row.target ?? '').trim();
+		const targetLevel = targetRaw === '' ? DEFAULT_TARGET_LEVEL : Number(targetRaw);
+		if (!Number.isInteger(targetLevel) || targetLevel < 0 || targetLevel > 5) errors.push('Target must be a whole number from 0 to 5.');
+		const description = (row.description ?? '').trim();
+		if (description.length > 2000) errors.push('Description must be at most 2,000 characters.');
+		if (errors.length) return { line, action: 'error', name: name || `(line ${line})`, errors };
+
+		const technology: PlannedTechnology = { slug, name, category, teamId: teamId ?? null, lifecycle, description, targetLevel };
+		const before = bySlug.get(slug);
+		if (!before) return { line, action: 'create', technology };
+		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => before[k] === technology[k]);
+		return { line, action: same ? 'unchanged' : 'update', technology };
+	});
+}
