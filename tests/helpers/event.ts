@@ -61,3 +61,9 @@ export async function run(fn: (event: never) => unknown, event: unknown): Promis
 		throw e;
 	}
 }
+
+/** The data of a successful outcome; anything else fails the test with what happened instead. */
+export function dataOf<T = Record<string, unknown>>(outcome: Outcome): T {
+	if (outcome.kind !== 'data') throw new Error(`expected data, got ${JSON.stringify(outcome)}`);
+	return outcome.data as T;
+}

@@ -9,7 +9,7 @@ import * as teams from '../../src/routes/(app)/admin/teams/+page.server';
 import * as audit from '../../src/routes/(app)/admin/audit/+page.server';
 import * as invite from '../../src/routes/(auth)/invite/[token]/+page.server';
 import { useTestDatabase } from '../helpers/db';
-import { fakeEvent, run } from '../helpers/event';
+import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createTeamRow, createUserRow } from '../helpers/factories';
 
 useTestDatabase();
@@ -40,7 +40,7 @@ describe('invitations', () => {
 		expect(await db().select().from(invitation)).toHaveLength(0);
 
 		const out = await run(users.actions.invite, fakeEvent({ user: admin, form: { email: 'New@x.io', role: 'lead', teamIds: [String(sre.id)] } }));
-		const link = (out as { data: { invited: { link: string } } }).data.invited.link;
+		const link = dataOf<{ invited: { link: string } }>(out).invited.link;
 		const token = link.split('/invite/')[1];
 		expect(token.length).toBeGreaterThanOrEqual(32);
 		const [stored] = await db().select().from(invitation);
@@ -63,7 +63,7 @@ describe('invitations', () => {
 	it('an expired invitation is refused', async () => {
 		const admin = await createUserRow('admin');
 		const out = await run(users.actions.invite, fakeEvent({ user: admin, form: { email: 'late@x.io', role: 'member' } }));
-		const token = (out as { data: { invited: { link: string } } }).data.invited.link.split('/invite/')[1];
+		const token = dataOf<{ invited: { link: string } }>(out).invited.link.split('/invite/')[1];
 		await db().update(invitation).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(invitation.email, 'late@x.io'));
 		expect(await run(invite.load, fakeEvent({ params: { token } }))).toMatchObject({ kind: 'error', status: 404 });
 	});
@@ -127,7 +127,7 @@ describe('teams', () => {
 		expect(await run(teams.actions.delete, fakeEvent({ user: admin, form: { teamId: String(storage.id) } }))).toMatchObject({ kind: 'data' });
 
 		const log = await run(audit.load, fakeEvent({ user: admin, url: '/admin/audit' }));
-		const actions = (log as { data: { rows: { action: string }[] } }).data.rows.map((r) => r.action);
+		const actions = dataOf<{ rows: { action: string }[] }>(log).rows.map((r) => r.action);
 		expect(actions.slice(0, 3)).toEqual(['team.delete', 'team.rename', 'team.create']);
 	});
 });
