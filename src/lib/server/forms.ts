@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { PASSWORD_MAX, PASSWORD_MIN } from './auth/password';
+import { sqlState } from './db/client';
 
 export type FieldErrors = Record<string, string>;
 export type FormFailure = { errors: FieldErrors; values: Record<string, string>; message?: string };
@@ -101,3 +102,34 @@ export function formFailure(status: number, message: string, values: Record<stri
 	const errors: FieldErrors = { form: message };
 	return fail(status, { errors, values });
 }
+
+/**
+ * Runs a write whose expected database refusals (a taken name, a vanished reference) become a
+ * message on the field concerned instead of a 500. `refusals` maps SQLSTATE → [field, message].
+ */
+export async function guardedWrite<T>(
+	form: FormData,
+	write: () => Promise<T>,
+	refusals: Record<string, [field: string, message: string]>
+): Promise<{ value: T; failure?: undefined } | { value?: undefined; failure: ReturnType<typeof fieldFailure> }> {
+	try {
+		return { value: await write() };
+	} catch (e) {
+		const refusal = refusals[sqlState(e) ?? ''];
+		if (refusal) return { failure: fieldFailure(form, refusal[0], refusal[1]) };
+		throw e;
+	}
+}
+
+/** An optional calendar date from `<input type="date">`, kept as 'YYYY-MM-DD'. */
+export const optionalDate = z
+	.string()
+	.optional()
+	.transform((v, ctx) => {
+		if (!v) return null;
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+			ctx.addIssue({ code: 'custom', message: 'Enter a date as YYYY-MM-DD.' });
+			return z.NEVER;
+		}
+		return v;
+	});

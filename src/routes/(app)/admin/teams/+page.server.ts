@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireRole } from '$lib/server/auth/guards';
-import { sqlState, UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { fieldFailure, id, parseForm, text, formFailure } from '$lib/server/forms';
+import { UNIQUE_VIOLATION } from '$lib/server/db/client';
+import { guardedWrite, id, parseForm, text, formFailure } from '$lib/server/forms';
 import { createTeam, deleteTeam, listTeams, renameTeam } from '$lib/server/queries/teams';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,15 +15,8 @@ export const load: PageServerLoad = async (event) => {
 	return { teams: await listTeams() };
 };
 
-/** Runs a write whose only expected failure is a duplicate name, turned into a field message. */
-async function uniqueName<T>(form: FormData, write: () => Promise<T>) {
-	try {
-		return { value: await write() };
-	} catch (e) {
-		if (sqlState(e) === UNIQUE_VIOLATION) return { failure: fieldFailure(form, 'name', TAKEN) };
-		throw e;
-	}
-}
+const uniqueName = <T>(form: FormData, write: () => Promise<T>) =>
+	guardedWrite(form, write, { [UNIQUE_VIOLATION]: ['name', TAKEN] });
 
 export const actions: Actions = {
 	create: async (event) => {

@@ -1,0 +1,159 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
+import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
+import { recordAudit } from './audit';
+
+export type ResponseKey = { roundId: number; technologyId: number; userId: number };
+
+export async function isAssigned(key: ResponseKey): Promise<boolean> {
+	const [row] = await db()
+		.select({ userId: assignment.userId })
+		.from(assignment)
+		.where(and(eq(assignment.roundId, key.roundId), eq(assignment.technologyId, key.technologyId), eq(assignment.userId, key.userId)));
+	return !!row;
+}
+
+/** One respondent's response with answers keyed by vector; version 0 means nothing saved yet. */
+export async function getResponse(key: ResponseKey) {
+	const [row] = await db()
+		.select({ id: response.id, state: response.state, version: response.version, submittedAt: response.submittedAt, updatedAt: response.updatedAt })
+		.from(response)
+		.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)));
+	if (!row) return { id: null, state: 'draft' as const, version: 0, submittedAt: null, updatedAt: null, answers: {} as Record<string, Answer> };
+	return { ...row, answers: await answersOf(row.id) };
+}
+
+async function answersOf(responseId: number, q = db()): Promise<Record<string, Answer>> {
+	const rows = await q
+		.select({ key: answer.vectorKey, score: answer.score, dontKnow: answer.dontKnow, comment: answer.comment, evidenceUrl: answer.evidenceUrl })
+		.from(answer)
+		.where(eq(answer.responseId, responseId));
+	return Object.fromEntries(rows.map(({ key, ...a }) => [key, a]));
+}
+
+export type SaveOutcome =
+	| { status: 'saved'; version: number; state: 'draft' | 'submitted' }
+	| { status: 'stale'; version: number }
+	| { status: 'round-not-open' }
+	| { status: 'not-assigned' }
+	| { status: 'submitted' }
+	| { status: 'incomplete'; version: number; missing: string[] };
+
+/**
+ * Stores a respondent's answers (and optionally submits) if they were made on the latest
+ * version; a write from an older tab is refused rather than overwriting newer answers.
+ * Round state and assignment are checked inside the transaction, so a round closing
+ * concurrently cannot let a late write in.
+ */
+export async function saveResponse(
+	key: ResponseKey,
+	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[]; submit: boolean }
+): Promise<SaveOutcome> {
+	return db().transaction(async (tx) => {
+		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
+		if (r?.state !== 'open') return { status: 'round-not-open' };
+		const [assigned] = await tx
+			.select({ userId: assignment.userId })
+			.from(assignment)
+			.where(and(eq(assignment.roundId, key.roundId), eq(assignment.technologyId, key.technologyId), eq(assignment.userId, key.userId)));
+		if (!assigned) return { status: 'not-assigned' };
+
+		let [current] = await tx
+			.select({ id: response.id, version: response.version, state: response.state })
+			.from(response)
+			.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)))
+			.for('update');
+		if ((current?.version ?? 0) !== input.expectedVersion) return { status: 'stale', version: current?.version ?? 0 };
+		if (current?.state === 'submitted') return { status: 'submitted' };
+		if (!current) {
+			const inserted = await tx.insert(response).values({ ...key, version: 0 }).onConflictDoNothing().returning({ id: response.id, version: response.version, state: response.state });
+			// Another tab created it a moment ago: this one is stale by definition.
+			if (!inserted.length) return { status: 'stale', version: 1 };
+			current = inserted[0];
+		}
+
+		const before = await answersOf(current.id, tx as never);
+		const merged = { ...before, ...input.answers };
+		// An incomplete submit still keeps what was typed, as a draft.
+		const { missing } = progressOf(input.vectorKeys, merged);
+		const submit = input.submit && missing.length === 0;
+		const rows = Object.entries(input.answers).map(([vectorKey, a]) => ({ responseId: current.id, vectorKey, ...a }));
+		if (rows.length)
+			await tx
+				.insert(answer)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [answer.responseId, answer.vectorKey],
+					set: { score: sql`excluded.score`, dontKnow: sql`excluded.dont_know`, comment: sql`excluded.comment`, evidenceUrl: sql`excluded.evidence_url` }
+				});
+		const version = current.version + 1;
+		const state = submit ? 'submitted' : 'draft';
+		await tx
+			.update(response)
+			.set({ version, state, updatedAt: new Date(), submittedAt: submit ? new Date() : null })
+			.where(eq(response.id, current.id));
+		const changes = changedAnswers(before, merged);
+		if (Object.keys(changes).length || submit)
+			await recordAudit(tx, {
+				actorId: key.userId,
+				action: submit ? 'response.submit' : 'response.save',
+				entity: 'response',
+				entityId: current.id,
+				before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.before])),
+				after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.after]))
+			});
+		if (input.submit && !submit) return { status: 'incomplete', version, missing };
+		return { status: 'saved', version, state };
+	});
+}
+
+/** A submitted response goes back to draft for changes, while its round is open. */
+export async function reopenResponse(key: ResponseKey, expectedVersion: number): Promise<SaveOutcome> {
+	return db().transaction(async (tx) => {
+		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
+		if (r?.state !== 'open') return { status: 'round-not-open' };
+		const [current] = await tx
+			.select({ id: response.id, version: response.version, state: response.state })
+			.from(response)
+			.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)))
+			.for('update');
+		if (!current) return { status: 'not-assigned' };
+		if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
+		const version = current.version + 1;
+		await tx.update(response).set({ state: 'draft', version, submittedAt: null, updatedAt: new Date() }).where(eq(response.id, current.id));
+		await recordAudit(tx, { actorId: key.userId, action: 'response.reopen', entity: 'response', entityId: current.id, before: { state: current.state }, after: { state: 'draft' } });
+		return { status: 'saved', version, state: 'draft' };
+	});
+}
+
+/** "My assessments": every technology the user is asked to score in an open round, with progress. */
+export async function myAssessments(userId: number) {
+	return db()
+		.select({
+			roundId: round.id,
+			roundName: round.name,
+			dueDate: round.dueDate,
+			slug: technology.slug,
+			technology: technology.name,
+			state: response.state,
+			answered: sql<number>`coalesce((select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow})), 0)`.mapWith(Number),
+			total: sql<number>`(select count(*) from framework_vector fv where fv.framework_version_id = ${round.frameworkVersionId})`.mapWith(Number)
+		})
+		.from(assignment)
+		.innerJoin(round, eq(round.id, assignment.roundId))
+		.innerJoin(technology, eq(technology.id, assignment.technologyId))
+		.leftJoin(response, and(eq(response.roundId, assignment.roundId), eq(response.technologyId, assignment.technologyId), eq(response.userId, assignment.userId)))
+		.where(and(eq(assignment.userId, userId), eq(round.state, 'open')))
+		.orderBy(asc(round.dueDate), asc(round.name), asc(technology.name));
+}
+
+/** Respondents of one technology in one round (for leads reading everyone's answers). */
+export async function respondentsOf(roundId: number, technologyId: number) {
+	return db()
+		.select({ userId: appUser.id, name: appUser.name })
+		.from(assignment)
+		.innerJoin(appUser, eq(appUser.id, assignment.userId))
+		.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId)))
+		.orderBy(asc(appUser.name));
+}

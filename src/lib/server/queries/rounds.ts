@@ -1,0 +1,241 @@
+import { and, asc, desc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import type { Tx } from '$lib/server/db/client';
+import {
+	answer,
+	appUser,
+	assignment,
+	frameworkVersion,
+	response,
+	round,
+	roundTechnology,
+	team,
+	technology,
+	userTeam,
+	type RoundState
+} from '$lib/server/db/schema';
+import { recordAudit } from './audit';
+
+export async function listRounds() {
+	return db()
+		.select({
+			id: round.id,
+			name: round.name,
+			state: round.state,
+			dueDate: round.dueDate,
+			frameworkVersion: frameworkVersion.version,
+			technologies: sql<number>`(select count(*) from ${roundTechnology} where ${roundTechnology.roundId} = ${round.id})`.mapWith(Number),
+			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),
+			submitted: sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted')`.mapWith(Number)
+		})
+		.from(round)
+		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
+		.orderBy(desc(round.createdAt), desc(round.id));
+}
+
+export async function getRound(id: number) {
+	const [row] = await db()
+		.select({
+			id: round.id,
+			name: round.name,
+			state: round.state,
+			dueDate: round.dueDate,
+			openedAt: round.openedAt,
+			closedAt: round.closedAt,
+			frameworkVersionId: round.frameworkVersionId,
+			frameworkVersion: frameworkVersion.version
+		})
+		.from(round)
+		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
+		.where(eq(round.id, id));
+	return row;
+}
+
+/** A new round pins the newest framework version, so later edits never change its meaning. */
+export async function createRound(actorId: number, input: { name: string; dueDate: string | null }) {
+	return db().transaction(async (tx) => {
+		const [latest] = await tx.select({ id: frameworkVersion.id }).from(frameworkVersion).orderBy(desc(frameworkVersion.version)).limit(1);
+		const [row] = await tx
+			.insert(round)
+			.values({ ...input, frameworkVersionId: latest.id, createdBy: actorId })
+			.returning();
+		await recordAudit(tx, { actorId, action: 'round.create', entity: 'round', entityId: row.id, after: row });
+		return row;
+	});
+}
+
+export type RoundChange = 'ok' | 'not-found' | 'closed' | 'not-draft';
+
+/** Locks the round for a structural change and reports whether its state allows it. */
+async function lockRound(tx: Tx, roundId: number, allowed: RoundState[]): Promise<RoundChange> {
+	const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
+	if (!row) return 'not-found';
+	if (allowed.includes(row.state)) return 'ok';
+	return row.state === 'closed' ? 'closed' : 'not-draft';
+}
+
+export async function updateRound(actorId: number, roundId: number, input: { name: string; dueDate: string | null }) {
+	return db().transaction(async (tx) => {
+		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
+		if (allowed !== 'ok') return allowed;
+		const [before] = await tx.select({ name: round.name, dueDate: round.dueDate }).from(round).where(eq(round.id, roundId));
+		await tx.update(round).set(input).where(eq(round.id, roundId));
+		await recordAudit(tx, { actorId, action: 'round.update', entity: 'round', entityId: roundId, before, after: input });
+		return 'ok';
+	});
+}
+
+/** Active people of a team who can score (everyone but viewers). */
+async function defaultRespondents(tx: Tx, teamId: number | null): Promise<number[]> {
+	if (teamId === null) return [];
+	const rows = await tx
+		.select({ id: appUser.id })
+		.from(userTeam)
+		.innerJoin(appUser, eq(appUser.id, userTeam.userId))
+		.where(and(eq(userTeam.teamId, teamId), eq(appUser.active, true), ne(appUser.role, 'viewer')));
+	return rows.map((r) => r.id);
+}
+
+/** Adds technologies to a draft or open round, each with its owning team's people as respondents. */
+export async function addTechnologies(actorId: number, roundId: number, technologyIds: number[]) {
+	return db().transaction(async (tx) => {
+		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
+		if (allowed !== 'ok') return allowed;
+		const techs = await tx
+			.select({ id: technology.id, teamId: technology.teamId })
+			.from(technology)
+			.where(inArray(technology.id, technologyIds.length ? technologyIds : [-1]));
+		for (const tech of techs) {
+			const added = await tx.insert(roundTechnology).values({ roundId, technologyId: tech.id }).onConflictDoNothing().returning();
+			if (!added.length) continue;
+			const people = await defaultRespondents(tx, tech.teamId);
+			if (people.length)
+				await tx.insert(assignment).values(people.map((userId) => ({ roundId, technologyId: tech.id, userId }))).onConflictDoNothing();
+		}
+		await recordAudit(tx, { actorId, action: 'round.add-technologies', entity: 'round', entityId: roundId, after: { technologyIds: techs.map((t) => t.id) } });
+		return 'ok';
+	});
+}
+
+/** Scope shrinks only while drafting: once open, someone may already be scoring. */
+export async function removeTechnology(actorId: number, roundId: number, technologyId: number) {
+	return db().transaction(async (tx) => {
+		const allowed = await lockRound(tx, roundId, ['draft']);
+		if (allowed !== 'ok') return allowed;
+		await tx.delete(roundTechnology).where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
+		await recordAudit(tx, { actorId, action: 'round.remove-technology', entity: 'round', entityId: roundId, before: { technologyId } });
+		return 'ok';
+	});
+}
+
+export async function addRespondent(actorId: number, roundId: number, technologyId: number, userId: number) {
+	return db().transaction(async (tx) => {
+		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
+		if (allowed !== 'ok') return allowed;
+		const [person] = await tx.select({ role: appUser.role, active: appUser.active }).from(appUser).where(eq(appUser.id, userId));
+		if (!person || !person.active || person.role === 'viewer') return 'not-assignable' as const;
+		const [scope] = await tx.select().from(roundTechnology).where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
+		if (!scope) return 'not-found';
+		await tx.insert(assignment).values({ roundId, technologyId, userId }).onConflictDoNothing();
+		await recordAudit(tx, { actorId, action: 'round.add-respondent', entity: 'round', entityId: roundId, after: { technologyId, userId } });
+		return 'ok';
+	});
+}
+
+export async function removeRespondent(actorId: number, roundId: number, technologyId: number, userId: number) {
+	return db().transaction(async (tx) => {
+		const allowed = await lockRound(tx, roundId, ['draft']);
+		if (allowed !== 'ok') return allowed;
+		await tx.delete(assignment).where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
+		await recordAudit(tx, { actorId, action: 'round.remove-respondent', entity: 'round', entityId: roundId, before: { technologyId, userId } });
+		return 'ok';
+	});
+}
+
+export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty';
+
+/** draft → open → closed, one step at a time; a closed round never reopens. */
+export async function changeRoundState(actorId: number, roundId: number, to: 'open' | 'closed'): Promise<StateChange> {
+	const from: RoundState = to === 'open' ? 'draft' : 'open';
+	return db().transaction(async (tx) => {
+		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
+		if (!row) return 'not-found';
+		if (row.state !== from) return 'wrong-state';
+		if (to === 'open') {
+			const [{ n }] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(roundTechnology).where(eq(roundTechnology.roundId, roundId));
+			if (n === 0) return 'empty';
+		}
+		const now = new Date();
+		await tx
+			.update(round)
+			.set(to === 'open' ? { state: 'open', openedAt: now } : { state: 'closed', closedAt: now })
+			.where(eq(round.id, roundId));
+		await recordAudit(tx, { actorId, action: `round.${to === 'open' ? 'open' : 'close'}`, entity: 'round', entityId: roundId, before: { state: from }, after: { state: to } });
+		return 'ok';
+	});
+}
+
+export type RespondentStatus = { userId: number; name: string; state: 'not started' | 'draft' | 'submitted'; answered: number };
+
+/** Everything the round page shows about scope and progress, in three queries. */
+export async function roundScope(roundId: number) {
+	const techs = await db()
+		.select({ id: technology.id, slug: technology.slug, name: technology.name, teamName: team.name })
+		.from(roundTechnology)
+		.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.where(eq(roundTechnology.roundId, roundId))
+		.orderBy(asc(technology.name));
+	const people = await db()
+		.select({
+			technologyId: assignment.technologyId,
+			userId: appUser.id,
+			name: appUser.name,
+			state: response.state,
+			answered: sql<number>`(select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow}))`.mapWith(Number)
+		})
+		.from(assignment)
+		.innerJoin(appUser, eq(appUser.id, assignment.userId))
+		.leftJoin(response, and(eq(response.roundId, assignment.roundId), eq(response.technologyId, assignment.technologyId), eq(response.userId, assignment.userId)))
+		.where(eq(assignment.roundId, roundId))
+		.orderBy(asc(appUser.name));
+	return techs.map((t) => {
+		const respondents: RespondentStatus[] = people
+			.filter((p) => p.technologyId === t.id)
+			.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.state ? p.answered : 0 }));
+		return { ...t, respondents, submitted: respondents.filter((r) => r.state === 'submitted').length };
+	});
+}
+
+export async function technologiesOutsideRound(roundId: number) {
+	const inScope = db().select({ id: roundTechnology.technologyId }).from(roundTechnology).where(eq(roundTechnology.roundId, roundId));
+	return db()
+		.select({ id: technology.id, name: technology.name })
+		.from(technology)
+		.where(and(notInArray(technology.id, inScope), ne(technology.lifecycle, 'retired')))
+		.orderBy(asc(technology.name));
+}
+
+export async function assignablePeople() {
+	return db()
+		.select({ id: appUser.id, name: appUser.name })
+		.from(appUser)
+		.where(and(eq(appUser.active, true), ne(appUser.role, 'viewer')))
+		.orderBy(asc(appUser.name));
+}
+
+/** The rounds a technology took part in, newest first, with how many answered. */
+export async function technologyRounds(technologyId: number) {
+	return db()
+		.select({
+			id: round.id,
+			name: round.name,
+			state: round.state,
+			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id} and ${assignment.technologyId} = ${technologyId})`.mapWith(Number),
+			submitted: sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(Number)
+		})
+		.from(roundTechnology)
+		.innerJoin(round, eq(round.id, roundTechnology.roundId))
+		.where(eq(roundTechnology.technologyId, technologyId))
+		.orderBy(desc(round.createdAt), desc(round.id));
+}

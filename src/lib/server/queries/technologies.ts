@@ -1,0 +1,147 @@
+import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { response, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
+import type { Lifecycle, PlannedTechnology } from '$lib/domain/catalog';
+import { recordAudit } from './audit';
+
+export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle };
+
+export type TechnologyInput = {
+	name: string;
+	slug: string;
+	category: string;
+	teamId: number | null;
+	lifecycle: Lifecycle;
+	description: string;
+	links: TechnologyLinks;
+	targetLevel: number;
+};
+
+export async function listTechnologies(filter: TechnologyFilter = {}) {
+	const q = filter.q?.trim();
+	const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+	return db()
+		.select({
+			id: technology.id,
+			slug: technology.slug,
+			name: technology.name,
+			category: technology.category,
+			lifecycle: technology.lifecycle,
+			targetLevel: technology.targetLevel,
+			teamId: technology.teamId,
+			teamName: team.name
+		})
+		.from(technology)
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.where(
+			and(
+				pattern ? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern)) : undefined,
+				filter.category ? eq(technology.category, filter.category) : undefined,
+				filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
+				filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined
+			)
+		)
+		.orderBy(asc(technology.name));
+}
+
+export async function listCategories(): Promise<string[]> {
+	const rows = await db().selectDistinct({ category: technology.category }).from(technology).orderBy(asc(technology.category));
+	return rows.map((r) => r.category);
+}
+
+export async function getTechnology(slug: string) {
+	const [row] = await db()
+		.select({
+			id: technology.id,
+			slug: technology.slug,
+			name: technology.name,
+			category: technology.category,
+			lifecycle: technology.lifecycle,
+			description: technology.description,
+			links: technology.links,
+			targetLevel: technology.targetLevel,
+			version: technology.version,
+			teamId: technology.teamId,
+			teamName: team.name
+		})
+		.from(technology)
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.where(eq(technology.slug, slug));
+	return row;
+}
+
+export async function createTechnology(actorId: number, input: TechnologyInput) {
+	return db().transaction(async (tx) => {
+		const [row] = await tx.insert(technology).values(input).returning();
+		await recordAudit(tx, { actorId, action: 'technology.create', entity: 'technology', entityId: row.id, after: input });
+		return row;
+	});
+}
+
+/** Optimistic: only the version the editor loaded may be overwritten. */
+export async function updateTechnology(actorId: number, id: number, expectedVersion: number, input: TechnologyInput) {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(technology).where(eq(technology.id, id)).for('update');
+		if (!before) return 'not-found' as const;
+		if (before.version !== expectedVersion) return 'stale' as const;
+		await tx
+			.update(technology)
+			.set({ ...input, version: before.version + 1, updatedAt: new Date() })
+			.where(eq(technology.id, id));
+		await recordAudit(tx, { actorId, action: 'technology.update', entity: 'technology', entityId: id, before, after: input });
+		return 'updated' as const;
+	});
+}
+
+/** History is never deleted: a technology anyone has scored can only be retired. */
+export async function deleteTechnology(actorId: number, id: number) {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(technology).where(eq(technology.id, id)).for('update');
+		if (!before) return 'not-found' as const;
+		const [{ n }] = await tx.select({ n: count() }).from(response).where(eq(response.technologyId, id));
+		if (n > 0) return 'has-responses' as const;
+		await tx.delete(roundTechnology).where(eq(roundTechnology.technologyId, id));
+		await tx.delete(technology).where(eq(technology.id, id));
+		await recordAudit(tx, { actorId, action: 'technology.delete', entity: 'technology', entityId: id, before });
+		return 'deleted' as const;
+	});
+}
+
+export async function technologiesForImport() {
+	return db()
+		.select({
+			slug: technology.slug,
+			name: technology.name,
+			category: technology.category,
+			teamId: technology.teamId,
+			lifecycle: technology.lifecycle,
+			description: technology.description,
+			targetLevel: technology.targetLevel
+		})
+		.from(technology);
+}
+
+/** Writes a whole planned import in one transaction: every row lands, or none does. */
+export async function importTechnologies(actorId: number, rows: PlannedTechnology[]) {
+	if (!rows.length) return 0;
+	return db().transaction(async (tx) => {
+		await tx
+			.insert(technology)
+			.values(rows)
+			.onConflictDoUpdate({
+				target: technology.slug,
+				set: {
+					name: sql`excluded.name`,
+					category: sql`excluded.category`,
+					teamId: sql`excluded.team_id`,
+					lifecycle: sql`excluded.lifecycle`,
+					description: sql`excluded.description`,
+					targetLevel: sql`excluded.target_level`,
+					version: sql`${technology.version} + 1`,
+					updatedAt: sql`now()`
+				}
+			});
+		await recordAudit(tx, { actorId, action: 'technology.import', entity: 'technology', after: { slugs: rows.map((r) => r.slug) } });
+		return rows.length;
+	});
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { LIFECYCLES, slugify } from '$lib/domain/catalog';
+import { optionalText, text } from './forms';
+
+const link = (label: string) =>
+	z
+		.string()
+		.trim()
+		.max(500, `${label} link is too long.`)
+		.refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), `${label} link must start with http:// or https://.`)
+		.optional()
+		.transform((v) => v || undefined);
+
+/** The technology editor's fields; the slug defaults to one made from the name. */
+export const technologySchema = z
+	.object({
+		name: text('Name', 100),
+		slug: z
+			.string()
+			.trim()
+			.toLowerCase()
+			.max(60, 'Slug must be at most 60 characters.')
+			.refine((v) => v === '' || /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v), 'Use lower-case letters, digits and single hyphens.')
+			.optional(),
+		category: text('Category', 50).transform((v) => v.toLowerCase()),
+		teamId: z
+			.string()
+			.optional()
+			.transform((v, ctx) => {
+				if (!v) return null;
+				const n = Number(v);
+				if (!Number.isInteger(n) || n <= 0) {
+					ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
+					return z.NEVER;
+				}
+				return n;
+			}),
+		lifecycle: z.enum(LIFECYCLES, { error: 'Choose a lifecycle.' }),
+		description: optionalText('Description', 2000),
+		docs: link('Docs'),
+		runbook: link('Runbook'),
+		repo: link('Repository'),
+		targetLevel: z.coerce
+			.number({ error: 'Target must be a whole number from 0 to 5.' })
+			.int('Target must be a whole number from 0 to 5.')
+			.min(0, 'Target must be a whole number from 0 to 5.')
+			.max(5, 'Target must be a whole number from 0 to 5.')
+	})
+	.transform(({ docs, runbook, repo, slug, ...rest }, ctx) => {
+		const finalSlug = slug || slugify(rest.name);
+		if (!finalSlug) {
+			ctx.addIssue({ code: 'custom', message: 'Give a slug: the name has no letters or digits.', path: ['slug'] });
+			return z.NEVER;
+		}
+		return { ...rest, slug: finalSlug, links: Object.fromEntries(Object.entries({ docs, runbook, repo }).filter(([, v]) => v)) };
+	});

@@ -1,0 +1,74 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { formFailure, id, idList, optionalDate, parseForm, text } from '$lib/server/forms';
+import {
+	addRespondent,
+	addTechnologies,
+	assignablePeople,
+	changeRoundState,
+	getRound,
+	removeRespondent,
+	removeTechnology,
+	roundScope,
+	technologiesOutsideRound,
+	updateRound,
+	type RoundChange
+} from '$lib/server/queries/rounds';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const roundId = (event: { params: { id: string } }) => {
+	const n = Number(event.params.id);
+	if (!Number.isInteger(n) || n <= 0) error(404, 'No such round.');
+	return n;
+};
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const r = await getRound(roundId(event));
+	if (!r) error(404, 'No such round.');
+	const canManage = hasRole(user, 'lead') && r.state !== 'closed';
+	const [scope, outside, people] = await Promise.all([
+		roundScope(r.id),
+		canManage ? technologiesOutsideRound(r.id) : [],
+		canManage ? assignablePeople() : []
+	]);
+	return { round: r, scope, outside, people, canManage, userId: user.id };
+};
+
+const MESSAGES: Record<Exclude<RoundChange, 'ok'> | 'not-assignable', string> = {
+	'not-found': 'That is no longer part of this round.',
+	closed: 'This round is closed; nothing in it can change.',
+	'not-draft': 'Once a round is open, technologies and respondents can be added but not removed.',
+	'not-assignable': 'Only active people who are not viewers can be asked to score.'
+};
+
+/** Every management action: lead role, valid form, then the change itself. */
+function manage<S extends z.ZodType>(schema: S, change: (actorId: number, roundId: number, data: z.output<S>) => Promise<string>) {
+	return async (event: RequestEvent) => {
+		const user = requireRole(event, 'lead');
+		const { data, failure } = parseForm(schema, await event.request.formData());
+		if (failure) return failure;
+		const result = await change(user.id, roundId(event), data);
+		if (result !== 'ok') return formFailure(409, MESSAGES[result as keyof typeof MESSAGES] ?? result);
+		return { done: true };
+	};
+}
+
+const techAndUser = z.object({ technologyId: id('Technology'), userId: id('Person') });
+
+export const actions: Actions = {
+	details: manage(z.object({ name: text('Name', 80), dueDate: optionalDate }), (actor, rid, d) => updateRound(actor, rid, d)),
+	addTechnologies: manage(z.object({ technologyIds: idList('Technology').refine((l) => l.length > 0, 'Choose at least one technology.') }), (actor, rid, d) => addTechnologies(actor, rid, d.technologyIds)),
+	removeTechnology: manage(z.object({ technologyId: id('Technology') }), (actor, rid, d) => removeTechnology(actor, rid, d.technologyId)),
+	addRespondent: manage(techAndUser, (actor, rid, d) => addRespondent(actor, rid, d.technologyId, d.userId)),
+	removeRespondent: manage(techAndUser, (actor, rid, d) => removeRespondent(actor, rid, d.technologyId, d.userId)),
+	open: manage(z.object({}), async (actor, rid) => {
+		const r = await changeRoundState(actor, rid, 'open');
+		return r === 'empty' ? 'Add at least one technology before opening the round.' : r === 'wrong-state' ? 'Only a draft round can be opened.' : r;
+	}),
+	close: manage(z.object({}), async (actor, rid) => {
+		const r = await changeRoundState(actor, rid, 'closed');
+		return r === 'wrong-state' ? 'Only an open round can be closed.' : r;
+	})
+};

@@ -1,0 +1,38 @@
+import { requireRole } from '$lib/server/auth/guards';
+import { formFailure } from '$lib/server/forms';
+import { planTechnologyImport } from '$lib/server/technology-import';
+import { importTechnologies } from '$lib/server/queries/technologies';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'lead');
+};
+
+/** The CSV comes from an uploaded file or, on the confirm step, from the text the preview showed. */
+async function csvFrom(form: FormData): Promise<string> {
+	const file = form.get('file');
+	if (file instanceof File && file.size > 0) return file.text();
+	const text = form.get('csv');
+	return typeof text === 'string' ? text : '';
+}
+
+export const actions: Actions = {
+	preview: async (event) => {
+		requireRole(event, 'lead');
+		const csv = await csvFrom(await event.request.formData());
+		const plan = await planTechnologyImport(csv);
+		if (!plan.lines) return formFailure(400, plan.problem);
+		return { csv, lines: plan.lines };
+	},
+	import: async (event) => {
+		const user = requireRole(event, 'lead');
+		const csv = await csvFrom(await event.request.formData());
+		// Planned again at write time: the catalog may have changed since the preview.
+		const plan = await planTechnologyImport(csv);
+		if (!plan.lines) return formFailure(400, plan.problem);
+		if (plan.lines.some((l) => l.action === 'error')) return { csv, lines: plan.lines, refused: true };
+		const writes = plan.lines.flatMap((l) => (l.action === 'create' || l.action === 'update' ? [l.technology] : []));
+		const imported = await importTechnologies(user.id, writes);
+		return { imported, created: plan.lines.filter((l) => l.action === 'create').length, updated: plan.lines.filter((l) => l.action === 'update').length };
+	}
+};

@@ -1,0 +1,30 @@
+import { redirect } from '@sveltejs/kit';
+import { LIFECYCLES } from '$lib/domain/catalog';
+import { requireRole } from '$lib/server/auth/guards';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
+import { guardedWrite, parseForm } from '$lib/server/forms';
+import { technologySchema } from '$lib/server/technology-form';
+import { listTeams } from '$lib/server/queries/teams';
+import { createTechnology } from '$lib/server/queries/technologies';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'lead');
+	const teams = await listTeams();
+	return { teams: teams.map((t) => ({ id: t.id, name: t.name })), lifecycles: LIFECYCLES };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireRole(event, 'lead');
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(technologySchema, form);
+		if (failure) return failure;
+		const result = await guardedWrite(form, () => createTechnology(user.id, data), {
+			[UNIQUE_VIOLATION]: ['slug', 'Another technology already uses this slug.'],
+			[FOREIGN_KEY_VIOLATION]: ['teamId', 'That team no longer exists.']
+		});
+		if (result.failure) return result.failure;
+		redirect(303, `/technologies/${data.slug}`);
+	}
+};
