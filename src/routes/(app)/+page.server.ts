@@ -1,7 +1,10 @@
 import { requireUser } from '$lib/server/auth/guards';
+import { myAssessments } from '$lib/server/queries/responses';
+import { listRounds } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { name: user.name };
+	const [assessments, rounds] = await Promise.all([myAssessments(user.id), listRounds()]);
+	return { name: user.name, assessments, openRounds: rounds.filter((r) => r.state === 'open') };
 };

@@ -1,6 +1,7 @@
 import { count, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { appUser } from '$lib/server/db/schema';
+import { seedDemoAssessments } from './assessments';
 import { seedDemoPeople } from './people';
 
 export const DEMO_PASSWORD = 'opsmaturity-demo';
@@ -22,7 +23,8 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 		await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`);
 		const [{ n }] = await tx.select({ n: count() }).from(appUser);
 		if (n > 0) return false;
-		await seedDemoPeople(tx, DEMO_PASSWORD);
+		const people = await seedDemoPeople(tx, DEMO_PASSWORD);
+		await seedDemoAssessments(tx, people);
 		return true;
 	});
 }

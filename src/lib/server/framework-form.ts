@@ -1,0 +1,46 @@
+import { frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
+import type { FieldErrors } from './forms';
+
+const TEXT_MAX = 500;
+const DESCRIPTION_MAX = 1000;
+
+export type FrameworkEdit = Pick<Framework, 'levels' | 'vectors'> & { name: string; note: string };
+
+/**
+ * Reads the framework editor. Vector keys come from the version being edited, so an edit can
+ * change words, weights and lanes but never silently add or drop a vector.
+ */
+export function parseFrameworkForm(form: FormData, base: Framework): { ok: true; edit: FrameworkEdit } | { ok: false; errors: FieldErrors } {
+	const errors: FieldErrors = {};
+	const text = (field: string, label: string, max = TEXT_MAX) => {
+		const value = String(form.get(field) ?? '').trim();
+		if (!value) errors[field] = `${label} is required.`;
+		else if (value.length > max) errors[field] = `${label} must be at most ${max} characters.`;
+		return value;
+	};
+	const name = text('name', 'Framework name', 100);
+	const note = String(form.get('note') ?? '').trim();
+	if (!note) errors.note = 'Say what this version changes, so readers of old rounds understand the difference.';
+	else if (note.length > 500) errors.note = 'Keep the note under 500 characters.';
+	const levels = base.levels.map((_, i) => text(`levels.${i}`, `Level ${i} description`, DESCRIPTION_MAX));
+	const vectors: Vector[] = base.vectors.map((v) => {
+		const p = `v.${v.key}`;
+		const lane = String(form.get(`${p}.lane`) ?? '') as Lane;
+		if (!LANES.includes(lane)) errors[`${p}.lane`] = 'Choose Plan, Build or Run.';
+		const weightRaw = String(form.get(`${p}.weight`) ?? '').trim();
+		const weight = Number(weightRaw);
+		if (!weightRaw || !Number.isFinite(weight) || weight <= 0 || weight > 10) errors[`${p}.weight`] = 'Weight must be a number above 0 and at most 10.';
+		return {
+			key: v.key,
+			name: text(`${p}.name`, 'Name', 100),
+			description: text(`${p}.description`, 'Description', DESCRIPTION_MAX),
+			lane,
+			weight,
+			anchors: v.anchors.map((_, level) => text(`${p}.anchor.${level}`, `Level ${level} guidance`))
+		};
+	});
+	if (Object.keys(errors).length) return { ok: false, errors };
+	const problems = frameworkProblems({ levels, vectors });
+	if (problems.length) return { ok: false, errors: { form: problems.join(' ') } };
+	return { ok: true, edit: { name, note, levels, vectors } };
+}

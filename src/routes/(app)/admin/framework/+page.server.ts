@@ -1,0 +1,26 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth/guards';
+import { parseFrameworkForm } from '$lib/server/framework-form';
+import { createFrameworkVersion, getFramework, listFrameworkVersions } from '$lib/server/queries/framework';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'admin');
+	const [framework, versions] = await Promise.all([getFramework(), listFrameworkVersions()]);
+	return { framework, versions };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const admin = requireRole(event, 'admin');
+		const form = await event.request.formData();
+		const current = await getFramework();
+		const parsed = parseFrameworkForm(form, current);
+		if (!parsed.ok) {
+			const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+			return fail(400, { errors: parsed.errors, values });
+		}
+		const created = await createFrameworkVersion(admin.id, parsed.edit);
+		redirect(303, `/methodology?version=${created.version}`);
+	}
+};

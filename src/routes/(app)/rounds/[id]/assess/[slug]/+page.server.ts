@@ -1,0 +1,88 @@
+import { error, fail } from '@sveltejs/kit';
+import { hasRole, requireUser } from '$lib/server/auth/guards';
+import { parseAnswerForm } from '$lib/server/answer-form';
+import { formFailure, type FieldErrors } from '$lib/server/forms';
+import { getFramework } from '$lib/server/queries/framework';
+import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
+import { getRound } from '$lib/server/queries/rounds';
+import { getTechnology } from '$lib/server/queries/technologies';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	const user = requireUser(event);
+	const roundId = Number(event.params.id);
+	const r = Number.isInteger(roundId) && roundId > 0 ? await getRound(roundId) : undefined;
+	const tech = r ? await getTechnology(event.params.slug) : undefined;
+	if (!r || !tech) error(404, 'No such assessment.');
+	return { user, round: r, technology: tech, key: { roundId: r.id, technologyId: tech.id, userId: user.id } };
+}
+
+export const load: PageServerLoad = async (event) => {
+	const { user, round, technology, key } = await context(event);
+	const requested = Number(event.url.searchParams.get('user') ?? user.id);
+	const isLead = hasRole(user, 'lead');
+	// Leads and admins may read anyone's answers; everyone else only their own.
+	if (requested !== user.id && !isLead) error(403, 'You can only see your own answers.');
+	const subject = { ...key, userId: Number.isInteger(requested) ? requested : user.id };
+	const assigned = await isAssigned(subject);
+	if (!assigned && !isLead) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
+	const [framework, response, respondents] = await Promise.all([
+		getFramework(round.frameworkVersionId),
+		getResponse(subject),
+		isLead ? respondentsOf(round.id, technology.id) : Promise.resolve([])
+	]);
+	const own = subject.userId === user.id;
+	return {
+		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate },
+		technology: { name: technology.name, slug: technology.slug, category: technology.category, description: technology.description },
+		vectors: framework.vectors,
+		response: { state: response.state, version: response.version, answers: response.answers, updatedAt: response.updatedAt },
+		editable: own && assigned && round.state === 'open' && response.state === 'draft',
+		canReopen: own && assigned && round.state === 'open' && response.state === 'submitted',
+		own,
+		subjectName: own ? user.name : (respondents.find((p) => p.userId === subject.userId)?.name ?? 'Unknown'),
+		respondents
+	};
+};
+
+const REFUSED: Record<string, [number, string]> = {
+	'round-not-open': [409, 'This round is not open, so answers cannot change.'],
+	'not-assigned': [403, 'You are not asked to score this technology in this round.'],
+	submitted: [409, 'These answers are submitted. Reopen them to make changes.']
+};
+
+function answerOutcome(outcome: SaveOutcome, values: Record<string, string>) {
+	if (outcome.status === 'saved') return { saved: true, version: outcome.version, state: outcome.state, savedAt: new Date().toISOString() };
+	if (outcome.status === 'stale')
+		return fail(409, { stale: true, version: outcome.version, errors: { form: 'These answers were changed in another tab or device since this page loaded. Reload to see the latest answers; nothing was overwritten.' } as FieldErrors, values });
+	if (outcome.status === 'incomplete')
+		return fail(400, { missing: outcome.missing, version: outcome.version, errors: { form: `Answer every vector before submitting (${outcome.missing.length} left). Your answers so far are saved.` } as FieldErrors, values });
+	const [status, message] = REFUSED[outcome.status];
+	return formFailure(status, message, values);
+}
+
+function answerAction(submit: boolean) {
+	return async (event: RequestEvent) => {
+		const { round, key } = await context(event);
+		const form = await event.request.formData();
+		const framework = await getFramework(round.frameworkVersionId);
+		const vectorKeys = framework.vectors.map((v) => v.key);
+		const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		const parsed = parseAnswerForm(form, vectorKeys);
+		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
+		const outcome = await saveResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys, submit });
+		return answerOutcome(outcome, values);
+	};
+}
+
+export const actions: Actions = {
+	save: answerAction(false),
+	submit: answerAction(true),
+	reopen: async (event) => {
+		const { key } = await context(event);
+		const form = await event.request.formData();
+		const version = Number(form.get('version'));
+		if (!Number.isInteger(version)) return formFailure(400, 'The form is missing its version; reload the page.');
+		return answerOutcome(await reopenResponse(key, version), {});
+	}
+};

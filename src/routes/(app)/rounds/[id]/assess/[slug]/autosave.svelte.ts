@@ -1,0 +1,93 @@
+import { deserialize } from '$app/forms';
+
+export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'error' | 'conflict';
+
+/**
+ * Saves the scoring form through its `save` action shortly after each change, one request at
+ * a time so every save carries the version the previous one returned. A stale version (another
+ * tab saved in between) stops autosaving until the user reloads: nothing is overwritten.
+ */
+export class Autosaver {
+	status = $state<SaveStatus>('idle');
+	message = $state('');
+	errors = $state<Record<string, string>>({});
+	savedAt = $state<Date | null>(null);
+	version = $state(0);
+	/** Round-trip of the last successful save, in ms; shown to nobody, read by benchmarks. */
+	lastRoundTrip = $state(0);
+
+	#form: () => HTMLFormElement | undefined;
+	#delay: number;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#inFlight: Promise<void> | null = null;
+	#dirty = false;
+
+	constructor(form: () => HTMLFormElement | undefined, version: number, delay = 400) {
+		this.#form = form;
+		this.version = version;
+		this.#delay = delay;
+	}
+
+	get unsaved() {
+		return this.status === 'pending' || this.status === 'saving' || this.status === 'error';
+	}
+
+	schedule(delay = this.#delay) {
+		if (this.status === 'conflict') return;
+		this.status = 'pending';
+		clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => void this.flush(), delay);
+	}
+
+	/** Saves now (waiting for a save under way first); resolves when the form is stored. */
+	async flush(): Promise<void> {
+		clearTimeout(this.#timer);
+		if (this.status === 'conflict') return;
+		if (this.#inFlight) {
+			this.#dirty = true;
+			await this.#inFlight;
+			if (!this.#dirty) return;
+		}
+		this.#dirty = false;
+		this.#inFlight = this.#send();
+		await this.#inFlight;
+		this.#inFlight = null;
+		if (this.#dirty) await this.flush();
+	}
+
+	async #send() {
+		const form = this.#form();
+		if (!form) return;
+		this.status = 'saving';
+		const body = new FormData(form);
+		body.set('version', String(this.version));
+		const started = performance.now();
+		try {
+			const res = await fetch(`${location.pathname}?/save`, {
+				method: 'POST',
+				body,
+				headers: { 'x-sveltekit-action': 'true', accept: 'application/json' }
+			});
+			const result = deserialize(await res.text());
+			if (result.type === 'success' && result.data) {
+				this.version = Number(result.data.version);
+				this.status = 'saved';
+				this.errors = {};
+				this.message = '';
+				this.savedAt = new Date();
+				this.lastRoundTrip = performance.now() - started;
+			} else if (result.type === 'failure') {
+				const data = (result.data ?? {}) as { stale?: boolean; errors?: Record<string, string> };
+				this.status = data.stale ? 'conflict' : 'error';
+				this.errors = data.errors ?? {};
+				this.message = data.errors?.form ?? 'Some answers need fixing before they can be saved.';
+			} else {
+				this.status = 'error';
+				this.message = 'The server could not save your answers. They are still on this page; try again.';
+			}
+		} catch {
+			this.status = 'error';
+			this.message = 'Could not reach the server. Your answers are still on this page and will be saved when you retry.';
+		}
+	}
+}
