@@ -1,5 +1,7 @@
+import { desc } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
-import { appUser, team, userTeam, type Role } from '../../src/lib/server/db/schema';
+import { appUser, assignment, frameworkVersion, round, roundTechnology, team, technology, userTeam, type Role } from '../../src/lib/server/db/schema';
+import { slugify } from '../../src/lib/domain/catalog';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 
@@ -31,4 +33,27 @@ export async function createUserRow(
 	const teamIds = options.teamIds ?? [];
 	if (teamIds.length) await db().insert(userTeam).values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
 	return { id: row.id, email: row.email, name: row.name, role: row.role, teamIds };
+}
+
+export async function createTechnologyRow(name: string, teamId: number | null = null, targetLevel = 3) {
+	const [row] = await db()
+		.insert(technology)
+		.values({ slug: slugify(name), name, category: 'testing', teamId, targetLevel })
+		.returning();
+	return row;
+}
+
+/** A round in the given state with the technologies in scope and the people asked to score them. */
+export async function createRoundRow(
+	state: 'draft' | 'open' | 'closed',
+	scope: { technologyId: number; userIds: number[] }[],
+	name = `Round ${++counter}`
+) {
+	const [fw] = await db().select({ id: frameworkVersion.id }).from(frameworkVersion).orderBy(desc(frameworkVersion.version)).limit(1);
+	const [r] = await db().insert(round).values({ name, state, frameworkVersionId: fw.id }).returning();
+	for (const s of scope) {
+		await db().insert(roundTechnology).values({ roundId: r.id, technologyId: s.technologyId });
+		if (s.userIds.length) await db().insert(assignment).values(s.userIds.map((userId) => ({ roundId: r.id, technologyId: s.technologyId, userId })));
+	}
+	return r;
 }

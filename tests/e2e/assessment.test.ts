@@ -1,0 +1,82 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { baseUrl, expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
+
+const browser = useBrowser();
+const OPEN_ROUND = 2; // the demo seed creates last quarter's round first, then this quarter's
+
+async function checkedValue(page: Page, vectorName: string) {
+	const group = page.getByRole('group', { name: new RegExp(`^\\d+ ${vectorName}`) });
+	return group.locator('input[type=radio]:checked').getAttribute('value');
+}
+
+describe('scoring a technology', () => {
+	it('a member scores all fifteen vectors with the keyboard, reloads, and submits', async () => {
+		const page = await browser.context.newPage();
+		await signIn(page, 'member@example.com');
+		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/mongodb`);
+		await expectNoAxeViolations(page);
+		await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement)?.name)).toBe('score.architecture');
+
+		const keys = ['3', '2', '4', '4', '?', '3', '2', '3', '1', '4', '2', '3', '2', '2', '3'];
+		const started = Date.now();
+		for (const key of keys) await page.keyboard.press(key);
+		await expect.poll(() => page.getByRole('status').filter({ hasText: 'All changes saved' }).count(), { timeout: 10_000 }).toBe(1);
+		const elapsed = Date.now() - started;
+		process.stdout.write(`15 keystrokes scored and autosaved in ${elapsed} ms\n`);
+		expect(elapsed).toBeLessThan(60_000);
+		await expect.poll(() => page.getByText('15 of 15').count()).toBeGreaterThan(0);
+		// After the last vector, focus waits on Submit.
+		expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Submit answers');
+
+		await page.reload();
+		expect(await checkedValue(page, 'Architectural design maturity')).toBe('3');
+		expect(await checkedValue(page, 'Ubiquity')).toBe('?');
+		expect(await checkedValue(page, 'Stability')).toBe('3');
+		await expect.poll(() => page.getByText('15 of 15').count()).toBeGreaterThan(0);
+
+		await page.getByRole('button', { name: 'Submit answers' }).click();
+		await expect.poll(() => page.getByText('You submitted these answers.').count()).toBe(1);
+		await expectNoAxeViolations(page);
+		await page.goto(`${baseUrl()}/`);
+		const row = page.getByRole('row', { name: /MongoDB/ });
+		await expect.poll(() => row.textContent()).toContain('Submitted');
+		await page.close();
+	});
+
+	it('a save from a stale second tab is refused with a way to reload', async () => {
+		const first = await browser.context.newPage();
+		const second = await browser.context.newPage();
+		for (const p of [first, second]) await p.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/redis`);
+		await first.getByRole('group', { name: /^\d+ Happiness/ }).getByRole('radio', { name: /^5:/ }).check();
+		await expect.poll(() => first.getByRole('status').filter({ hasText: 'All changes saved' }).count()).toBe(1);
+
+		await second.getByRole('group', { name: /^\d+ Happiness/ }).getByRole('radio', { name: /^1:/ }).check();
+		await expect.poll(() => second.getByRole('status').textContent()).toContain('changed in another tab');
+		await second.getByRole('button', { name: 'Reload latest answers' }).click();
+		await second.waitForLoadState();
+		expect(await checkedValue(second, 'Happiness')).toBe('5');
+		await first.close();
+		await second.close();
+	});
+
+	it('without JavaScript, Save draft stores the answers', async () => {
+		const nojs = await openBrowser({ javaScript: false });
+		const page = await nojs.context.newPage();
+		await signIn(page, 'member@example.com');
+		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/nats`);
+		const stability = page.getByRole('group', { name: /^\d+ Stability/ });
+		await stability.getByRole('radio', { name: /^2:/ }).check();
+		await stability.getByText('Comment or evidence').click();
+		await stability.getByLabel('Comment').fill('Only a pilot so far.');
+		await page.getByRole('button', { name: 'Save draft' }).click();
+		await page.waitForLoadState();
+		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/nats`);
+		expect(await checkedValue(page, 'Stability')).toBe('2');
+		expect(await page.getByRole('group', { name: /^\d+ Stability/ }).getByLabel('Comment').inputValue()).toBe('Only a pilot so far.');
+		await page.getByRole('button', { name: 'Submit answers' }).click();
+		await page.waitForLoadState();
+		await expect.poll(() => page.getByText('Still to answer').count()).toBe(1);
+		await nojs.close();
+	});
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { baseUrl, expectNoAxeViolations, signIn, useBrowser } from './browser';
+
+const browser = useBrowser();
+
+describe('every page as an admin', () => {
+	it.each([
+		['/', 'Welcome, Ada Admin'],
+		['/technologies', 'Technologies'],
+		['/technologies/kafka', 'Kafka'],
+		['/technologies/kafka/edit', 'Edit Kafka'],
+		['/technologies/new', 'New technology'],
+		['/technologies/import', 'Import technologies from CSV'],
+		['/rounds', 'Assessment rounds'],
+		['/rounds/2', ' Q'],
+		['/rounds/2/assess/kafka?user=3', 'Kafka'],
+		['/methodology', 'Methodology'],
+		['/admin', 'Administration'],
+		['/admin/users', 'Users and invitations'],
+		['/admin/teams', 'Teams'],
+		['/admin/framework', 'Framework'],
+		['/admin/audit', 'Audit log'],
+		['/account', 'Your account']
+	])('%s renders and passes axe', async (path, heading) => {
+		const page = await browser.context.newPage();
+		if (!(await browser.context.cookies()).some((c) => c.name === 'session')) await signIn(page, 'admin@example.com');
+		const res = await page.goto(`${baseUrl()}${path}`);
+		expect(res!.status()).toBe(200);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(heading);
+		await expectNoAxeViolations(page);
+		await page.close();
+	});
+});
+
+describe('a lead runs a round', () => {
+	it('creates a round, adds a technology, opens it and sees progress', async () => {
+		const page = await browser.context.newPage();
+		await page.goto(`${baseUrl()}/rounds`);
+		await page.getByLabel('Name').fill(`E2E ${Date.now()}`);
+		await page.getByRole('button', { name: 'Create round' }).click();
+		await page.waitForURL(/\/rounds\/\d+$/);
+		await page.getByRole('checkbox', { name: 'Terraform' }).check();
+		await page.getByRole('button', { name: 'Add to round' }).click();
+		await expect.poll(() => page.getByRole('link', { name: 'Terraform' }).count()).toBe(1);
+		await page.getByRole('button', { name: 'Open round' }).click();
+		await expect.poll(() => page.getByRole('button', { name: 'Close round' }).count()).toBe(1);
+		await expect.poll(() => page.getByText(/0 of 3\s+responses submitted/).count()).toBe(1);
+		await expectNoAxeViolations(page);
+		await page.close();
+	});
+});

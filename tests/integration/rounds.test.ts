@@ -1,0 +1,128 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db';
+import { assignment, frameworkVector, frameworkVersion, round } from '../../src/lib/server/db/schema';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
+import * as rounds from '../../src/routes/(app)/rounds/+page.server';
+import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
+import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
+import { useTestDatabase } from '../helpers/db';
+import { dataOf, fakeEvent, run } from '../helpers/event';
+import { createTeamRow, createTechnologyRow, createUserRow } from '../helpers/factories';
+
+useTestDatabase();
+
+let lead: SessionUser, admin: SessionUser, member: SessionUser, teammate: SessionUser, viewer: SessionUser, outsider: SessionUser;
+let kafka: { id: number }, redis: { id: number };
+
+beforeAll(async () => {
+	const team = await createTeamRow('Streaming');
+	lead = await createUserRow('lead');
+	admin = await createUserRow('admin');
+	member = await createUserRow('member', { teamIds: [team.id] });
+	teammate = await createUserRow('lead', { teamIds: [team.id] });
+	viewer = await createUserRow('viewer', { teamIds: [team.id] });
+	await createUserRow('member', { teamIds: [team.id], active: false });
+	outsider = await createUserRow('member');
+	kafka = await createTechnologyRow('Kafka', team.id);
+	redis = await createTechnologyRow('Redis');
+});
+
+const act = (name: keyof typeof roundPage.actions, user: SessionUser, id: number, form: Record<string, string | string[]> = {}) =>
+	run(roundPage.actions[name] as never, fakeEvent({ user, params: { id: String(id) }, form }));
+
+describe('a round from draft to closed', () => {
+	let id: number;
+
+	it('a lead creates it on the current framework version; duplicates and bad dates are refused', async () => {
+		const bad = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026 Q4', dueDate: '2026-13-45' } }));
+		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { dueDate: 'Enter a date as YYYY-MM-DD.' } } });
+		const out = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026 Q4', dueDate: '2026-12-15' } }));
+		expect(out.kind).toBe('redirect');
+		id = Number((out as { location: string }).location.split('/').pop());
+		const [r] = await db().select().from(round).where(eq(round.id, id));
+		expect(r).toMatchObject({ state: 'draft', dueDate: '2026-12-15' });
+		const dup = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026 Q4' } }));
+		expect(dup).toMatchObject({ kind: 'failure', data: { errors: { name: 'A round with this name already exists.' } } });
+	});
+
+	it('cannot open without technologies', async () => {
+		expect(await act('open', lead, id)).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: 'Add at least one technology before opening the round.' } } });
+	});
+
+	it('adding a technology asks its team\'s active, non-viewer people by default', async () => {
+		expect(dataOf(await act('addTechnologies', lead, id, { technologyIds: [String(kafka.id)] }))).toEqual({ done: true });
+		const people = await db().select({ userId: assignment.userId }).from(assignment).where(eq(assignment.roundId, id));
+		expect(people.map((p) => p.userId).sort()).toEqual([member.id, teammate.id].sort());
+		expect(people.map((p) => p.userId)).not.toContain(viewer.id);
+	});
+
+	it('respondents can be added and removed while drafting; viewers cannot be asked', async () => {
+		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(outsider.id) }))).toEqual({ done: true });
+		expect(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(viewer.id) })).toMatchObject({ kind: 'failure', status: 409 });
+		expect(dataOf(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(teammate.id) }))).toEqual({ done: true });
+		const scope = dataOf<{ scope: { name: string; respondents: { userId: number; state: string }[] }[] }>(await run(roundPage.load as never, fakeEvent({ user: member, params: { id: String(id) } })));
+		expect(scope.scope).toHaveLength(1);
+		expect(scope.scope[0].respondents.map((r) => r.userId).sort()).toEqual([member.id, outsider.id].sort());
+		expect(scope.scope[0].respondents.every((r) => r.state === 'not started')).toBe(true);
+	});
+
+	it('members and viewers cannot manage rounds', async () => {
+		for (const user of [member, viewer]) {
+			expect(await act('open', user, id)).toMatchObject({ kind: 'error', status: 403 });
+			expect(await act('addTechnologies', user, id, { technologyIds: [String(redis.id)] })).toMatchObject({ kind: 'error', status: 403 });
+		}
+		expect(await run(rounds.actions.create, fakeEvent({ user: member, form: { name: 'Sneaky' } }))).toMatchObject({ kind: 'error', status: 403 });
+	});
+
+	it('an open round gains technologies and people but loses none', async () => {
+		expect(dataOf(await act('open', lead, id))).toEqual({ done: true });
+		expect(dataOf(await act('addTechnologies', admin, id, { technologyIds: [String(redis.id)] }))).toEqual({ done: true });
+		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(member.id) }))).toEqual({ done: true });
+		expect(await act('removeTechnology', lead, id, { technologyId: String(kafka.id) })).toMatchObject({ kind: 'failure', status: 409 });
+		expect(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(member.id) })).toMatchObject({ kind: 'failure', status: 409 });
+		expect(await act('open', lead, id)).toMatchObject({ kind: 'failure', data: { errors: { form: 'Only a draft round can be opened.' } } });
+	});
+
+	it('a closed round is read-only everywhere', async () => {
+		expect(dataOf(await act('close', lead, id))).toEqual({ done: true });
+		const msg = 'This round is closed; nothing in it can change.';
+		expect(await act('addTechnologies', lead, id, { technologyIds: [String(redis.id)] })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
+		expect(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(teammate.id) })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
+		expect(await act('details', lead, id, { name: 'Renamed' })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
+		const page = dataOf<{ canManage: boolean }>(await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) } })));
+		expect(page.canManage).toBe(false);
+	});
+});
+
+describe('framework versions', () => {
+	it('an edit creates a new version and leaves rounds pinned to theirs', async () => {
+		const [v1] = await db().select().from(frameworkVersion).where(eq(frameworkVersion.version, 1));
+		const [pinned] = await db().insert(round).values({ name: 'Pinned', frameworkVersionId: v1.id, state: 'open' }).returning();
+		const form: Record<string, string> = { name: 'Agile Operations', note: 'Recoverability counts double.' };
+		AGILE_OPERATIONS_V1.levels.forEach((l, i) => (form[`levels.${i}`] = l));
+		for (const v of AGILE_OPERATIONS_V1.vectors) {
+			Object.assign(form, { [`v.${v.key}.name`]: v.name, [`v.${v.key}.description`]: v.description, [`v.${v.key}.lane`]: v.lane, [`v.${v.key}.weight`]: v.key === 'recoverability' ? '2' : '1' });
+			v.anchors.forEach((a, i) => (form[`v.${v.key}.anchor.${i}`] = a));
+		}
+		expect(await run(frameworkAdmin.actions.default, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'error', status: 403 });
+		const bad = await run(frameworkAdmin.actions.default, fakeEvent({ user: admin, form: { ...form, 'v.stability.weight': '0', 'v.stability.anchor.3': ' ' } }));
+		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { 'v.stability.weight': 'Weight must be a number above 0 and at most 10.', 'v.stability.anchor.3': 'Level 3 guidance is required.' } } });
+		expect(await db().select().from(frameworkVersion)).toHaveLength(1);
+
+		const ok = await run(frameworkAdmin.actions.default, fakeEvent({ user: admin, form }));
+		expect(ok).toMatchObject({ kind: 'redirect', location: '/methodology?version=2' });
+		const [v2] = await db().select().from(frameworkVersion).where(eq(frameworkVersion.version, 2));
+		const weights = await db().select({ key: frameworkVector.key, weight: frameworkVector.weight, fv: frameworkVector.frameworkVersionId }).from(frameworkVector).where(eq(frameworkVector.key, 'recoverability'));
+		expect(weights.find((w) => w.fv === v1.id)?.weight).toBe(1);
+		expect(weights.find((w) => w.fv === v2.id)?.weight).toBe(2);
+		const [stillPinned] = await db().select().from(round).where(eq(round.id, pinned.id));
+		expect(stillPinned.frameworkVersionId).toBe(v1.id);
+
+		const created = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: 'After the edit' } }));
+		const newId = Number((created as { location: string }).location.split('/').pop());
+		const [fresh] = await db().select().from(round).where(eq(round.id, newId));
+		expect(fresh.frameworkVersionId).toBe(v2.id);
+	});
+});
