@@ -107,7 +107,7 @@ describe('submitting', () => {
 	it('an incomplete submit names what is missing and keeps the draft', async () => {
 		const out = await run(assess.actions.submit, fakeEvent({ user: member, params: params(), form: answersForm(2, { supportability: '4', stability: '?', operability: '2' }) }));
 		expect(out).toMatchObject({ kind: 'failure', status: 400, data: { version: 3 } });
-		const missing = (out as { data: { missing: string[] } }).data.missing;
+		const missing = (out as unknown as { data: { missing: string[] } }).data.missing;
 		expect(missing).toHaveLength(12);
 		expect(missing).not.toContain('operability');
 		const [r] = await db().select().from(response).where(and(eq(response.userId, member.id), eq(response.roundId, roundId)));
@@ -136,7 +136,9 @@ describe('who may read answers', () => {
 		const asLead = dataOf<{ editable: boolean; own: boolean; response: { answers: Record<string, { score: number | null }> } }>(
 			await run(assess.load as never, fakeEvent({ user: lead, params: params(), url: `/x?user=${member.id}` }))
 		);
-		expect(asLead).toMatchObject({ editable: false, own: false });
+		expect(asLead).toMatchObject({ editable: false, own: false, spectator: false });
+		const own = dataOf(await run(assess.load as never, fakeEvent({ user: lead, params: params() })));
+		expect(own).toMatchObject({ spectator: true, editable: false });
 		expect(asLead.response.answers.operability.score).toBe(5);
 		expect(await run(assess.load as never, fakeEvent({ user: other, params: params(), url: `/x?user=${member.id}` }))).toMatchObject({ kind: 'error', status: 403 });
 	});

@@ -40,6 +40,8 @@ export const load: PageServerLoad = async (event) => {
 		editable: own && assigned && round.state === 'open' && response.state === 'draft',
 		canReopen: own && assigned && round.state === 'open' && response.state === 'submitted',
 		own,
+		// A lead opening a technology they do not score themselves gets a respondent picker, not an empty form.
+		spectator: own && !assigned,
 		subjectName: own ? user.name : (respondents.find((p) => p.userId === subject.userId)?.name ?? 'Unknown'),
 		respondents
 	};
