@@ -1,8 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { startServer, stopServer } from '../helpers/server';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -10,59 +6,6 @@ declare module 'vitest' {
 		baseUrl: string;
 		emptyBaseUrl: string;
 	}
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = createServer();
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as { port: number };
-			srv.close(() => resolve(port));
-		});
-		srv.on('error', reject);
-	});
-}
-
-type Running = { child: ChildProcess; url: string; dir: string; output: string[] };
-
-/** Starts the built server (`npm run build` first) on its own embedded database. */
-async function startServer(env: Record<string, string>): Promise<Running> {
-	const port = await freePort();
-	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-e2e-'));
-	const child = spawn(process.execPath, ['build'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: '', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	const output: string[] = [];
-	child.stdout!.on('data', (d) => output.push(String(d)));
-	child.stderr!.on('data', (d) => output.push(String(d)));
-	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 90_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`server exited:\n${output.join('')}`);
-		try {
-			if ((await fetch(`${url}/readyz`)).ok) return { child, url, dir, output };
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	throw new Error(`server did not become ready:\n${output.join('')}`);
-}
-
-/** SIGTERM must drain and exit promptly; a hang here fails the run. */
-async function stopServer(s: Running) {
-	const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
-	const started = Date.now();
-	s.child.kill('SIGTERM');
-	const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
-	const result = await Promise.race([exited, timeout]);
-	rmSync(s.dir, { recursive: true, force: true });
-	if (result === 'timeout') {
-		s.child.kill('SIGKILL');
-		throw new Error('server did not exit within 10 s of SIGTERM');
-	}
-	process.stdout.write(`server stopped ${Date.now() - started} ms after SIGTERM\n`);
 }
 
 export default async function setup(project: TestProject) {
