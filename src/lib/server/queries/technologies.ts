@@ -17,20 +17,23 @@ export type TechnologyInput = {
 	targetLevel: number;
 };
 
+/** What lists and headers show of a technology (join `team` for the name). */
+const summaryColumns = {
+	id: technology.id,
+	slug: technology.slug,
+	name: technology.name,
+	category: technology.category,
+	lifecycle: technology.lifecycle,
+	targetLevel: technology.targetLevel,
+	teamId: technology.teamId,
+	teamName: team.name
+};
+
 export async function listTechnologies(filter: TechnologyFilter = {}) {
 	const q = filter.q?.trim();
 	const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
 	return db()
-		.select({
-			id: technology.id,
-			slug: technology.slug,
-			name: technology.name,
-			category: technology.category,
-			lifecycle: technology.lifecycle,
-			targetLevel: technology.targetLevel,
-			teamId: technology.teamId,
-			teamName: team.name
-		})
+		.select(summaryColumns)
 		.from(technology)
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(
@@ -51,19 +54,7 @@ export async function listCategories(): Promise<string[]> {
 
 export async function getTechnology(slug: string) {
 	const [row] = await db()
-		.select({
-			id: technology.id,
-			slug: technology.slug,
-			name: technology.name,
-			category: technology.category,
-			lifecycle: technology.lifecycle,
-			description: technology.description,
-			links: technology.links,
-			targetLevel: technology.targetLevel,
-			version: technology.version,
-			teamId: technology.teamId,
-			teamName: team.name
-		})
+		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
 		.from(technology)
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(eq(technology.slug, slug));
