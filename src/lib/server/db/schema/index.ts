@@ -3,3 +3,4 @@ export * from './audit';
 export * from './framework';
 export * from './catalog';
 export * from './rounds';
+export * from './backlog';

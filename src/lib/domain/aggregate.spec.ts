@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateVector, median, rateTechnology, roundRating } from './aggregate';
+
+describe('median', () => {
+	it.each([
+		[[], null],
+		[[3], 3],
+		[[1, 5], 3],
+		[[2, 3], 2.5],
+		[[4, 1, 3], 3],
+		[[0, 0, 5, 5], 2.5],
+		[[1, 2, 2, 4, 5, 5], 3]
+	])('%j → %s', (values, expected) => {
+		expect(median(values)).toBe(expected);
+	});
+});
+
+describe('aggregateVector', () => {
+	it('leaves don\'t-knows out of the median but counts them', () => {
+		expect(aggregateVector([3, null, 4, null])).toEqual({ median: 3.5, n: 2, dontKnow: 2, min: 3, max: 4, disagreement: false });
+	});
+	it('all don\'t-know has no median and no disagreement', () => {
+		expect(aggregateVector([null, null])).toEqual({ median: null, n: 0, dontKnow: 2, min: null, max: null, disagreement: false });
+	});
+	it('one respondent is their own median', () => {
+		expect(aggregateVector([2])).toMatchObject({ median: 2, n: 1, disagreement: false });
+	});
+	it.each([
+		[[1, 2], false],
+		[[1, 3], true],
+		[[0, 5, 3], true],
+		[[4, 4, 5], false]
+	])('spread of %j flags disagreement: %s', (scores, flagged) => {
+		expect(aggregateVector(scores).disagreement).toBe(flagged);
+	});
+});
+
+describe('roundRating', () => {
+	it.each([
+		[2.45, 2.5],
+		[2.449, 2.4],
+		[3.05, 3.1],
+		[1.15, 1.2],
+		[4.95, 5],
+		[0.04, 0]
+	])('%s → %s', (value, expected) => {
+		expect(roundRating(value)).toBe(expected);
+	});
+});
+
+describe('rateTechnology', () => {
+	it('is the weighted mean of medians with data, floored to a level', () => {
+		const r = rateTechnology([
+			{ median: 4, weight: 1 },
+			{ median: 2, weight: 3 },
+			{ median: null, weight: 5 }
+		]);
+		// (4·1 + 2·3) / 4 = 2.5
+		expect(r).toEqual({ rating: 2.5, level: 2, coverage: 2 / 3, vectorsWithData: 2, vectors: 3 });
+	});
+	it('rounds half up at one decimal before taking the level', () => {
+		// (3 + 3 + 3.5 + 2.5 + 2.5 + 3.5 + 3 + 3.5 + 3 + 2.5 + 3 + 3 + 3 + 3 + 3.5) / 15 = 3.0333…
+		expect(rateTechnology([3, 3, 3.5, 2.5, 2.5, 3.5, 3, 3.5, 3, 2.5, 3, 3, 3, 3, 3.5].map((median) => ({ median, weight: 1 })))?.rating).toBe(3);
+		// (3·23 + 2.5·2) / 25 = 2.96 → 3.0 → level 3
+		expect(rateTechnology([{ median: 3, weight: 23 }, { median: 2.5, weight: 2 }])).toMatchObject({ rating: 3, level: 3 });
+	});
+	it('no data is "not rated", never 0', () => {
+		expect(rateTechnology([{ median: null, weight: 1 }])).toBeNull();
+	});
+	it('a single answered vector at 0 is a real rating of 0', () => {
+		expect(rateTechnology([{ median: 0, weight: 1 }, { median: null, weight: 1 }])).toMatchObject({ rating: 0, level: 0, coverage: 0.5 });
+	});
+});

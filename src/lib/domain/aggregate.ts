@@ -1,0 +1,60 @@
+/** How submitted answers become numbers: per-vector statistics and the technology's rating. */
+
+export const DISAGREEMENT_SPREAD = 2;
+
+export type VectorAggregate = {
+	median: number | null;
+	n: number;
+	dontKnow: number;
+	min: number | null;
+	max: number | null;
+	/** The spread is wide enough that respondents should talk before trusting the median. */
+	disagreement: boolean;
+};
+
+export function median(values: number[]): number | null {
+	if (values.length === 0) return null;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Statistics of one vector over submitted answers; "don't know" (null) is counted apart. */
+export function aggregateVector(answers: (number | null)[]): VectorAggregate {
+	const scores = answers.filter((s): s is number => s !== null);
+	const min = scores.length ? Math.min(...scores) : null;
+	const max = scores.length ? Math.max(...scores) : null;
+	return {
+		median: median(scores),
+		n: scores.length,
+		dontKnow: answers.length - scores.length,
+		min,
+		max,
+		disagreement: min !== null && max !== null && max - min >= DISAGREEMENT_SPREAD
+	};
+}
+
+/** Half-up rounding to one decimal that is not fooled by binary fractions (2.45 → 2.5). */
+export function roundRating(value: number): number {
+	return Math.round(value * 10 + 1e-9) / 10;
+}
+
+export type Rating = { rating: number; level: number; coverage: number; vectorsWithData: number; vectors: number };
+
+/**
+ * Weighted mean of the medians that have data, one decimal; level is its floor. A technology
+ * with no data has no rating (null), which is different from a rating of 0.
+ */
+export function rateTechnology(vectors: { median: number | null; weight: number }[]): Rating | null {
+	const withData = vectors.filter((v) => v.median !== null);
+	if (withData.length === 0) return null;
+	const weight = withData.reduce((sum, v) => sum + v.weight, 0);
+	const rating = roundRating(withData.reduce((sum, v) => sum + v.median! * v.weight, 0) / weight);
+	return {
+		rating,
+		level: Math.floor(rating),
+		coverage: withData.length / vectors.length,
+		vectorsWithData: withData.length,
+		vectors: vectors.length
+	};
+}

@@ -1,0 +1,127 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/client';
+import { DISAGREEMENT_SPREAD, type Rating, type VectorAggregate } from '$lib/domain/aggregate';
+
+export type TechnologyResult = {
+	roundId: number;
+	technologyId: number;
+	rating: Rating | null;
+	assigned: number;
+	submitted: number;
+	vectors: Record<string, VectorAggregate>;
+};
+
+type Row = {
+	round_id: number;
+	technology_id: number;
+	vector_key: string | null;
+	median: number | string | null;
+	n: number | null;
+	dont_know: number | null;
+	lo: number | null;
+	hi: number | null;
+	rating: string | null;
+	with_data: number | null;
+	vector_count: number;
+	assigned: number | null;
+	submitted: number | null;
+};
+
+export type ResultScope = { roundId?: number; technologyId?: number; roundIds?: number[] };
+
+/**
+ * Results for every (round, technology) pair in scope, computed by PostgreSQL in one statement:
+ * per-vector median/count/min/max over submitted answers, and the weighted rating per technology
+ * with the weights of each round's own framework version. The rules match `$lib/domain/aggregate`
+ * (a parity test holds them together).
+ */
+export async function computeResults(scope: ResultScope): Promise<TechnologyResult[]> {
+	const conditions: SQL[] = [];
+	if (scope.roundId !== undefined) conditions.push(sql`rt.round_id = ${scope.roundId}`);
+	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${sql.raw(`array[${scope.roundIds.map(Number).join(',') || 'null'}]::int[]`)})`);
+	if (scope.technologyId !== undefined) conditions.push(sql`rt.technology_id = ${scope.technologyId}`);
+	const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+	const result = await db().execute(sql`
+		with scope as (
+			select rt.round_id, rt.technology_id, r.framework_version_id
+			from round_technology rt join round r on r.id = rt.round_id
+			where ${where}
+		),
+		agg as (
+			select s.round_id, s.technology_id, a.vector_key,
+				percentile_cont(0.5) within group (order by a.score) as median,
+				count(a.score)::int as n,
+				count(*) filter (where a.dont_know)::int as dont_know,
+				min(a.score)::int as lo,
+				max(a.score)::int as hi,
+				fv.weight
+			from scope s
+			join response resp on resp.round_id = s.round_id and resp.technology_id = s.technology_id and resp.state = 'submitted'
+			join answer a on a.response_id = resp.id
+			join framework_vector fv on fv.framework_version_id = s.framework_version_id and fv.key = a.vector_key
+			where a.score is not null or a.dont_know
+			group by s.round_id, s.technology_id, a.vector_key, fv.weight
+		),
+		rating as (
+			select round_id, technology_id,
+				round(sum(median::numeric * weight::numeric) / sum(weight::numeric), 1) as rating,
+				count(*)::int as with_data
+			from agg where median is not null
+			group by round_id, technology_id
+		),
+		people as (
+			select s.round_id, s.technology_id, count(asg.user_id)::int as assigned,
+				count(resp.id) filter (where resp.state = 'submitted')::int as submitted
+			from scope s
+			join assignment asg on asg.round_id = s.round_id and asg.technology_id = s.technology_id
+			left join response resp on resp.round_id = asg.round_id and resp.technology_id = asg.technology_id and resp.user_id = asg.user_id
+			group by s.round_id, s.technology_id
+		),
+		vector_count as (
+			select framework_version_id, count(*)::int as vector_count from framework_vector
+			where framework_version_id in (select framework_version_id from scope) group by framework_version_id
+		)
+		select s.round_id, s.technology_id, agg.vector_key, agg.median, agg.n, agg.dont_know, agg.lo, agg.hi,
+			rating.rating, rating.with_data, vc.vector_count, people.assigned, people.submitted
+		from scope s
+		join vector_count vc on vc.framework_version_id = s.framework_version_id
+		left join agg on agg.round_id = s.round_id and agg.technology_id = s.technology_id
+		left join rating on rating.round_id = s.round_id and rating.technology_id = s.technology_id
+		left join people on people.round_id = s.round_id and people.technology_id = s.technology_id
+		order by s.round_id, s.technology_id
+	`);
+	const byPair = new Map<string, TechnologyResult>();
+	for (const row of rowsOf<Row>(result)) {
+		const key = `${row.round_id}|${row.technology_id}`;
+		let entry = byPair.get(key);
+		if (!entry) {
+			const rating = row.rating === null ? null : Number(row.rating);
+			entry = {
+				roundId: Number(row.round_id),
+				technologyId: Number(row.technology_id),
+				rating:
+					rating === null
+						? null
+						: { rating, level: Math.floor(rating), coverage: Number(row.with_data) / Number(row.vector_count), vectorsWithData: Number(row.with_data), vectors: Number(row.vector_count) },
+				assigned: Number(row.assigned ?? 0),
+				submitted: Number(row.submitted ?? 0),
+				vectors: {}
+			};
+			byPair.set(key, entry);
+		}
+		if (row.vector_key) {
+			const lo = row.lo === null ? null : Number(row.lo);
+			const hi = row.hi === null ? null : Number(row.hi);
+			entry.vectors[row.vector_key] = {
+				median: row.median === null ? null : Number(row.median),
+				n: Number(row.n),
+				dontKnow: Number(row.dont_know),
+				min: lo,
+				max: hi,
+				disagreement: lo !== null && hi !== null && hi - lo >= DISAGREEMENT_SPREAD
+			};
+		}
+	}
+	return [...byPair.values()];
+}
