@@ -132,3 +132,5 @@ export function reconcileBacklog(planned: PlannedItem[], existing: ExistingItem[
 	}
 	return changes;
 }
+
+export const STATUS_LABELS: Record<ItemStatus, string> = { open: 'Open', in_progress: 'In progress', done: 'Done', wont_do: "Won't do" };

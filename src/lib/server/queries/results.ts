@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
+import { rowsOf, type Database } from '$lib/server/db/client';
 import { DISAGREEMENT_SPREAD, type Rating, type VectorAggregate } from '$lib/domain/aggregate';
 
 export type TechnologyResult = {
@@ -36,13 +36,13 @@ export type ResultScope = { roundId?: number; technologyId?: number; roundIds?: 
  * with the weights of each round's own framework version. The rules match `$lib/domain/aggregate`
  * (a parity test holds them together).
  */
-export async function computeResults(scope: ResultScope): Promise<TechnologyResult[]> {
+export async function computeResults(scope: ResultScope, q: Pick<Database, 'execute'> = db()): Promise<TechnologyResult[]> {
 	const conditions: SQL[] = [];
 	if (scope.roundId !== undefined) conditions.push(sql`rt.round_id = ${scope.roundId}`);
 	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${sql.raw(`array[${scope.roundIds.map(Number).join(',') || 'null'}]::int[]`)})`);
 	if (scope.technologyId !== undefined) conditions.push(sql`rt.technology_id = ${scope.technologyId}`);
 	const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
-	const result = await db().execute(sql`
+	const result = await q.execute(sql`
 		with scope as (
 			select rt.round_id, rt.technology_id, r.framework_version_id
 			from round_technology rt join round r on r.id = rt.round_id
@@ -124,4 +124,20 @@ export async function computeResults(scope: ResultScope): Promise<TechnologyResu
 		}
 	}
 	return [...byPair.values()];
+}
+
+/** Comments and evidence from submitted answers, for one technology in one round. */
+export async function technologyComments(roundId: number, technologyId: number) {
+	const rows = await db().execute(sql`
+		select a.vector_key, a.comment, a.evidence_url, u.name
+		from response r join answer a on a.response_id = r.id join app_user u on u.id = r.user_id
+		where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'
+			and (a.comment <> '' or a.evidence_url <> '')
+		order by a.vector_key, u.name`);
+	return rowsOf<{ vector_key: string; comment: string; evidence_url: string; name: string }>(rows).map((r) => ({
+		vectorKey: r.vector_key,
+		comment: r.comment,
+		evidenceUrl: r.evidence_url,
+		name: r.name
+	}));
 }

@@ -15,6 +15,7 @@ import {
 	type RoundState
 } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
+import { regenerateBacklog } from './backlog';
 
 export async function listRounds() {
 	return db()
@@ -154,6 +155,15 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 
 export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty';
 
+/** Regenerates the backlog from a round's current results, on a lead's request. */
+export async function regenerateRoundBacklog(actorId: number, roundId: number) {
+	return db().transaction(async (tx) => {
+		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('share');
+		if (!row) return null;
+		return regenerateBacklog(tx, roundId, actorId);
+	});
+}
+
 /** draft → open → closed, one step at a time; a closed round never reopens. */
 export async function changeRoundState(actorId: number, roundId: number, to: 'open' | 'closed'): Promise<StateChange> {
 	const from: RoundState = to === 'open' ? 'draft' : 'open';
@@ -171,6 +181,8 @@ export async function changeRoundState(actorId: number, roundId: number, to: 'op
 			.set(to === 'open' ? { state: 'open', openedAt: now } : { state: 'closed', closedAt: now })
 			.where(eq(round.id, roundId));
 		await recordAudit(tx, { actorId, action: `round.${to === 'open' ? 'open' : 'close'}`, entity: 'round', entityId: roundId, before: { state: from }, after: { state: to } });
+		// Closing settles the round's results, so the backlog follows in the same transaction.
+		if (to === 'closed') await regenerateBacklog(tx, roundId, actorId);
 		return 'ok';
 	});
 }
@@ -231,6 +243,7 @@ export async function technologyRounds(technologyId: number) {
 			id: round.id,
 			name: round.name,
 			state: round.state,
+			frameworkVersionId: round.frameworkVersionId,
 			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id} and ${assignment.technologyId} = ${technologyId})`.mapWith(Number),
 			submitted: sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(Number)
 		})

@@ -1,6 +1,73 @@
-import { requireUser } from '$lib/server/auth/guards';
-import type { PageServerLoad } from './$types';
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
+import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { backlogFilterFrom } from '$lib/server/backlog-filter';
+import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
+import { fieldFailure, guardedWrite, id, parseForm, text } from '$lib/server/forms';
+import { listBacklog, updateItem } from '$lib/server/queries/backlog';
+import { getFramework } from '$lib/server/queries/framework';
+import { listTeams } from '$lib/server/queries/teams';
+import { assignablePeople } from '$lib/server/queries/rounds';
+import { listTechnologies } from '$lib/server/queries/technologies';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	const user = requireUser(event);
+	const { query, filter } = await backlogFilterFrom(event.url);
+	const canEdit = hasRole(user, 'lead');
+	const [items, technologies, teams, framework, people] = await Promise.all([
+		listBacklog(filter),
+		listTechnologies(),
+		listTeams(),
+		getFramework(),
+		canEdit ? assignablePeople() : Promise.resolve([])
+	]);
+	return {
+		items,
+		query,
+		canEdit,
+		people,
+		technologies: technologies.map((t) => ({ slug: t.slug, name: t.name })),
+		teams: teams.map((t) => ({ id: t.id, name: t.name })),
+		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name })),
+		exportQuery: event.url.search
+	};
+};
+
+const editSchema = z.object({
+	itemId: id('Item'),
+	version: z.coerce.number().int().min(1),
+	title: text('Title', 300),
+	size: z.coerce.number().refine((n) => (FIBONACCI as readonly number[]).includes(n), 'Size must be one of 1, 2, 3, 5, 8, 13, 21.'),
+	status: z.enum(ITEM_STATUSES, { error: 'Choose a status.' }),
+	assigneeId: z
+		.string()
+		.optional()
+		.transform((v) => (v ? Number(v) : null))
+		.refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Choose someone from the list.'),
+	ticketUrl: z
+		.string()
+		.trim()
+		.max(500, 'Ticket link is too long.')
+		.refine((v) => v === '' || /^https?:\/\/\S+$/i.test(v), 'Ticket link must start with http:// or https://.')
+		.optional()
+		.transform((v) => v ?? '')
+});
+
+export const actions: Actions = {
+	update: async (event) => {
+		const user = requireRole(event, 'lead');
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(editSchema, form);
+		if (failure) return failure;
+		const { itemId, version, ...edit } = data;
+		const result = await guardedWrite(form, () => updateItem(user.id, itemId, version, edit), {
+			[FOREIGN_KEY_VIOLATION]: ['assigneeId', 'That person no longer exists.']
+		});
+		if (result.failure) return result.failure;
+		if (result.value === 'not-found') error(404, 'That backlog item no longer exists.');
+		if (result.value === 'stale') return fieldFailure(form, 'form', 'Someone else changed this item since you loaded the page. Reload to see their change; yours was not saved.', 409);
+		return { updatedItem: itemId };
+	}
 };

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '$lib/server/db/client';
 import { answer, assignment, frameworkVector, frameworkVersion, response, round, roundTechnology, technology } from '$lib/server/db/schema';
 import { slugify } from '$lib/domain/catalog';
+import { regenerateBacklog } from '$lib/server/queries/backlog';
 import { DEMO_COMMENTS, DEMO_DISAGREEMENTS, DEMO_TECHNOLOGIES } from './catalog';
 import { DEMO_PEOPLE } from './people';
 
@@ -95,6 +96,8 @@ export async function seedDemoAssessments(tx: Tx, people: { teamId: Map<string, 
 				await tx.insert(answer).values(rows);
 			}
 		}
+		// As a lead would: the backlog from last quarter's close, then refreshed from this quarter's answers.
+		await regenerateBacklog(tx, r, null);
 	}
 }
 

@@ -9,6 +9,7 @@ import {
 	changeRoundState,
 	getRound,
 	removeRespondent,
+	regenerateRoundBacklog,
 	removeTechnology,
 	roundScope,
 	technologiesOutsideRound,
@@ -67,6 +68,12 @@ export const actions: Actions = {
 		const r = await changeRoundState(actor, rid, 'open');
 		return r === 'empty' ? 'Add at least one technology before opening the round.' : r === 'wrong-state' ? 'Only a draft round can be opened.' : r;
 	}),
+	regenerate: async (event: RequestEvent) => {
+		const user = requireRole(event, 'lead');
+		const counts = await regenerateRoundBacklog(user.id, roundId(event));
+		if (!counts) error(404, 'No such round.');
+		return { regenerated: counts };
+	},
 	close: manage(z.object({}), async (actor, rid) => {
 		const r = await changeRoundState(actor, rid, 'closed');
 		return r === 'wrong-state' ? 'Only an open round can be closed.' : r;

@@ -1,15 +1,45 @@
 import { error, redirect } from '@sveltejs/kit';
 import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
 import { formFailure } from '$lib/server/forms';
-import { getTechnology, deleteTechnology, updateTechnology } from '$lib/server/queries/technologies';
-import { technologyRounds } from '$lib/server/queries/rounds';
+import { listBacklog } from '$lib/server/queries/backlog';
+import { getFramework } from '$lib/server/queries/framework';
+import { assignablePeople, technologyRounds } from '$lib/server/queries/rounds';
+import { computeResults, technologyComments } from '$lib/server/queries/results';
+import { deleteTechnology, getTechnology, updateTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const tech = await getTechnology(event.params.slug);
 	if (!tech) error(404, 'No technology has this address.');
-	return { technology: tech, rounds: await technologyRounds(tech.id), canEdit: hasRole(user, 'lead') };
+	const isLead = hasRole(user, 'lead');
+	// Newest first; drafts have no answers yet.
+	const rounds = (await technologyRounds(tech.id)).filter((r) => r.state !== 'draft');
+	const results = new Map((await computeResults({ technologyId: tech.id })).map((r) => [r.roundId, r]));
+	const wanted = Number(event.url.searchParams.get('round'));
+	const selectedIndex = Math.max(0, rounds.findIndex((r) => (wanted ? r.id === wanted : results.get(r.id)?.rating)));
+	const selected = rounds[selectedIndex];
+	const previous = rounds[selectedIndex + 1];
+	const [framework, comments, backlog, people] = await Promise.all([
+		getFramework(selected?.frameworkVersionId),
+		selected ? technologyComments(selected.id, tech.id) : Promise.resolve([]),
+		listBacklog({ technologyId: tech.id, includeMet: true }),
+		isLead ? assignablePeople() : Promise.resolve([])
+	]);
+	return {
+		technology: tech,
+		canEdit: isLead,
+		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
+		selected: selected ? { ...selected, result: results.get(selected.id) ?? null } : null,
+		previous: previous ? { id: previous.id, name: previous.name, result: results.get(previous.id) ?? null } : null,
+		trend: [...rounds].reverse().map((r) => ({ label: r.name, rating: results.get(r.id)?.rating?.rating ?? null })),
+		vectors: framework.vectors,
+		levels: framework.levels,
+		// Members see what was said, not who said it.
+		comments: comments.map((c) => ({ ...c, name: isLead ? c.name : null })),
+		backlog,
+		people
+	};
 };
 
 export const actions: Actions = {

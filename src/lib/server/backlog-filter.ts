@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { LANES } from '$lib/domain/framework';
+import { ITEM_STATUSES } from '$lib/domain/remediation';
+import type { BacklogFilter } from './queries/backlog';
+import { getTechnology } from './queries/technologies';
+
+// A filter from the address bar: anything unrecognised simply does not filter.
+const schema = z.object({
+	technology: z.string().max(60).optional().catch(undefined),
+	team: z.coerce.number().int().positive().optional().catch(undefined),
+	lane: z.enum(LANES).optional().catch(undefined),
+	vector: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/).optional().catch(undefined),
+	status: z.enum(ITEM_STATUSES).optional().catch(undefined),
+	met: z.literal('1').optional().catch(undefined)
+});
+
+export type BacklogQuery = z.output<typeof schema>;
+
+export async function backlogFilterFrom(url: URL): Promise<{ query: BacklogQuery; filter: BacklogFilter }> {
+	const query = schema.parse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')));
+	const tech = query.technology ? await getTechnology(query.technology) : undefined;
+	return {
+		query,
+		filter: {
+			// An unknown technology matches nothing rather than everything.
+			technologyId: query.technology ? (tech?.id ?? -1) : undefined,
+			teamId: query.team,
+			lane: query.lane,
+			vectorKey: query.vector,
+			status: query.status,
+			includeMet: query.met === '1'
+		}
+	};
+}

@@ -1,0 +1,122 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import type { Tx } from '$lib/server/db/client';
+import { appUser, frameworkVector, remediationItem, round, team, technology } from '$lib/server/db/schema';
+import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
+import type { Lane } from '$lib/domain/framework';
+import { recordAudit } from './audit';
+import { computeResults } from './results';
+
+/**
+ * Brings the backlog in line with a round's results (see `reconcileBacklog`). Runs inside the
+ * caller's transaction, so closing a round and updating its backlog land together.
+ */
+export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number | null) {
+	const results = await computeResults({ roundId }, tx);
+	const assessed = results.filter((r) => r.rating !== null);
+	if (!assessed.length) return { created: 0, updated: 0, met: 0 };
+	const [r] = await tx.select({ frameworkVersionId: round.frameworkVersionId }).from(round).where(eq(round.id, roundId));
+	const vectors = await tx
+		.select({ key: frameworkVector.key, name: frameworkVector.name, lane: frameworkVector.lane, weight: frameworkVector.weight, anchors: frameworkVector.anchors })
+		.from(frameworkVector)
+		.where(eq(frameworkVector.frameworkVersionId, r.frameworkVersionId))
+		.orderBy(asc(frameworkVector.position));
+	const ids = assessed.map((a) => a.technologyId);
+	const techs = new Map(
+		(await tx.select({ id: technology.id, name: technology.name, targetLevel: technology.targetLevel }).from(technology).where(inArray(technology.id, ids))).map((t) => [t.id, t])
+	);
+	const planned = assessed.flatMap((res) =>
+		plannedItems(
+			techs.get(res.technologyId)!,
+			vectors.map((v) => ({ ...v, median: res.vectors[v.key]?.median ?? null, disagreement: res.vectors[v.key]?.disagreement ?? false }))
+		)
+	);
+	const existing = await tx
+		.select({ id: remediationItem.id, technologyId: remediationItem.technologyId, vectorKey: remediationItem.vectorKey, kind: remediationItem.kind, status: remediationItem.status, edited: remediationItem.edited, metRoundId: remediationItem.metRoundId })
+		.from(remediationItem)
+		.where(inArray(remediationItem.technologyId, ids));
+	const changes = reconcileBacklog(planned, existing, new Set(ids));
+	const now = new Date();
+	if (changes.create.length)
+		await tx.insert(remediationItem).values(changes.create.map((item) => ({ ...item, createdRoundId: roundId, updatedRoundId: roundId })));
+	for (const { id, item } of changes.update)
+		await tx.update(remediationItem).set({ ...item, updatedRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(eq(remediationItem.id, id));
+	if (changes.met.length)
+		await tx.update(remediationItem).set({ metRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(inArray(remediationItem.id, changes.met));
+	const counts = { created: changes.create.length, updated: changes.update.length, met: changes.met.length };
+	await recordAudit(tx, { actorId, action: 'backlog.regenerate', entity: 'round', entityId: roundId, after: counts });
+	return counts;
+}
+
+export type BacklogFilter = { technologyId?: number; teamId?: number; lane?: Lane; vectorKey?: string; status?: ItemStatus; includeMet?: boolean };
+
+export async function listBacklog(filter: BacklogFilter = {}) {
+	const met = db().select({ id: round.id, name: round.name }).from(round).as('met');
+	return db()
+		.select({
+			id: remediationItem.id,
+			title: remediationItem.title,
+			actions: remediationItem.actions,
+			kind: remediationItem.kind,
+			vectorKey: remediationItem.vectorKey,
+			lane: remediationItem.lane,
+			currentLevel: remediationItem.currentLevel,
+			targetLevel: remediationItem.targetLevel,
+			gap: remediationItem.gap,
+			priority: remediationItem.priority,
+			size: remediationItem.size,
+			status: remediationItem.status,
+			assigneeId: remediationItem.assigneeId,
+			assigneeName: appUser.name,
+			ticketUrl: remediationItem.ticketUrl,
+			version: remediationItem.version,
+			metRoundName: met.name,
+			technologyId: technology.id,
+			technologyName: technology.name,
+			technologySlug: technology.slug,
+			teamName: team.name
+		})
+		.from(remediationItem)
+		.innerJoin(technology, eq(technology.id, remediationItem.technologyId))
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.leftJoin(appUser, eq(appUser.id, remediationItem.assigneeId))
+		.leftJoin(met, eq(met.id, remediationItem.metRoundId))
+		.where(
+			and(
+				filter.technologyId ? eq(remediationItem.technologyId, filter.technologyId) : undefined,
+				filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
+				filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
+				filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,
+				filter.status ? eq(remediationItem.status, filter.status) : undefined,
+				filter.includeMet ? undefined : isNull(remediationItem.metRoundId)
+			)
+		)
+		.orderBy(desc(remediationItem.priority), asc(technology.name), asc(remediationItem.vectorKey));
+}
+
+export type ItemEdit = { title: string; size: number; status: ItemStatus; assigneeId: number | null; ticketUrl: string };
+
+/** A person's edit, version-checked; each changed field is remembered so regeneration leaves it be. */
+export async function updateItem(actorId: number, id: number, expectedVersion: number, edit: ItemEdit) {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(remediationItem).where(eq(remediationItem.id, id)).for('update');
+		if (!before) return 'not-found' as const;
+		if (before.version !== expectedVersion) return 'stale' as const;
+		const changed = (Object.keys(edit) as (keyof ItemEdit)[]).filter((k) => before[k] !== edit[k]);
+		if (!changed.length) return 'unchanged' as const;
+		const names = changed.map((k) => (k === 'assigneeId' ? 'assignee' : k));
+		await tx
+			.update(remediationItem)
+			.set({ ...edit, edited: [...new Set([...before.edited, ...names])], version: before.version + 1, updatedAt: new Date() })
+			.where(eq(remediationItem.id, id));
+		await recordAudit(tx, {
+			actorId,
+			action: 'backlog.update',
+			entity: 'remediation_item',
+			entityId: id,
+			before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+			after: Object.fromEntries(changed.map((k) => [k, edit[k]]))
+		});
+		return 'updated' as const;
+	});
+}

@@ -1,0 +1,15 @@
+import { requireRole } from '$lib/server/auth/guards';
+import { backlogFilterFrom } from '$lib/server/backlog-filter';
+import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
+import { csvResponse, toCsv } from '$lib/server/export/csv';
+import { listBacklog } from '$lib/server/queries/backlog';
+import type { RequestHandler } from './$types';
+
+/** The backlog view as CSV that Jira's importer reads: one story per item, in priority order. */
+export const GET: RequestHandler = async (event) => {
+	requireRole(event, 'lead');
+	const { filter } = await backlogFilterFrom(event.url);
+	const items = await listBacklog(filter);
+	const date = new Date().toISOString().slice(0, 10);
+	return csvResponse(`opsmaturity-backlog-${date}.csv`, toCsv([JIRA_HEADER, ...items.map(jiraRow)]));
+};
