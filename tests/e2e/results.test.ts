@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { median } from '../../src/lib/domain/aggregate';
+import { startServer, stopServer, type Running } from '../helpers/server';
+import { expectNoAxeViolations, signIn, useBrowser } from './browser';
+
+// This file closes the demo's open round, so it runs on a server of its own.
+let server: Running;
+beforeAll(async () => {
+	server = await startServer({});
+});
+afterAll(async () => stopServer(server, true));
+const browser = useBrowser();
+const OPEN_ROUND = 2;
+
+describe('results of the demo Kafka assessment', () => {
+	it('draws the radar and shows medians equal to the respondents\' submitted answers', async () => {
+		const page = await browser.context.newPage();
+		await signIn(page, 'lead@example.com', undefined, server.url);
+		await page.goto(`${server.url}/technologies/kafka`);
+		await expectNoAxeViolations(page);
+		// A drawn chart has coloured pixels on its canvas.
+		await expect
+			.poll(() =>
+				page.evaluate(() => {
+					const c = document.querySelector('.radar canvas') as HTMLCanvasElement | null;
+					if (!c || !c.width) return 0;
+					const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+					let painted = 0;
+					for (let i = 3; i < px.length; i += 4) if (px[i] > 0) painted++;
+					return painted;
+				})
+			)
+			.toBeGreaterThan(1000);
+
+		const shown: Record<string, string> = {};
+		for (const row of await page.locator('tr[data-vector]').all()) {
+			shown[(await row.getAttribute('data-vector'))!] = (await row.locator('td').first().innerText()).split('\n')[0].replace('below target', '').trim();
+		}
+
+		// The same numbers, recomputed from each respondent's answers as the lead reads them.
+		const assess = await browser.context.newPage();
+		await assess.goto(`${server.url}/rounds/${OPEN_ROUND}/assess/kafka`);
+		const respondents = await assess.getByRole('navigation', { name: 'Respondents' }).getByRole('link').all();
+		const hrefs = await Promise.all(respondents.map((l) => l.getAttribute('href')));
+		const scores: Record<string, number[]> = {};
+		for (const href of hrefs) {
+			await assess.goto(`${server.url}/rounds/${OPEN_ROUND}/assess/kafka${href}`);
+			if (!(await assess.getByText(/\(submitted\)/).count())) continue;
+			for (const set of await assess.locator('fieldset[data-vector]').all()) {
+				const value = await set.locator('input[type=radio]:checked').getAttribute('value').catch(() => null);
+				if (value && value !== '?') (scores[(await set.getAttribute('data-vector'))!] ??= []).push(Number(value));
+			}
+		}
+		expect(Object.keys(shown)).toHaveLength(15);
+		for (const [key, text] of Object.entries(shown)) expect(text).toBe(String(median(scores[key] ?? []) ?? '—'));
+		await page.close();
+		await assess.close();
+	});
+
+	it('a backlog edit survives closing the round, which updates items instead of duplicating them', async () => {
+		const page = await browser.context.newPage();
+		await page.goto(`${server.url}/backlog?technology=kafka&met=1`);
+		await expectNoAxeViolations(page);
+		const before = await page.locator('table.backlog tbody tr').count();
+		const first = page.locator('table.backlog tbody tr').first();
+		const title = (await first.locator('td').nth(1).innerText()).split('\n')[0];
+		await first.getByText('Next actions and edit').click();
+		await first.getByLabel('Status').selectOption('in_progress');
+		await first.getByLabel('Ticket link').fill('https://jira.example.com/browse/OPS-42');
+		await first.getByRole('button', { name: 'Save item' }).click();
+		await expect.poll(() => first.getByRole('status').textContent()).toBe('Saved');
+
+		await page.goto(`${server.url}/rounds/${OPEN_ROUND}`);
+		await page.getByRole('button', { name: 'Close round' }).click();
+		await expect.poll(() => page.getByRole('button', { name: 'Close round' }).count()).toBe(0);
+
+		await page.goto(`${server.url}/backlog?technology=kafka&met=1`);
+		const rows = page.locator('table.backlog tbody tr');
+		expect(await rows.count()).toBe(before);
+		const edited = rows.filter({ hasText: title.replace(/^Kafka · /, '') });
+		expect(await edited.count()).toBe(1);
+		expect(await edited.locator('td').nth(5).innerText()).toBe('In progress');
+		expect(await edited.getByRole('link', { name: 'ticket' }).getAttribute('href')).toBe('https://jira.example.com/browse/OPS-42');
+		await page.close();
+	});
+});
