@@ -28,6 +28,17 @@ export default defineConfig({
 			{
 				extends: './vite.config.ts',
 				test: {
+					name: 'bench',
+					environment: 'node',
+					include: ['bench/**/*.bench.ts'],
+					expect: { requireAssertions: false },
+					fileParallelism: false,
+					testTimeout: 900_000
+				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
 					name: 'e2e',
 					environment: 'node',
 					include: ['tests/e2e/**/*.test.ts'],

@@ -11,7 +11,8 @@ const schema = z.object({
 	lane: z.enum(LANES).optional().catch(undefined),
 	vector: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/).optional().catch(undefined),
 	status: z.enum(ITEM_STATUSES).optional().catch(undefined),
-	met: z.literal('1').optional().catch(undefined)
+	met: z.literal('1').optional().catch(undefined),
+	page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
 });
 
 export type BacklogQuery = z.output<typeof schema>;

@@ -7,6 +7,12 @@ import type { Lane } from '$lib/domain/framework';
 import { recordAudit } from './audit';
 import { computeResults } from './results';
 
+function chunks<T>(items: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
+
 /**
  * Brings the backlog in line with a round's results (see `reconcileBacklog`). Runs inside the
  * caller's transaction, so closing a round and updating its backlog land together.
@@ -37,12 +43,13 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 		.where(inArray(remediationItem.technologyId, ids));
 	const changes = reconcileBacklog(planned, existing, new Set(ids));
 	const now = new Date();
-	if (changes.create.length)
-		await tx.insert(remediationItem).values(changes.create.map((item) => ({ ...item, createdRoundId: roundId, updatedRoundId: roundId })));
+	// Batches keep each statement well under PostgreSQL's parameter limit and drizzle's builder depth.
+	for (const batch of chunks(changes.create, 500))
+		await tx.insert(remediationItem).values(batch.map((item) => ({ ...item, createdRoundId: roundId, updatedRoundId: roundId })));
 	for (const { id, item } of changes.update)
 		await tx.update(remediationItem).set({ ...item, updatedRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(eq(remediationItem.id, id));
-	if (changes.met.length)
-		await tx.update(remediationItem).set({ metRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(inArray(remediationItem.id, changes.met));
+	for (const batch of chunks(changes.met, 5000))
+		await tx.update(remediationItem).set({ metRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(inArray(remediationItem.id, batch));
 	const counts = { created: changes.create.length, updated: changes.update.length, met: changes.met.length };
 	await recordAudit(tx, { actorId, action: 'backlog.regenerate', entity: 'round', entityId: roundId, after: counts });
 	return counts;
@@ -50,9 +57,33 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 
 export type BacklogFilter = { technologyId?: number; teamId?: number; lane?: Lane; vectorKey?: string; status?: ItemStatus; includeMet?: boolean };
 
-export async function listBacklog(filter: BacklogFilter = {}) {
+function backlogWhere(filter: BacklogFilter) {
+	return and(
+		filter.technologyId ? eq(remediationItem.technologyId, filter.technologyId) : undefined,
+		filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
+		filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
+		filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,
+		filter.status ? eq(remediationItem.status, filter.status) : undefined,
+		filter.includeMet ? undefined : isNull(remediationItem.metRoundId)
+	);
+}
+
+/** How many items a filter matches and how many story points are still to do among them. */
+export async function backlogSummary(filter: BacklogFilter = {}) {
+	const [row] = await db()
+		.select({
+			items: sql<number>`count(*)`.mapWith(Number),
+			openPoints: sql<number>`coalesce(sum(${remediationItem.size}) filter (where ${remediationItem.metRoundId} is null and ${remediationItem.status} in ('open', 'in_progress')), 0)`.mapWith(Number)
+		})
+		.from(remediationItem)
+		.innerJoin(technology, eq(technology.id, remediationItem.technologyId))
+		.where(backlogWhere(filter));
+	return row;
+}
+
+export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: number; offset: number }) {
 	const met = db().select({ id: round.id, name: round.name }).from(round).as('met');
-	return db()
+	const query = db()
 		.select({
 			id: remediationItem.id,
 			title: remediationItem.title,
@@ -81,17 +112,9 @@ export async function listBacklog(filter: BacklogFilter = {}) {
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.leftJoin(appUser, eq(appUser.id, remediationItem.assigneeId))
 		.leftJoin(met, eq(met.id, remediationItem.metRoundId))
-		.where(
-			and(
-				filter.technologyId ? eq(remediationItem.technologyId, filter.technologyId) : undefined,
-				filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
-				filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
-				filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,
-				filter.status ? eq(remediationItem.status, filter.status) : undefined,
-				filter.includeMet ? undefined : isNull(remediationItem.metRoundId)
-			)
-		)
-		.orderBy(desc(remediationItem.priority), asc(technology.name), asc(remediationItem.vectorKey));
+		.where(backlogWhere(filter))
+		.orderBy(desc(remediationItem.priority), asc(technology.name), asc(remediationItem.vectorKey), asc(remediationItem.id));
+	return page ? query.limit(page.limit).offset(page.offset) : query;
 }
 
 export type ItemEdit = { title: string; size: number; status: ItemStatus; assigneeId: number | null; ticketUrl: string };

@@ -5,19 +5,42 @@ import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
 import { backlogFilterFrom } from '$lib/server/backlog-filter';
 import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
 import { fieldFailure, guardedWrite, id, parseForm, text } from '$lib/server/forms';
-import { listBacklog, updateItem } from '$lib/server/queries/backlog';
+import { backlogSummary, listBacklog, updateItem } from '$lib/server/queries/backlog';
+
+const PAGE_SIZE = 100;
 import { getFramework } from '$lib/server/queries/framework';
 import { listTeams } from '$lib/server/queries/teams';
 import { assignablePeople } from '$lib/server/queries/rounds';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
+function withPage(url: URL, page: number | null) {
+	const params = new URLSearchParams(url.searchParams);
+	if (page === null) params.delete('page');
+	else params.set('page', String(page));
+	const search = params.toString();
+	return search ? `?${search}` : '';
+}
+
+/** The export takes the filter but every page of it. */
+const exportQuery = (url: URL) => withPage(url, null);
+
+function pageLinks(url: URL, page: number, pages: number) {
+	return {
+		page,
+		pages: Math.max(1, pages),
+		previous: page > 1 ? withPage(url, page - 1) : null,
+		next: page < pages ? withPage(url, page + 1) : null
+	};
+}
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { query, filter } = await backlogFilterFrom(event.url);
 	const canEdit = hasRole(user, 'lead');
-	const [items, technologies, teams, framework, people] = await Promise.all([
-		listBacklog(filter),
+	const [items, summary, technologies, teams, framework, people] = await Promise.all([
+		listBacklog(filter, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
+		backlogSummary(filter),
 		listTechnologies(),
 		listTeams(),
 		getFramework(),
@@ -25,13 +48,15 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	return {
 		items,
+		summary,
 		query,
 		canEdit,
 		people,
 		technologies: technologies.map((t) => ({ slug: t.slug, name: t.name })),
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name })),
-		exportQuery: event.url.search
+		exportQuery: exportQuery(event.url),
+		pageLinks: pageLinks(event.url, query.page, Math.ceil(summary.items / PAGE_SIZE))
 	};
 };
 
