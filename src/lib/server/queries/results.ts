@@ -28,7 +28,7 @@ type Row = {
 	submitted: number | null;
 };
 
-export type ResultScope = { roundId?: number; technologyId?: number; roundIds?: number[] };
+export type ResultScope = { roundId?: number; technologyId?: number; roundIds?: number[]; technologyIds?: number[] };
 
 /**
  * Results for every (round, technology) pair in scope, computed by PostgreSQL in one statement:
@@ -41,12 +41,16 @@ export async function computeResults(scope: ResultScope, q: Pick<Database, 'exec
 	return toResults(rowsOf<Row>(result));
 }
 
+/** An int[] literal; only integers reach it, so it is safe to inline. */
+const intArray = (ids: number[]) => `array[${ids.map((n) => Math.trunc(Number(n))).filter(Number.isFinite).join(',') || 'null'}]::int[]`;
+
 /** The statement behind `computeResults`, exported so the benchmark can time it bare. */
 export function resultsQuery(scope: ResultScope): SQL {
 	const conditions: SQL[] = [];
 	if (scope.roundId !== undefined) conditions.push(sql`rt.round_id = ${scope.roundId}`);
-	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${sql.raw(`array[${scope.roundIds.map(Number).join(',') || 'null'}]::int[]`)})`);
+	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${sql.raw(intArray(scope.roundIds))})`);
 	if (scope.technologyId !== undefined) conditions.push(sql`rt.technology_id = ${scope.technologyId}`);
+	if (scope.technologyIds !== undefined) conditions.push(sql`rt.technology_id = any(${sql.raw(intArray(scope.technologyIds))})`);
 	const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
 	return sql`
 		with scope as (
@@ -153,4 +157,28 @@ export async function technologyComments(roundId: number, technologyId: number) 
 		evidenceUrl: r.evidence_url,
 		name: r.name
 	}));
+}
+
+/** Medians per respondent team for one technology in one round (a person in two teams counts for both). */
+export async function teamMedians(roundId: number, technologyId: number) {
+	const rows = await db().execute(sql`
+		select t.id as team_id, t.name as team_name, a.vector_key,
+			percentile_cont(0.5) within group (order by a.score) as median,
+			count(distinct r.user_id)::int as respondents
+		from response r
+		join answer a on a.response_id = r.id
+		join user_team ut on ut.user_id = r.user_id
+		join team t on t.id = ut.team_id
+		where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'
+			and (a.score is not null or a.dont_know)
+		group by t.id, t.name, a.vector_key
+		order by t.name`);
+	const teams = new Map<number, { teamId: number; name: string; respondents: number; medians: Record<string, number | null> }>();
+	for (const row of rowsOf<{ team_id: number; team_name: string; vector_key: string; median: number | string | null; respondents: number }>(rows)) {
+		const entry = teams.get(Number(row.team_id)) ?? { teamId: Number(row.team_id), name: row.team_name, respondents: 0, medians: {} };
+		entry.medians[row.vector_key] = row.median === null ? null : Number(row.median);
+		entry.respondents = Math.max(entry.respondents, Number(row.respondents));
+		teams.set(entry.teamId, entry);
+	}
+	return [...teams.values()];
 }

@@ -24,6 +24,7 @@ export async function listRounds() {
 			name: round.name,
 			state: round.state,
 			dueDate: round.dueDate,
+			frameworkVersionId: round.frameworkVersionId,
 			frameworkVersion: frameworkVersion.version,
 			technologies: sql<number>`(select count(*) from ${roundTechnology} where ${roundTechnology.roundId} = ${round.id})`.mapWith(Number),
 			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),

@@ -1,6 +1,79 @@
+import { z } from 'zod';
+import { compareRows, MAX_SERIES, parseList, widestGaps, type Series } from '$lib/domain/compare';
+import { rateTechnology } from '$lib/domain/aggregate';
+import { vectorsByLane } from '$lib/domain/framework';
 import { requireUser } from '$lib/server/auth/guards';
+import { getFramework } from '$lib/server/queries/framework';
+import { computeResults, teamMedians } from '$lib/server/queries/results';
+import { listRounds } from '$lib/server/queries/rounds';
+import { listTechnologies } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
+
+const MODES = ['technologies', 'rounds', 'teams'] as const;
+type Mode = (typeof MODES)[number];
 
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
+	const params = event.url.searchParams;
+	const mode: Mode = z.enum(MODES).catch('technologies').parse(params.get('mode') ?? 'technologies');
+	const slugs = parseList(params.getAll('t'));
+	const [technologies, allRounds] = await Promise.all([listTechnologies(), listRounds()]);
+	const rounds = allRounds.filter((r) => r.state !== 'draft');
+	const roundParam = Number(params.get('round'));
+	const round = rounds.find((r) => r.id === roundParam) ?? rounds[0];
+	const chosen = slugs.map((s) => technologies.find((t) => t.slug === s)).filter((t) => t !== undefined);
+	const roundIds = parseList(params.getAll('r')).map(Number).filter(Number.isInteger);
+
+	const base = {
+		mode,
+		technologies: technologies.map((t) => ({ slug: t.slug, name: t.name, category: t.category })),
+		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
+		selected: chosen.map((t) => t.slug),
+		round: round ? { id: round.id, name: round.name, state: round.state } : null,
+		roundIds
+	};
+	const framework = await getFramework(round?.frameworkVersionId);
+	// Lane order, as on every radar in the product.
+	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
+	let series: (Series & { rating: number | null; href?: string })[] = [];
+	let problem: string | null = null;
+
+	if (mode === 'technologies') {
+		if (chosen.length < 2) problem = 'Choose two to six technologies to compare.';
+		else if (round) {
+			const results = await computeResults({ roundId: round.id, technologyIds: chosen.map((t) => t.id) });
+			series = chosen.map((t) => {
+				const r = results.find((x) => x.technologyId === t.id);
+				return { label: t.name, href: `/technologies/${t.slug}`, rating: r?.rating?.rating ?? null, medians: Object.fromEntries(Object.entries(r?.vectors ?? {}).map(([k, a]) => [k, a.median])) };
+			});
+		}
+	} else {
+		const tech = chosen[0];
+		if (!tech) problem = 'Choose a technology.';
+		else if (mode === 'rounds') {
+			const results = await computeResults({ technologyId: tech.id });
+			const wanted = roundIds.length ? roundIds : rounds.map((r) => r.id);
+			// Oldest first, so the overlay reads as a progression.
+			series = rounds
+				.filter((r) => wanted.includes(r.id))
+				.slice(0, MAX_SERIES)
+				.reverse()
+				.map((r) => {
+					const res = results.find((x) => x.roundId === r.id);
+					return { label: r.name, rating: res?.rating?.rating ?? null, medians: Object.fromEntries(Object.entries(res?.vectors ?? {}).map(([k, a]) => [k, a.median])) };
+				})
+				.filter((s) => s.rating !== null);
+			if (series.length < 2) problem = `${tech.name} has results in fewer than two of the chosen rounds.`;
+		} else if (round) {
+			const teams = (await teamMedians(round.id, tech.id)).slice(0, MAX_SERIES);
+			series = teams.map((t) => ({
+				label: `${t.name} (${t.respondents})`,
+				medians: t.medians,
+				rating: rateTechnology(vectors.map((v) => ({ median: t.medians[v.key] ?? null, weight: v.weight })))?.rating ?? null
+			}));
+			if (series.length < 2) problem = `Fewer than two teams answered for ${tech.name} in ${round.name}.`;
+		}
+	}
+	const rows = compareRows(vectors, series);
+	return { ...base, vectors, series, rows, gaps: widestGaps(rows), problem };
 };

@@ -4,3 +4,4 @@ export * from './framework';
 export * from './catalog';
 export * from './rounds';
 export * from './backlog';
+export * from './settings';

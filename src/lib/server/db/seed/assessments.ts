@@ -3,7 +3,7 @@ import type { Tx } from '$lib/server/db/client';
 import { answer, assignment, frameworkVector, frameworkVersion, response, round, roundTechnology, technology } from '$lib/server/db/schema';
 import { slugify } from '$lib/domain/catalog';
 import { regenerateBacklog } from '$lib/server/queries/backlog';
-import { DEMO_COMMENTS, DEMO_DISAGREEMENTS, DEMO_TECHNOLOGIES } from './catalog';
+import { DEMO_COMMENTS, DEMO_CROSS_TEAM, DEMO_DISAGREEMENTS, DEMO_TECHNOLOGIES } from './catalog';
 import { DEMO_PEOPLE } from './people';
 
 /** mulberry32: a tiny seeded generator, so every demo database is the same. */
@@ -72,7 +72,8 @@ export async function seedDemoAssessments(tx: Tx, people: { teamId: Map<string, 
 		const scope = DEMO_TECHNOLOGIES.filter((t) => isCurrent || t.name !== 'NATS');
 		await tx.insert(roundTechnology).values(scope.map((t) => ({ roundId: r, technologyId: techId.get(t.name)! })));
 		for (const tech of scope) {
-			const respondents = teamMembers(tech.team);
+			const guests = DEMO_CROSS_TEAM[tech.name] ?? [];
+			const respondents = [...teamMembers(tech.team), ...guests.map((g) => g.email)];
 			await tx.insert(assignment).values(respondents.map((email) => ({ roundId: r, technologyId: techId.get(tech.name)!, userId: people.userId.get(email)! })));
 			// Last quarter most technologies sat a little lower: improvement shows as a trend.
 			const base = isCurrent ? tech.profile : tech.profile.map((s) => clamp(s - (rand() < 0.35 ? 1 : 0)));
@@ -89,7 +90,8 @@ export async function seedDemoAssessments(tx: Tx, people: { teamId: Map<string, 
 					const jitter = rand();
 					const disagree = DEMO_DISAGREEMENTS.some(([t, v]) => t === tech.name && v === key) && n === respondents.length - 1;
 					const dontKnow = !disagree && jitter > 0.95;
-					const score = clamp(base[i] + (disagree ? (base[i] >= 3 ? -2 : 2) : jitter < 0.15 ? -1 : jitter < 0.3 ? 1 : 0));
+					const bias = guests.find((g) => g.email === email)?.bias ?? 0;
+					const score = clamp(base[i] + bias + (disagree ? (base[i] >= 3 ? -2 : 2) : jitter < 0.15 ? -1 : jitter < 0.3 ? 1 : 0));
 					const note = comments.get(key);
 					return { responseId: resp.id, vectorKey: key, score: dontKnow ? null : score, dontKnow, comment: note?.c ?? '', evidenceUrl: note?.e ?? '' };
 				});

@@ -57,3 +57,8 @@ export const DEMO_COMMENTS: Record<string, [vector: string, comment: string, evi
 	],
 	Jenkins: [['currency', 'Still on an LTS from two years ago; plugin upgrades keep breaking builds.', '']]
 };
+
+/** People asked to score a technology their team does not own: they use it, and see it differently. */
+export const DEMO_CROSS_TEAM: Record<string, { email: string; bias: number }[]> = {
+	Kafka: [{ email: 'sam.sre@example.com', bias: -1 }]
+};

@@ -1,0 +1,48 @@
+/** Side-by-side comparison of several radars (technologies, rounds or teams) vector by vector. */
+
+export const MAX_SERIES = 6;
+/** Okabe–Ito: distinguishable for colour-blind readers; dashes differ too, so colour is never alone. */
+export const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9'];
+export const SERIES_DASHES: number[][] = [[], [6, 4], [2, 3], [10, 3, 2, 3], [1, 2], [12, 6]];
+
+export type Series = { label: string; medians: Record<string, number | null> };
+
+export type CompareRow = {
+	key: string;
+	name: string;
+	values: (number | null)[];
+	/** Indexes of the series holding the highest median on this vector (ties share it). */
+	best: number[];
+	/** Highest minus lowest median among series with data; null with fewer than two. */
+	spread: number | null;
+};
+
+export function compareRows(vectors: { key: string; name: string }[], series: Series[]): CompareRow[] {
+	return vectors.map((v) => {
+		const values = series.map((s) => s.medians[v.key] ?? null);
+		const present = values.filter((x): x is number => x !== null);
+		const top = present.length ? Math.max(...present) : null;
+		return {
+			key: v.key,
+			name: v.name,
+			values,
+			best: top === null || present.length < 2 ? [] : values.flatMap((x, i) => (x === top ? [i] : [])),
+			spread: present.length >= 2 ? top! - Math.min(...present) : null
+		};
+	});
+}
+
+/** Vectors where the series differ most, largest spread first. */
+export function widestGaps(rows: CompareRow[], count = 3): CompareRow[] {
+	return rows.filter((r) => r.spread !== null && r.spread > 0).sort((a, b) => b.spread! - a.spread! || a.name.localeCompare(b.name)).slice(0, count);
+}
+
+/** `t=kafka,rabbitmq&t=nats` → ['kafka', 'rabbitmq', 'nats']: shared links and plain GET forms both work. */
+export function parseList(values: string[], max = MAX_SERIES): string[] {
+	const seen = new Set<string>();
+	for (const v of values.flatMap((x) => x.split(','))) {
+		const item = v.trim().toLowerCase();
+		if (item && /^[a-z0-9-]{1,60}$/.test(item)) seen.add(item);
+	}
+	return [...seen].slice(0, max);
+}

@@ -1,0 +1,41 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { RINGS } from '$lib/domain/tech-radar';
+import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { fieldErrors, formFailure, text } from '$lib/server/forms';
+import { saveRadarConfig } from '$lib/server/queries/settings';
+import { radarFor } from '$lib/server/tech-radar';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	return { ...(await radarFor(Number(event.url.searchParams.get('round')) || null)), canEdit: hasRole(user, 'lead') };
+};
+
+const ring = z.enum(RINGS, { error: 'Choose a ring.' });
+const configSchema = z.object({
+	version: z.coerce.number().int().min(0),
+	quadrants: z.tuple([text('Quadrant name', 40), text('Quadrant name', 40), text('Quadrant name', 40), text('Quadrant name', 40)]),
+	rings: z.tuple([ring, ring, ring, ring, ring, ring]),
+	categories: z.record(z.string().max(50), z.coerce.number().int().min(0).max(3))
+});
+
+export const actions: Actions = {
+	config: async (event) => {
+		const user = requireRole(event, 'lead');
+		const form = await event.request.formData();
+		const categories: Record<string, string> = {};
+		for (const [k, v] of form) if (k.startsWith('category.') && typeof v === 'string') categories[k.slice('category.'.length)] = v;
+		const parsed = configSchema.safeParse({
+			version: form.get('version'),
+			quadrants: [0, 1, 2, 3].map((i) => form.get(`quadrant.${i}`) ?? ''),
+			rings: [0, 1, 2, 3, 4, 5].map((i) => form.get(`ring.${i}`) ?? ''),
+			categories
+		});
+		if (!parsed.success) return fail(400, { errors: { form: Object.values(fieldErrors(parsed.error)).join(' ') }, values: {} });
+		const { version, ...config } = parsed.data;
+		const result = await saveRadarConfig(user.id, version, config);
+		if (result === 'stale') return formFailure(409, 'Someone else changed the radar mapping meanwhile. Reload to see it.');
+		return { saved: true };
+	}
+};

@@ -1,0 +1,101 @@
+import Papa from 'papaparse';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
+import { computeResults } from '../../src/lib/server/queries/results';
+import { getTechnology } from '../../src/lib/server/queries/technologies';
+import * as compare from '../../src/routes/(app)/compare/+page.server';
+import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
+import * as radar from '../../src/routes/(app)/portfolio/radar/+page.server';
+import * as radarCsv from '../../src/routes/(app)/portfolio/radar.csv/+server';
+import { useTestDatabase } from '../helpers/db';
+import { dataOf, fakeEvent, run } from '../helpers/event';
+import { createUserRow } from '../helpers/factories';
+
+useTestDatabase();
+let viewer: SessionUser, lead: SessionUser;
+const OPEN = 2;
+
+beforeAll(async () => {
+	await seedDemoIfEmpty();
+	viewer = await createUserRow('viewer');
+	lead = await createUserRow('lead');
+});
+
+type CompareData = { series: { label: string; rating: number | null; medians: Record<string, number | null> }[]; rows: { key: string; values: (number | null)[]; best: number[] }[]; problem: string | null; selected: string[] };
+
+describe('compare', () => {
+	it('overlays technologies with the same numbers as their results', async () => {
+		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` })));
+		expect(data.selected).toEqual(['kafka', 'rabbitmq', 'nats']);
+		expect(data.series.map((s) => s.label)).toEqual(['Kafka', 'RabbitMQ', 'NATS']);
+		const kafka = (await getTechnology('kafka'))!;
+		const [result] = await computeResults({ roundId: OPEN, technologyId: kafka.id });
+		expect(data.series[0].rating).toBe(result.rating!.rating);
+		const recoverability = data.rows.find((r) => r.key === 'recoverability')!;
+		expect(recoverability.values[0]).toBe(result.vectors.recoverability.median);
+		const top = Math.max(...recoverability.values.filter((v): v is number => v !== null));
+		expect(recoverability.best.map((i) => recoverability.values[i])).toEqual(recoverability.best.map(() => top));
+	});
+
+	it('one technology across rounds, oldest first', async () => {
+		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?mode=rounds&t=kafka' })));
+		expect(data.problem).toBeNull();
+		expect(data.series).toHaveLength(2);
+		expect(data.series[0].label < data.series[1].label).toBe(true);
+	});
+
+	it('one technology by respondent team', async () => {
+		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` })));
+		// Kafka belongs to Data Platform; an SRE engineer who uses it scores it too.
+		expect(data.series.map((s) => s.label.replace(/ \(\d+\)$/, '')).sort()).toEqual(['Data Platform', 'Platform SRE']);
+	});
+
+	it('asks for a second technology instead of failing', async () => {
+		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?t=kafka&t=<script>' })));
+		expect(data.problem).toBe('Choose two to six technologies to compare.');
+	});
+});
+
+describe('portfolio', () => {
+	type PortfolioData = { rows: { slug: string; rating: number | null; medians: Record<string, number | null> }[]; total: number; averages: { key: string; average: number | null }[]; distribution: { current: number[]; previous: number[] } };
+
+	it('shows every technology of the round, sortable by a vector', async () => {
+		const data = dataOf<PortfolioData>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&sort=recoverability&dir=desc` })));
+		expect(data.total).toBe(12);
+		const values = data.rows.map((r) => r.medians.recoverability ?? -1);
+		expect(values).toEqual([...values].sort((a, b) => b - a));
+		expect(data.distribution.current.reduce((a, b) => a + b, 0)).toBe(12);
+		expect(data.distribution.previous.reduce((a, b) => a + b, 0)).toBe(11);
+		const averages = data.averages.map((a) => a.average!);
+		expect(averages).toEqual([...averages].sort((a, b) => a - b));
+	});
+
+	it('filters by level', async () => {
+		const data = dataOf<PortfolioData>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&level=3` })));
+		expect(data.rows.length).toBeGreaterThan(0);
+		expect(data.rows.every((r) => Math.floor(r.rating!) === 3)).toBe(true);
+	});
+});
+
+describe('tech radar', () => {
+	it('exports one Build Your Own Radar row per rated technology', async () => {
+		const res = await radarCsv.GET(fakeEvent({ user: viewer, url: `/portfolio/radar.csv?round=${OPEN}` }));
+		const rows = Papa.parse<Record<string, string>>(await res.text(), { header: true, skipEmptyLines: true });
+		expect(rows.meta.fields).toEqual(['name', 'ring', 'quadrant', 'isNew', 'description', 'status']);
+		expect(rows.data).toHaveLength(12);
+		const nats = rows.data.find((r) => r.name === 'NATS')!;
+		expect(nats).toMatchObject({ isNew: 'TRUE', status: 'New', quadrant: 'Data and messaging' });
+		expect(rows.data.every((r) => ['Adopt', 'Trial', 'Assess', 'Hold'].includes(r.ring))).toBe(true);
+	});
+
+	it('a lead remaps a category and the radar follows; others cannot', async () => {
+		const form: Record<string, string> = { version: '0', 'quadrant.0': 'Data', 'quadrant.1': 'Platforms', 'quadrant.2': 'Tooling', 'quadrant.3': 'Other', 'category.messaging': '3' };
+		['Hold', 'Hold', 'Assess', 'Trial', 'Adopt', 'Adopt'].forEach((r, i) => (form[`ring.${i}`] = r));
+		expect(await run(radar.actions.config, fakeEvent({ user: viewer, form }))).toMatchObject({ kind: 'error', status: 403 });
+		expect(dataOf(await run(radar.actions.config, fakeEvent({ user: lead, form })))).toEqual({ saved: true });
+		expect(await run(radar.actions.config, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'failure', status: 409 });
+		const data = dataOf<{ blips: { name: string; quadrant: number }[] }>(await run(radar.load as never, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${OPEN}` })));
+		expect(data.blips.find((b) => b.name === 'Kafka')!.quadrant).toBe(3);
+	});
+});
