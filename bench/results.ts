@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseOptions } from '../src/lib/server/db/client';
@@ -52,14 +53,23 @@ async function signIn(base: string) {
 	return res.headers.getSetCookie().find((c) => c.startsWith('session='))!.split(';')[0];
 }
 
+/** Bytes of JavaScript (gzip) the page makes the browser load up front: its module preloads. */
+async function shippedJs(base: string, html: string) {
+	const sources = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => new URL(m[1], `${base}/`).toString());
+	let total = 0;
+	for (const src of new Set(sources)) total += gzipSync(Buffer.from(await (await fetch(src)).arrayBuffer())).length;
+	return total;
+}
+
 async function pageTimes(base: string, cookie: string, url: string) {
-	let bytes = 0;
+	let html = '';
 	const times = await timed(async () => {
 		const res = await fetch(`${base}${url}`, { headers: { cookie } });
 		if (!res.ok) throw new Error(`${url}: ${res.status}`);
-		bytes = (await res.text()).length;
+		html = await res.text();
 	}, RUNS);
-	return `${summary(`render ${url}`, times)}, HTML ${(bytes / 1024).toFixed(0)} KiB`;
+	const js = await shippedJs(base, html);
+	return `${summary(`render ${url}`, times)}, HTML ${(html.length / 1024).toFixed(0)} KiB (${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip), JS ${(js / 1024).toFixed(0)} KiB gzip`;
 }
 
 export async function benchResults(label: string, options: DatabaseOptions, serverEnv: Record<string, string>) {
@@ -85,6 +95,9 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 		const cookie = await signIn(server.url);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/technologies/bench-1')}`);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/backlog')}`);
+		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio')}`);
+		lines.push(`  ${await pageTimes(server.url, cookie, '/compare?t=bench-1,bench-2,bench-3,bench-4,bench-5,bench-6')}`);
+		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio/radar')}`);
 	} finally {
 		await stopServer(server, true);
 	}

@@ -9,7 +9,7 @@ const only = process.env.BENCH_ONLY;
 const print = (lines: string[]) => lines.forEach((l) => process.stdout.write(`${l}\n`));
 
 it.runIf(!only || only === 'autosave')('autosave round-trip', async () => print(await benchAutosave(pgUrl)));
-it.runIf(!only || only === 'results')('results, technology page and backlog at 1,000 technologies', async () => {
+it.runIf(!only || only === 'results')('results and pages at 1,000 technologies', async () => {
 	print(await benchResultsEverywhere(pgUrl));
 	if (!pgUrl) process.stdout.write('(set BENCH_DATABASE_URL=postgres://… for the PostgreSQL figures)\n');
 });
