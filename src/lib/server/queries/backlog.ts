@@ -55,11 +55,12 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 	return counts;
 }
 
-export type BacklogFilter = { technologyId?: number; teamId?: number; lane?: Lane; vectorKey?: string; status?: ItemStatus; includeMet?: boolean };
+export type BacklogFilter = { technologyId?: number; technologyIds?: number[]; teamId?: number; lane?: Lane; vectorKey?: string; status?: ItemStatus; includeMet?: boolean };
 
 function backlogWhere(filter: BacklogFilter) {
 	return and(
 		filter.technologyId ? eq(remediationItem.technologyId, filter.technologyId) : undefined,
+		filter.technologyIds ? inArray(remediationItem.technologyId, filter.technologyIds) : undefined,
 		filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
 		filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
 		filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,

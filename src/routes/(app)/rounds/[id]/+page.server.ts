@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 		canManage ? technologiesOutsideRound(r.id) : [],
 		canManage ? assignablePeople() : []
 	]);
-	return { round: r, scope, outside, people, canManage, userId: user.id };
+	return { round: r, scope, outside, people, canManage, canDownloadData: hasRole(user, 'lead'), userId: user.id };
 };
 
 const MESSAGES: Record<Exclude<RoundChange, 'ok'> | 'not-assignable', string> = {

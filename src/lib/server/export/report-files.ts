@@ -1,0 +1,56 @@
+import type { RoundReport } from '../report/data';
+import type { roundScores } from '../report/data';
+
+type Scores = Awaited<ReturnType<typeof roundScores>>;
+
+export const SCORE_COLUMNS = ['Round', 'Technology', 'Vector', 'Respondent', 'Score', "Don't know", 'Comment', 'Evidence', 'Submitted at'];
+
+export function scoreRows(report: RoundReport, scores: Scores): (string | number | null)[][] {
+	const names = new Map(report.vectors.map((v) => [v.key, v.name]));
+	return scores.map((s) => [report.round.name, s.technology, names.get(s.vector) ?? s.vector, s.respondent, s.score, s.dontKnow ? 'yes' : '', s.comment, s.evidence, s.submittedAt]);
+}
+
+export const TECHNOLOGY_COLUMNS = (report: RoundReport) => ['Technology', 'Team', 'Category', 'Rating', 'Level', 'Target', 'Coverage', 'Submitted', 'Assigned', ...report.vectors.map((v) => v.name)];
+
+export function technologyRows(report: RoundReport): (string | number | null)[][] {
+	return report.technologies.map((t) => [
+		t.name,
+		t.teamName ?? '',
+		t.category,
+		t.result?.rating?.rating ?? null,
+		t.result?.rating?.level ?? null,
+		t.targetLevel,
+		t.result?.rating ? Math.round(t.result.rating.coverage * 100) / 100 : null,
+		t.result?.submitted ?? 0,
+		t.result?.assigned ?? 0,
+		...report.vectors.map((v) => t.result?.vectors[v.key]?.median ?? null)
+	]);
+}
+
+export const JSON_SCHEMA = 'https://opsmaturity.example/schemas/round-report/v1';
+
+/**
+ * The whole round in a stable, versioned shape (`schema` names the version; fields are only ever
+ * added within a version): framework, technologies with results, responses, backlog.
+ */
+export function roundJson(report: RoundReport, scores: Scores) {
+	return {
+		schema: JSON_SCHEMA,
+		generatedAt: new Date().toISOString(),
+		round: report.round,
+		team: report.team,
+		framework: { version: report.round.frameworkVersion, levels: report.levels, vectors: report.vectors },
+		summary: { ...report.summary, topBacklog: undefined },
+		technologies: report.technologies.map((t) => ({
+			slug: t.slug,
+			name: t.name,
+			category: t.category,
+			team: t.teamName,
+			targetLevel: t.targetLevel,
+			result: t.result && { rating: t.result.rating, assigned: t.result.assigned, submitted: t.result.submitted, vectors: t.result.vectors },
+			previousRating: t.previous?.rating ?? null,
+			backlog: t.backlog.map((b) => ({ title: b.title, kind: b.kind, vector: b.vectorKey, lane: b.lane, currentLevel: b.currentLevel, targetLevel: b.targetLevel, priority: b.priority, size: b.size, status: b.status, ticketUrl: b.ticketUrl || null }))
+		})),
+		responses: scores
+	};
+}

@@ -1,0 +1,118 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/client';
+import { roundTechnology, team, technology } from '$lib/server/db/schema';
+import { vectorsByLane } from '$lib/domain/framework';
+import { levelDistribution, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
+import { getFramework } from '../queries/framework';
+import { computeResults, type TechnologyResult } from '../queries/results';
+import { getRound, listRounds } from '../queries/rounds';
+import { listBacklog } from '../queries/backlog';
+
+export type ReportOptions = { teamId?: number };
+
+/** Everything a round's maturity report shows, gathered with a fixed number of queries. */
+export async function roundReport(roundId: number, options: ReportOptions = {}) {
+	const round = await getRound(roundId);
+	if (!round) return null;
+	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
+	const index = rounds.findIndex((r) => r.id === roundId);
+	const previous = index >= 0 ? rounds[index + 1] : undefined;
+	const [framework, techs, current, before, teamRow] = await Promise.all([
+		getFramework(round.frameworkVersionId),
+		db()
+			.select({ id: technology.id, slug: technology.slug, name: technology.name, category: technology.category, targetLevel: technology.targetLevel, teamId: technology.teamId, teamName: team.name })
+			.from(roundTechnology)
+			.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
+			.leftJoin(team, eq(team.id, technology.teamId))
+			.where(and(eq(roundTechnology.roundId, roundId), options.teamId ? eq(technology.teamId, options.teamId) : undefined))
+			.orderBy(asc(technology.name)),
+		computeResults({ roundId }),
+		previous ? computeResults({ roundId: previous.id }) : Promise.resolve([] as TechnologyResult[]),
+		options.teamId ? db().select({ name: team.name }).from(team).where(eq(team.id, options.teamId)) : Promise.resolve([])
+	]);
+	const now = new Map(current.map((r) => [r.technologyId, r]));
+	const then = new Map(before.map((r) => [r.technologyId, r]));
+	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors);
+	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
+	const technologies = techs.map((t) => ({
+		...t,
+		result: now.get(t.id) ?? null,
+		previous: then.get(t.id) ?? null,
+		backlog: backlog.filter((b) => b.technologyId === t.id && (b.status === 'open' || b.status === 'in_progress'))
+	}));
+	const rated = technologies.filter((t) => t.result?.rating);
+	const asPortfolio: PortfolioTech[] = rated.map((t) => ({
+		slug: t.slug,
+		name: t.name,
+		teamName: t.teamName,
+		rating: t.result!.rating!.rating,
+		level: t.result!.rating!.level,
+		medians: Object.fromEntries(Object.entries(t.result!.vectors).map(([k, a]) => [k, a.median])),
+		disagreements: []
+	}));
+	const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
+	const moves = rated
+		.filter((t) => t.previous?.rating)
+		.map((t) => ({ name: t.name, slug: t.slug, from: t.previous!.rating!.rating, to: t.result!.rating!.rating, change: Math.round((t.result!.rating!.rating - t.previous!.rating!.rating) * 10) / 10 }))
+		.filter((m) => m.change !== 0)
+		.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.name.localeCompare(b.name));
+	return {
+		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate, openedAt: round.openedAt, closedAt: round.closedAt, frameworkVersion: round.frameworkVersion },
+		previous: previous ? { id: previous.id, name: previous.name } : null,
+		team: teamRow[0]?.name ?? null,
+		vectors,
+		levels: framework.levels,
+		technologies,
+		summary: {
+			technologies: technologies.length,
+			rated: rated.length,
+			assigned: technologies.reduce((n, t) => n + (t.result?.assigned ?? 0), 0),
+			submitted: technologies.reduce((n, t) => n + (t.result?.submitted ?? 0), 0),
+			distribution: levelDistribution(technologies.map((t) => t.result?.rating?.level ?? null)),
+			previousDistribution: levelDistribution(technologies.map((t) => t.previous?.rating?.level ?? null)),
+			average: mean(rated.map((t) => t.result!.rating!.rating)),
+			previousAverage: mean(technologies.filter((t) => t.previous?.rating).map((t) => t.previous!.rating!.rating)),
+			weakest: vectorAverages(asPortfolio, vectors).filter((v) => v.average !== null).slice(0, 5),
+			movers: { up: moves.filter((m) => m.change > 0).slice(0, 5), down: moves.filter((m) => m.change < 0).slice(0, 5) },
+			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10)
+		}
+	};
+}
+
+export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
+
+/**
+ * Every submitted answer of a round in long format. Respondent names only when `names` is set
+ * (admins); otherwise a stable pseudonym per person and round, so rows can still be grouped.
+ */
+export async function roundScores(roundId: number, technologyIds: number[], names: boolean) {
+	if (!technologyIds.length) return [];
+	const result = await db().execute(sql`
+		select t.name as technology, t.slug, a.vector_key, u.id as user_id, u.name as respondent,
+			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at
+		from response r
+		join answer a on a.response_id = r.id
+		join technology t on t.id = r.technology_id
+		join app_user u on u.id = r.user_id
+		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(`array[${technologyIds.map(Number).join(',')}]::int[]`)})
+			and (a.score is not null or a.dont_know)
+		order by t.name, a.vector_key, u.name`);
+	const rows = rowsOf<{ technology: string; slug: string; vector_key: string; user_id: number; respondent: string; score: number | null; dont_know: boolean; comment: string; evidence_url: string; submitted_at: Date | string }>(result);
+	// Pseudonyms follow account order, not names, so they reveal nothing about who is who.
+	const ids = [...new Set(rows.map((r) => Number(r.user_id)))].sort((a, b) => a - b);
+	const pseudonyms = new Map(ids.map((id, i) => [id, `R${String(i + 1).padStart(3, '0')}`]));
+	return rows.map((r) => {
+		return {
+			technology: r.technology,
+			slug: r.slug,
+			vector: r.vector_key,
+			respondent: names ? r.respondent : pseudonyms.get(Number(r.user_id))!,
+			score: r.score === null ? null : Number(r.score),
+			dontKnow: !!r.dont_know,
+			comment: r.comment,
+			evidence: r.evidence_url,
+			submittedAt: new Date(r.submitted_at).toISOString()
+		};
+	});
+}
