@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db';
+import { answer, response, round, technology } from '../../src/lib/server/db/schema';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
+import { computeResults } from '../../src/lib/server/queries/results';
+import * as files from '../../src/routes/(app)/rounds/[id]/report/[file]/+server';
+import { useTestDatabase } from '../helpers/db';
+import { fakeEvent } from '../helpers/event';
+import { createUserRow } from '../helpers/factories';
+
+useTestDatabase();
+let admin: SessionUser, lead: SessionUser, viewer: SessionUser;
+let roundId: number;
+const EVIL = ['=HYPERLINK("http://evil.example","x")', '+cmd|calc', '@SUM(A1)', '-2+3'];
+
+beforeAll(async () => {
+	await seedDemoIfEmpty();
+	admin = await createUserRow('admin');
+	lead = await createUserRow('lead');
+	viewer = await createUserRow('viewer');
+	[{ id: roundId }] = await db().select({ id: round.id }).from(round).where(eq(round.state, 'open'));
+	// A name outside Latin-1 must survive the embedded font.
+	await db().update(technology).set({ name: 'Grafana Loki — Ünicode' }).where(eq(technology.slug, 'redis'));
+	// Hostile comments in four submitted answers of Kafka.
+	const [kafka] = await db().select().from(technology).where(eq(technology.slug, 'kafka'));
+	const [resp] = await db().select().from(response).where(and(eq(response.roundId, roundId), eq(response.technologyId, kafka.id), eq(response.state, 'submitted'))).limit(1);
+	for (const [i, key] of ['supportability', 'operability', 'stability', 'documentation'].entries())
+		await db().update(answer).set({ comment: EVIL[i] }).where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, key)));
+});
+
+const get = (file: string, user: SessionUser) => files.GET(fakeEvent({ user, params: { id: String(roundId), file }, url: `/rounds/${roundId}/report/${file}` }));
+const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+describe('permissions', () => {
+	it('viewers may take the PDF but no data file', async () => {
+		expect((await get('report.pdf', viewer)).status).toBe(200);
+		for (const file of ['report.xlsx', 'scores.csv', 'backlog.csv', 'report.json']) await expect(get(file, viewer)).rejects.toMatchObject({ status: 403 });
+	});
+});
+
+// poppler-utils is installed by .ci/run; without it only the structural check below runs.
+const hasPoppler = (() => {
+	try {
+		execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+describe('PDF', () => {
+	it('is a complete PDF document', async () => {
+		const pdf = await bytes(await get('report.pdf', viewer));
+		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+		expect(pdf.subarray(-6).toString()).toContain('%%EOF');
+		expect(pdf.length).toBeGreaterThan(100_000);
+	});
+
+	it.runIf(hasPoppler)('renders non-blank pages whose text holds every technology and its rating', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-pdf-'));
+		const file = path.join(dir, 'report.pdf');
+		writeFileSync(file, await bytes(await get('report.pdf', viewer)));
+		const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+		const results = await computeResults({ roundId });
+		const techs = await db().select().from(technology);
+		for (const r of results) {
+			const t = techs.find((x) => x.id === r.technologyId)!;
+			expect(text).toContain(t.name);
+			expect(text).toContain(`Rating ${r.rating!.rating.toFixed(1)}`);
+		}
+		expect(text).toContain('Grafana Loki — Ünicode');
+		expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Title:\s+Maturity report/);
+		execFileSync('pdftoppm', ['-r', '20', '-png', '-f', '1', '-l', '4', file, path.join(dir, 'page')]);
+		const pages = readdirSync(dir).filter((f) => f.startsWith('page'));
+		expect(pages).toHaveLength(4);
+		// A blank page compresses to almost nothing; drawn pages do not.
+		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
+	});
+});
+
+describe('XLSX', () => {
+	it('has the four sheets, numbers as numbers equal to the database, and neutralised text', async () => {
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load((await bytes(await get('report.xlsx', lead))) as never);
+		expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Technologies', 'Scores', 'Backlog']);
+		const techSheet = wb.getWorksheet('Technologies')!;
+		const results = await computeResults({ roundId });
+		const techs = await db().select().from(technology);
+		for (const r of results) {
+			const name = techs.find((t) => t.id === r.technologyId)!.name;
+			const row = techSheet.getRows(2, techSheet.rowCount - 1)!.find((x) => x.getCell(1).value === name)!;
+			expect(row.getCell(4).value).toBe(r.rating!.rating);
+			expect(row.getCell(5).value).toBe(r.rating!.level);
+		}
+		const scores = wb.getWorksheet('Scores')!;
+		const comments = scores.getColumn(7).values.filter((v): v is string => typeof v === 'string');
+		for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
+		expect(comments.every((c) => !/^[=+\-@\t\r]/.test(c))).toBe(true);
+		// Leads see pseudonyms, not names.
+		expect(scores.getColumn(4).values.filter((v) => typeof v === 'string').slice(1).every((v) => /^R\d{3}$/.test(v as string))).toBe(true);
+	});
+});
+
+describe('CSV and JSON', () => {
+	it('scores parse back to one row per submitted answer, formulas neutralised, names for admins only', async () => {
+		const submitted = await db().select({ id: answer.responseId }).from(answer).innerJoin(response, eq(response.id, answer.responseId)).where(and(eq(response.roundId, roundId), eq(response.state, 'submitted')));
+		const asAdmin = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', admin))), { skipEmptyLines: true }).data;
+		expect(asAdmin.length - 1).toBe(submitted.length);
+		const comments = asAdmin.map((r) => r[6]);
+		for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
+		expect(asAdmin.slice(1).some((r) => r[3] === 'Dana Kowalski')).toBe(true);
+		const asLead = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', lead))), { skipEmptyLines: true }).data;
+		expect(asLead.slice(1).every((r) => /^R\d{3}$/.test(r[3]))).toBe(true);
+	});
+
+	it('JSON carries the versioned whole round', async () => {
+		const body = await (await get('report.json', lead)).json();
+		expect(body.schema).toMatch(/round-report\/v1$/);
+		expect(body.technologies).toHaveLength(12);
+		expect(body.framework.vectors).toHaveLength(15);
+		expect(body.responses.length).toBeGreaterThan(100);
+	});
+});
