@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,8 +8,9 @@ import { migrateDatabase, openDatabase, rowsOf, type DatabaseOptions } from '../
 import { db, useDatabase } from '../src/lib/server/db';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { ensureFramework } from '../src/lib/server/queries/framework';
-import { computeResults, resultsQuery } from '../src/lib/server/queries/results';
+import { computeResults, refreshResults, resultsQuery } from '../src/lib/server/queries/results';
 import { regenerateBacklog } from '../src/lib/server/queries/backlog';
+import { openBrowser } from '../tests/e2e/browser';
 import { startServer, stopServer } from '../tests/helpers/server';
 import { ms, percentile, summary } from './stats';
 
@@ -38,6 +39,13 @@ async function seed() {
 	return id;
 }
 
+/** As the app does after every submit, but for the whole generated round at once. */
+async function storeResults(roundId: number) {
+	const started = performance.now();
+	await db().transaction((tx) => refreshResults(tx, { roundId }));
+	return performance.now() - started;
+}
+
 async function timed<T>(fn: () => Promise<T>, runs: number): Promise<number[]> {
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
@@ -53,12 +61,20 @@ async function signIn(base: string) {
 	return res.headers.getSetCookie().find((c) => c.startsWith('session='))!.split(';')[0];
 }
 
-/** Bytes of JavaScript (gzip) the page makes the browser load up front: its module preloads. */
-async function shippedJs(base: string, html: string) {
-	const sources = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => new URL(m[1], `${base}/`).toString());
-	let total = 0;
-	for (const src of new Set(sources)) total += gzipSync(Buffer.from(await (await fetch(src)).arrayBuffer())).length;
-	return total;
+/** Compressed bytes of JavaScript a real browser fetches to show the page (Chromium's resource timing). */
+async function shippedJs(base: string, cookie: string, url: string) {
+	const { context, close } = await openBrowser();
+	try {
+		const [name, value] = cookie.split('=');
+		await context.addCookies([{ name, value, url: base }]);
+		const page = await context.newPage();
+		await page.goto(`${base}${url}`, { waitUntil: 'networkidle' });
+		return await page.evaluate(() =>
+			(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('.js')).reduce((n, e) => n + e.encodedBodySize, 0)
+		);
+	} finally {
+		await close();
+	}
 }
 
 async function pageTimes(base: string, cookie: string, url: string) {
@@ -68,8 +84,26 @@ async function pageTimes(base: string, cookie: string, url: string) {
 		if (!res.ok) throw new Error(`${url}: ${res.status}`);
 		html = await res.text();
 	}, RUNS);
-	const js = await shippedJs(base, html);
-	return `${summary(`render ${url}`, times)}, HTML ${(html.length / 1024).toFixed(0)} KiB (${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip), JS ${(js / 1024).toFixed(0)} KiB gzip`;
+	const js = await shippedJs(base, cookie, url);
+	return `${summary(`render ${url}`, times)}, HTML ${(html.length / 1024).toFixed(0)} KiB (${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip), JS ${(js / 1024).toFixed(0)} KiB compressed`;
+}
+
+/** Peak resident memory of a process since the last reset, in MiB (Linux /proc). */
+function peakRss(pid: number) {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function exportFigures(server: { url: string; child: { pid?: number } }, cookie: string, roundId: number, file: string) {
+	const pid = server.child.pid!;
+	// Writing 5 to clear_refs resets the peak, so the figure belongs to this export alone.
+	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	const started = performance.now();
+	const res = await fetch(`${server.url}/rounds/${roundId}/report/${file}`, { headers: { cookie } });
+	let size = 0;
+	for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) size += chunk.length;
+	if (!res.ok) throw new Error(`${file}: ${res.status}`);
+	return `export ${file}: ${ms(performance.now() - started)}, ${(size / 1024 / 1024).toFixed(1)} MiB, server peak RSS ${peakRss(pid).toFixed(0)} MiB`;
 }
 
 export async function benchResults(label: string, options: DatabaseOptions, serverEnv: Record<string, string>) {
@@ -84,6 +118,7 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 	const whole = await timed(() => computeResults({ roundId }), 10);
 	lines.push(`  ${summary('bare SQL aggregation', bare)}`);
 	lines.push(`  ${summary('whole-round results (SQL + mapping)', whole)} → ${(percentile(whole, 50) / percentile(bare, 50)).toFixed(2)}× the bare query`);
+	lines.push(`  stored results for the whole round in ${ms(await storeResults(roundId))}`);
 	const regen = performance.now();
 	const counts = await db().transaction((tx) => regenerateBacklog(tx, roundId, null));
 	lines.push(`  backlog generated in ${ms(performance.now() - regen)} (${counts.created} items)`);
@@ -98,6 +133,7 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio')}`);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/compare?t=bench-1,bench-2,bench-3,bench-4,bench-5,bench-6')}`);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio/radar')}`);
+		for (const file of ['report.pdf', 'report.xlsx', 'scores.csv']) lines.push(`  ${await exportFigures(server, cookie, roundId, file)}`);
 	} finally {
 		await stopServer(server, true);
 	}

@@ -4,6 +4,7 @@ import { db } from '../../src/lib/server/db';
 import { answer, auditLog, response, round } from '../../src/lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
+import { computeResults, storedResults } from '../../src/lib/server/queries/results';
 import * as assess from '../../src/routes/(app)/rounds/[id]/assess/[slug]/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import { useTestDatabase } from '../helpers/db';
@@ -121,8 +122,13 @@ describe('submitting', () => {
 		expect(edit).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: 'These answers are submitted. Reopen them to make changes.' } } });
 		const reopened = await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: '4' } }));
 		expect(dataOf(reopened)).toMatchObject({ state: 'draft', version: 5 });
+		expect(await storedResults(roundId)).toEqual([expect.objectContaining({ rating: null, submitted: 0 })]);
 		const resubmitted = await run(assess.actions.submit, fakeEvent({ user: member, params: params(), form: answersForm(5, { ...allAnswered, operability: '5' }) }));
 		expect(dataOf(resubmitted)).toMatchObject({ state: 'submitted', version: 6 });
+		// Submitting refreshes the stored results that portfolio-wide pages read.
+		const [stored] = await storedResults(roundId);
+		expect(stored).toEqual((await computeResults({ roundId }))[0]);
+		expect(stored.submitted).toBe(1);
 	});
 
 	it('the dashboard lists the assignment with its progress', async () => {

@@ -4,7 +4,7 @@ import { answer, response } from '../../src/lib/server/db/schema';
 import { aggregateVector, rateTechnology } from '../../src/lib/domain/aggregate';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { createFrameworkVersion } from '../../src/lib/server/queries/framework';
-import { computeResults } from '../../src/lib/server/queries/results';
+import { computeResults, refreshResults, storedResults } from '../../src/lib/server/queries/results';
 import { useTestDatabase } from '../helpers/db';
 import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
 
@@ -68,6 +68,14 @@ describe('results SQL', () => {
 		}
 		expect(rated).toBeGreaterThan(20);
 		expect(rated).toBeLessThan(40);
+	});
+
+	it('stores exactly what it computes, for pages that read many technologies at once', async () => {
+		await db().transaction((tx) => refreshResults(tx, { roundId }));
+		const stored = await storedResults(roundId);
+		const computed = await computeResults({ roundId });
+		const byTech = (list: typeof computed) => [...list].sort((a, b) => a.technologyId - b.technologyId);
+		expect(byTech(stored)).toEqual(byTech(computed));
 	});
 
 	it('counts assigned and submitted respondents', async () => {

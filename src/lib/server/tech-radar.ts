@@ -1,6 +1,6 @@
 import { blipsFor, byorRows } from '$lib/domain/tech-radar';
 import { getFramework } from './queries/framework';
-import { computeResults } from './queries/results';
+import { storedResults } from './queries/results';
 import { listRounds } from './queries/rounds';
 import { getRadarConfig } from './queries/settings';
 import { listTechnologies } from './queries/technologies';
@@ -13,8 +13,8 @@ export async function radarFor(roundParam: number | null) {
 	const [config, technologies, current, before, framework] = await Promise.all([
 		getRadarConfig(),
 		listTechnologies(),
-		round ? computeResults({ roundId: round.id }) : Promise.resolve([]),
-		previous ? computeResults({ roundId: previous.id }) : Promise.resolve([]),
+		round ? storedResults(round.id) : Promise.resolve([]),
+		previous ? storedResults(previous.id) : Promise.resolve([]),
 		getFramework(round?.frameworkVersionId)
 	]);
 	const then = new Map(before.map((r) => [r.technologyId, r.rating?.level ?? null]));

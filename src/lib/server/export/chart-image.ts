@@ -20,36 +20,64 @@ const STYLE = {
 	target: { color: '#7f7f7f', dash: [4, 6], fill: false }
 };
 
-/** The app's radar, drawn on the server at print resolution (same colours and dashes), as PNG. */
-export function radarPng(labels: string[], series: ImageSeries[], size = 1000): Buffer {
-	setup();
-	const canvas = createCanvas(size, size);
-	const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
-		type: 'radar',
-		data: {
-			labels,
-			datasets: series.map((s) => ({
-				label: s.label,
-				data: s.data,
-				borderColor: STYLE[s.style].color,
-				backgroundColor: STYLE[s.style].fill ? `${STYLE[s.style].color}26` : 'transparent',
-				borderDash: STYLE[s.style].dash,
-				fill: STYLE[s.style].fill,
-				pointRadius: s.style === 'target' ? 0 : 6,
-				pointBackgroundColor: STYLE[s.style].color,
-				borderWidth: 4,
-				spanGaps: true
-			}))
-		},
-		options: {
-			responsive: false,
-			animation: false,
-			devicePixelRatio: 1,
-			scales: { r: { min: 0, max: 5, ticks: { stepSize: 1, font: { size: 22 }, backdropColor: 'transparent' }, pointLabels: { font: { size: 22 } } } },
-			plugins: { legend: { labels: { font: { size: 24 } } } }
-		}
-	});
-	const png = canvas.toBuffer('image/png');
-	chart.destroy();
-	return png;
+const datasetsFor = (series: ImageSeries[]) =>
+	series.map((s) => ({
+		label: s.label,
+		data: s.data,
+		borderColor: STYLE[s.style].color,
+		backgroundColor: STYLE[s.style].fill ? `${STYLE[s.style].color}26` : 'transparent',
+		borderDash: STYLE[s.style].dash,
+		fill: STYLE[s.style].fill,
+		pointRadius: s.style === 'target' ? 0 : 5,
+		pointBackgroundColor: STYLE[s.style].color,
+		borderWidth: 3,
+		spanGaps: true
+	}));
+
+/**
+ * Draws the app's radar on the server (same colours and dashes) at print resolution. One
+ * canvas and one chart serve a whole report: each technology only swaps the data, which keeps
+ * a 1,000-page PDF from allocating a thousand canvases.
+ */
+export class RadarRenderer {
+	#canvas;
+	#chart;
+
+	constructor(labels: string[], size = 800) {
+		setup();
+		this.#canvas = createCanvas(size, size);
+		const whiteBackground = {
+			id: 'white-background',
+			beforeDraw: (chart: Chart) => {
+				const ctx = chart.ctx;
+				ctx.save();
+				ctx.fillStyle = '#ffffff';
+				ctx.fillRect(0, 0, chart.width, chart.height);
+				ctx.restore();
+			}
+		};
+		this.#chart = new Chart(this.#canvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
+			type: 'radar',
+			data: { labels, datasets: [] },
+			options: {
+				responsive: false,
+				animation: false,
+				devicePixelRatio: 1,
+				scales: { r: { min: 0, max: 5, ticks: { stepSize: 1, font: { size: 18 }, backdropColor: 'transparent' }, pointLabels: { font: { size: 18 } } } },
+				plugins: { legend: { labels: { font: { size: 20 } } } }
+			},
+			plugins: [whiteBackground]
+		});
+	}
+
+	/** JPEG: pdfkit embeds it as is, where a PNG with alpha would be decoded and re-compressed. */
+	render(series: ImageSeries[]): Buffer {
+		this.#chart.data.datasets = datasetsFor(series);
+		this.#chart.update('none');
+		return this.#canvas.toBuffer('image/jpeg', 90);
+	}
+
+	destroy() {
+		this.#chart.destroy();
+	}
 }

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { LANE_INFO } from '$lib/domain/framework';
 import type { RoundReport } from '../report/data';
-import { radarPng } from './chart-image';
+import { RadarRenderer } from './chart-image';
 import { FONT_BOLD, FONT_REGULAR } from './fonts';
 
 const LEVEL_COLOURS = ['#d73027', '#fc8d59', '#fee090', '#e0f3f8', '#91bfdb', '#4575b4'];
@@ -77,12 +77,14 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 		if (p === tocPages - 1) doc.moveDown().text(`Backlog appendix  ·  page ${firstTechPage + report.technologies.length}`);
 	}
 
+	const radar = new RadarRenderer(report.vectors.map((v) => v.name));
 	for (const t of report.technologies) {
 		newPage();
-		technologyPage(doc, report, t);
+		technologyPage(doc, report, t, radar);
 		// Let the response stream drain and other requests run between pages.
 		await new Promise((r) => setImmediate(r));
 	}
+	radar.destroy();
 
 	newPage();
 	doc.font('bold').fontSize(16).text('Backlog appendix').moveDown(0.5).font('body').fontSize(9);
@@ -99,7 +101,7 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 	doc.end();
 }
 
-function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
+function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {
 	const rating = t.result?.rating;
 	doc.font('bold').fontSize(18).fillColor(INK).text(t.name);
 	doc.font('body').fontSize(10).fillColor(SOFT).text(`${t.category} · ${t.teamName ?? 'no owning team'} · target level ${t.targetLevel}`);
@@ -112,13 +114,12 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	doc.font('body').fontSize(9).text(report.levels[rating.level] ?? '', { width: doc.page.width - 2 * MARGIN });
 	doc.text(`Coverage ${rating.vectorsWithData} of ${rating.vectors} vectors · ${t.result!.submitted} of ${t.result!.assigned} respondents submitted`);
 	const top = doc.y + 4;
-	const labels = report.vectors.map((v) => v.name);
 	const series = [
 		{ label: report.round.name, data: report.vectors.map((v) => t.result!.vectors[v.key]?.median ?? null), style: 'current' as const },
 		...(t.previous?.rating ? [{ label: report.previous!.name, data: report.vectors.map((v) => t.previous!.vectors[v.key]?.median ?? null), style: 'previous' as const }] : []),
 		{ label: `Target ${t.targetLevel}`, data: report.vectors.map(() => t.targetLevel), style: 'target' as const }
 	];
-	doc.image(radarPng(labels, series), MARGIN, top, { width: 250, height: 250 });
+	doc.image(radar.render(series), MARGIN, top, { width: 250, height: 250 });
 
 	// Vector table to the right of the radar.
 	const x = MARGIN + 260;

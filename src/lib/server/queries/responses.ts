@@ -3,6 +3,7 @@ import { db } from '$lib/server/db';
 import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
+import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };
 
@@ -103,6 +104,8 @@ export async function saveResponse(
 				before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.before])),
 				after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.after]))
 			});
+		// A submitted response now counts towards results.
+		if (submit) await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
 		if (input.submit && !submit) return { status: 'incomplete', version, missing };
 		return { status: 'saved', version, state };
 	});
@@ -122,6 +125,7 @@ export async function reopenResponse(key: ResponseKey, expectedVersion: number):
 		if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
 		const version = current.version + 1;
 		await tx.update(response).set({ state: 'draft', version, submittedAt: null, updatedAt: new Date() }).where(eq(response.id, current.id));
+		await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
 		await recordAudit(tx, { actorId: key.userId, action: 'response.reopen', entity: 'response', entityId: current.id, before: { state: current.state }, after: { state: 'draft' } });
 		return { status: 'saved', version, state: 'draft' };
 	});

@@ -1,4 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { roundResult } from '$lib/server/db/schema';
 import { db } from '$lib/server/db';
 import { rowsOf, type Database } from '$lib/server/db/client';
 import { DISAGREEMENT_SPREAD, type Rating, type VectorAggregate } from '$lib/domain/aggregate';
@@ -191,4 +192,25 @@ export async function teamMedians(roundId: number, technologyId: number) {
 		teams.set(entry.teamId, entry);
 	}
 	return [...teams.values()];
+}
+
+/** Recomputes and stores the results of the pairs in scope (see `roundResult`), inside the caller's transaction. */
+export async function refreshResults(tx: Pick<Database, 'execute' | 'insert'>, scope: ResultScope) {
+	const results = await computeResults(scope, tx);
+	for (let i = 0; i < results.length; i += 500) {
+		await tx
+			.insert(roundResult)
+			.values(results.slice(i, i + 500).map((r) => ({ roundId: r.roundId, technologyId: r.technologyId, result: r, updatedAt: new Date() })))
+			.onConflictDoUpdate({ target: [roundResult.roundId, roundResult.technologyId], set: { result: sql`excluded.result`, updatedAt: sql`excluded.updated_at` } });
+	}
+	return results;
+}
+
+/** The stored results of a round (all of its technologies, or some): one indexed read. */
+export async function storedResults(roundId: number, technologyIds?: number[]): Promise<TechnologyResult[]> {
+	const rows = await db()
+		.select({ result: roundResult.result })
+		.from(roundResult)
+		.where(and(eq(roundResult.roundId, roundId), technologyIds ? inArray(roundResult.technologyId, technologyIds.length ? technologyIds : [-1]) : undefined));
+	return rows.map((r) => r.result as TechnologyResult);
 }

@@ -8,6 +8,7 @@ import {
 	frameworkVersion,
 	response,
 	round,
+	roundResult,
 	roundTechnology,
 	team,
 	technology,
@@ -16,6 +17,7 @@ import {
 } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 import { regenerateBacklog } from './backlog';
+import { refreshResults } from './results';
 
 export async function listRounds() {
 	return db()
@@ -114,6 +116,7 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 			if (people.length)
 				await tx.insert(assignment).values(people.map((userId) => ({ roundId, technologyId: tech.id, userId }))).onConflictDoNothing();
 		}
+		await refreshResults(tx, { roundId, technologyIds: techs.map((t) => t.id) });
 		await recordAudit(tx, { actorId, action: 'round.add-technologies', entity: 'round', entityId: roundId, after: { technologyIds: techs.map((t) => t.id) } });
 		return 'ok';
 	});
@@ -125,6 +128,7 @@ export async function removeTechnology(actorId: number, roundId: number, technol
 		const allowed = await lockRound(tx, roundId, ['draft']);
 		if (allowed !== 'ok') return allowed;
 		await tx.delete(roundTechnology).where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
+		await tx.delete(roundResult).where(and(eq(roundResult.roundId, roundId), eq(roundResult.technologyId, technologyId)));
 		await recordAudit(tx, { actorId, action: 'round.remove-technology', entity: 'round', entityId: roundId, before: { technologyId } });
 		return 'ok';
 	});
@@ -139,6 +143,7 @@ export async function addRespondent(actorId: number, roundId: number, technology
 		const [scope] = await tx.select().from(roundTechnology).where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
 		if (!scope) return 'not-found';
 		await tx.insert(assignment).values({ roundId, technologyId, userId }).onConflictDoNothing();
+		await refreshResults(tx, { roundId, technologyId });
 		await recordAudit(tx, { actorId, action: 'round.add-respondent', entity: 'round', entityId: roundId, after: { technologyId, userId } });
 		return 'ok';
 	});
@@ -149,6 +154,7 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 		const allowed = await lockRound(tx, roundId, ['draft']);
 		if (allowed !== 'ok') return allowed;
 		await tx.delete(assignment).where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
+		await refreshResults(tx, { roundId, technologyId });
 		await recordAudit(tx, { actorId, action: 'round.remove-respondent', entity: 'round', entityId: roundId, before: { technologyId, userId } });
 		return 'ok';
 	});

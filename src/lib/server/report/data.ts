@@ -5,7 +5,7 @@ import { roundTechnology, team, technology } from '$lib/server/db/schema';
 import { vectorsByLane } from '$lib/domain/framework';
 import { levelDistribution, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { getFramework } from '../queries/framework';
-import { computeResults, type TechnologyResult } from '../queries/results';
+import { storedResults, type TechnologyResult } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 
@@ -27,8 +27,8 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 			.leftJoin(team, eq(team.id, technology.teamId))
 			.where(and(eq(roundTechnology.roundId, roundId), options.teamId ? eq(technology.teamId, options.teamId) : undefined))
 			.orderBy(asc(technology.name)),
-		computeResults({ roundId }),
-		previous ? computeResults({ roundId: previous.id }) : Promise.resolve([] as TechnologyResult[]),
+		storedResults(roundId),
+		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		options.teamId ? db().select({ name: team.name }).from(team).where(eq(team.id, options.teamId)) : Promise.resolve([])
 	]);
 	const now = new Map(current.map((r) => [r.technologyId, r]));

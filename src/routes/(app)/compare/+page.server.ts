@@ -4,7 +4,7 @@ import { rateTechnology } from '$lib/domain/aggregate';
 import { vectorsByLane } from '$lib/domain/framework';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { computeResults, teamMedians } from '$lib/server/queries/results';
+import { computeResults, storedResults, teamMedians } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
@@ -41,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
 	if (mode === 'technologies') {
 		if (chosen.length < 2) problem = 'Choose two to six technologies to compare.';
 		else if (round) {
-			const results = await computeResults({ roundId: round.id, technologyIds: chosen.map((t) => t.id) });
+			const results = await storedResults(round.id, chosen.map((t) => t.id));
 			series = chosen.map((t) => {
 				const r = results.find((x) => x.technologyId === t.id);
 				return { label: t.name, href: `/technologies/${t.slug}`, rating: r?.rating?.rating ?? null, medians: Object.fromEntries(Object.entries(r?.vectors ?? {}).map(([k, a]) => [k, a.median])) };

@@ -4,7 +4,7 @@ import { vectorsByLane } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { computeResults, type TechnologyResult } from '$lib/server/queries/results';
+import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
@@ -36,8 +36,8 @@ export const load: PageServerLoad = async (event) => {
 	// Three queries for the whole page, whatever the number of technologies.
 	const [technologies, current, before, teams, categories] = await Promise.all([
 		listTechnologies({ teamId: query.team, category: query.category, lifecycle: query.lifecycle }),
-		round ? computeResults({ roundId: round.id }) : Promise.resolve([] as TechnologyResult[]),
-		previous ? computeResults({ roundId: previous.id }) : Promise.resolve([] as TechnologyResult[]),
+		round ? storedResults(round.id) : Promise.resolve([] as TechnologyResult[]),
+		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		listTeams(),
 		listCategories()
 	]);

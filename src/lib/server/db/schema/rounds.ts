@@ -6,6 +6,7 @@ import {
 	foreignKey,
 	index,
 	integer,
+	jsonb,
 	pgTable,
 	primaryKey,
 	serial,
@@ -131,3 +132,23 @@ export const answer = pgTable(
 export type Round = typeof round.$inferSelect;
 export type ResponseRow = typeof response.$inferSelect;
 export type AnswerRow = typeof answer.$inferSelect;
+
+/**
+ * Results per round × technology as the results SQL computed them, refreshed in the same
+ * transaction as every change that can alter them (submit, reopen, respondents, scope). Pages
+ * about many technologies read this instead of re-aggregating every answer.
+ */
+export const roundResult = pgTable(
+	'round_result',
+	{
+		roundId: integer('round_id')
+			.notNull()
+			.references(() => round.id, { onDelete: 'cascade' }),
+		technologyId: integer('technology_id')
+			.notNull()
+			.references(() => technology.id, { onDelete: 'cascade' }),
+		result: jsonb('result').notNull(),
+		updatedAt: ts('updated_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.technologyId] })]
+);

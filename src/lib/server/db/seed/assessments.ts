@@ -3,6 +3,7 @@ import type { Tx } from '$lib/server/db/client';
 import { answer, assignment, frameworkVector, frameworkVersion, response, round, roundTechnology, technology } from '$lib/server/db/schema';
 import { slugify } from '$lib/domain/catalog';
 import { regenerateBacklog } from '$lib/server/queries/backlog';
+import { refreshResults } from '$lib/server/queries/results';
 import { DEMO_COMMENTS, DEMO_CROSS_TEAM, DEMO_DISAGREEMENTS, DEMO_TECHNOLOGIES } from './catalog';
 import { DEMO_PEOPLE } from './people';
 
@@ -98,6 +99,7 @@ export async function seedDemoAssessments(tx: Tx, people: { teamId: Map<string, 
 				await tx.insert(answer).values(rows);
 			}
 		}
+		await refreshResults(tx, { roundId: r });
 		// As a lead would: the backlog from last quarter's close, then refreshed from this quarter's answers.
 		await regenerateBacklog(tx, r, null);
 	}
