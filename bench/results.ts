@@ -142,11 +142,14 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 
 export async function benchResultsEverywhere(pgUrl?: string) {
 	const lines: string[] = [];
-	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-'));
-	try {
-		lines.push(...(await benchResults('PGlite', { kind: 'pglite', dataDir: dir }, { DATA_DIR: dir, SEED_DEMO: '0' })));
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
+	// BENCH_PGLITE=0 skips the embedded-database half when only PostgreSQL figures are wanted.
+	if (process.env.BENCH_PGLITE !== '0') {
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-'));
+		try {
+			lines.push(...(await benchResults('PGlite', { kind: 'pglite', dataDir: dir }, { DATA_DIR: dir, SEED_DEMO: '0' })));
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	}
 	if (pgUrl) {
 		const name = `opsm_bench_results_${process.pid}`;

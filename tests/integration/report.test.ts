@@ -92,6 +92,8 @@ describe('XLSX', () => {
 		await wb.xlsx.load((await bytes(await get('report.xlsx', lead))) as never);
 		expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Technologies', 'Scores', 'Backlog']);
 		const techSheet = wb.getWorksheet('Technologies')!;
+		expect(techSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+		expect(techSheet.getColumn(1).width).toBe(28);
 		const results = await computeResults({ roundId });
 		const techs = await db().select().from(technology);
 		for (const r of results) {

@@ -97,17 +97,15 @@ export async function createInvitation(
 	return token;
 }
 
+/** The invitation behind a token, if it is neither used nor expired. */
+const usableInvitation = (token: string) =>
+	and(eq(invitation.tokenHash, hashToken(token)), isNull(invitation.usedAt), gt(invitation.expiresAt, new Date()));
+
 export async function findOpenInvitation(token: string) {
 	const [row] = await db()
 		.select({ id: invitation.id, email: invitation.email, role: invitation.role, teamIds: invitation.teamIds })
 		.from(invitation)
-		.where(
-			and(
-				eq(invitation.tokenHash, hashToken(token)),
-				isNull(invitation.usedAt),
-				gt(invitation.expiresAt, new Date())
-			)
-		);
+		.where(usableInvitation(token));
 	return row;
 }
 
@@ -122,13 +120,7 @@ export async function acceptInvitation(
 		const [inv] = await tx
 			.select()
 			.from(invitation)
-			.where(
-				and(
-					eq(invitation.tokenHash, hashToken(token)),
-					isNull(invitation.usedAt),
-					gt(invitation.expiresAt, new Date())
-				)
-			)
+			.where(usableInvitation(token))
 			.for('update');
 		if (!inv) return { ok: false, reason: 'invalid' };
 		const [taken] = await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, inv.email));
