@@ -1,7 +1,6 @@
-import type { RoundReport } from '../report/data';
-import type { roundScores } from '../report/data';
+import type { RoundReport, Score } from '../report/data';
 
-type Scores = Awaited<ReturnType<typeof roundScores>>;
+type Scores = Score[];
 
 export const SCORE_COLUMNS = ['Round', 'Technology', 'Vector', 'Respondent', 'Score', "Don't know", 'Comment', 'Evidence', 'Submitted at'];
 

@@ -82,11 +82,15 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 
 export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
 
-/**
- * Every submitted answer of a round in long format. Respondent names only when `names` is set
- * (admins); otherwise a stable pseudonym per person and round, so rows can still be grouped.
- */
-export async function roundScores(roundId: number, technologyIds: number[], names: boolean) {
+/** Stable pseudonyms for a round's respondents, in account order, so they reveal nothing about who is who. */
+async function pseudonymsFor(roundId: number) {
+	const result = await db().execute(sql`select distinct user_id from response where round_id = ${roundId} and state = 'submitted' order by user_id`);
+	return new Map(rowsOf<{ user_id: number }>(result).map((r, i) => [Number(r.user_id), `R${String(i + 1).padStart(3, '0')}`]));
+}
+
+type ScoreRow = { technology: string; slug: string; vector_key: string; user_id: number; respondent: string; score: number | null; dont_know: boolean; comment: string; evidence_url: string; submitted_at: Date | string };
+
+async function scoresOf(roundId: number, technologyIds: number[], names: boolean, pseudonyms: Map<number, string>) {
 	if (!technologyIds.length) return [];
 	const result = await db().execute(sql`
 		select t.name as technology, t.slug, a.vector_key, u.id as user_id, u.name as respondent,
@@ -98,21 +102,41 @@ export async function roundScores(roundId: number, technologyIds: number[], name
 		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(`array[${technologyIds.map(Number).join(',')}]::int[]`)})
 			and (a.score is not null or a.dont_know)
 		order by t.name, a.vector_key, u.name`);
-	const rows = rowsOf<{ technology: string; slug: string; vector_key: string; user_id: number; respondent: string; score: number | null; dont_know: boolean; comment: string; evidence_url: string; submitted_at: Date | string }>(result);
-	// Pseudonyms follow account order, not names, so they reveal nothing about who is who.
-	const ids = [...new Set(rows.map((r) => Number(r.user_id)))].sort((a, b) => a - b);
-	const pseudonyms = new Map(ids.map((id, i) => [id, `R${String(i + 1).padStart(3, '0')}`]));
-	return rows.map((r) => {
-		return {
-			technology: r.technology,
-			slug: r.slug,
-			vector: r.vector_key,
-			respondent: names ? r.respondent : pseudonyms.get(Number(r.user_id))!,
-			score: r.score === null ? null : Number(r.score),
-			dontKnow: !!r.dont_know,
-			comment: r.comment,
-			evidence: r.evidence_url,
-			submittedAt: new Date(r.submitted_at).toISOString()
-		};
-	});
+	return rowsOf<ScoreRow>(result).map((r) => ({
+		technology: r.technology,
+		slug: r.slug,
+		vector: r.vector_key,
+		respondent: names ? r.respondent : pseudonyms.get(Number(r.user_id))!,
+		score: r.score === null ? null : Number(r.score),
+		dontKnow: !!r.dont_know,
+		comment: r.comment,
+		evidence: r.evidence_url,
+		submittedAt: new Date(r.submitted_at).toISOString()
+	}));
+}
+
+export type Score = Awaited<ReturnType<typeof scoresOf>>[number];
+
+/**
+ * Every submitted answer of a round in long format. Respondent names only when `names` is set
+ * (admins); otherwise a stable pseudonym per person and round, so rows can still be grouped.
+ */
+export async function roundScores(roundId: number, technologyIds: number[], names: boolean): Promise<Score[]> {
+	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId));
+}
+
+/**
+ * The same rows in batches of technologies, fetching the next batch while the caller writes the
+ * current one: a large export overlaps database and file work and never holds every answer at once.
+ */
+export async function* roundScoreBatches(roundId: number, technologyIds: number[], names: boolean, batch = 100): AsyncGenerator<Score[]> {
+	const pseudonyms = await pseudonymsFor(roundId);
+	const batches: number[][] = [];
+	for (let i = 0; i < technologyIds.length; i += batch) batches.push(technologyIds.slice(i, i + batch));
+	let next = batches.length ? scoresOf(roundId, batches[0], names, pseudonyms) : null;
+	for (let i = 0; next; i++) {
+		const current = await next;
+		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1], names, pseudonyms) : null;
+		yield current;
+	}
 }
