@@ -134,3 +134,25 @@ export function reconcileBacklog(planned: PlannedItem[], existing: ExistingItem[
 }
 
 export const STATUS_LABELS: Record<ItemStatus, string> = { open: 'Open', in_progress: 'In progress', done: 'Done', wont_do: "Won't do" };
+
+/** A backlog item as lists, exports and edit forms see it. */
+export type BacklogItem = {
+	id: number;
+	title: string;
+	actions: string[];
+	kind: ItemKind;
+	vectorKey: string;
+	lane: Lane;
+	currentLevel: number | null;
+	targetLevel: number;
+	priority: number;
+	size: number;
+	status: ItemStatus;
+	assigneeId: number | null;
+	assigneeName: string | null;
+	ticketUrl: string;
+	version: number;
+	metRoundName: string | null;
+	technologyName: string;
+	technologySlug: string;
+};

@@ -1,19 +1,7 @@
-import { LANE_INFO, type Lane } from '$lib/domain/framework';
+import { LANE_INFO } from '$lib/domain/framework';
+import type { BacklogItem } from '$lib/domain/remediation';
 
-type Item = {
-	title: string;
-	actions: string[];
-	kind: string;
-	vectorKey: string;
-	lane: Lane;
-	currentLevel: number | null;
-	targetLevel: number;
-	priority: number;
-	size: number;
-	technologyName: string;
-	technologySlug: string;
-	ticketUrl: string;
-};
+type Item = Pick<BacklogItem, 'title' | 'actions' | 'kind' | 'vectorKey' | 'lane' | 'currentLevel' | 'targetLevel' | 'priority' | 'size' | 'technologyName' | 'technologySlug' | 'ticketUrl'>;
 
 /** Jira's CSV importer maps these headers directly; repeated "Labels" columns become several labels. */
 export const JIRA_HEADER = ['Summary', 'Description', 'Story Points', 'Labels', 'Labels', 'Labels', 'Priority', 'Issue Type'];
