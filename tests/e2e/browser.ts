@@ -41,8 +41,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+	// Wait for the redirect itself, not for every resource of the next page to finish loading.
+	await Promise.all([
+		page.waitForURL((url) => !url.pathname.startsWith('/login'), { waitUntil: 'commit' }),
+		page.getByRole('button', { name: 'Sign in' }).click()
+	]);
+	await page.waitForLoadState('domcontentloaded');
 }
 
 export async function expectNoAxeViolations(page: Page) {

@@ -2,7 +2,8 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
-import { computeResults } from '../../src/lib/server/queries/results';
+import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
+import { db } from '../../src/lib/server/db';
 import { getTechnology } from '../../src/lib/server/queries/technologies';
 import * as compare from '../../src/routes/(app)/compare/+page.server';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
@@ -10,7 +11,7 @@ import * as radar from '../../src/routes/(app)/portfolio/radar/+page.server';
 import * as radarCsv from '../../src/routes/(app)/portfolio/radar.csv/+server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createUserRow } from '../helpers/factories';
+import { createRoundRow, createUserRow } from '../helpers/factories';
 
 useTestDatabase();
 let viewer: SessionUser, lead: SessionUser;
@@ -69,6 +70,14 @@ describe('portfolio', () => {
 		expect(data.distribution.previous.reduce((a, b) => a + b, 0)).toBe(11);
 		const averages = data.averages.map((a) => a.average!);
 		expect(averages).toEqual([...averages].sort((a, b) => a - b));
+	});
+
+	it('opens on the newest round with ratings, not a round opened minutes ago', async () => {
+		const kafka = (await getTechnology('kafka'))!;
+		const fresh = await createRoundRow('open', [{ technologyId: kafka.id, userIds: [lead.id] }], 'Just opened');
+		await db().transaction((tx) => refreshResults(tx, { roundId: fresh.id }));
+		const data = dataOf<{ round: { id: number } }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' })));
+		expect(data.round.id).toBe(OPEN);
 	});
 
 	it('filters by level', async () => {

@@ -1,6 +1,6 @@
 import { blipsFor, byorRows } from '$lib/domain/tech-radar';
 import { getFramework } from './queries/framework';
-import { storedResults } from './queries/results';
+import { defaultResultsRound, storedResults } from './queries/results';
 import { listRounds } from './queries/rounds';
 import { getRadarConfig } from './queries/settings';
 import { listTechnologies } from './queries/technologies';
@@ -8,7 +8,7 @@ import { listTechnologies } from './queries/technologies';
 /** Everything the radar picture and its exports need, for a round (default: the newest with results). */
 export async function radarFor(roundParam: number | null) {
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const round = rounds.find((r) => r.id === roundParam) ?? rounds[0];
+	const round = rounds.find((r) => r.id === roundParam) ?? (await defaultResultsRound(rounds));
 	const previous = round ? rounds[rounds.indexOf(round) + 1] : undefined;
 	const [config, technologies, current, before, framework] = await Promise.all([
 		getRadarConfig(),

@@ -1,14 +1,14 @@
 import { levelDistribution } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
 import { myAssessments } from '$lib/server/queries/responses';
-import { storedResults } from '$lib/server/queries/results';
+import { defaultResultsRound, storedResults } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const [assessments, rounds] = await Promise.all([myAssessments(user.id), listRounds()]);
-	const latest = rounds.find((r) => r.state !== 'draft');
+	const latest = await defaultResultsRound(rounds.filter((r) => r.state !== 'draft'));
 	const results = latest ? await storedResults(latest.id) : [];
 	const ratings = results.flatMap((r) => (r.rating ? [r.rating] : []));
 	return {

@@ -214,3 +214,18 @@ export async function storedResults(roundId: number, technologyIds?: number[]): 
 		.where(and(eq(roundResult.roundId, roundId), technologyIds ? inArray(roundResult.technologyId, technologyIds.length ? technologyIds : [-1]) : undefined));
 	return rows.map((r) => r.result as TechnologyResult);
 }
+
+/** Rounds in which at least one technology has a rating, for choosing what results pages show first. */
+export async function roundsWithRatings(): Promise<Set<number>> {
+	const rows = await db().execute(sql`select distinct round_id from round_result where result->'rating' <> 'null'::jsonb`);
+	return new Set(rowsOf<{ round_id: number }>(rows).map((r) => Number(r.round_id)));
+}
+
+/**
+ * The round a results page opens on when none is asked for: the newest one with ratings, so a
+ * round opened this morning does not blank the portfolio. Falls back to the newest at all.
+ */
+export async function defaultResultsRound<R extends { id: number }>(rounds: R[]): Promise<R | undefined> {
+	const rated = await roundsWithRatings();
+	return rounds.find((r) => rated.has(r.id)) ?? rounds[0];
+}

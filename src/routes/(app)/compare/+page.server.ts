@@ -4,7 +4,7 @@ import { rateTechnology } from '$lib/domain/aggregate';
 import { vectorsByLane } from '$lib/domain/framework';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { computeResults, storedResults, teamMedians } from '$lib/server/queries/results';
+import { computeResults, defaultResultsRound, storedResults, teamMedians } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	const [technologies, allRounds] = await Promise.all([listTechnologies(), listRounds()]);
 	const rounds = allRounds.filter((r) => r.state !== 'draft');
 	const roundParam = Number(params.get('round'));
-	const round = rounds.find((r) => r.id === roundParam) ?? rounds[0];
+	const round = rounds.find((r) => r.id === roundParam) ?? (await defaultResultsRound(rounds));
 	const chosen = slugs.map((s) => technologies.find((t) => t.slug === s)).filter((t) => t !== undefined);
 	const roundIds = parseList(params.getAll('r')).map(Number).filter(Number.isInteger);
 

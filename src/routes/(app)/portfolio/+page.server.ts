@@ -4,7 +4,7 @@ import { vectorsByLane } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
+import { defaultResultsRound, storedResults, type TechnologyResult } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const p = event.url.searchParams;
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const round = rounds.find((r) => r.id === Number(p.get('round'))) ?? rounds[0];
+	const round = rounds.find((r) => r.id === Number(p.get('round'))) ?? (await defaultResultsRound(rounds));
 	const previous = round ? rounds[rounds.indexOf(round) + 1] : undefined;
 	const framework = await getFramework(round?.frameworkVersionId);
 	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
