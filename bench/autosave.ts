@@ -3,7 +3,23 @@ import { startServer, stopServer } from '../tests/helpers/server';
 import { summary } from './stats';
 
 const SAVES = 200;
-const KEYS = ['architecture', 'currency', 'community', 'maturity', 'ubiquity', 'usability', 'automation', 'deployability', 'ease_of_use', 'happiness', 'supportability', 'operability', 'recoverability', 'documentation', 'stability'];
+const KEYS = [
+	'architecture',
+	'currency',
+	'community',
+	'maturity',
+	'ubiquity',
+	'usability',
+	'automation',
+	'deployability',
+	'ease_of_use',
+	'happiness',
+	'supportability',
+	'operability',
+	'recoverability',
+	'documentation',
+	'stability'
+];
 
 async function signIn(base: string, email: string) {
 	const res = await fetch(`${base}/login`, {

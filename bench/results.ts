@@ -24,13 +24,25 @@ async function seed() {
 	await ensureFramework();
 	const hash = await hashPassword(PASSWORD);
 	await db().execute(sql`select setseed(0.42)`);
-	await db().execute(sql`insert into app_user (email, name, password_hash, role) values ('bench-lead@example.com', 'Bench Lead', ${hash}, 'lead')`);
-	await db().execute(sql`insert into app_user (email, name, password_hash, role) select 'bench' || i || '@example.com', 'Bench ' || i, ${hash}, 'member' from generate_series(1, ${RESPONDENTS}) i`);
-	await db().execute(sql`insert into technology (slug, name, category, target_level) select 'bench-' || i, 'Bench ' || i, 'category-' || (i % 8), 3 + (i % 2) from generate_series(1, ${TECHNOLOGIES}) i`);
-	await db().execute(sql`insert into round (name, framework_version_id, state) select 'Bench round', id, 'open' from framework_version where version = 1`);
+	await db().execute(
+		sql`insert into app_user (email, name, password_hash, role) values ('bench-lead@example.com', 'Bench Lead', ${hash}, 'lead')`
+	);
+	await db().execute(
+		sql`insert into app_user (email, name, password_hash, role) select 'bench' || i || '@example.com', 'Bench ' || i, ${hash}, 'member' from generate_series(1, ${RESPONDENTS}) i`
+	);
+	await db().execute(
+		sql`insert into technology (slug, name, category, target_level) select 'bench-' || i, 'Bench ' || i, 'category-' || (i % 8), 3 + (i % 2) from generate_series(1, ${TECHNOLOGIES}) i`
+	);
+	await db().execute(
+		sql`insert into round (name, framework_version_id, state) select 'Bench round', id, 'open' from framework_version where version = 1`
+	);
 	await db().execute(sql`insert into round_technology (round_id, technology_id) select r.id, t.id from round r, technology t`);
-	await db().execute(sql`insert into assignment (round_id, technology_id, user_id) select r.id, t.id, u.id from round r, technology t, app_user u where u.role = 'member'`);
-	await db().execute(sql`insert into response (round_id, technology_id, user_id, state, submitted_at) select round_id, technology_id, user_id, 'submitted', now() from assignment`);
+	await db().execute(
+		sql`insert into assignment (round_id, technology_id, user_id) select r.id, t.id, u.id from round r, technology t, app_user u where u.role = 'member'`
+	);
+	await db().execute(
+		sql`insert into response (round_id, technology_id, user_id, state, submitted_at) select round_id, technology_id, user_id, 'submitted', now() from assignment`
+	);
 	await db().execute(sql`
 		insert into answer (response_id, vector_key, score, dont_know)
 		select id, key, case when x < 0.05 then null else least(5, floor((x - 0.05) / 0.95 * 6))::smallint end, x < 0.05
@@ -57,8 +69,16 @@ async function timed<T>(fn: () => Promise<T>, runs: number): Promise<number[]> {
 }
 
 async function signIn(base: string) {
-	const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'bench-lead@example.com', password: PASSWORD }) });
-	return res.headers.getSetCookie().find((c) => c.startsWith('session='))!.split(';')[0];
+	const res = await fetch(`${base}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'bench-lead@example.com', password: PASSWORD })
+	});
+	return res.headers
+		.getSetCookie()
+		.find((c) => c.startsWith('session='))!
+		.split(';')[0];
 }
 
 /** Compressed bytes of JavaScript a real browser fetches to show the page (Chromium's resource timing). */
@@ -70,7 +90,9 @@ async function shippedJs(base: string, cookie: string, url: string) {
 		const page = await context.newPage();
 		await page.goto(`${base}${url}`, { waitUntil: 'networkidle' });
 		return await page.evaluate(() =>
-			(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('.js')).reduce((n, e) => n + e.encodedBodySize, 0)
+			(performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+				.filter((e) => e.name.endsWith('.js'))
+				.reduce((n, e) => n + e.encodedBodySize, 0)
 		);
 	} finally {
 		await close();
@@ -117,7 +139,9 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 	const bare = await timed(() => db().execute(resultsQuery({ roundId })), 10);
 	const whole = await timed(() => computeResults({ roundId }), 10);
 	lines.push(`  ${summary('bare SQL aggregation', bare)}`);
-	lines.push(`  ${summary('whole-round results (SQL + mapping)', whole)} → ${(percentile(whole, 50) / percentile(bare, 50)).toFixed(2)}× the bare query`);
+	lines.push(
+		`  ${summary('whole-round results (SQL + mapping)', whole)} → ${(percentile(whole, 50) / percentile(bare, 50)).toFixed(2)}× the bare query`
+	);
 	lines.push(`  stored results for the whole round in ${ms(await storeResults(roundId))}`);
 	const regen = performance.now();
 	const counts = await db().transaction((tx) => regenerateBacklog(tx, roundId, null));
@@ -158,7 +182,9 @@ export async function benchResultsEverywhere(pgUrl?: string) {
 		const u = new URL(pgUrl);
 		u.pathname = `/${name}`;
 		try {
-			lines.push(...(await benchResults('PostgreSQL', { kind: 'postgres', url: u.toString() }, { DATABASE_URL: u.toString(), SEED_DEMO: '0' })));
+			lines.push(
+				...(await benchResults('PostgreSQL', { kind: 'postgres', url: u.toString() }, { DATABASE_URL: u.toString(), SEED_DEMO: '0' }))
+			);
 		} finally {
 			await admin.unsafe(`drop database if exists ${name} with (force)`);
 			await admin.end();

@@ -18,14 +18,20 @@ describe('architect views', () => {
 
 		const shared = page.url();
 		const header = await page.locator('table.compare thead th').allInnerTexts();
-		const row = await page.getByRole('row', { name: /^Recoverability/ }).locator('td').allInnerTexts();
+		const row = await page
+			.getByRole('row', { name: /^Recoverability/ })
+			.locator('td')
+			.allInnerTexts();
 		const values = row.slice(0, 3).map((v) => v.replace(/[★\s]|\(best\)/g, ''));
 		await page.goto(shared);
 		expect(await page.locator('table.compare thead th').allInnerTexts()).toEqual(header);
 
 		for (const [i, slug] of ['kafka', 'nats', 'rabbitmq'].entries()) {
 			await page.goto(`${baseUrl()}/technologies/${slug}`);
-			const median = (await page.locator('tr[data-vector="recoverability"] td').first().innerText()).split('\n')[0].replace('below target', '').trim();
+			const median = (await page.locator('tr[data-vector="recoverability"] td').first().innerText())
+				.split('\n')[0]
+				.replace('below target', '')
+				.trim();
 			expect(values[i]).toBe(median);
 		}
 		await page.close();
@@ -57,7 +63,22 @@ describe('architect views', () => {
 		const text = await new Response((await download.createReadStream()) as unknown as ReadableStream).text();
 		const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
 		expect(parsed.meta.fields).toEqual(['name', 'ring', 'quadrant', 'isNew', 'description', 'status']);
-		expect(parsed.data.map((r) => r.name).sort()).toEqual(['Docker', 'Jenkins', 'Kafka', 'Kubernetes', 'MongoDB', 'Nagios', 'NATS', 'PostgreSQL', 'Prometheus', 'RabbitMQ', 'Redis', 'Terraform'].sort());
+		expect(parsed.data.map((r) => r.name).sort()).toEqual(
+			[
+				'Docker',
+				'Jenkins',
+				'Kafka',
+				'Kubernetes',
+				'MongoDB',
+				'Nagios',
+				'NATS',
+				'PostgreSQL',
+				'Prometheus',
+				'RabbitMQ',
+				'Redis',
+				'Terraform'
+			].sort()
+		);
 		await page.close();
 	});
 });

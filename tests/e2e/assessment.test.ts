@@ -48,10 +48,16 @@ describe('scoring a technology', () => {
 		const first = await browser.context.newPage();
 		const second = await browser.context.newPage();
 		for (const p of [first, second]) await p.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/redis`);
-		await first.getByRole('group', { name: /^\d+ Happiness/ }).getByRole('radio', { name: /^5:/ }).check();
+		await first
+			.getByRole('group', { name: /^\d+ Happiness/ })
+			.getByRole('radio', { name: /^5:/ })
+			.check();
 		await expect.poll(() => first.getByRole('status').filter({ hasText: 'All changes saved' }).count()).toBe(1);
 
-		await second.getByRole('group', { name: /^\d+ Happiness/ }).getByRole('radio', { name: /^1:/ }).check();
+		await second
+			.getByRole('group', { name: /^\d+ Happiness/ })
+			.getByRole('radio', { name: /^1:/ })
+			.check();
 		await expect.poll(() => second.getByRole('status').textContent()).toContain('changed in another tab');
 		await second.getByRole('button', { name: 'Reload latest answers' }).click();
 		await second.waitForLoadState();
@@ -73,7 +79,12 @@ describe('scoring a technology', () => {
 		await page.waitForLoadState();
 		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/nats`);
 		expect(await checkedValue(page, 'Stability')).toBe('2');
-		expect(await page.getByRole('group', { name: /^\d+ Stability/ }).getByLabel('Comment').inputValue()).toBe('Only a pilot so far.');
+		expect(
+			await page
+				.getByRole('group', { name: /^\d+ Stability/ })
+				.getByLabel('Comment')
+				.inputValue()
+		).toBe('Only a pilot so far.');
 		await page.getByRole('button', { name: 'Submit answers' }).click();
 		await page.waitForLoadState();
 		await expect.poll(() => page.getByText('Still to answer').count()).toBe(1);

@@ -8,10 +8,21 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 export const DEMO_PASSWORD = 'opsmaturity-demo';
 export const baseUrl = () => inject('baseUrl');
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage'
+];
 
 /** A fresh Chromium profile per call: its own cookies, so each is one person. */
-export async function openBrowser(options: { javaScript?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function openBrowser(
+	options: { javaScript?: boolean } = {}
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-chromium-'));
 	const context = await chromium.launchPersistentContext(dir, {
 		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

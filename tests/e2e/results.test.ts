@@ -13,7 +13,7 @@ const browser = useBrowser();
 const OPEN_ROUND = 2;
 
 describe('results of the demo Kafka assessment', () => {
-	it('draws the radar and shows medians equal to the respondents\' submitted answers', async () => {
+	it("draws the radar and shows medians equal to the respondents' submitted answers", async () => {
 		const page = await browser.context.newPage();
 		await signIn(page, 'lead@example.com', undefined, server.url);
 		await page.goto(`${server.url}/technologies/kafka`);
@@ -34,7 +34,10 @@ describe('results of the demo Kafka assessment', () => {
 
 		const shown: Record<string, string> = {};
 		for (const row of await page.locator('tr[data-vector]').all()) {
-			shown[(await row.getAttribute('data-vector'))!] = (await row.locator('td').first().innerText()).split('\n')[0].replace('below target', '').trim();
+			shown[(await row.getAttribute('data-vector'))!] = (await row.locator('td').first().innerText())
+				.split('\n')[0]
+				.replace('below target', '')
+				.trim();
 		}
 
 		// The same numbers, recomputed from each respondent's answers as the lead reads them.
@@ -47,7 +50,10 @@ describe('results of the demo Kafka assessment', () => {
 			await assess.goto(`${server.url}/rounds/${OPEN_ROUND}/assess/kafka${href}`);
 			if (!(await assess.getByText(/\(submitted\)/).count())) continue;
 			for (const set of await assess.locator('fieldset[data-vector]').all()) {
-				const value = await set.locator('input[type=radio]:checked').getAttribute('value').catch(() => null);
+				const value = await set
+					.locator('input[type=radio]:checked')
+					.getAttribute('value')
+					.catch(() => null);
 				if (value && value !== '?') (scores[(await set.getAttribute('data-vector'))!] ??= []).push(Number(value));
 			}
 		}

@@ -1,6 +1,16 @@
 import { desc } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
-import { appUser, assignment, frameworkVersion, round, roundTechnology, team, technology, userTeam, type Role } from '../../src/lib/server/db/schema';
+import {
+	appUser,
+	assignment,
+	frameworkVersion,
+	round,
+	roundTechnology,
+	team,
+	technology,
+	userTeam,
+	type Role
+} from '../../src/lib/server/db/schema';
 import { slugify } from '../../src/lib/domain/catalog';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { SessionUser } from '../../src/lib/server/auth/session';
@@ -31,7 +41,10 @@ export async function createUserRow(
 		})
 		.returning();
 	const teamIds = options.teamIds ?? [];
-	if (teamIds.length) await db().insert(userTeam).values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
+	if (teamIds.length)
+		await db()
+			.insert(userTeam)
+			.values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
 	return { id: row.id, email: row.email, name: row.name, role: row.role, teamIds };
 }
 
@@ -53,7 +66,10 @@ export async function createRoundRow(
 	const [r] = await db().insert(round).values({ name, state, frameworkVersionId: fw.id }).returning();
 	for (const s of scope) {
 		await db().insert(roundTechnology).values({ roundId: r.id, technologyId: s.technologyId });
-		if (s.userIds.length) await db().insert(assignment).values(s.userIds.map((userId) => ({ roundId: r.id, technologyId: s.technologyId, userId })));
+		if (s.userIds.length)
+			await db()
+				.insert(assignment)
+				.values(s.userIds.map((userId) => ({ roundId: r.id, technologyId: s.technologyId, userId })));
 	}
 	return r;
 }

@@ -22,7 +22,15 @@ export async function startServer(env: Record<string, string>): Promise<Running>
 	const port = await freePort();
 	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-e2e-'));
 	const child = spawn(process.execPath, ['build'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: '', ...env },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dir,
+			ORIGIN: `http://127.0.0.1:${port}`,
+			DATABASE_URL: '',
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const output: string[] = [];
@@ -56,4 +64,3 @@ export async function stopServer(s: Running, quiet = false) {
 	}
 	if (!quiet) process.stdout.write(`server stopped ${Date.now() - started} ms after SIGTERM\n`);
 }
-

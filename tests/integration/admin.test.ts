@@ -18,8 +18,21 @@ const PASSWORD = 'a long enough password';
 describe('role checks', () => {
 	it.each(['lead', 'member', 'viewer'] as const)('a %s gets 403 from admin loads and actions', async (role) => {
 		const user = await createUserRow(role);
-		for (const fn of [users.load, users.actions.invite, users.actions.update, teams.load, teams.actions.create, teams.actions.delete, audit.load]) {
-			expect(await run(fn as never, fakeEvent({ user, form: { name: 'X', email: 'a@b.io', role: 'admin', userId: String(user.id), teamId: '1' } }))).toMatchObject({ kind: 'error', status: 403 });
+		for (const fn of [
+			users.load,
+			users.actions.invite,
+			users.actions.update,
+			teams.load,
+			teams.actions.create,
+			teams.actions.delete,
+			audit.load
+		]) {
+			expect(
+				await run(
+					fn as never,
+					fakeEvent({ user, form: { name: 'X', email: 'a@b.io', role: 'admin', userId: String(user.id), teamId: '1' } })
+				)
+			).toMatchObject({ kind: 'error', status: 403 });
 		}
 		const [after] = await db().select().from(appUser).where(eq(appUser.id, user.id));
 		expect(after.role).toBe(role);
@@ -39,7 +52,10 @@ describe('invitations', () => {
 		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { email: 'Enter a valid email address.' } } });
 		expect(await db().select().from(invitation)).toHaveLength(0);
 
-		const out = await run(users.actions.invite, fakeEvent({ user: admin, form: { email: 'New@x.io', role: 'lead', teamIds: [String(sre.id)] } }));
+		const out = await run(
+			users.actions.invite,
+			fakeEvent({ user: admin, form: { email: 'New@x.io', role: 'lead', teamIds: [String(sre.id)] } })
+		);
 		const link = dataOf<{ invited: { link: string } }>(out).invited.link;
 		const token = link.split('/invite/')[1];
 		expect(token.length).toBeGreaterThanOrEqual(32);
@@ -47,16 +63,25 @@ describe('invitations', () => {
 		expect(stored.tokenHash).not.toContain(token);
 
 		expect(await run(invite.load, fakeEvent({ params: { token } }))).toEqual({ kind: 'data', data: { email: 'new@x.io', role: 'lead' } });
-		const mismatch = await run(invite.actions.default, fakeEvent({ params: { token }, form: { name: 'Nia', password: PASSWORD, confirm: 'different password' } }));
+		const mismatch = await run(
+			invite.actions.default,
+			fakeEvent({ params: { token }, form: { name: 'Nia', password: PASSWORD, confirm: 'different password' } })
+		);
 		expect(mismatch).toMatchObject({ kind: 'failure', data: { errors: { confirm: 'The two passwords differ.' } } });
 
-		const accepted = await run(invite.actions.default, fakeEvent({ params: { token }, form: { name: 'Nia', password: PASSWORD, confirm: PASSWORD } }));
+		const accepted = await run(
+			invite.actions.default,
+			fakeEvent({ params: { token }, form: { name: 'Nia', password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(accepted).toMatchObject({ kind: 'redirect', location: '/' });
 		const [nia] = await db().select().from(appUser).where(eq(appUser.email, 'new@x.io'));
 		expect(nia).toMatchObject({ name: 'Nia', role: 'lead' });
 		expect(await db().select({ t: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, nia.id))).toEqual([{ t: sre.id }]);
 
-		const reused = await run(invite.actions.default, fakeEvent({ params: { token }, form: { name: 'Eve', password: PASSWORD, confirm: PASSWORD } }));
+		const reused = await run(
+			invite.actions.default,
+			fakeEvent({ params: { token }, form: { name: 'Eve', password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(reused).toMatchObject({ kind: 'error', status: 404 });
 	});
 
@@ -64,7 +89,10 @@ describe('invitations', () => {
 		const admin = await createUserRow('admin');
 		const out = await run(users.actions.invite, fakeEvent({ user: admin, form: { email: 'late@x.io', role: 'member' } }));
 		const token = dataOf<{ invited: { link: string } }>(out).invited.link.split('/invite/')[1];
-		await db().update(invitation).set({ expiresAt: new Date(Date.now() - 1) }).where(eq(invitation.email, 'late@x.io'));
+		await db()
+			.update(invitation)
+			.set({ expiresAt: new Date(Date.now() - 1) })
+			.where(eq(invitation.email, 'late@x.io'));
 		expect(await run(invite.load, fakeEvent({ params: { token } }))).toMatchObject({ kind: 'error', status: 404 });
 	});
 
@@ -82,20 +110,30 @@ describe('managing users', () => {
 		const member = await createUserRow('member');
 		const token = generateToken();
 		await createSession(token, member.id);
-		const out = await run(users.actions.update, fakeEvent({ user: admin, form: { userId: String(member.id), role: 'viewer', teamIds: [String(team.id)] } }));
+		const out = await run(
+			users.actions.update,
+			fakeEvent({ user: admin, form: { userId: String(member.id), role: 'viewer', teamIds: [String(team.id)] } })
+		);
 		expect(out).toEqual({ kind: 'data', data: { updated: member.id } });
 		const [after] = await db().select().from(appUser).where(eq(appUser.id, member.id));
 		expect(after).toMatchObject({ role: 'viewer', active: false });
 		expect(await validateSessionToken(token)).toBeNull();
 		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'user.update'));
-		expect(entry).toMatchObject({ actorId: admin.id, before: { role: 'member', active: true, teamIds: [] }, after: { role: 'viewer', active: false, teamIds: [team.id] } });
+		expect(entry).toMatchObject({
+			actorId: admin.id,
+			before: { role: 'member', active: true, teamIds: [] },
+			after: { role: 'viewer', active: false, teamIds: [team.id] }
+		});
 	});
 
 	it('never leaves the organisation without an active admin', async () => {
 		// Demote all other admins so exactly one remains.
 		await db().update(appUser).set({ role: 'lead' }).where(eq(appUser.role, 'admin'));
 		const admin = await createUserRow('admin');
-		const out = await run(users.actions.update, fakeEvent({ user: admin, form: { userId: String(admin.id), role: 'member', active: 'on' } }));
+		const out = await run(
+			users.actions.update,
+			fakeEvent({ user: admin, form: { userId: String(admin.id), role: 'member', active: 'on' } })
+		);
 		expect(out).toMatchObject({ kind: 'failure', status: 409 });
 		const [after] = await db().select().from(appUser).where(eq(appUser.id, admin.id));
 		expect(after.role).toBe('admin');
@@ -111,7 +149,10 @@ describe('managing users', () => {
 describe('teams', () => {
 	it('creates, refuses duplicates, renames, and will not delete a team that owns technology', async () => {
 		const admin = await createUserRow('admin');
-		expect(await run(teams.actions.create, fakeEvent({ user: admin, form: { name: '  Storage ' } }))).toEqual({ kind: 'data', data: { created: 'Storage' } });
+		expect(await run(teams.actions.create, fakeEvent({ user: admin, form: { name: '  Storage ' } }))).toEqual({
+			kind: 'data',
+			data: { created: 'Storage' }
+		});
 		const dup = await run(teams.actions.create, fakeEvent({ user: admin, form: { name: 'Storage' } }));
 		expect(dup).toMatchObject({ kind: 'failure', data: { errors: { name: 'A team with this name already exists.' } } });
 		const empty = await run(teams.actions.create, fakeEvent({ user: admin, form: { name: '   ' } }));
@@ -124,7 +165,9 @@ describe('teams', () => {
 		const refused = await run(teams.actions.delete, fakeEvent({ user: admin, form: { teamId: String(storage.id) } }));
 		expect(refused).toMatchObject({ kind: 'failure', status: 409 });
 		await db().delete(technology).where(eq(technology.slug, 'ceph'));
-		expect(await run(teams.actions.delete, fakeEvent({ user: admin, form: { teamId: String(storage.id) } }))).toMatchObject({ kind: 'data' });
+		expect(await run(teams.actions.delete, fakeEvent({ user: admin, form: { teamId: String(storage.id) } }))).toMatchObject({
+			kind: 'data'
+		});
 
 		const log = await run(audit.load, fakeEvent({ user: admin, url: '/admin/audit' }));
 		const actions = dataOf<{ rows: { action: string }[] }>(log).rows.map((r) => r.action);

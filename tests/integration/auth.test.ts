@@ -18,7 +18,10 @@ const PASSWORD = 'a long enough password';
 
 describe('first-run setup', () => {
 	it('refuses a short password and stores nothing', async () => {
-		const out = await run(setup.actions.default, fakeEvent({ form: { name: 'Ann', email: 'ann@x.io', password: 'short', confirm: 'short' } }));
+		const out = await run(
+			setup.actions.default,
+			fakeEvent({ form: { name: 'Ann', email: 'ann@x.io', password: 'short', confirm: 'short' } })
+		);
 		expect(out).toMatchObject({ kind: 'failure', status: 400, data: { errors: { password: 'Use at least 10 characters.' } } });
 		expect(out.kind === 'failure' && out.data.values).not.toHaveProperty('password');
 		expect(await db().select().from(appUser)).toHaveLength(0);
@@ -26,7 +29,10 @@ describe('first-run setup', () => {
 
 	it('creates exactly one admin, signs them in, then closes itself', async () => {
 		const cookies = fakeCookies();
-		const out = await run(setup.actions.default, fakeEvent({ cookies, form: { name: 'Ann', email: 'Ann@X.io', password: PASSWORD, confirm: PASSWORD } }));
+		const out = await run(
+			setup.actions.default,
+			fakeEvent({ cookies, form: { name: 'Ann', email: 'Ann@X.io', password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(out).toEqual({ kind: 'redirect', status: 303, location: '/' });
 		const users = await db().select().from(appUser);
 		expect(users).toMatchObject([{ email: 'ann@x.io', role: 'admin' }]);
@@ -34,7 +40,10 @@ describe('first-run setup', () => {
 		expect(cookies.jar.get(SESSION_COOKIE)).toBeTruthy();
 
 		expect(await run(setup.load, fakeEvent())).toMatchObject({ kind: 'redirect', location: '/login' });
-		const again = await run(setup.actions.default, fakeEvent({ form: { name: 'Eve', email: 'eve@x.io', password: PASSWORD, confirm: PASSWORD } }));
+		const again = await run(
+			setup.actions.default,
+			fakeEvent({ form: { name: 'Eve', email: 'eve@x.io', password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(again).toMatchObject({ kind: 'redirect', location: '/login' });
 		expect(await db().select().from(appUser)).toHaveLength(1);
 	});
@@ -44,7 +53,10 @@ describe('login', () => {
 	it('stores only the hash of the session token and follows a same-site next', async () => {
 		const user = await createUserRow('member', { email: 'mo@x.io' });
 		const cookies = fakeCookies();
-		const out = await run(login.actions.default, fakeEvent({ cookies, form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '/rounds?x=1' } }));
+		const out = await run(
+			login.actions.default,
+			fakeEvent({ cookies, form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '/rounds?x=1' } })
+		);
 		expect(out).toEqual({ kind: 'redirect', status: 303, location: '/rounds?x=1' });
 		const token = cookies.jar.get(SESSION_COOKIE)!;
 		const rows = await db().select().from(session).where(eq(session.userId, user.id));
@@ -52,7 +64,10 @@ describe('login', () => {
 		expect(rows[0].id).not.toBe(token);
 		expect((await validateSessionToken(token))?.user.id).toBe(user.id);
 
-		const offsite = await run(login.actions.default, fakeEvent({ form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '//evil.example/' } }));
+		const offsite = await run(
+			login.actions.default,
+			fakeEvent({ form: { email: 'mo@x.io', password: TEST_PASSWORD, next: '//evil.example/' } })
+		);
 		expect(offsite).toMatchObject({ kind: 'redirect', location: '/' });
 	});
 
@@ -73,13 +88,22 @@ describe('login', () => {
 	it(`locks an email+address pair after ${LOGIN_MAX_FAILURES} failures, even for the right password`, async () => {
 		await createUserRow('member', { email: 'target@x.io' });
 		for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
-			const out = await run(login.actions.default, fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: 'guess ' + i } }));
+			const out = await run(
+				login.actions.default,
+				fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: 'guess ' + i } })
+			);
 			expect(out).toMatchObject({ kind: 'failure', status: 400 });
 		}
-		const locked = await run(login.actions.default, fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: TEST_PASSWORD } }));
+		const locked = await run(
+			login.actions.default,
+			fakeEvent({ address: '10.0.0.9', form: { email: 'target@x.io', password: TEST_PASSWORD } })
+		);
 		expect(locked).toMatchObject({ kind: 'failure', status: 429 });
 		// The same person from another address is not locked out.
-		const elsewhere = await run(login.actions.default, fakeEvent({ address: '10.0.0.10', form: { email: 'target@x.io', password: TEST_PASSWORD } }));
+		const elsewhere = await run(
+			login.actions.default,
+			fakeEvent({ address: '10.0.0.10', form: { email: 'target@x.io', password: TEST_PASSWORD } })
+		);
 		expect(elsewhere).toMatchObject({ kind: 'redirect', location: '/' });
 	});
 });
@@ -89,9 +113,17 @@ describe('sessions', () => {
 		const user = await createUserRow();
 		const token = generateToken();
 		await createSession(token, user.id);
-		await db().update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.id, hashToken(token)));
+		await db()
+			.update(session)
+			.set({ expiresAt: new Date(Date.now() - 1000) })
+			.where(eq(session.id, hashToken(token)));
 		expect(await validateSessionToken(token)).toBeNull();
-		expect(await db().select().from(session).where(eq(session.id, hashToken(token)))).toHaveLength(0);
+		expect(
+			await db()
+				.select()
+				.from(session)
+				.where(eq(session.id, hashToken(token)))
+		).toHaveLength(0);
 	});
 
 	it('slides a half-used session forward, but not past its absolute lifetime', async () => {
@@ -99,12 +131,18 @@ describe('sessions', () => {
 		const token = generateToken();
 		await createSession(token, user.id);
 		const soon = new Date(Date.now() + 2 * 86_400_000);
-		await db().update(session).set({ expiresAt: soon }).where(eq(session.id, hashToken(token)));
+		await db()
+			.update(session)
+			.set({ expiresAt: soon })
+			.where(eq(session.id, hashToken(token)));
 		const refreshed = await validateSessionToken(token);
 		expect(refreshed!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 
 		const old = new Date(Date.now() - 89 * 86_400_000);
-		await db().update(session).set({ createdAt: old, expiresAt: soon }).where(eq(session.id, hashToken(token)));
+		await db()
+			.update(session)
+			.set({ createdAt: old, expiresAt: soon })
+			.where(eq(session.id, hashToken(token)));
 		const capped = await validateSessionToken(token);
 		expect(capped!.session.expiresAt.getTime()).toBeLessThanOrEqual(old.getTime() + 90 * 86_400_000);
 	});
@@ -126,11 +164,17 @@ describe('sessions', () => {
 		const there = generateToken();
 		const info = await createSession(here, user.id);
 		await createSession(there, user.id);
-		const bad = await run(account.actions.password, fakeEvent({ user, session: info, form: { current: 'wrong one!!', password: PASSWORD, confirm: PASSWORD } }));
+		const bad = await run(
+			account.actions.password,
+			fakeEvent({ user, session: info, form: { current: 'wrong one!!', password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { current: 'That is not your current password.' } } });
 		expect(await validateSessionToken(there)).not.toBeNull();
 
-		const out = await run(account.actions.password, fakeEvent({ user, session: info, form: { current: TEST_PASSWORD, password: PASSWORD, confirm: PASSWORD } }));
+		const out = await run(
+			account.actions.password,
+			fakeEvent({ user, session: info, form: { current: TEST_PASSWORD, password: PASSWORD, confirm: PASSWORD } })
+		);
 		expect(out).toEqual({ kind: 'data', data: { changed: true } });
 		expect(await validateSessionToken(here)).not.toBeNull();
 		expect(await validateSessionToken(there)).toBeNull();

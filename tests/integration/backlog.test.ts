@@ -21,7 +21,15 @@ let lead: SessionUser, member: SessionUser, viewer: SessionUser, techId: number;
 async function submitAll(roundId: number, people: SessionUser[], score: number, recoverability: number) {
 	for (const p of people) {
 		const [resp] = await db().insert(response).values({ roundId, technologyId: techId, userId: p.id, state: 'submitted' }).returning();
-		await db().insert(answer).values(AGILE_OPERATIONS_V1.vectors.map((v) => ({ responseId: resp.id, vectorKey: v.key, score: v.key === 'recoverability' ? recoverability : score })));
+		await db()
+			.insert(answer)
+			.values(
+				AGILE_OPERATIONS_V1.vectors.map((v) => ({
+					responseId: resp.id,
+					vectorKey: v.key,
+					score: v.key === 'recoverability' ? recoverability : score
+				}))
+			);
 	}
 }
 
@@ -40,14 +48,26 @@ describe('regeneration', () => {
 	it('closing a round creates one item per vector below target', async () => {
 		q3 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id, member.id] }], 'Q3')).id;
 		await submitAll(q3, [lead, member], 4, 1);
-		expect(dataOf(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q3) } })))).toEqual({ done: true });
+		expect(dataOf(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q3) } })))).toEqual({
+			done: true
+		});
 		const rows = await items();
-		expect(rows.map((r) => [r.vectorKey, r.currentLevel, r.gap, r.priority, r.size, r.createdRoundId])).toEqual([['recoverability', 1, 3, 3, 13, q3]]);
+		expect(rows.map((r) => [r.vectorKey, r.currentLevel, r.gap, r.priority, r.size, r.createdRoundId])).toEqual([
+			['recoverability', 1, 3, 3, 13, q3]
+		]);
 	});
 
-	it('a person\'s edits survive the next round, which updates the item instead of duplicating it', async () => {
+	it("a person's edits survive the next round, which updates the item instead of duplicating it", async () => {
 		const [item] = await items();
-		const edit = { itemId: String(item.id), version: String(item.version), title: 'Restore Kafka in under an hour', size: '8', status: 'in_progress', assigneeId: String(member.id), ticketUrl: 'https://jira.example.com/browse/OPS-1' };
+		const edit = {
+			itemId: String(item.id),
+			version: String(item.version),
+			title: 'Restore Kafka in under an hour',
+			size: '8',
+			status: 'in_progress',
+			assigneeId: String(member.id),
+			ticketUrl: 'https://jira.example.com/browse/OPS-1'
+		};
 		expect(dataOf(await run(backlogPage.actions.update, fakeEvent({ user: lead, form: edit })))).toEqual({ updatedItem: item.id });
 		const stale = await run(backlogPage.actions.update, fakeEvent({ user: lead, form: { ...edit, status: 'done' } }));
 		expect(stale).toMatchObject({ kind: 'failure', status: 409 });
@@ -57,16 +77,29 @@ describe('regeneration', () => {
 		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) } }));
 		const rows = await items();
 		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatchObject({ title: 'Restore Kafka in under an hour', size: 8, status: 'in_progress', assigneeId: member.id, ticketUrl: 'https://jira.example.com/browse/OPS-1', currentLevel: 2, gap: 2, updatedRoundId: q4, metRoundId: null });
+		expect(rows[0]).toMatchObject({
+			title: 'Restore Kafka in under an hour',
+			size: 8,
+			status: 'in_progress',
+			assigneeId: member.id,
+			ticketUrl: 'https://jira.example.com/browse/OPS-1',
+			currentLevel: 2,
+			gap: 2,
+			updatedRoundId: q4,
+			metRoundId: null
+		});
 		expect(rows[0].edited.sort()).toEqual(['assignee', 'size', 'status', 'ticketUrl', 'title']);
 	});
 
 	it('regenerating again changes nothing but the bookkeeping', async () => {
 		const before = await items();
-		const out = dataOf<{ regenerated: object }>(await run(roundPage.actions.regenerate as never, fakeEvent({ user: lead, params: { id: String(q4) } })));
+		const out = dataOf<{ regenerated: object }>(
+			await run(roundPage.actions.regenerate as never, fakeEvent({ user: lead, params: { id: String(q4) } }))
+		);
 		expect(out.regenerated).toEqual({ created: 0, updated: 1, met: 0 });
 		const after = await items();
-		expect(after.map(({ version, updatedAt, ...r }) => r)).toEqual(before.map(({ version, updatedAt, ...r }) => r));
+		const bookkeeping = ({ version: _v, updatedAt: _u, ...r }: (typeof before)[number]) => r;
+		expect(after.map(bookkeeping)).toEqual(before.map(bookkeeping));
 	});
 
 	it('an item whose gap closed is marked met by the round that closed it', async () => {
@@ -75,31 +108,64 @@ describe('regeneration', () => {
 		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q1) } }));
 		const [row] = await items();
 		expect(row.metRoundId).toBe(q1);
-		const open = dataOf<{ items: unknown[] }>(await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka' })));
+		const open = dataOf<{ items: unknown[] }>(
+			await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka' }))
+		);
 		expect(open.items).toHaveLength(0);
-		const all = dataOf<{ items: { metRoundName: string }[] }>(await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka&met=1' })));
+		const all = dataOf<{ items: { metRoundName: string }[] }>(
+			await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka&met=1' }))
+		);
 		expect(all.items.map((i) => i.metRoundName)).toEqual(['Q1']);
 	});
 
 	it('members and viewers cannot edit or regenerate', async () => {
 		const [item] = await items();
 		for (const user of [member, viewer]) {
-			expect(await run(backlogPage.actions.update, fakeEvent({ user, form: { itemId: String(item.id), version: String(item.version), title: 'x', size: '1', status: 'done' } }))).toMatchObject({ kind: 'error', status: 403 });
-			expect(await run(roundPage.actions.regenerate as never, fakeEvent({ user, params: { id: '1' } }))).toMatchObject({ kind: 'error', status: 403 });
+			expect(
+				await run(
+					backlogPage.actions.update,
+					fakeEvent({ user, form: { itemId: String(item.id), version: String(item.version), title: 'x', size: '1', status: 'done' } })
+				)
+			).toMatchObject({ kind: 'error', status: 403 });
+			expect(await run(roundPage.actions.regenerate as never, fakeEvent({ user, params: { id: '1' } }))).toMatchObject({
+				kind: 'error',
+				status: 403
+			});
 		}
 	});
 
 	it('refuses a bad edit with a message', async () => {
 		const [item] = await items();
-		const out = await run(backlogPage.actions.update, fakeEvent({ user: lead, form: { itemId: String(item.id), version: String(item.version), title: 'ok', size: '4', status: 'done', ticketUrl: 'javascript:alert(1)' } }));
-		expect(out).toMatchObject({ kind: 'failure', data: { errors: { size: 'Size must be one of 1, 2, 3, 5, 8, 13, 21.', ticketUrl: 'Ticket link must start with http:// or https://.' } } });
+		const out = await run(
+			backlogPage.actions.update,
+			fakeEvent({
+				user: lead,
+				form: {
+					itemId: String(item.id),
+					version: String(item.version),
+					title: 'ok',
+					size: '4',
+					status: 'done',
+					ticketUrl: 'javascript:alert(1)'
+				}
+			})
+		);
+		expect(out).toMatchObject({
+			kind: 'failure',
+			data: {
+				errors: { size: 'Size must be one of 1, 2, 3, 5, 8, 13, 21.', ticketUrl: 'Ticket link must start with http:// or https://.' }
+			}
+		});
 	});
 });
 
 describe('Jira CSV export', () => {
-	it('has Jira\'s columns and neutralises formulas in every text cell', async () => {
+	it("has Jira's columns and neutralises formulas in every text cell", async () => {
 		const [item] = await items();
-		await db().update(remediationItem).set({ title: '=HYPERLINK("http://evil.example","click")', metRoundId: null, actions: ['+cmd|calc', '@SUM(A1)', '-1+1', '\tTabbed'] }).where(eq(remediationItem.id, item.id));
+		await db()
+			.update(remediationItem)
+			.set({ title: '=HYPERLINK("http://evil.example","click")', metRoundId: null, actions: ['+cmd|calc', '@SUM(A1)', '-1+1', '\tTabbed'] })
+			.where(eq(remediationItem.id, item.id));
 		const res = await exportCsv.GET(fakeEvent({ user: lead, url: '/backlog/export.csv?technology=kafka' }));
 		expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
 		const bytes = new Uint8Array(await res.arrayBuffer());
@@ -120,7 +186,10 @@ describe('Jira CSV export', () => {
 
 it('a round that is closed cannot be closed again', async () => {
 	const [r] = await db().select().from(round).where(eq(round.name, 'Q3'));
-	expect(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(r.id) } }))).toMatchObject({ kind: 'failure', status: 409 });
+	expect(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(r.id) } }))).toMatchObject({
+		kind: 'failure',
+		status: 409
+	});
 });
 
 describe('the technology page', () => {
@@ -130,12 +199,21 @@ describe('the technology page', () => {
 		await db().update(answer).set({ comment: 'Restores are untested.' }).where(eq(answer.responseId, resp.id));
 		const load = (user: SessionUser) =>
 			run(techPage.load as never, fakeEvent({ user, params: { slug: 'kafka' }, url: `/technologies/kafka?round=${q4.id}` }));
-		const asMember = dataOf<{ selected: { name: string; result: { rating: { rating: number; level: number } } }; previous: { name: string }; trend: { label: string; rating: number }[]; comments: { name: string | null }[] }>(await load(member));
+		const asMember = dataOf<{
+			selected: { name: string; result: { rating: { rating: number; level: number } } };
+			previous: { name: string };
+			trend: { label: string; rating: number }[];
+			comments: { name: string | null }[];
+		}>(await load(member));
 		// 14 vectors at 4 and recoverability at 2: (56 + 2) / 15 = 3.87 → 3.9
 		expect(asMember.selected.result.rating).toMatchObject({ rating: 3.9, level: 3 });
 		expect(asMember.selected.name).toBe('Q4');
 		expect(asMember.previous.name).toBe('Q3');
-		expect(asMember.trend.map((p) => [p.label, p.rating])).toEqual([['Q3', 3.8], ['Q4', 3.9], ['Q1', 4]]);
+		expect(asMember.trend.map((p) => [p.label, p.rating])).toEqual([
+			['Q3', 3.8],
+			['Q4', 3.9],
+			['Q1', 4]
+		]);
 		expect(asMember.comments.length).toBeGreaterThan(0);
 		expect(asMember.comments.every((c) => c.name === null)).toBe(true);
 		const asLead = dataOf<{ comments: { name: string | null }[] }>(await load(lead));

@@ -23,11 +23,18 @@ beforeAll(async () => {
 	lead = await createUserRow('lead');
 });
 
-type CompareData = { series: { label: string; rating: number | null; medians: Record<string, number | null> }[]; rows: { key: string; values: (number | null)[]; best: number[] }[]; problem: string | null; selected: string[] };
+type CompareData = {
+	series: { label: string; rating: number | null; medians: Record<string, number | null> }[];
+	rows: { key: string; values: (number | null)[]; best: number[] }[];
+	problem: string | null;
+	selected: string[];
+};
 
 describe('compare', () => {
 	it('overlays technologies with the same numbers as their results', async () => {
-		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` })));
+		const data = dataOf<CompareData>(
+			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` }))
+		);
 		expect(data.selected).toEqual(['kafka', 'rabbitmq', 'nats']);
 		expect(data.series.map((s) => s.label)).toEqual(['Kafka', 'RabbitMQ', 'NATS']);
 		const kafka = (await getTechnology('kafka'))!;
@@ -47,7 +54,9 @@ describe('compare', () => {
 	});
 
 	it('one technology by respondent team', async () => {
-		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` })));
+		const data = dataOf<CompareData>(
+			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` }))
+		);
 		// Kafka belongs to Data Platform; an SRE engineer who uses it scores it too.
 		expect(data.series.map((s) => s.label.replace(/ \(\d+\)$/, '')).sort()).toEqual(['Data Platform', 'Platform SRE']);
 	});
@@ -59,10 +68,17 @@ describe('compare', () => {
 });
 
 describe('portfolio', () => {
-	type PortfolioData = { rows: { slug: string; rating: number | null; medians: Record<string, number | null> }[]; total: number; averages: { key: string; average: number | null }[]; distribution: { current: number[]; previous: number[] } };
+	type PortfolioData = {
+		rows: { slug: string; rating: number | null; medians: Record<string, number | null> }[];
+		total: number;
+		averages: { key: string; average: number | null }[];
+		distribution: { current: number[]; previous: number[] };
+	};
 
 	it('shows every technology of the round, sortable by a vector', async () => {
-		const data = dataOf<PortfolioData>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&sort=recoverability&dir=desc` })));
+		const data = dataOf<PortfolioData>(
+			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&sort=recoverability&dir=desc` }))
+		);
 		expect(data.total).toBe(12);
 		const values = data.rows.map((r) => r.medians.recoverability ?? -1);
 		expect(values).toEqual([...values].sort((a, b) => b - a));
@@ -81,7 +97,9 @@ describe('portfolio', () => {
 	});
 
 	it('filters by level', async () => {
-		const data = dataOf<PortfolioData>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&level=3` })));
+		const data = dataOf<PortfolioData>(
+			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&level=3` }))
+		);
 		expect(data.rows.length).toBeGreaterThan(0);
 		expect(data.rows.every((r) => Math.floor(r.rating!) === 3)).toBe(true);
 	});
@@ -99,12 +117,21 @@ describe('tech radar', () => {
 	});
 
 	it('a lead remaps a category and the radar follows; others cannot', async () => {
-		const form: Record<string, string> = { version: '0', 'quadrant.0': 'Data', 'quadrant.1': 'Platforms', 'quadrant.2': 'Tooling', 'quadrant.3': 'Other', 'category.messaging': '3' };
+		const form: Record<string, string> = {
+			version: '0',
+			'quadrant.0': 'Data',
+			'quadrant.1': 'Platforms',
+			'quadrant.2': 'Tooling',
+			'quadrant.3': 'Other',
+			'category.messaging': '3'
+		};
 		['Hold', 'Hold', 'Assess', 'Trial', 'Adopt', 'Adopt'].forEach((r, i) => (form[`ring.${i}`] = r));
 		expect(await run(radar.actions.config, fakeEvent({ user: viewer, form }))).toMatchObject({ kind: 'error', status: 403 });
 		expect(dataOf(await run(radar.actions.config, fakeEvent({ user: lead, form })))).toEqual({ saved: true });
 		expect(await run(radar.actions.config, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'failure', status: 409 });
-		const data = dataOf<{ blips: { name: string; quadrant: number }[] }>(await run(radar.load as never, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${OPEN}` })));
+		const data = dataOf<{ blips: { name: string; quadrant: number }[] }>(
+			await run(radar.load as never, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${OPEN}` }))
+		);
 		expect(data.blips.find((b) => b.name === 'Kafka')!.quadrant).toBe(3);
 	});
 });

@@ -31,18 +31,27 @@ beforeAll(async () => {
 	await db().update(technology).set({ name: 'Grafana Loki — Ünicode' }).where(eq(technology.slug, 'redis'));
 	// Hostile comments in four submitted answers of Kafka.
 	const [kafka] = await db().select().from(technology).where(eq(technology.slug, 'kafka'));
-	const [resp] = await db().select().from(response).where(and(eq(response.roundId, roundId), eq(response.technologyId, kafka.id), eq(response.state, 'submitted'))).limit(1);
+	const [resp] = await db()
+		.select()
+		.from(response)
+		.where(and(eq(response.roundId, roundId), eq(response.technologyId, kafka.id), eq(response.state, 'submitted')))
+		.limit(1);
 	for (const [i, key] of ['supportability', 'operability', 'stability', 'documentation'].entries())
-		await db().update(answer).set({ comment: EVIL[i] }).where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, key)));
+		await db()
+			.update(answer)
+			.set({ comment: EVIL[i] })
+			.where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, key)));
 });
 
-const get = (file: string, user: SessionUser) => files.GET(fakeEvent({ user, params: { id: String(roundId), file }, url: `/rounds/${roundId}/report/${file}` }));
+const get = (file: string, user: SessionUser) =>
+	files.GET(fakeEvent({ user, params: { id: String(roundId), file }, url: `/rounds/${roundId}/report/${file}` }));
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
 
 describe('permissions', () => {
 	it('viewers may take the PDF but no data file', async () => {
 		expect((await get('report.pdf', viewer)).status).toBe(200);
-		for (const file of ['report.xlsx', 'scores.csv', 'backlog.csv', 'report.json']) await expect(get(file, viewer)).rejects.toMatchObject({ status: 403 });
+		for (const file of ['report.xlsx', 'scores.csv', 'backlog.csv', 'report.json'])
+			await expect(get(file, viewer)).rejects.toMatchObject({ status: 403 });
 	});
 });
 
@@ -107,19 +116,33 @@ describe('XLSX', () => {
 		for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
 		expect(comments.every((c) => !/^[=+\-@\t\r]/.test(c))).toBe(true);
 		// Leads see pseudonyms, not names.
-		expect(scores.getColumn(4).values.filter((v) => typeof v === 'string').slice(1).every((v) => /^R\d{3}$/.test(v as string))).toBe(true);
+		expect(
+			scores
+				.getColumn(4)
+				.values.filter((v) => typeof v === 'string')
+				.slice(1)
+				.every((v) => /^R\d{3}$/.test(v as string))
+		).toBe(true);
 	});
 });
 
 describe('CSV and JSON', () => {
 	it('scores parse back to one row per submitted answer, formulas neutralised, names for admins only', async () => {
-		const submitted = await db().select({ id: answer.responseId }).from(answer).innerJoin(response, eq(response.id, answer.responseId)).where(and(eq(response.roundId, roundId), eq(response.state, 'submitted')));
-		const asAdmin = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', admin))), { skipEmptyLines: true }).data;
+		const submitted = await db()
+			.select({ id: answer.responseId })
+			.from(answer)
+			.innerJoin(response, eq(response.id, answer.responseId))
+			.where(and(eq(response.roundId, roundId), eq(response.state, 'submitted')));
+		const asAdmin = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', admin))), {
+			skipEmptyLines: true
+		}).data;
 		expect(asAdmin.length - 1).toBe(submitted.length);
 		const comments = asAdmin.map((r) => r[6]);
 		for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
 		expect(asAdmin.slice(1).some((r) => r[3] === 'Dana Kowalski')).toBe(true);
-		const asLead = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', lead))), { skipEmptyLines: true }).data;
+		const asLead = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', lead))), {
+			skipEmptyLines: true
+		}).data;
 		expect(asLead.slice(1).every((r) => /^R\d{3}$/.test(r[3]))).toBe(true);
 	});
 

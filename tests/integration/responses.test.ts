@@ -40,7 +40,13 @@ beforeAll(async () => {
 
 async function storedAnswers(userId: number, rid = roundId) {
 	return db()
-		.select({ key: answer.vectorKey, score: answer.score, dontKnow: answer.dontKnow, comment: answer.comment, evidence: answer.evidenceUrl })
+		.select({
+			key: answer.vectorKey,
+			score: answer.score,
+			dontKnow: answer.dontKnow,
+			comment: answer.comment,
+			evidence: answer.evidenceUrl
+		})
 		.from(answer)
 		.innerJoin(response, eq(response.id, answer.responseId))
 		.where(and(eq(response.userId, userId), eq(response.roundId, rid)));
@@ -48,26 +54,62 @@ async function storedAnswers(userId: number, rid = roundId) {
 
 describe('saving a draft', () => {
 	it('stores answers, bumps the version, and a reload shows them', async () => {
-		const out = await run(assess.actions.save, fakeEvent({ user: member, params: params(), form: answersForm(0, { supportability: '3', stability: '?' }, { 'comment.stability': '  Depends on the week. ', 'evidence.supportability': 'https://wiki.example.com/oncall' }) }));
+		const out = await run(
+			assess.actions.save,
+			fakeEvent({
+				user: member,
+				params: params(),
+				form: answersForm(
+					0,
+					{ supportability: '3', stability: '?' },
+					{ 'comment.stability': '  Depends on the week. ', 'evidence.supportability': 'https://wiki.example.com/oncall' }
+				)
+			})
+		);
 		expect(dataOf(out)).toMatchObject({ saved: true, version: 1, state: 'draft' });
-		const loaded = dataOf<{ response: { version: number; answers: Record<string, unknown> }; editable: boolean }>(await run(assess.load as never, fakeEvent({ user: member, params: params(), url: `/rounds/${roundId}/assess/${slug}` })));
+		const loaded = dataOf<{ response: { version: number; answers: Record<string, unknown> }; editable: boolean }>(
+			await run(assess.load as never, fakeEvent({ user: member, params: params(), url: `/rounds/${roundId}/assess/${slug}` }))
+		);
 		expect(loaded.editable).toBe(true);
 		expect(loaded.response.version).toBe(1);
-		expect(loaded.response.answers.supportability).toEqual({ score: 3, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' });
+		expect(loaded.response.answers.supportability).toEqual({
+			score: 3,
+			dontKnow: false,
+			comment: '',
+			evidenceUrl: 'https://wiki.example.com/oncall'
+		});
 		expect(loaded.response.answers.stability).toEqual({ score: null, dontKnow: true, comment: 'Depends on the week.', evidenceUrl: '' });
 	});
 
 	it('records each change in the audit log with before and after', async () => {
-		await run(assess.actions.save, fakeEvent({ user: member, params: params(), form: answersForm(1, { supportability: '4', stability: '?' }, { 'comment.stability': 'Depends on the week.', 'evidence.supportability': 'https://wiki.example.com/oncall' }) }));
+		await run(
+			assess.actions.save,
+			fakeEvent({
+				user: member,
+				params: params(),
+				form: answersForm(
+					1,
+					{ supportability: '4', stability: '?' },
+					{ 'comment.stability': 'Depends on the week.', 'evidence.supportability': 'https://wiki.example.com/oncall' }
+				)
+			})
+		);
 		const entries = await db().select().from(auditLog).where(eq(auditLog.action, 'response.save'));
 		const last = entries.at(-1)!;
 		expect(last.actorId).toBe(member.id);
-		expect(last.before).toEqual({ supportability: { score: 3, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' } });
-		expect(last.after).toEqual({ supportability: { score: 4, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' } });
+		expect(last.before).toEqual({
+			supportability: { score: 3, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' }
+		});
+		expect(last.after).toEqual({
+			supportability: { score: 4, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' }
+		});
 	});
 
 	it('refuses a save from a stale tab and keeps the newer answers', async () => {
-		const stale = await run(assess.actions.save, fakeEvent({ user: member, params: params(), form: answersForm(1, { supportability: '0' }) }));
+		const stale = await run(
+			assess.actions.save,
+			fakeEvent({ user: member, params: params(), form: answersForm(1, { supportability: '0' }) })
+		);
 		expect(stale).toMatchObject({ kind: 'failure', status: 409, data: { stale: true, version: 2 } });
 		const rows = await storedAnswers(member.id);
 		expect(rows.find((r) => r.key === 'supportability')?.score).toBe(4);
@@ -78,21 +120,46 @@ describe('validation refuses bad input with a message and stores nothing', () =>
 	it.each([
 		['an out-of-range score', { 'score.operability': '7' }, 'score.operability', 'Choose a level from 0 to 5, or "Don\'t know".'],
 		['a non-integer score', { 'score.operability': '2.5' }, 'score.operability', 'Choose a level from 0 to 5, or "Don\'t know".'],
-		['an unknown vector key', { 'score.teleportation': '3' }, 'form', 'The form names a vector this framework does not have: "teleportation".'],
-		['a javascript: evidence link', { 'evidence.operability': 'javascript:alert(1)' }, 'evidence.operability', 'Evidence must be a web link starting with http:// or https://.'],
-		['an over-long comment', { 'comment.operability': 'x'.repeat(2001) }, 'comment.operability', 'Keep the comment under 2,000 characters (it has 2,001).']
+		[
+			'an unknown vector key',
+			{ 'score.teleportation': '3' },
+			'form',
+			'The form names a vector this framework does not have: "teleportation".'
+		],
+		[
+			'a javascript: evidence link',
+			{ 'evidence.operability': 'javascript:alert(1)' },
+			'evidence.operability',
+			'Evidence must be a web link starting with http:// or https://.'
+		],
+		[
+			'an over-long comment',
+			{ 'comment.operability': 'x'.repeat(2001) },
+			'comment.operability',
+			'Keep the comment under 2,000 characters (it has 2,001).'
+		]
 	])('%s', async (_case, fields, field, message) => {
 		const before = await storedAnswers(member.id);
 		const out = await run(assess.actions.save, fakeEvent({ user: member, params: params(), form: { ...answersForm(2), ...fields } }));
 		expect(out).toMatchObject({ kind: 'failure', status: 400, data: { errors: { [field]: message } } });
 		expect(await storedAnswers(member.id)).toEqual(before);
-		const [r] = await db().select({ version: response.version }).from(response).where(and(eq(response.userId, member.id), eq(response.roundId, roundId)));
+		const [r] = await db()
+			.select({ version: response.version })
+			.from(response)
+			.where(and(eq(response.userId, member.id), eq(response.roundId, roundId)));
 		expect(r.version).toBe(2);
 	});
 
 	it('a closed round', async () => {
-		const out = await run(assess.actions.save, fakeEvent({ user: member, params: { id: String(closedRoundId), slug }, form: answersForm(0, { operability: '3' }) }));
-		expect(out).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: 'This round is not open, so answers cannot change.' } } });
+		const out = await run(
+			assess.actions.save,
+			fakeEvent({ user: member, params: { id: String(closedRoundId), slug }, form: answersForm(0, { operability: '3' }) })
+		);
+		expect(out).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: 'This round is not open, so answers cannot change.' } }
+		});
 		expect(await storedAnswers(member.id, closedRoundId)).toEqual([]);
 	});
 
@@ -106,12 +173,18 @@ describe('validation refuses bad input with a message and stores nothing', () =>
 
 describe('submitting', () => {
 	it('an incomplete submit names what is missing and keeps the draft', async () => {
-		const out = await run(assess.actions.submit, fakeEvent({ user: member, params: params(), form: answersForm(2, { supportability: '4', stability: '?', operability: '2' }) }));
+		const out = await run(
+			assess.actions.submit,
+			fakeEvent({ user: member, params: params(), form: answersForm(2, { supportability: '4', stability: '?', operability: '2' }) })
+		);
 		expect(out).toMatchObject({ kind: 'failure', status: 400, data: { version: 3 } });
 		const missing = (out as unknown as { data: { missing: string[] } }).data.missing;
 		expect(missing).toHaveLength(12);
 		expect(missing).not.toContain('operability');
-		const [r] = await db().select().from(response).where(and(eq(response.userId, member.id), eq(response.roundId, roundId)));
+		const [r] = await db()
+			.select()
+			.from(response)
+			.where(and(eq(response.userId, member.id), eq(response.roundId, roundId)));
 		expect(r).toMatchObject({ state: 'draft', version: 3 });
 	});
 
@@ -119,11 +192,18 @@ describe('submitting', () => {
 		const out = await run(assess.actions.submit, fakeEvent({ user: member, params: params(), form: answersForm(3, allAnswered) }));
 		expect(dataOf(out)).toMatchObject({ saved: true, state: 'submitted', version: 4 });
 		const edit = await run(assess.actions.save, fakeEvent({ user: member, params: params(), form: answersForm(4, { operability: '0' }) }));
-		expect(edit).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: 'These answers are submitted. Reopen them to make changes.' } } });
+		expect(edit).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: 'These answers are submitted. Reopen them to make changes.' } }
+		});
 		const reopened = await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: '4' } }));
 		expect(dataOf(reopened)).toMatchObject({ state: 'draft', version: 5 });
 		expect(await storedResults(roundId)).toEqual([expect.objectContaining({ rating: null, submitted: 0 })]);
-		const resubmitted = await run(assess.actions.submit, fakeEvent({ user: member, params: params(), form: answersForm(5, { ...allAnswered, operability: '5' }) }));
+		const resubmitted = await run(
+			assess.actions.submit,
+			fakeEvent({ user: member, params: params(), form: answersForm(5, { ...allAnswered, operability: '5' }) })
+		);
 		expect(dataOf(resubmitted)).toMatchObject({ state: 'submitted', version: 6 });
 		// Submitting refreshes the stored results that portfolio-wide pages read.
 		const [stored] = await storedResults(roundId);
@@ -132,13 +212,15 @@ describe('submitting', () => {
 	});
 
 	it('the dashboard lists the assignment with its progress', async () => {
-		const data = dataOf<{ assessments: { slug: string; answered: number; total: number; state: string }[] }>(await run(dashboard.load as never, fakeEvent({ user: member })));
+		const data = dataOf<{ assessments: { slug: string; answered: number; total: number; state: string }[] }>(
+			await run(dashboard.load as never, fakeEvent({ user: member }))
+		);
 		expect(data.assessments).toEqual([expect.objectContaining({ slug, answered: 15, total: 15, state: 'submitted' })]);
 	});
 });
 
 describe('who may read answers', () => {
-	it('a lead reads a respondent\'s answers read-only; a member cannot read someone else\'s', async () => {
+	it("a lead reads a respondent's answers read-only; a member cannot read someone else's", async () => {
 		const asLead = dataOf<{ editable: boolean; own: boolean; response: { answers: Record<string, { score: number | null }> } }>(
 			await run(assess.load as never, fakeEvent({ user: lead, params: params(), url: `/x?user=${member.id}` }))
 		);
@@ -146,13 +228,21 @@ describe('who may read answers', () => {
 		const own = dataOf(await run(assess.load as never, fakeEvent({ user: lead, params: params() })));
 		expect(own).toMatchObject({ spectator: true, editable: false });
 		expect(asLead.response.answers.operability.score).toBe(5);
-		expect(await run(assess.load as never, fakeEvent({ user: other, params: params(), url: `/x?user=${member.id}` }))).toMatchObject({ kind: 'error', status: 403 });
+		expect(await run(assess.load as never, fakeEvent({ user: other, params: params(), url: `/x?user=${member.id}` }))).toMatchObject({
+			kind: 'error',
+			status: 403
+		});
 	});
 
 	it('a round closed after submission is read-only for its respondent', async () => {
 		await db().update(round).set({ state: 'closed' }).where(eq(round.id, roundId));
-		const loaded = dataOf<{ editable: boolean; canReopen: boolean }>(await run(assess.load as never, fakeEvent({ user: member, params: params() })));
+		const loaded = dataOf<{ editable: boolean; canReopen: boolean }>(
+			await run(assess.load as never, fakeEvent({ user: member, params: params() }))
+		);
 		expect(loaded).toMatchObject({ editable: false, canReopen: false });
-		expect(await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: '6' } }))).toMatchObject({ kind: 'failure', status: 409 });
+		expect(await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: '6' } }))).toMatchObject({
+			kind: 'failure',
+			status: 409
+		});
 	});
 });

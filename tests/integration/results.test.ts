@@ -13,7 +13,7 @@ useTestDatabase();
 /** Deterministic pseudo-random numbers, so a failure can be reproduced. */
 function generator(seed: number) {
 	let s = seed;
-	return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+	return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 type Expected = Map<number, { answers: Record<string, (number | null)[]> }>;
@@ -26,16 +26,29 @@ beforeAll(async () => {
 	const rand = generator(42);
 	weights = Object.fromEntries(AGILE_OPERATIONS_V1.vectors.map((v) => [v.key, WEIGHTS[Math.floor(rand() * WEIGHTS.length)]]));
 	const admin = await createUserRow('admin');
-	await createFrameworkVersion(admin.id, { name: 'Weighted', note: 'parity', levels: AGILE_OPERATIONS_V1.levels, vectors: AGILE_OPERATIONS_V1.vectors.map((v) => ({ ...v, weight: weights[v.key] })) });
+	await createFrameworkVersion(admin.id, {
+		name: 'Weighted',
+		note: 'parity',
+		levels: AGILE_OPERATIONS_V1.levels,
+		vectors: AGILE_OPERATIONS_V1.vectors.map((v) => ({ ...v, weight: weights[v.key] }))
+	});
 	const people = await Promise.all(Array.from({ length: 6 }, () => createUserRow('member')));
 	const techs = await Promise.all(Array.from({ length: 40 }, (_, i) => createTechnologyRow(`Parity ${i}`)));
-	roundId = (await createRoundRow('open', techs.map((t) => ({ technologyId: t.id, userIds: people.map((p) => p.id) })))).id;
+	roundId = (
+		await createRoundRow(
+			'open',
+			techs.map((t) => ({ technologyId: t.id, userIds: people.map((p) => p.id) }))
+		)
+	).id;
 	for (const tech of techs) {
 		const answers: Record<string, (number | null)[]> = {};
 		const respondents = Math.floor(rand() * 7); // 0–6, so some technologies have no data at all
 		for (const person of people.slice(0, respondents)) {
 			const submitted = rand() > 0.15;
-			const [resp] = await db().insert(response).values({ roundId, technologyId: tech.id, userId: person.id, state: submitted ? 'submitted' : 'draft' }).returning();
+			const [resp] = await db()
+				.insert(response)
+				.values({ roundId, technologyId: tech.id, userId: person.id, state: submitted ? 'submitted' : 'draft' })
+				.returning();
 			const rows = AGILE_OPERATIONS_V1.vectors.flatMap((v) => {
 				const r = rand();
 				if (r < 0.05) return []; // unanswered in a draft-like gap
@@ -57,7 +70,11 @@ describe('results SQL', () => {
 		let rated = 0;
 		for (const r of results) {
 			const { answers } = expected.get(r.technologyId)!;
-			const vectors = AGILE_OPERATIONS_V1.vectors.map((v) => ({ key: v.key, agg: aggregateVector(answers[v.key] ?? []), weight: weights[v.key] }));
+			const vectors = AGILE_OPERATIONS_V1.vectors.map((v) => ({
+				key: v.key,
+				agg: aggregateVector(answers[v.key] ?? []),
+				weight: weights[v.key]
+			}));
 			for (const v of vectors) {
 				if ((answers[v.key] ?? []).length === 0) expect(r.vectors[v.key]).toBeUndefined();
 				else expect(r.vectors[v.key]).toEqual(v.agg);

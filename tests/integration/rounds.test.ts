@@ -48,10 +48,14 @@ describe('a round from draft to closed', () => {
 	});
 
 	it('cannot open without technologies', async () => {
-		expect(await act('open', lead, id)).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: 'Add at least one technology before opening the round.' } } });
+		expect(await act('open', lead, id)).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: 'Add at least one technology before opening the round.' } }
+		});
 	});
 
-	it('adding a technology asks its team\'s active, non-viewer people by default', async () => {
+	it("adding a technology asks its team's active, non-viewer people by default", async () => {
 		expect(dataOf(await act('addTechnologies', lead, id, { technologyIds: [String(kafka.id)] }))).toEqual({ done: true });
 		const people = await db().select({ userId: assignment.userId }).from(assignment).where(eq(assignment.roundId, id));
 		expect(people.map((p) => p.userId).sort()).toEqual([member.id, teammate.id].sort());
@@ -59,10 +63,19 @@ describe('a round from draft to closed', () => {
 	});
 
 	it('respondents can be added and removed while drafting; viewers cannot be asked', async () => {
-		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(outsider.id) }))).toEqual({ done: true });
-		expect(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(viewer.id) })).toMatchObject({ kind: 'failure', status: 409 });
-		expect(dataOf(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(teammate.id) }))).toEqual({ done: true });
-		const scope = dataOf<{ scope: { name: string; respondents: { userId: number; state: string }[] }[] }>(await run(roundPage.load as never, fakeEvent({ user: member, params: { id: String(id) } })));
+		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(outsider.id) }))).toEqual({
+			done: true
+		});
+		expect(await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(viewer.id) })).toMatchObject({
+			kind: 'failure',
+			status: 409
+		});
+		expect(dataOf(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(teammate.id) }))).toEqual({
+			done: true
+		});
+		const scope = dataOf<{ scope: { name: string; respondents: { userId: number; state: string }[] }[] }>(
+			await run(roundPage.load as never, fakeEvent({ user: member, params: { id: String(id) } }))
+		);
 		expect(scope.scope).toHaveLength(1);
 		expect(scope.scope[0].respondents.map((r) => r.userId).sort()).toEqual([member.id, outsider.id].sort());
 		expect(scope.scope[0].respondents.every((r) => r.state === 'not started')).toBe(true);
@@ -73,23 +86,37 @@ describe('a round from draft to closed', () => {
 			expect(await act('open', user, id)).toMatchObject({ kind: 'error', status: 403 });
 			expect(await act('addTechnologies', user, id, { technologyIds: [String(redis.id)] })).toMatchObject({ kind: 'error', status: 403 });
 		}
-		expect(await run(rounds.actions.create, fakeEvent({ user: member, form: { name: 'Sneaky' } }))).toMatchObject({ kind: 'error', status: 403 });
+		expect(await run(rounds.actions.create, fakeEvent({ user: member, form: { name: 'Sneaky' } }))).toMatchObject({
+			kind: 'error',
+			status: 403
+		});
 	});
 
 	it('an open round gains technologies and people but loses none', async () => {
 		expect(dataOf(await act('open', lead, id))).toEqual({ done: true });
 		expect(dataOf(await act('addTechnologies', admin, id, { technologyIds: [String(redis.id)] }))).toEqual({ done: true });
-		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(member.id) }))).toEqual({ done: true });
+		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(member.id) }))).toEqual({
+			done: true
+		});
 		expect(await act('removeTechnology', lead, id, { technologyId: String(kafka.id) })).toMatchObject({ kind: 'failure', status: 409 });
-		expect(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(member.id) })).toMatchObject({ kind: 'failure', status: 409 });
+		expect(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(member.id) })).toMatchObject({
+			kind: 'failure',
+			status: 409
+		});
 		expect(await act('open', lead, id)).toMatchObject({ kind: 'failure', data: { errors: { form: 'Only a draft round can be opened.' } } });
 	});
 
 	it('a closed round is read-only everywhere', async () => {
 		expect(dataOf(await act('close', lead, id))).toEqual({ done: true });
 		const msg = 'This round is closed; nothing in it can change.';
-		expect(await act('addTechnologies', lead, id, { technologyIds: [String(redis.id)] })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
-		expect(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(teammate.id) })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
+		expect(await act('addTechnologies', lead, id, { technologyIds: [String(redis.id)] })).toMatchObject({
+			kind: 'failure',
+			data: { errors: { form: msg } }
+		});
+		expect(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(teammate.id) })).toMatchObject({
+			kind: 'failure',
+			data: { errors: { form: msg } }
+		});
 		expect(await act('details', lead, id, { name: 'Renamed' })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
 		const page = dataOf<{ canManage: boolean }>(await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) } })));
 		expect(page.canManage).toBe(false);
@@ -103,18 +130,37 @@ describe('framework versions', () => {
 		const form: Record<string, string> = { name: 'Agile Operations', note: 'Recoverability counts double.' };
 		AGILE_OPERATIONS_V1.levels.forEach((l, i) => (form[`levels.${i}`] = l));
 		for (const v of AGILE_OPERATIONS_V1.vectors) {
-			Object.assign(form, { [`v.${v.key}.name`]: v.name, [`v.${v.key}.description`]: v.description, [`v.${v.key}.lane`]: v.lane, [`v.${v.key}.weight`]: v.key === 'recoverability' ? '2' : '1' });
+			Object.assign(form, {
+				[`v.${v.key}.name`]: v.name,
+				[`v.${v.key}.description`]: v.description,
+				[`v.${v.key}.lane`]: v.lane,
+				[`v.${v.key}.weight`]: v.key === 'recoverability' ? '2' : '1'
+			});
 			v.anchors.forEach((a, i) => (form[`v.${v.key}.anchor.${i}`] = a));
 		}
 		expect(await run(frameworkAdmin.actions.default, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'error', status: 403 });
-		const bad = await run(frameworkAdmin.actions.default, fakeEvent({ user: admin, form: { ...form, 'v.stability.weight': '0', 'v.stability.anchor.3': ' ' } }));
-		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { 'v.stability.weight': 'Weight must be a number above 0 and at most 10.', 'v.stability.anchor.3': 'Level 3 guidance is required.' } } });
+		const bad = await run(
+			frameworkAdmin.actions.default,
+			fakeEvent({ user: admin, form: { ...form, 'v.stability.weight': '0', 'v.stability.anchor.3': ' ' } })
+		);
+		expect(bad).toMatchObject({
+			kind: 'failure',
+			data: {
+				errors: {
+					'v.stability.weight': 'Weight must be a number above 0 and at most 10.',
+					'v.stability.anchor.3': 'Level 3 guidance is required.'
+				}
+			}
+		});
 		expect(await db().select().from(frameworkVersion)).toHaveLength(1);
 
 		const ok = await run(frameworkAdmin.actions.default, fakeEvent({ user: admin, form }));
 		expect(ok).toMatchObject({ kind: 'redirect', location: '/methodology?version=2' });
 		const [v2] = await db().select().from(frameworkVersion).where(eq(frameworkVersion.version, 2));
-		const weights = await db().select({ key: frameworkVector.key, weight: frameworkVector.weight, fv: frameworkVector.frameworkVersionId }).from(frameworkVector).where(eq(frameworkVector.key, 'recoverability'));
+		const weights = await db()
+			.select({ key: frameworkVector.key, weight: frameworkVector.weight, fv: frameworkVector.frameworkVersionId })
+			.from(frameworkVector)
+			.where(eq(frameworkVector.key, 'recoverability'));
 		expect(weights.find((w) => w.fv === v1.id)?.weight).toBe(1);
 		expect(weights.find((w) => w.fv === v2.id)?.weight).toBe(2);
 		const [stillPinned] = await db().select().from(round).where(eq(round.id, pinned.id));

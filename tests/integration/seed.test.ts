@@ -25,13 +25,19 @@ describe('demo data', () => {
 	it('leaves the demo member with unfinished assessments in the open round', async () => {
 		const [mia] = await db().select().from(appUser).where(eq(appUser.email, 'member@example.com'));
 		const [open] = await db().select().from(round).where(eq(round.state, 'open'));
-		const assigned = await db().select().from(assignment).where(and(eq(assignment.userId, mia.id), eq(assignment.roundId, open.id)));
-		const submitted = await db().select().from(response).where(and(eq(response.userId, mia.id), eq(response.roundId, open.id), eq(response.state, 'submitted')));
+		const assigned = await db()
+			.select()
+			.from(assignment)
+			.where(and(eq(assignment.userId, mia.id), eq(assignment.roundId, open.id)));
+		const submitted = await db()
+			.select()
+			.from(response)
+			.where(and(eq(response.userId, mia.id), eq(response.roundId, open.id), eq(response.state, 'submitted')));
 		expect(assigned.length).toBeGreaterThan(submitted.length);
 		expect(submitted.length).toBeGreaterThan(0);
 	});
 
-	it('has real disagreement and some don\'t-knows among submitted answers', async () => {
+	it("has real disagreement and some don't-knows among submitted answers", async () => {
 		const spread = await db().execute(sql`
 			select count(*) filter (where hi - lo >= 2) as disagreements, sum(dk) as dont_knows from (
 				select max(a.score) as hi, min(a.score) as lo, count(*) filter (where a.dont_know) as dk

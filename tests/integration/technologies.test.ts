@@ -15,7 +15,14 @@ import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow } fro
 useTestDatabase();
 
 let lead: SessionUser, viewer: SessionUser, member: SessionUser, teamId: number;
-const base = { name: 'Apache Kafka', category: 'Messaging', lifecycle: 'production', targetLevel: '4', description: 'Event streaming', docs: 'https://kafka.apache.org/documentation/' };
+const base = {
+	name: 'Apache Kafka',
+	category: 'Messaging',
+	lifecycle: 'production',
+	targetLevel: '4',
+	description: 'Event streaming',
+	docs: 'https://kafka.apache.org/documentation/'
+};
 
 beforeAll(async () => {
 	teamId = (await createTeamRow('Data Platform')).id;
@@ -29,7 +36,13 @@ describe('creating and editing', () => {
 		const out = await run(create.actions.default, fakeEvent({ user: lead, form: { ...base, teamId: String(teamId) } }));
 		expect(out).toEqual({ kind: 'redirect', status: 303, location: '/technologies/apache-kafka' });
 		const [row] = await db().select().from(technology).where(eq(technology.slug, 'apache-kafka'));
-		expect(row).toMatchObject({ name: 'Apache Kafka', category: 'messaging', teamId, targetLevel: 4, links: { docs: 'https://kafka.apache.org/documentation/' } });
+		expect(row).toMatchObject({
+			name: 'Apache Kafka',
+			category: 'messaging',
+			teamId,
+			targetLevel: 4,
+			links: { docs: 'https://kafka.apache.org/documentation/' }
+		});
 	});
 
 	it.each([
@@ -50,14 +63,22 @@ describe('creating and editing', () => {
 	it('members and viewers cannot create or edit', async () => {
 		for (const user of [member, viewer]) {
 			expect(await run(create.actions.default, fakeEvent({ user, form: base }))).toMatchObject({ kind: 'error', status: 403 });
-			expect(await run(edit.actions.default, fakeEvent({ user, params: { slug: 'apache-kafka' }, form: { ...base, version: '1' } }))).toMatchObject({ kind: 'error', status: 403 });
+			expect(
+				await run(edit.actions.default, fakeEvent({ user, params: { slug: 'apache-kafka' }, form: { ...base, version: '1' } }))
+			).toMatchObject({ kind: 'error', status: 403 });
 		}
 	});
 
 	it('an edit from a stale form is refused, not silently applied', async () => {
-		const ok = await run(edit.actions.default, fakeEvent({ user: lead, params: { slug: 'apache-kafka' }, form: { ...base, teamId: String(teamId), version: '1', targetLevel: '5' } }));
+		const ok = await run(
+			edit.actions.default,
+			fakeEvent({ user: lead, params: { slug: 'apache-kafka' }, form: { ...base, teamId: String(teamId), version: '1', targetLevel: '5' } })
+		);
 		expect(ok).toMatchObject({ kind: 'redirect' });
-		const stale = await run(edit.actions.default, fakeEvent({ user: lead, params: { slug: 'apache-kafka' }, form: { ...base, version: '1', targetLevel: '2' } }));
+		const stale = await run(
+			edit.actions.default,
+			fakeEvent({ user: lead, params: { slug: 'apache-kafka' }, form: { ...base, version: '1', targetLevel: '2' } })
+		);
 		expect(stale).toMatchObject({ kind: 'failure', status: 409 });
 		const [row] = await db().select().from(technology).where(eq(technology.slug, 'apache-kafka'));
 		expect(row).toMatchObject({ targetLevel: 5, version: 2 });
@@ -67,7 +88,10 @@ describe('creating and editing', () => {
 describe('catalog filters', () => {
 	it('searches names and filters by category, team and lifecycle', async () => {
 		await createTechnologyRow('Redis');
-		const list = async (url: string) => dataOf<{ technologies: { slug: string }[] }>(await run(catalog.load as never, fakeEvent({ user: viewer, url }))).technologies.map((t) => t.slug);
+		const list = async (url: string) =>
+			dataOf<{ technologies: { slug: string }[] }>(await run(catalog.load as never, fakeEvent({ user: viewer, url }))).technologies.map(
+				(t) => t.slug
+			);
 		expect(await list('/technologies?q=kaf')).toEqual(['apache-kafka']);
 		expect(await list('/technologies?category=testing')).toEqual(['redis']);
 		expect(await list(`/technologies?team=${teamId}`)).toEqual(['apache-kafka']);
@@ -92,17 +116,23 @@ describe('deleting', () => {
 
 	it('a technology nobody scored is deleted', async () => {
 		await createTechnologyRow('Short Lived');
-		expect(await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'short-lived' } }))).toMatchObject({ kind: 'redirect', location: '/technologies' });
+		expect(await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'short-lived' } }))).toMatchObject({
+			kind: 'redirect',
+			location: '/technologies'
+		});
 		expect(await db().select().from(technology).where(eq(technology.slug, 'short-lived'))).toHaveLength(0);
 	});
 });
 
 describe('CSV import', () => {
-	const good = 'name,category,team,lifecycle,description,target\nApache Kafka,messaging,Data Platform,production,Streams,3\nNATS,messaging,,evaluating,"Edge, messaging",\n';
+	const good =
+		'name,category,team,lifecycle,description,target\nApache Kafka,messaging,Data Platform,production,Streams,3\nNATS,messaging,,evaluating,"Edge, messaging",\n';
 
 	it('previews without writing, then imports in one go', async () => {
 		const before = await db().select().from(technology);
-		const preview = dataOf<{ lines: { action: string }[] }>(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: good } })));
+		const preview = dataOf<{ lines: { action: string }[] }>(
+			await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: good } }))
+		);
 		expect(preview.lines.map((l) => l.action)).toEqual(['update', 'create']);
 		expect(await db().select().from(technology)).toHaveLength(before.length);
 		const done = dataOf(await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: good } })));
@@ -115,18 +145,30 @@ describe('CSV import', () => {
 
 	it('a file with any bad row imports nothing and says which lines are wrong', async () => {
 		const bad = 'name,category,team,lifecycle,description,target\nVault,secrets,,production,,3\nConsul,,Nobody,production,,9\n';
-		const out = dataOf<{ refused: boolean; lines: { line: number; action: string; errors?: string[] }[] }>(await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: bad } })));
+		const out = dataOf<{ refused: boolean; lines: { line: number; action: string; errors?: string[] }[] }>(
+			await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: bad } }))
+		);
 		expect(out.refused).toBe(true);
-		expect(out.lines[1]).toMatchObject({ line: 3, action: 'error', errors: ['Category is required.', 'No team is called "Nobody".', 'Target must be a whole number from 0 to 5.'] });
+		expect(out.lines[1]).toMatchObject({
+			line: 3,
+			action: 'error',
+			errors: ['Category is required.', 'No team is called "Nobody".', 'Target must be a whole number from 0 to 5.']
+		});
 		expect(await db().select().from(technology).where(eq(technology.slug, 'vault'))).toHaveLength(0);
 	});
 
 	it('explains a file without the needed columns', async () => {
 		const out = await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: 'title,kind\nx,y\n' } }));
-		expect(out).toMatchObject({ kind: 'failure', data: { errors: { form: expect.stringContaining('needs the columns name, category, team') } } });
+		expect(out).toMatchObject({
+			kind: 'failure',
+			data: { errors: { form: expect.stringContaining('needs the columns name, category, team') } }
+		});
 	});
 
 	it('is for leads only', async () => {
-		expect(await run(importPage.actions.import, fakeEvent({ user: member, form: { csv: good } }))).toMatchObject({ kind: 'error', status: 403 });
+		expect(await run(importPage.actions.import, fakeEvent({ user: member, form: { csv: good } }))).toMatchObject({
+			kind: 'error',
+			status: 403
+		});
 	});
 });

@@ -16,10 +16,10 @@ describe('median', () => {
 });
 
 describe('aggregateVector', () => {
-	it('leaves don\'t-knows out of the median but counts them', () => {
+	it("leaves don't-knows out of the median but counts them", () => {
 		expect(aggregateVector([3, null, 4, null])).toEqual({ median: 3.5, n: 2, dontKnow: 2, min: 3, max: 4, disagreement: false });
 	});
-	it('all don\'t-know has no median and no disagreement', () => {
+	it("all don't-know has no median and no disagreement", () => {
 		expect(aggregateVector([null, null])).toEqual({ median: null, n: 0, dontKnow: 2, min: null, max: null, disagreement: false });
 	});
 	it('one respondent is their own median', () => {
@@ -60,14 +60,26 @@ describe('rateTechnology', () => {
 	});
 	it('rounds half up at one decimal before taking the level', () => {
 		// (3 + 3 + 3.5 + 2.5 + 2.5 + 3.5 + 3 + 3.5 + 3 + 2.5 + 3 + 3 + 3 + 3 + 3.5) / 15 = 3.0333…
-		expect(rateTechnology([3, 3, 3.5, 2.5, 2.5, 3.5, 3, 3.5, 3, 2.5, 3, 3, 3, 3, 3.5].map((median) => ({ median, weight: 1 })))?.rating).toBe(3);
+		expect(
+			rateTechnology([3, 3, 3.5, 2.5, 2.5, 3.5, 3, 3.5, 3, 2.5, 3, 3, 3, 3, 3.5].map((median) => ({ median, weight: 1 })))?.rating
+		).toBe(3);
 		// (3·23 + 2.5·2) / 25 = 2.96 → 3.0 → level 3
-		expect(rateTechnology([{ median: 3, weight: 23 }, { median: 2.5, weight: 2 }])).toMatchObject({ rating: 3, level: 3 });
+		expect(
+			rateTechnology([
+				{ median: 3, weight: 23 },
+				{ median: 2.5, weight: 2 }
+			])
+		).toMatchObject({ rating: 3, level: 3 });
 	});
 	it('no data is "not rated", never 0', () => {
 		expect(rateTechnology([{ median: null, weight: 1 }])).toBeNull();
 	});
 	it('a single answered vector at 0 is a real rating of 0', () => {
-		expect(rateTechnology([{ median: 0, weight: 1 }, { median: null, weight: 1 }])).toMatchObject({ rating: 0, level: 0, coverage: 0.5 });
+		expect(
+			rateTechnology([
+				{ median: 0, weight: 1 },
+				{ median: null, weight: 1 }
+			])
+		).toMatchObject({ rating: 0, level: 0, coverage: 0.5 });
 	});
 });

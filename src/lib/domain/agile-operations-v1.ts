@@ -245,8 +245,7 @@ export const AGILE_OPERATIONS_V1: Framework = {
 			name: 'Happiness',
 			lane: 'build',
 			weight: 1,
-			description:
-				'The human side: whether the people who build on it and run it like working with it, or avoid it whenever they can.',
+			description: 'The human side: whether the people who build on it and run it like working with it, or avoid it whenever they can.',
 			anchors: [
 				'People refuse to touch it.',
 				'People are frustrated or afraid of it and many have been burned.',

@@ -23,7 +23,7 @@ describe('parseChoice', () => {
 
 describe('progressOf', () => {
 	const keys = ['a', 'b', 'c'];
-	it('counts scores and don\'t-knows as answered, in framework order', () => {
+	it("counts scores and don't-knows as answered, in framework order", () => {
 		const p = progressOf(keys, { a: { ...EMPTY_ANSWER, score: 0 }, c: { ...EMPTY_ANSWER, dontKnow: true } });
 		expect(p).toEqual({ answered: 2, total: 3, missing: ['b'] });
 	});

@@ -52,10 +52,7 @@ export function isEvidenceUrl(raw: string): boolean {
 export type AnswerChange = { before: Answer; after: Answer };
 
 /** Vectors whose answer differs between two sets, for the audit trail. */
-export function changedAnswers(
-	before: Record<string, Answer>,
-	after: Record<string, Answer>
-): Record<string, AnswerChange> {
+export function changedAnswers(before: Record<string, Answer>, after: Record<string, Answer>): Record<string, AnswerChange> {
 	const changes: Record<string, AnswerChange> = {};
 	for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
 		const b = before[key] ?? EMPTY_ANSWER;

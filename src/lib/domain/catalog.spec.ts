@@ -15,8 +15,18 @@ describe('slugify', () => {
 
 describe('planImport', () => {
 	const teams = [{ id: 1, name: 'Platform SRE' }];
-	const existing = [{ slug: 'kafka', name: 'Kafka', category: 'messaging', teamId: 1, lifecycle: 'production' as const, description: '', targetLevel: 3 }];
-	const row = (r: Partial<ImportRow>): ImportRow => ({ name: '', category: '', team: '', lifecycle: '', description: '', target: '', ...r });
+	const existing = [
+		{ slug: 'kafka', name: 'Kafka', category: 'messaging', teamId: 1, lifecycle: 'production' as const, description: '', targetLevel: 3 }
+	];
+	const row = (r: Partial<ImportRow>): ImportRow => ({
+		name: '',
+		category: '',
+		team: '',
+		lifecycle: '',
+		description: '',
+		target: '',
+		...r
+	});
 
 	it('creates new, updates changed, leaves identical rows alone, with defaults', () => {
 		const lines = planImport(
@@ -28,7 +38,11 @@ describe('planImport', () => {
 			[...existing, { ...existing[0], slug: 'kafka-connect', name: 'Kafka Connect', teamId: null }],
 			teams
 		);
-		expect(lines.map((l) => [l.line, l.action])).toEqual([[2, 'unchanged'], [3, 'update'], [4, 'create']]);
+		expect(lines.map((l) => [l.line, l.action])).toEqual([
+			[2, 'unchanged'],
+			[3, 'update'],
+			[4, 'create']
+		]);
 		expect(lines[2]).toMatchObject({ technology: { slug: 'redis', lifecycle: 'deprecated', targetLevel: 3, teamId: null } });
 	});
 
@@ -38,7 +52,13 @@ describe('planImport', () => {
 			line: 2,
 			action: 'error',
 			name: '(line 2)',
-			errors: ['Name is required.', 'Category is required.', 'No team is called "Nobody".', 'Lifecycle must be one of evaluating, production, deprecated, retired.', 'Target must be a whole number from 0 to 5.']
+			errors: [
+				'Name is required.',
+				'Category is required.',
+				'No team is called "Nobody".',
+				'Lifecycle must be one of evaluating, production, deprecated, retired.',
+				'Target must be a whole number from 0 to 5.'
+			]
 		});
 	});
 

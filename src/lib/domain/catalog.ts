@@ -53,11 +53,7 @@ export function missingColumns(header: string[]): string[] {
  * Decides, row by row, what an import would do: create by slug, update what differs, or
  * report every problem of a row. Nothing is written here; the caller writes all or nothing.
  */
-export function planImport(
-	rows: ImportRow[],
-	existing: Existing[],
-	teams: { id: number; name: string }[]
-): ImportLine[] {
+export function planImport(rows: ImportRow[], existing: Existing[], teams: { id: number; name: string }[]): ImportLine[] {
 	const bySlug = new Map(existing.map((t) => [t.slug, t]));
 	const teamByName = new Map(teams.map((t) => [t.name.trim().toLowerCase(), t.id]));
 	const seen = new Map<string, number>();

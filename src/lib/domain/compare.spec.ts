@@ -14,8 +14,12 @@ describe('compareRows', () => {
 		{ label: 'NATS', medians: { a: 1, b: 2, c: 3 } }
 	]);
 
-	it('lines up each series\' median per vector, no data as null', () => {
-		expect(rows.map((r) => r.values)).toEqual([[2, 3.5, 1], [4, 4, 2], [null, null, 3]]);
+	it("lines up each series' median per vector, no data as null", () => {
+		expect(rows.map((r) => r.values)).toEqual([
+			[2, 3.5, 1],
+			[4, 4, 2],
+			[null, null, 3]
+		]);
 	});
 	it('marks the best value per row, sharing ties', () => {
 		expect(rows.map((r) => r.best)).toEqual([[1], [0, 1], []]);
@@ -31,7 +35,10 @@ describe('compareRows', () => {
 describe('parseList', () => {
 	it.each([
 		[['kafka,rabbitmq'], ['kafka', 'rabbitmq']],
-		[['kafka', 'nats', 'kafka'], ['kafka', 'nats']],
+		[
+			['kafka', 'nats', 'kafka'],
+			['kafka', 'nats']
+		],
 		[['Kafka, NATS ,'], ['kafka', 'nats']],
 		[['a,b,c,d,e,f,g'], ['a', 'b', 'c', 'd', 'e', 'f']],
 		[['<script>', 'ok'], ['ok']]

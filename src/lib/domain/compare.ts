@@ -34,7 +34,10 @@ export function compareRows(vectors: { key: string; name: string }[], series: Se
 
 /** Vectors where the series differ most, largest spread first. */
 export function widestGaps(rows: CompareRow[], count = 3): CompareRow[] {
-	return rows.filter((r) => r.spread !== null && r.spread > 0).sort((a, b) => b.spread! - a.spread! || a.name.localeCompare(b.name)).slice(0, count);
+	return rows
+		.filter((r) => r.spread !== null && r.spread > 0)
+		.sort((a, b) => b.spread! - a.spread! || a.name.localeCompare(b.name))
+		.slice(0, count);
 }
 
 /** `t=kafka,rabbitmq&t=nats` → ['kafka', 'rabbitmq', 'nats']: shared links and plain GET forms both work. */

@@ -7,9 +7,21 @@ const v1 = AGILE_OPERATIONS_V1;
 describe('Agile Operations framework, version 1', () => {
 	it('has the fifteen vectors of the method, in order', () => {
 		expect(v1.vectors.map((v) => v.name)).toEqual([
-			'Supportability', 'Operability', 'Recoverability', 'Documentation', 'Architectural design maturity',
-			'Currency', 'Usability', 'Automation and self-service', 'Deployability', 'Stability',
-			'Community support/adoption', 'Maturity', 'Ease of use', 'Ubiquity', 'Happiness'
+			'Supportability',
+			'Operability',
+			'Recoverability',
+			'Documentation',
+			'Architectural design maturity',
+			'Currency',
+			'Usability',
+			'Automation and self-service',
+			'Deployability',
+			'Stability',
+			'Community support/adoption',
+			'Maturity',
+			'Ease of use',
+			'Ubiquity',
+			'Happiness'
 		]);
 	});
 
@@ -43,7 +55,10 @@ describe('frameworkProblems', () => {
 		[{ levels: v1.levels, vectors: [] }, 'A framework needs at least one vector.'],
 		[{ levels: v1.levels.slice(1), vectors: [base] }, 'There must be six aggregate level descriptions (0–5).'],
 		[{ levels: v1.levels, vectors: [base, base] }, 'Vector key "supportability" is used twice.'],
-		[{ levels: v1.levels, vectors: [{ ...base, anchors: ['a', 'b', 'c', 'd', 'e', ' '] }] }, 'Supportability needs a guidance line for every level 0–5.'],
+		[
+			{ levels: v1.levels, vectors: [{ ...base, anchors: ['a', 'b', 'c', 'd', 'e', ' '] }] },
+			'Supportability needs a guidance line for every level 0–5.'
+		],
 		[{ levels: v1.levels, vectors: [{ ...base, weight: 0 }] }, 'Supportability needs a weight above 0 and at most 10.'],
 		[{ levels: v1.levels, vectors: [{ ...base, key: 'Bad Key' }] }, 'Vector key "Bad Key" is not a valid key.']
 	])('reports %#', (framework, message) => {

@@ -54,8 +54,7 @@ export function frameworkProblems(framework: Pick<Framework, 'levels' | 'vectors
 		if (!VECTOR_KEY_PATTERN.test(v.key)) problems.push(`Vector key "${v.key}" is not a valid key.`);
 		if (seen.has(v.key)) problems.push(`Vector key "${v.key}" is used twice.`);
 		seen.add(v.key);
-		if (v.anchors.length !== 6 || v.anchors.some((a) => !a.trim()))
-			problems.push(`${v.name} needs a guidance line for every level 0–5.`);
+		if (v.anchors.length !== 6 || v.anchors.some((a) => !a.trim())) problems.push(`${v.name} needs a guidance line for every level 0–5.`);
 		if (!(v.weight > 0 && v.weight <= 10)) problems.push(`${v.name} needs a weight above 0 and at most 10.`);
 		if (!LANES.includes(v.lane)) problems.push(`${v.name} has an unknown lane.`);
 	}
@@ -63,7 +62,5 @@ export function frameworkProblems(framework: Pick<Framework, 'levels' | 'vectors
 }
 
 export function vectorsByLane<V extends { lane: Lane }>(vectors: V[]): { lane: Lane; vectors: V[] }[] {
-	return LANES.map((lane) => ({ lane, vectors: vectors.filter((v) => v.lane === lane) })).filter(
-		(g) => g.vectors.length > 0
-	);
+	return LANES.map((lane) => ({ lane, vectors: vectors.filter((v) => v.lane === lane) })).filter((g) => g.vectors.length > 0);
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from './portfolio';
 
-const tech = (name: string, rating: number | null, medians: Record<string, number | null>, teamName: string | null = 'SRE'): PortfolioTech => ({
+const tech = (
+	name: string,
+	rating: number | null,
+	medians: Record<string, number | null>,
+	teamName: string | null = 'SRE'
+): PortfolioTech => ({
 	slug: name.toLowerCase(),
 	name,
 	teamName,
@@ -10,7 +15,12 @@ const tech = (name: string, rating: number | null, medians: Record<string, numbe
 	medians,
 	disagreements: []
 });
-const rows = [tech('Kafka', 2.5, { a: 2, b: 3 }), tech('Redis', 4.1, { a: 4, b: null }, 'Data'), tech('NATS', null, {}), tech('Docker', 3, { a: 1, b: 5 }, null)];
+const rows = [
+	tech('Kafka', 2.5, { a: 2, b: 3 }),
+	tech('Redis', 4.1, { a: 4, b: null }, 'Data'),
+	tech('NATS', null, {}),
+	tech('Docker', 3, { a: 1, b: 5 }, null)
+];
 
 describe('sortTechnologies', () => {
 	it('by rating, weakest first, unrated last', () => {
@@ -27,7 +37,12 @@ describe('sortTechnologies', () => {
 
 describe('vectorAverages', () => {
 	it('averages medians with data per vector, weakest first', () => {
-		expect(vectorAverages(rows, [{ key: 'a', name: 'A' }, { key: 'b', name: 'B' }])).toEqual([
+		expect(
+			vectorAverages(rows, [
+				{ key: 'a', name: 'A' },
+				{ key: 'b', name: 'B' }
+			])
+		).toEqual([
 			{ key: 'a', name: 'A', average: 2.3, count: 3 },
 			{ key: 'b', name: 'B', average: 4, count: 2 }
 		]);
@@ -42,7 +57,10 @@ describe('levelDistribution', () => {
 
 describe('laneAverages', () => {
 	it('averages each lane per team', () => {
-		const lanes = laneAverages(rows, [{ key: 'a', lane: 'plan' }, { key: 'b', lane: 'run' }]);
+		const lanes = laneAverages(rows, [
+			{ key: 'a', lane: 'plan' },
+			{ key: 'b', lane: 'run' }
+		]);
 		expect(lanes).toEqual([
 			{ team: 'Data', technologies: 1, lanes: { plan: 4, build: null, run: null } },
 			{ team: 'No team', technologies: 1, lanes: { plan: 1, build: null, run: 5 } },

@@ -53,7 +53,14 @@ export function laneAverages(rows: PortfolioTech[], vectors: { key: string; lane
 		const lanes = Object.fromEntries(
 			(['plan', 'build', 'run'] as const).map((lane) => [
 				lane,
-				mean(mine.flatMap((r) => vectors.filter((v) => v.lane === lane).map((v) => r.medians[v.key]).filter((m): m is number => m !== null && m !== undefined)))
+				mean(
+					mine.flatMap((r) =>
+						vectors
+							.filter((v) => v.lane === lane)
+							.map((v) => r.medians[v.key])
+							.filter((m): m is number => m !== null && m !== undefined)
+					)
+				)
 			])
 		) as Record<Lane, number | null>;
 		return { team, technologies: mine.length, lanes };

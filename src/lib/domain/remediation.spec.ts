@@ -25,13 +25,20 @@ describe('sizeFor', () => {
 
 describe('plannedItems', () => {
 	it('makes a story for every vector below target, prioritised by gap × weight', () => {
-		const items = plannedItems(kafka, [vector('recoverability', 2, false, 2), vector('stability', 4), vector('documentation', 3.5), vector('currency', null)]);
+		const items = plannedItems(kafka, [
+			vector('recoverability', 2, false, 2),
+			vector('stability', 4),
+			vector('documentation', 3.5),
+			vector('currency', null)
+		]);
 		expect(items.map((i) => [i.vectorKey, i.kind, i.gap, i.priority, i.size])).toEqual([
 			['recoverability', 'gap', 2, 4, 8],
 			['documentation', 'gap', 0.5, 0.5, 1]
 		]);
 		const [rec] = items;
-		expect(rec.title).toBe('As operations, we can restore Kafka from backup within an agreed recovery time, so that a total loss is an inconvenience and not a disaster');
+		expect(rec.title).toBe(
+			'As operations, we can restore Kafka from backup within an agreed recovery time, so that a total loss is an inconvenience and not a disaster'
+		);
 		expect(rec.actions[0]).toBe(`Reach level 3: ${AGILE_OPERATIONS_V1.vectors.find((v) => v.key === 'recoverability')!.anchors[3]}`);
 		expect(rec).toMatchObject({ lane: 'run', currentLevel: 2, targetLevel: 4 });
 	});
@@ -47,7 +54,16 @@ describe('plannedItems', () => {
 
 describe('reconcileBacklog', () => {
 	const planned = plannedItems(kafka, [vector('recoverability', 2), vector('stability', 3)]);
-	const existing = (over: Partial<ExistingItem>): ExistingItem => ({ id: 1, technologyId: 7, vectorKey: 'recoverability', kind: 'gap', status: 'open', edited: [], metRoundId: null, ...over });
+	const existing = (over: Partial<ExistingItem>): ExistingItem => ({
+		id: 1,
+		technologyId: 7,
+		vectorKey: 'recoverability',
+		kind: 'gap',
+		status: 'open',
+		edited: [],
+		metRoundId: null,
+		...over
+	});
 
 	it('creates everything on a first run', () => {
 		const c = reconcileBacklog(planned, [], new Set([7]));
@@ -71,7 +87,11 @@ describe('reconcileBacklog', () => {
 	});
 
 	it('marks items met when their gap closed, only for technologies in the round', () => {
-		const c = reconcileBacklog([], [existing({ id: 1 }), existing({ id: 2, technologyId: 99 }), existing({ id: 3, vectorKey: 'stability', status: 'done' })], new Set([7]));
+		const c = reconcileBacklog(
+			[],
+			[existing({ id: 1 }), existing({ id: 2, technologyId: 99 }), existing({ id: 3, vectorKey: 'stability', status: 'done' })],
+			new Set([7])
+		);
 		expect(c.met).toEqual([1]);
 	});
 

@@ -73,7 +73,9 @@ export function plannedItems(technology: { id: number; name: string; targetLevel
 				vectorKey: v.key,
 				kind: 'calibrate',
 				title: `As ${OWNER[v.lane]}, we agree how ${technology.name} really does on ${v.name.toLowerCase()}, so that its score can be trusted`,
-				actions: [`Bring the respondents together, compare the evidence behind the lowest and highest scores, and settle on a shared view before the next round.`],
+				actions: [
+					`Bring the respondents together, compare the evidence behind the lowest and highest scores, and settle on a shared view before the next round.`
+				],
 				lane: v.lane,
 				currentLevel: v.median,
 				targetLevel: technology.targetLevel,

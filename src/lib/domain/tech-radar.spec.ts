@@ -31,7 +31,11 @@ describe('blips', () => {
 	const blips = blipsFor(techs, DEFAULT_RADAR);
 
 	it('maps categories to quadrants (unknown → the last) and records movement', () => {
-		expect(blips.map((b) => [b.quadrant, b.ring, b.movement])).toEqual([[0, 'Assess', 'No Change'], [1, 'Trial', 'Moved In'], [3, 'Hold', 'New']]);
+		expect(blips.map((b) => [b.quadrant, b.ring, b.movement])).toEqual([
+			[0, 'Assess', 'No Change'],
+			[1, 'Trial', 'Moved In'],
+			[3, 'Hold', 'New']
+		]);
 	});
 
 	it('places each blip inside its quadrant and ring band', () => {
@@ -47,7 +51,12 @@ describe('blips', () => {
 
 	it('exports the Build Your Own Radar columns', () => {
 		expect(byorRows(blips, DEFAULT_RADAR, ['l0', 'l1', 'l2', 'l3', 'l4', 'l5'])[2]).toEqual({
-			name: 'Oddity', ring: 'Hold', quadrant: 'Other', isNew: 'TRUE', description: 'Rating 1.0 (level 1): l1', status: 'New'
+			name: 'Oddity',
+			ring: 'Hold',
+			quadrant: 'Other',
+			isNew: 'TRUE',
+			description: 'Rating 1.0 (level 1): l1',
+			status: 'New'
 		});
 	});
 });

@@ -30,7 +30,16 @@ export function movement(current: Ring, previous: Ring | null): Movement {
 	return delta < 0 ? 'Moved In' : delta > 0 ? 'Moved Out' : 'No Change';
 }
 
-export type Blip = { slug: string; name: string; category: string; rating: number; level: number; ring: Ring; quadrant: number; movement: Movement };
+export type Blip = {
+	slug: string;
+	name: string;
+	category: string;
+	rating: number;
+	level: number;
+	ring: Ring;
+	quadrant: number;
+	movement: Movement;
+};
 
 export function blipsFor(
 	techs: { slug: string; name: string; category: string; rating: number; level: number; previousLevel: number | null }[],
@@ -38,7 +47,16 @@ export function blipsFor(
 ): Blip[] {
 	return techs.map((t) => {
 		const ring = ringOf(t.level, config);
-		return { slug: t.slug, name: t.name, category: t.category, rating: t.rating, level: t.level, ring, quadrant: quadrantOf(t.category, config), movement: movement(ring, t.previousLevel === null ? null : ringOf(t.previousLevel, config)) };
+		return {
+			slug: t.slug,
+			name: t.name,
+			category: t.category,
+			rating: t.rating,
+			level: t.level,
+			ring,
+			quadrant: quadrantOf(t.category, config),
+			movement: movement(ring, t.previousLevel === null ? null : ringOf(t.previousLevel, config))
+		};
 	});
 }
 

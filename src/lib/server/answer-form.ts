@@ -1,9 +1,7 @@
 import type { FieldErrors } from './forms';
 import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
 
-export type ParsedAnswers =
-	| { ok: true; version: number; answers: Record<string, Answer> }
-	| { ok: false; errors: FieldErrors };
+export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };
 
 const FIELD = /^(score|comment|evidence)\.(.+)$/;
 
@@ -31,9 +29,12 @@ export function parseAnswerForm(form: FormData, vectorKeys: string[]): ParsedAns
 		const choice = parseChoice(String(form.get(`score.${key}`) ?? ''));
 		if (!choice) errors[`score.${key}`] = 'Choose a level from 0 to 5, or "Don\'t know".';
 		const comment = String(form.get(`comment.${key}`) ?? '').trim();
-		if (comment.length > COMMENT_MAX) errors[`comment.${key}`] = `Keep the comment under ${COMMENT_MAX.toLocaleString('en')} characters (it has ${comment.length.toLocaleString('en')}).`;
+		if (comment.length > COMMENT_MAX)
+			errors[`comment.${key}`] =
+				`Keep the comment under ${COMMENT_MAX.toLocaleString('en')} characters (it has ${comment.length.toLocaleString('en')}).`;
 		const evidenceUrl = String(form.get(`evidence.${key}`) ?? '').trim();
-		if (evidenceUrl && !isEvidenceUrl(evidenceUrl)) errors[`evidence.${key}`] = 'Evidence must be a web link starting with http:// or https://.';
+		if (evidenceUrl && !isEvidenceUrl(evidenceUrl))
+			errors[`evidence.${key}`] = 'Evidence must be a web link starting with http:// or https://.';
 		if (choice) answers[key] = { ...choice, comment, evidenceUrl };
 	}
 	if (Object.keys(errors).length) return { ok: false, errors };

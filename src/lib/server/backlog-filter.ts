@@ -9,7 +9,11 @@ const schema = z.object({
 	technology: z.string().max(60).optional().catch(undefined),
 	team: z.coerce.number().int().positive().optional().catch(undefined),
 	lane: z.enum(LANES).optional().catch(undefined),
-	vector: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/).optional().catch(undefined),
+	vector: z
+		.string()
+		.regex(/^[a-z][a-z0-9_]{1,39}$/)
+		.optional()
+		.catch(undefined),
 	status: z.enum(ITEM_STATUSES).optional().catch(undefined),
 	met: z.literal('1').optional().catch(undefined),
 	page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)

@@ -92,8 +92,7 @@ export function withConfirmation<T extends z.ZodRawShape>(shape: T) {
 		.extend(passwords.shape)
 		.superRefine((v, ctx) => {
 			const { password, confirm } = v as z.output<typeof passwords>;
-			if (password !== confirm)
-				ctx.addIssue({ code: 'custom', message: 'The two passwords differ.', path: ['confirm'] });
+			if (password !== confirm) ctx.addIssue({ code: 'custom', message: 'The two passwords differ.', path: ['confirm'] });
 		});
 }
 

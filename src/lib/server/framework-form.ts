@@ -10,7 +10,10 @@ export type FrameworkEdit = Pick<Framework, 'levels' | 'vectors'> & { name: stri
  * Reads the framework editor. Vector keys come from the version being edited, so an edit can
  * change words, weights and lanes but never silently add or drop a vector.
  */
-export function parseFrameworkForm(form: FormData, base: Framework): { ok: true; edit: FrameworkEdit } | { ok: false; errors: FieldErrors } {
+export function parseFrameworkForm(
+	form: FormData,
+	base: Framework
+): { ok: true; edit: FrameworkEdit } | { ok: false; errors: FieldErrors } {
 	const errors: FieldErrors = {};
 	const text = (field: string, label: string, max = TEXT_MAX) => {
 		const value = String(form.get(field) ?? '').trim();
@@ -29,7 +32,8 @@ export function parseFrameworkForm(form: FormData, base: Framework): { ok: true;
 		if (!LANES.includes(lane)) errors[`${p}.lane`] = 'Choose Plan, Build or Run.';
 		const weightRaw = String(form.get(`${p}.weight`) ?? '').trim();
 		const weight = Number(weightRaw);
-		if (!weightRaw || !Number.isFinite(weight) || weight <= 0 || weight > 10) errors[`${p}.weight`] = 'Weight must be a number above 0 and at most 10.';
+		if (!weightRaw || !Number.isFinite(weight) || weight <= 0 || weight > 10)
+			errors[`${p}.weight`] = 'Weight must be a number above 0 and at most 10.';
 		return {
 			key: v.key,
 			name: text(`${p}.name`, 'Name', 100),

@@ -22,7 +22,14 @@ export async function radarFor(roundParam: number | null) {
 	const blips = blipsFor(
 		rated.map((r) => {
 			const t = technologies.find((x) => x.id === r.technologyId)!;
-			return { slug: t.slug, name: t.name, category: t.category, rating: r.rating!.rating, level: r.rating!.level, previousLevel: then.get(r.technologyId) ?? null };
+			return {
+				slug: t.slug,
+				name: t.name,
+				category: t.category,
+				rating: r.rating!.rating,
+				level: r.rating!.level,
+				previousLevel: then.get(r.technologyId) ?? null
+			};
 		}),
 		config
 	);

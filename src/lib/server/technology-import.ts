@@ -18,7 +18,10 @@ export async function planTechnologyImport(csv: string): Promise<ImportPlan> {
 		transformHeader: (h) => h.trim().toLowerCase()
 	});
 	const missing = missingColumns(parsed.meta.fields ?? []);
-	if (missing.length) return { problem: `The header row needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Expected: name, category, team, lifecycle, description, target.` };
+	if (missing.length)
+		return {
+			problem: `The header row needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Expected: name, category, team, lifecycle, description, target.`
+		};
 	if (parsed.data.length === 0) return { problem: 'The file has a header but no rows.' };
 	if (parsed.data.length > IMPORT_MAX_ROWS) return { problem: `At most ${IMPORT_MAX_ROWS} rows per import.` };
 	const rows: ImportRow[] = parsed.data.map((r) => ({

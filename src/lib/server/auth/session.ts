@@ -34,9 +34,7 @@ export function nextExpiry(createdAt: Date, now = Date.now()): Date {
 	return new Date(Math.min(now + SESSION_SLIDING_MS, createdAt.getTime() + SESSION_ABSOLUTE_MS));
 }
 
-export async function validateSessionToken(
-	token: string
-): Promise<{ session: SessionInfo; user: SessionUser } | null> {
+export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser } | null> {
 	const id = hashToken(token);
 	const [row] = await db()
 		.select({
@@ -63,10 +61,7 @@ export async function validateSessionToken(
 		expiresAt = nextExpiry(row.createdAt, now);
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
-	const teams = await db()
-		.select({ teamId: userTeam.teamId })
-		.from(userTeam)
-		.where(eq(userTeam.userId, row.userId));
+	const teams = await db().select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, row.userId));
 	return {
 		session: { id, expiresAt },
 		user: {
@@ -87,11 +82,7 @@ export async function invalidateSession(sessionId: string) {
 export async function invalidateUserSessions(userId: number, keepSessionId?: string) {
 	await db()
 		.delete(session)
-		.where(
-			keepSessionId
-				? and(eq(session.userId, userId), ne(session.id, keepSessionId))
-				: eq(session.userId, userId)
-		);
+		.where(keepSessionId ? and(eq(session.userId, userId), ne(session.id, keepSessionId)) : eq(session.userId, userId));
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {

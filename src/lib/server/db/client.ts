@@ -21,9 +21,7 @@ export type DatabaseHandle = {
 	close: () => Promise<void>;
 };
 
-export type DatabaseOptions =
-	| { kind: 'postgres'; url: string; max?: number }
-	| { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+export type DatabaseOptions = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 // Any constant works; it only has to be the same for every instance of the app.

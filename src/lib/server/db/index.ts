@@ -1,11 +1,5 @@
 import { env } from '$env/dynamic/private';
-import {
-	migrateDatabase,
-	openDatabase,
-	type Database,
-	type DatabaseHandle,
-	type DatabaseOptions
-} from './client';
+import { migrateDatabase, openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './client';
 
 let handle: DatabaseHandle | undefined;
 

@@ -1,7 +1,21 @@
 import { LANE_INFO } from '$lib/domain/framework';
 import type { BacklogItem } from '$lib/domain/remediation';
 
-type Item = Pick<BacklogItem, 'title' | 'actions' | 'kind' | 'vectorKey' | 'lane' | 'currentLevel' | 'targetLevel' | 'priority' | 'size' | 'technologyName' | 'technologySlug' | 'ticketUrl'>;
+type Item = Pick<
+	BacklogItem,
+	| 'title'
+	| 'actions'
+	| 'kind'
+	| 'vectorKey'
+	| 'lane'
+	| 'currentLevel'
+	| 'targetLevel'
+	| 'priority'
+	| 'size'
+	| 'technologyName'
+	| 'technologySlug'
+	| 'ticketUrl'
+>;
 
 /** Jira's CSV importer maps these headers directly; repeated "Labels" columns become several labels. */
 export const JIRA_HEADER = ['Summary', 'Description', 'Story Points', 'Labels', 'Labels', 'Labels', 'Priority', 'Issue Type'];
@@ -22,5 +36,14 @@ export function jiraRow(item: Item): (string | number)[] {
 		...item.actions.map((a) => `* ${a}`),
 		...(item.ticketUrl ? ['', `Existing ticket: ${item.ticketUrl}`] : [])
 	].join('\n');
-	return [item.title, description, item.size, 'opsmaturity', item.technologySlug, `${item.lane}-${item.vectorKey}`.replaceAll('_', '-'), jiraPriority(item.priority), 'Story'];
+	return [
+		item.title,
+		description,
+		item.size,
+		'opsmaturity',
+		item.technologySlug,
+		`${item.lane}-${item.vectorKey}`.replaceAll('_', '-'),
+		jiraPriority(item.priority),
+		'Story'
+	];
 }

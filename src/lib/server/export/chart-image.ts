@@ -63,7 +63,14 @@ export class RadarRenderer {
 				responsive: false,
 				animation: false,
 				devicePixelRatio: 1,
-				scales: { r: { min: 0, max: 5, ticks: { stepSize: 1, font: { size: 18 }, backdropColor: 'transparent' }, pointLabels: { font: { size: 18 } } } },
+				scales: {
+					r: {
+						min: 0,
+						max: 5,
+						ticks: { stepSize: 1, font: { size: 18 }, backdropColor: 'transparent' },
+						pointLabels: { font: { size: 18 } }
+					}
+				},
 				plugins: { legend: { labels: { font: { size: 20 } } } }
 			},
 			plugins: [whiteBackground]

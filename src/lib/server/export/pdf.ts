@@ -18,7 +18,16 @@ type Doc = InstanceType<typeof PDFDocument>;
  * the number of technologies; the caller pipes the document to the response as it grows.
  */
 export function reportPdf(report: RoundReport): Doc {
-	const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Maturity report ${report.round.name}${report.team ? ` — ${report.team}` : ''}`, Author: 'Opsmaturity', Subject: 'Agile Operations maturity assessment' }, autoFirstPage: false });
+	const doc = new PDFDocument({
+		size: 'A4',
+		margin: MARGIN,
+		info: {
+			Title: `Maturity report ${report.round.name}${report.team ? ` — ${report.team}` : ''}`,
+			Author: 'Opsmaturity',
+			Subject: 'Agile Operations maturity assessment'
+		},
+		autoFirstPage: false
+	});
 	doc.registerFont('body', FONT_REGULAR);
 	doc.registerFont('bold', FONT_BOLD);
 	let page = 0;
@@ -28,7 +37,15 @@ export function reportPdf(report: RoundReport): Doc {
 		// The footer sits inside the bottom margin; lifting the margin for it keeps pdfkit from starting a new page.
 		const bottom = doc.page.margins.bottom;
 		doc.page.margins.bottom = 0;
-		doc.font('body').fontSize(8).fillColor(SOFT).text(`Opsmaturity · ${report.round.name} · page ${page}`, MARGIN, doc.page.height - 35, { width: doc.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
+		doc
+			.font('body')
+			.fontSize(8)
+			.fillColor(SOFT)
+			.text(`Opsmaturity · ${report.round.name} · page ${page}`, MARGIN, doc.page.height - 35, {
+				width: doc.page.width - 2 * MARGIN,
+				align: 'right',
+				lineBreak: false
+			});
 		doc.page.margins.bottom = bottom;
 		doc.fillColor(INK).font('body').fontSize(10).text('', MARGIN, MARGIN);
 	};
@@ -43,36 +60,67 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 
 	newPage();
 	doc.font('bold').fontSize(24).text(`Maturity report ${report.round.name}`);
-	doc.font('body').fontSize(11).fillColor(SOFT).text(`${report.team ?? 'All teams'} · ${report.round.state === 'open' ? 'provisional, round still open' : report.round.state} · framework v${report.round.frameworkVersion} · generated ${new Date().toISOString().slice(0, 10)}`);
+	doc
+		.font('body')
+		.fontSize(11)
+		.fillColor(SOFT)
+		.text(
+			`${report.team ?? 'All teams'} · ${report.round.state === 'open' ? 'provisional, round still open' : report.round.state} · framework v${report.round.frameworkVersion} · generated ${new Date().toISOString().slice(0, 10)}`
+		);
 	doc.moveDown().fillColor(INK).fontSize(12);
 	doc.text(`Technologies rated: ${s.rated} of ${s.technologies} in scope`);
 	doc.text(`Responses submitted: ${s.submitted} of ${s.assigned}`);
-	doc.text(`Average rating: ${s.average ?? 'not rated'}${s.previousAverage !== null && s.average !== null ? ` (${report.previous?.name}: ${s.previousAverage}, ${s.average - s.previousAverage >= 0 ? '+' : ''}${(s.average - s.previousAverage).toFixed(1)})` : ''}`);
+	doc.text(
+		`Average rating: ${s.average ?? 'not rated'}${s.previousAverage !== null && s.average !== null ? ` (${report.previous?.name}: ${s.previousAverage}, ${s.average - s.previousAverage >= 0 ? '+' : ''}${(s.average - s.previousAverage).toFixed(1)})` : ''}`
+	);
 	doc.moveDown().font('bold').text('Level distribution').font('body');
 	const max = Math.max(1, ...s.distribution, ...s.previousDistribution);
 	for (let level = 0; level <= 5; level++) {
 		const y = doc.y;
-		doc.rect(MARGIN, y, 16, 12).fill(LEVEL_COLOURS[level]).fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000').fontSize(9).text(String(level), MARGIN, y + 1, { width: 16, align: 'center' });
+		doc
+			.rect(MARGIN, y, 16, 12)
+			.fill(LEVEL_COLOURS[level])
+			.fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000')
+			.fontSize(9)
+			.text(String(level), MARGIN, y + 1, { width: 16, align: 'center' });
 		doc.rect(MARGIN + 24, y + 2, (s.distribution[level] / max) * 200, 8).fill('#0072B2');
 		doc.rect(MARGIN + 24, y + 10, (s.previousDistribution[level] / max) * 200, 3).fill('#E69F00');
-		doc.fillColor(INK).fontSize(10).text(`${s.distribution[level]} now${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`, MARGIN + 240, y, { lineBreak: false });
+		doc
+			.fillColor(INK)
+			.fontSize(10)
+			.text(
+				`${s.distribution[level]} now${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`,
+				MARGIN + 240,
+				y,
+				{ lineBreak: false }
+			);
 		doc.text('', MARGIN, y + 18);
 	}
 	doc.moveDown().font('bold').text('Weakest vectors across the estate').font('body');
 	for (const w of s.weakest) doc.text(`• ${w.name}: ${w.average}`);
 	if (s.movers.up.length || s.movers.down.length) {
 		doc.moveDown().font('bold').text('Moved most since the previous round').font('body');
-		for (const m of [...s.movers.up, ...s.movers.down]) doc.text(`• ${m.name}: ${m.from} → ${m.to} (${m.change > 0 ? '+' : ''}${m.change})`);
+		for (const m of [...s.movers.up, ...s.movers.down])
+			doc.text(`• ${m.name}: ${m.from} → ${m.to} (${m.change > 0 ? '+' : ''}${m.change})`);
 	}
 	doc.moveDown().font('bold').text('Top remediation items').font('body').fontSize(9);
-	for (const b of s.topBacklog.slice(0, 8)) doc.text(`• [${b.priority.toFixed(1)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+	for (const b of s.topBacklog.slice(0, 8))
+		doc.text(`• [${b.priority.toFixed(1)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
 
 	for (let p = 0; p < tocPages; p++) {
 		newPage();
-		doc.font('bold').fontSize(16).text(p === 0 ? 'Contents' : 'Contents (continued)').moveDown(0.5).font('body').fontSize(10);
+		doc
+			.font('bold')
+			.fontSize(16)
+			.text(p === 0 ? 'Contents' : 'Contents (continued)')
+			.moveDown(0.5)
+			.font('body')
+			.fontSize(10);
 		report.technologies.slice(p * TOC_LINES, (p + 1) * TOC_LINES).forEach((t, i) => {
 			const index = p * TOC_LINES + i;
-			doc.text(`${t.name}  ·  ${t.result?.rating ? t.result.rating.rating.toFixed(1) : 'not rated'}`, { continued: true }).text(`  page ${firstTechPage + index}`, { align: 'right' });
+			doc
+				.text(`${t.name}  ·  ${t.result?.rating ? t.result.rating.rating.toFixed(1) : 'not rated'}`, { continued: true })
+				.text(`  page ${firstTechPage + index}`, { align: 'right' });
 		});
 		if (p === tocPages - 1) doc.moveDown().text(`Backlog appendix  ·  page ${firstTechPage + report.technologies.length}`);
 	}
@@ -94,7 +142,9 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 		doc.font('bold').fontSize(10).text(t.name).font('body').fontSize(9);
 		for (const b of t.backlog) {
 			if (doc.y > doc.page.height - 80) newPage();
-			doc.text(`[${b.priority.toFixed(1)} · ${b.size} pts · ${b.currentLevel ?? '—'} → ${b.targetLevel}] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+			doc.text(`[${b.priority.toFixed(1)} · ${b.size} pts · ${b.currentLevel ?? '—'} → ${b.targetLevel}] ${b.title}`, {
+				width: doc.page.width - 2 * MARGIN
+			});
 		}
 		await new Promise((r) => setImmediate(r));
 	}
@@ -104,19 +154,41 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {
 	const rating = t.result?.rating;
 	doc.font('bold').fontSize(18).fillColor(INK).text(t.name);
-	doc.font('body').fontSize(10).fillColor(SOFT).text(`${t.category} · ${t.teamName ?? 'no owning team'} · target level ${t.targetLevel}`);
+	doc
+		.font('body')
+		.fontSize(10)
+		.fillColor(SOFT)
+		.text(`${t.category} · ${t.teamName ?? 'no owning team'} · target level ${t.targetLevel}`);
 	doc.fillColor(INK).moveDown(0.3);
 	if (!rating) {
 		doc.fontSize(12).text(`Not rated in ${report.round.name}: no submitted answers.`);
 		return;
 	}
-	doc.font('bold').fontSize(14).text(`Rating ${rating.rating.toFixed(1)} · level ${rating.level}${t.previous?.rating ? `  (${report.previous?.name}: ${t.previous.rating.rating.toFixed(1)})` : ''}`);
-	doc.font('body').fontSize(9).text(report.levels[rating.level] ?? '', { width: doc.page.width - 2 * MARGIN });
-	doc.text(`Coverage ${rating.vectorsWithData} of ${rating.vectors} vectors · ${t.result!.submitted} of ${t.result!.assigned} respondents submitted`);
+	doc
+		.font('bold')
+		.fontSize(14)
+		.text(
+			`Rating ${rating.rating.toFixed(1)} · level ${rating.level}${t.previous?.rating ? `  (${report.previous?.name}: ${t.previous.rating.rating.toFixed(1)})` : ''}`
+		);
+	doc
+		.font('body')
+		.fontSize(9)
+		.text(report.levels[rating.level] ?? '', { width: doc.page.width - 2 * MARGIN });
+	doc.text(
+		`Coverage ${rating.vectorsWithData} of ${rating.vectors} vectors · ${t.result!.submitted} of ${t.result!.assigned} respondents submitted`
+	);
 	const top = doc.y + 4;
 	const series = [
 		{ label: report.round.name, data: report.vectors.map((v) => t.result!.vectors[v.key]?.median ?? null), style: 'current' as const },
-		...(t.previous?.rating ? [{ label: report.previous!.name, data: report.vectors.map((v) => t.previous!.vectors[v.key]?.median ?? null), style: 'previous' as const }] : []),
+		...(t.previous?.rating
+			? [
+					{
+						label: report.previous!.name,
+						data: report.vectors.map((v) => t.previous!.vectors[v.key]?.median ?? null),
+						style: 'previous' as const
+					}
+				]
+			: []),
 		{ label: `Target ${t.targetLevel}`, data: report.vectors.map(() => t.targetLevel), style: 'target' as const }
 	];
 	doc.image(radar.render(series), MARGIN, top, { width: 250, height: 250 });
@@ -124,7 +196,12 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	// Vector table to the right of the radar.
 	const x = MARGIN + 260;
 	let y = top;
-	doc.fontSize(8).font('bold').text('Vector', x, y).text('Median', x + 150, y).text('Spread', x + 195, y);
+	doc
+		.fontSize(8)
+		.font('bold')
+		.text('Vector', x, y)
+		.text('Median', x + 150, y)
+		.text('Spread', x + 195, y);
 	y += 12;
 	let lane = '';
 	for (const v of report.vectors) {
@@ -137,7 +214,11 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 		doc.font('body').fillColor(INK).text(v.name, x, y, { width: 145, lineBreak: false, ellipsis: true });
 		if (a?.median != null) {
 			const level = Math.floor(a.median);
-			doc.rect(x + 150, y - 1, 28, 10).fill(LEVEL_COLOURS[level]).fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000').text(String(a.median), x + 150, y, { width: 28, align: 'center' });
+			doc
+				.rect(x + 150, y - 1, 28, 10)
+				.fill(LEVEL_COLOURS[level])
+				.fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000')
+				.text(String(a.median), x + 150, y, { width: 28, align: 'center' });
 		} else doc.fillColor(SOFT).text('—', x + 150, y, { width: 28, align: 'center' });
 		doc.fillColor(INK).text(a?.min != null ? `${a.min}–${a.max}${a.disagreement ? ' !' : ''}` : '—', x + 195, y);
 		y += 11;
@@ -146,7 +227,12 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	doc.font('bold').fontSize(11).text('Open backlog items');
 	doc.font('body').fontSize(9);
 	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
-	for (const b of t.backlog.slice(0, Math.max(0, room))) doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
-	if (t.backlog.length > room) doc.fillColor(SOFT).text(`… and ${t.backlog.length - room} more in the appendix.`).fillColor(INK);
+	for (const b of t.backlog.slice(0, Math.max(0, room)))
+		doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+	if (t.backlog.length > room)
+		doc
+			.fillColor(SOFT)
+			.text(`… and ${t.backlog.length - room} more in the appendix.`)
+			.fillColor(INK);
 	if (!t.backlog.length) doc.fillColor(SOFT).text('None: every vector meets the target.').fillColor(INK);
 }

@@ -6,10 +6,32 @@ export const SCORE_COLUMNS = ['Round', 'Technology', 'Vector', 'Respondent', 'Sc
 
 export function scoreRows(report: RoundReport, scores: Scores): (string | number | null)[][] {
 	const names = new Map(report.vectors.map((v) => [v.key, v.name]));
-	return scores.map((s) => [report.round.name, s.technology, names.get(s.vector) ?? s.vector, s.respondent, s.score, s.dontKnow ? 'yes' : '', s.comment, s.evidence, s.submittedAt]);
+	// Empty cells as null: a spreadsheet writer skips them, which matters at 300,000 rows.
+	return scores.map((s) => [
+		report.round.name,
+		s.technology,
+		names.get(s.vector) ?? s.vector,
+		s.respondent,
+		s.score,
+		s.dontKnow ? 'yes' : null,
+		s.comment || null,
+		s.evidence || null,
+		s.submittedAt
+	]);
 }
 
-export const TECHNOLOGY_COLUMNS = (report: RoundReport) => ['Technology', 'Team', 'Category', 'Rating', 'Level', 'Target', 'Coverage', 'Submitted', 'Assigned', ...report.vectors.map((v) => v.name)];
+export const TECHNOLOGY_COLUMNS = (report: RoundReport) => [
+	'Technology',
+	'Team',
+	'Category',
+	'Rating',
+	'Level',
+	'Target',
+	'Coverage',
+	'Submitted',
+	'Assigned',
+	...report.vectors.map((v) => v.name)
+];
 
 export function technologyRows(report: RoundReport): (string | number | null)[][] {
 	return report.technologies.map((t) => [
@@ -46,9 +68,25 @@ export function roundJson(report: RoundReport, scores: Scores) {
 			category: t.category,
 			team: t.teamName,
 			targetLevel: t.targetLevel,
-			result: t.result && { rating: t.result.rating, assigned: t.result.assigned, submitted: t.result.submitted, vectors: t.result.vectors },
+			result: t.result && {
+				rating: t.result.rating,
+				assigned: t.result.assigned,
+				submitted: t.result.submitted,
+				vectors: t.result.vectors
+			},
 			previousRating: t.previous?.rating ?? null,
-			backlog: t.backlog.map((b) => ({ title: b.title, kind: b.kind, vector: b.vectorKey, lane: b.lane, currentLevel: b.currentLevel, targetLevel: b.targetLevel, priority: b.priority, size: b.size, status: b.status, ticketUrl: b.ticketUrl || null }))
+			backlog: t.backlog.map((b) => ({
+				title: b.title,
+				kind: b.kind,
+				vector: b.vectorKey,
+				lane: b.lane,
+				currentLevel: b.currentLevel,
+				targetLevel: b.targetLevel,
+				priority: b.priority,
+				size: b.size,
+				status: b.status,
+				ticketUrl: b.ticketUrl || null
+			}))
 		})),
 		responses: scores
 	};

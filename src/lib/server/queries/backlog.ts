@@ -23,13 +23,24 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 	if (!assessed.length) return { created: 0, updated: 0, met: 0 };
 	const [r] = await tx.select({ frameworkVersionId: round.frameworkVersionId }).from(round).where(eq(round.id, roundId));
 	const vectors = await tx
-		.select({ key: frameworkVector.key, name: frameworkVector.name, lane: frameworkVector.lane, weight: frameworkVector.weight, anchors: frameworkVector.anchors })
+		.select({
+			key: frameworkVector.key,
+			name: frameworkVector.name,
+			lane: frameworkVector.lane,
+			weight: frameworkVector.weight,
+			anchors: frameworkVector.anchors
+		})
 		.from(frameworkVector)
 		.where(eq(frameworkVector.frameworkVersionId, r.frameworkVersionId))
 		.orderBy(asc(frameworkVector.position));
 	const ids = assessed.map((a) => a.technologyId);
 	const techs = new Map(
-		(await tx.select({ id: technology.id, name: technology.name, targetLevel: technology.targetLevel }).from(technology).where(inArray(technology.id, ids))).map((t) => [t.id, t])
+		(
+			await tx
+				.select({ id: technology.id, name: technology.name, targetLevel: technology.targetLevel })
+				.from(technology)
+				.where(inArray(technology.id, ids))
+		).map((t) => [t.id, t])
 	);
 	const planned = assessed.flatMap((res) =>
 		plannedItems(
@@ -38,7 +49,15 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 		)
 	);
 	const existing = await tx
-		.select({ id: remediationItem.id, technologyId: remediationItem.technologyId, vectorKey: remediationItem.vectorKey, kind: remediationItem.kind, status: remediationItem.status, edited: remediationItem.edited, metRoundId: remediationItem.metRoundId })
+		.select({
+			id: remediationItem.id,
+			technologyId: remediationItem.technologyId,
+			vectorKey: remediationItem.vectorKey,
+			kind: remediationItem.kind,
+			status: remediationItem.status,
+			edited: remediationItem.edited,
+			metRoundId: remediationItem.metRoundId
+		})
 		.from(remediationItem)
 		.where(inArray(remediationItem.technologyId, ids));
 	const changes = reconcileBacklog(planned, existing, new Set(ids));
@@ -47,15 +66,29 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 	for (const batch of chunks(changes.create, 500))
 		await tx.insert(remediationItem).values(batch.map((item) => ({ ...item, createdRoundId: roundId, updatedRoundId: roundId })));
 	for (const { id, item } of changes.update)
-		await tx.update(remediationItem).set({ ...item, updatedRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(eq(remediationItem.id, id));
+		await tx
+			.update(remediationItem)
+			.set({ ...item, updatedRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` })
+			.where(eq(remediationItem.id, id));
 	for (const batch of chunks(changes.met, 5000))
-		await tx.update(remediationItem).set({ metRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` }).where(inArray(remediationItem.id, batch));
+		await tx
+			.update(remediationItem)
+			.set({ metRoundId: roundId, updatedAt: now, version: sql`${remediationItem.version} + 1` })
+			.where(inArray(remediationItem.id, batch));
 	const counts = { created: changes.create.length, updated: changes.update.length, met: changes.met.length };
 	await recordAudit(tx, { actorId, action: 'backlog.regenerate', entity: 'round', entityId: roundId, after: counts });
 	return counts;
 }
 
-export type BacklogFilter = { technologyId?: number; technologyIds?: number[]; teamId?: number; lane?: Lane; vectorKey?: string; status?: ItemStatus; includeMet?: boolean };
+export type BacklogFilter = {
+	technologyId?: number;
+	technologyIds?: number[];
+	teamId?: number;
+	lane?: Lane;
+	vectorKey?: string;
+	status?: ItemStatus;
+	includeMet?: boolean;
+};
 
 function backlogWhere(filter: BacklogFilter) {
 	return and(
@@ -74,7 +107,10 @@ export async function backlogSummary(filter: BacklogFilter = {}) {
 	const [row] = await db()
 		.select({
 			items: sql<number>`count(*)`.mapWith(Number),
-			openPoints: sql<number>`coalesce(sum(${remediationItem.size}) filter (where ${remediationItem.metRoundId} is null and ${remediationItem.status} in ('open', 'in_progress')), 0)`.mapWith(Number)
+			openPoints:
+				sql<number>`coalesce(sum(${remediationItem.size}) filter (where ${remediationItem.metRoundId} is null and ${remediationItem.status} in ('open', 'in_progress')), 0)`.mapWith(
+					Number
+				)
 		})
 		.from(remediationItem)
 		.innerJoin(technology, eq(technology.id, remediationItem.technologyId))

@@ -26,9 +26,7 @@ async function insertFrameworkVersion(actorId: number | null, framework: Framewo
 			.insert(frameworkVersion)
 			.values({ version: framework.version, name: framework.name, levels: framework.levels, note, createdBy: actorId })
 			.returning({ id: frameworkVersion.id, version: frameworkVersion.version });
-		await tx.insert(frameworkVector).values(
-			framework.vectors.map((v, position) => ({ ...v, frameworkVersionId: row.id, position }))
-		);
+		await tx.insert(frameworkVector).values(framework.vectors.map((v, position) => ({ ...v, frameworkVersionId: row.id, position })));
 		await recordAudit(tx, {
 			actorId,
 			action: 'framework.create',
@@ -89,7 +87,9 @@ export async function createFrameworkVersion(
 	actorId: number,
 	edit: Pick<Framework, 'levels' | 'vectors'> & { name: string; note: string }
 ) {
-	const [{ latest }] = await db().select({ latest: max(frameworkVersion.version) }).from(frameworkVersion);
+	const [{ latest }] = await db()
+		.select({ latest: max(frameworkVersion.version) })
+		.from(frameworkVersion);
 	return insertFrameworkVersion(
 		actorId,
 		{ version: (latest ?? 0) + 1, name: edit.name, levels: edit.levels, vectors: edit.vectors },

@@ -18,16 +18,29 @@ export async function isAssigned(key: ResponseKey): Promise<boolean> {
 /** One respondent's response with answers keyed by vector; version 0 means nothing saved yet. */
 export async function getResponse(key: ResponseKey) {
 	const [row] = await db()
-		.select({ id: response.id, state: response.state, version: response.version, submittedAt: response.submittedAt, updatedAt: response.updatedAt })
+		.select({
+			id: response.id,
+			state: response.state,
+			version: response.version,
+			submittedAt: response.submittedAt,
+			updatedAt: response.updatedAt
+		})
 		.from(response)
 		.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)));
-	if (!row) return { id: null, state: 'draft' as const, version: 0, submittedAt: null, updatedAt: null, answers: {} as Record<string, Answer> };
+	if (!row)
+		return { id: null, state: 'draft' as const, version: 0, submittedAt: null, updatedAt: null, answers: {} as Record<string, Answer> };
 	return { ...row, answers: await answersOf(row.id) };
 }
 
 async function answersOf(responseId: number, q = db()): Promise<Record<string, Answer>> {
 	const rows = await q
-		.select({ key: answer.vectorKey, score: answer.score, dontKnow: answer.dontKnow, comment: answer.comment, evidenceUrl: answer.evidenceUrl })
+		.select({
+			key: answer.vectorKey,
+			score: answer.score,
+			dontKnow: answer.dontKnow,
+			comment: answer.comment,
+			evidenceUrl: answer.evidenceUrl
+		})
 		.from(answer)
 		.where(eq(answer.responseId, responseId));
 	return Object.fromEntries(rows.map(({ key, ...a }) => [key, a]));
@@ -68,7 +81,11 @@ export async function saveResponse(
 		if ((current?.version ?? 0) !== input.expectedVersion) return { status: 'stale', version: current?.version ?? 0 };
 		if (current?.state === 'submitted') return { status: 'submitted' };
 		if (!current) {
-			const inserted = await tx.insert(response).values({ ...key, version: 0 }).onConflictDoNothing().returning({ id: response.id, version: response.version, state: response.state });
+			const inserted = await tx
+				.insert(response)
+				.values({ ...key, version: 0 })
+				.onConflictDoNothing()
+				.returning({ id: response.id, version: response.version, state: response.state });
 			// Another tab created it a moment ago: this one is stale by definition.
 			if (!inserted.length) return { status: 'stale', version: 1 };
 			current = inserted[0];
@@ -86,7 +103,12 @@ export async function saveResponse(
 				.values(rows)
 				.onConflictDoUpdate({
 					target: [answer.responseId, answer.vectorKey],
-					set: { score: sql`excluded.score`, dontKnow: sql`excluded.dont_know`, comment: sql`excluded.comment`, evidenceUrl: sql`excluded.evidence_url` }
+					set: {
+						score: sql`excluded.score`,
+						dontKnow: sql`excluded.dont_know`,
+						comment: sql`excluded.comment`,
+						evidenceUrl: sql`excluded.evidence_url`
+					}
 				});
 		const version = current.version + 1;
 		const state = submit ? 'submitted' : 'draft';
@@ -126,7 +148,14 @@ export async function reopenResponse(key: ResponseKey, expectedVersion: number):
 		const version = current.version + 1;
 		await tx.update(response).set({ state: 'draft', version, submittedAt: null, updatedAt: new Date() }).where(eq(response.id, current.id));
 		await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
-		await recordAudit(tx, { actorId: key.userId, action: 'response.reopen', entity: 'response', entityId: current.id, before: { state: current.state }, after: { state: 'draft' } });
+		await recordAudit(tx, {
+			actorId: key.userId,
+			action: 'response.reopen',
+			entity: 'response',
+			entityId: current.id,
+			before: { state: current.state },
+			after: { state: 'draft' }
+		});
 		return { status: 'saved', version, state: 'draft' };
 	});
 }
@@ -141,13 +170,25 @@ export async function myAssessments(userId: number) {
 			slug: technology.slug,
 			technology: technology.name,
 			state: response.state,
-			answered: sql<number>`coalesce((select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow})), 0)`.mapWith(Number),
-			total: sql<number>`(select count(*) from framework_vector fv where fv.framework_version_id = ${round.frameworkVersionId})`.mapWith(Number)
+			answered:
+				sql<number>`coalesce((select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow})), 0)`.mapWith(
+					Number
+				),
+			total: sql<number>`(select count(*) from framework_vector fv where fv.framework_version_id = ${round.frameworkVersionId})`.mapWith(
+				Number
+			)
 		})
 		.from(assignment)
 		.innerJoin(round, eq(round.id, assignment.roundId))
 		.innerJoin(technology, eq(technology.id, assignment.technologyId))
-		.leftJoin(response, and(eq(response.roundId, assignment.roundId), eq(response.technologyId, assignment.technologyId), eq(response.userId, assignment.userId)))
+		.leftJoin(
+			response,
+			and(
+				eq(response.roundId, assignment.roundId),
+				eq(response.technologyId, assignment.technologyId),
+				eq(response.userId, assignment.userId)
+			)
+		)
 		.where(and(eq(assignment.userId, userId), eq(round.state, 'open')))
 		.orderBy(asc(round.dueDate), asc(round.name), asc(technology.name));
 }

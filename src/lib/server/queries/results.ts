@@ -47,7 +47,13 @@ const scoreAt = (k: SQL) =>
 	sql`(case when c.le0 > ${k} then 0 when c.le1 > ${k} then 1 when c.le2 > ${k} then 2 when c.le3 > ${k} then 3 when c.le4 > ${k} then 4 else 5 end)`;
 
 /** An int[] literal; only integers reach it, so it is safe to inline. */
-const intArray = (ids: number[]) => `array[${ids.map((n) => Math.trunc(Number(n))).filter(Number.isFinite).join(',') || 'null'}]::int[]`;
+const intArray = (ids: number[]) =>
+	`array[${
+		ids
+			.map((n) => Math.trunc(Number(n)))
+			.filter(Number.isFinite)
+			.join(',') || 'null'
+	}]::int[]`;
 
 /** The statement behind `computeResults`, exported so the benchmark can time it bare. */
 export function resultsQuery(scope: ResultScope): SQL {
@@ -131,7 +137,13 @@ function toResults(rows: Row[]): TechnologyResult[] {
 				rating:
 					rating === null
 						? null
-						: { rating, level: Math.floor(rating), coverage: Number(row.with_data) / Number(row.vector_count), vectorsWithData: Number(row.with_data), vectors: Number(row.vector_count) },
+						: {
+								rating,
+								level: Math.floor(rating),
+								coverage: Number(row.with_data) / Number(row.vector_count),
+								vectorsWithData: Number(row.with_data),
+								vectors: Number(row.vector_count)
+							},
 				assigned: Number(row.assigned ?? 0),
 				submitted: Number(row.submitted ?? 0),
 				vectors: {}
@@ -185,7 +197,9 @@ export async function teamMedians(roundId: number, technologyId: number) {
 		group by t.id, t.name, a.vector_key
 		order by t.name`);
 	const teams = new Map<number, { teamId: number; name: string; respondents: number; medians: Record<string, number | null> }>();
-	for (const row of rowsOf<{ team_id: number; team_name: string; vector_key: string; median: number | string | null; respondents: number }>(rows)) {
+	for (const row of rowsOf<{ team_id: number; team_name: string; vector_key: string; median: number | string | null; respondents: number }>(
+		rows
+	)) {
 		const entry = teams.get(Number(row.team_id)) ?? { teamId: Number(row.team_id), name: row.team_name, respondents: 0, medians: {} };
 		entry.medians[row.vector_key] = row.median === null ? null : Number(row.median);
 		entry.respondents = Math.max(entry.respondents, Number(row.respondents));
@@ -200,8 +214,13 @@ export async function refreshResults(tx: Pick<Database, 'execute' | 'insert'>, s
 	for (let i = 0; i < results.length; i += 500) {
 		await tx
 			.insert(roundResult)
-			.values(results.slice(i, i + 500).map((r) => ({ roundId: r.roundId, technologyId: r.technologyId, result: r, updatedAt: new Date() })))
-			.onConflictDoUpdate({ target: [roundResult.roundId, roundResult.technologyId], set: { result: sql`excluded.result`, updatedAt: sql`excluded.updated_at` } });
+			.values(
+				results.slice(i, i + 500).map((r) => ({ roundId: r.roundId, technologyId: r.technologyId, result: r, updatedAt: new Date() }))
+			)
+			.onConflictDoUpdate({
+				target: [roundResult.roundId, roundResult.technologyId],
+				set: { result: sql`excluded.result`, updatedAt: sql`excluded.updated_at` }
+			});
 	}
 	return results;
 }
@@ -211,7 +230,12 @@ export async function storedResults(roundId: number, technologyIds?: number[]): 
 	const rows = await db()
 		.select({ result: roundResult.result })
 		.from(roundResult)
-		.where(and(eq(roundResult.roundId, roundId), technologyIds ? inArray(roundResult.technologyId, technologyIds.length ? technologyIds : [-1]) : undefined));
+		.where(
+			and(
+				eq(roundResult.roundId, roundId),
+				technologyIds ? inArray(roundResult.technologyId, technologyIds.length ? technologyIds : [-1]) : undefined
+			)
+		);
 	return rows.map((r) => r.result as TechnologyResult);
 }
 

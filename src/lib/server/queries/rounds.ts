@@ -30,7 +30,10 @@ export async function listRounds() {
 			frameworkVersion: frameworkVersion.version,
 			technologies: sql<number>`(select count(*) from ${roundTechnology} where ${roundTechnology.roundId} = ${round.id})`.mapWith(Number),
 			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),
-			submitted: sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted')`.mapWith(Number)
+			submitted:
+				sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted')`.mapWith(
+					Number
+				)
 		})
 		.from(round)
 		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
@@ -114,10 +117,19 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 			if (!added.length) continue;
 			const people = await defaultRespondents(tx, tech.teamId);
 			if (people.length)
-				await tx.insert(assignment).values(people.map((userId) => ({ roundId, technologyId: tech.id, userId }))).onConflictDoNothing();
+				await tx
+					.insert(assignment)
+					.values(people.map((userId) => ({ roundId, technologyId: tech.id, userId })))
+					.onConflictDoNothing();
 		}
 		await refreshResults(tx, { roundId, technologyIds: techs.map((t) => t.id) });
-		await recordAudit(tx, { actorId, action: 'round.add-technologies', entity: 'round', entityId: roundId, after: { technologyIds: techs.map((t) => t.id) } });
+		await recordAudit(tx, {
+			actorId,
+			action: 'round.add-technologies',
+			entity: 'round',
+			entityId: roundId,
+			after: { technologyIds: techs.map((t) => t.id) }
+		});
 		return 'ok';
 	});
 }
@@ -140,7 +152,10 @@ export async function addRespondent(actorId: number, roundId: number, technology
 		if (allowed !== 'ok') return allowed;
 		const [person] = await tx.select({ role: appUser.role, active: appUser.active }).from(appUser).where(eq(appUser.id, userId));
 		if (!person || !person.active || person.role === 'viewer') return 'not-assignable' as const;
-		const [scope] = await tx.select().from(roundTechnology).where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
+		const [scope] = await tx
+			.select()
+			.from(roundTechnology)
+			.where(and(eq(roundTechnology.roundId, roundId), eq(roundTechnology.technologyId, technologyId)));
 		if (!scope) return 'not-found';
 		await tx.insert(assignment).values({ roundId, technologyId, userId }).onConflictDoNothing();
 		await refreshResults(tx, { roundId, technologyId });
@@ -153,9 +168,17 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 	return db().transaction(async (tx) => {
 		const allowed = await lockRound(tx, roundId, ['draft']);
 		if (allowed !== 'ok') return allowed;
-		await tx.delete(assignment).where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
+		await tx
+			.delete(assignment)
+			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
 		await refreshResults(tx, { roundId, technologyId });
-		await recordAudit(tx, { actorId, action: 'round.remove-respondent', entity: 'round', entityId: roundId, before: { technologyId, userId } });
+		await recordAudit(tx, {
+			actorId,
+			action: 'round.remove-respondent',
+			entity: 'round',
+			entityId: roundId,
+			before: { technologyId, userId }
+		});
 		return 'ok';
 	});
 }
@@ -179,7 +202,10 @@ export async function changeRoundState(actorId: number, roundId: number, to: 'op
 		if (!row) return 'not-found';
 		if (row.state !== from) return 'wrong-state';
 		if (to === 'open') {
-			const [{ n }] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(roundTechnology).where(eq(roundTechnology.roundId, roundId));
+			const [{ n }] = await tx
+				.select({ n: sql<number>`count(*)`.mapWith(Number) })
+				.from(roundTechnology)
+				.where(eq(roundTechnology.roundId, roundId));
 			if (n === 0) return 'empty';
 		}
 		const now = new Date();
@@ -187,7 +213,14 @@ export async function changeRoundState(actorId: number, roundId: number, to: 'op
 			.update(round)
 			.set(to === 'open' ? { state: 'open', openedAt: now } : { state: 'closed', closedAt: now })
 			.where(eq(round.id, roundId));
-		await recordAudit(tx, { actorId, action: `round.${to === 'open' ? 'open' : 'close'}`, entity: 'round', entityId: roundId, before: { state: from }, after: { state: to } });
+		await recordAudit(tx, {
+			actorId,
+			action: `round.${to === 'open' ? 'open' : 'close'}`,
+			entity: 'round',
+			entityId: roundId,
+			before: { state: from },
+			after: { state: to }
+		});
 		// Closing settles the round's results, so the backlog follows in the same transaction.
 		if (to === 'closed') await regenerateBacklog(tx, roundId, actorId);
 		return 'ok';
@@ -211,11 +244,21 @@ export async function roundScope(roundId: number) {
 			userId: appUser.id,
 			name: appUser.name,
 			state: response.state,
-			answered: sql<number>`(select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow}))`.mapWith(Number)
+			answered:
+				sql<number>`(select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow}))`.mapWith(
+					Number
+				)
 		})
 		.from(assignment)
 		.innerJoin(appUser, eq(appUser.id, assignment.userId))
-		.leftJoin(response, and(eq(response.roundId, assignment.roundId), eq(response.technologyId, assignment.technologyId), eq(response.userId, assignment.userId)))
+		.leftJoin(
+			response,
+			and(
+				eq(response.roundId, assignment.roundId),
+				eq(response.technologyId, assignment.technologyId),
+				eq(response.userId, assignment.userId)
+			)
+		)
 		.where(eq(assignment.roundId, roundId))
 		.orderBy(asc(appUser.name));
 	return techs.map((t) => {
@@ -251,8 +294,14 @@ export async function technologyRounds(technologyId: number) {
 			name: round.name,
 			state: round.state,
 			frameworkVersionId: round.frameworkVersionId,
-			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id} and ${assignment.technologyId} = ${technologyId})`.mapWith(Number),
-			submitted: sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(Number)
+			assigned:
+				sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id} and ${assignment.technologyId} = ${technologyId})`.mapWith(
+					Number
+				),
+			submitted:
+				sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(
+					Number
+				)
 		})
 		.from(roundTechnology)
 		.innerJoin(round, eq(round.id, roundTechnology.roundId))

@@ -8,7 +8,15 @@ const RADAR_KEY = 'tech-radar';
 
 function isRadarConfig(v: unknown): v is RadarConfig {
 	const c = v as RadarConfig;
-	return !!c && Array.isArray(c.quadrants) && c.quadrants.length === 4 && Array.isArray(c.rings) && c.rings.length === 6 && c.rings.every((r) => RINGS.includes(r)) && typeof c.categories === 'object';
+	return (
+		!!c &&
+		Array.isArray(c.quadrants) &&
+		c.quadrants.length === 4 &&
+		Array.isArray(c.rings) &&
+		c.rings.length === 6 &&
+		c.rings.every((r) => RINGS.includes(r)) &&
+		typeof c.categories === 'object'
+	);
 }
 
 export async function getRadarConfig(): Promise<RadarConfig & { version: number }> {
@@ -22,9 +30,20 @@ export async function saveRadarConfig(actorId: number, expectedVersion: number, 
 	return db().transaction(async (tx) => {
 		const [before] = await tx.select().from(setting).where(eq(setting.key, RADAR_KEY)).for('update');
 		if ((before?.version ?? 0) !== expectedVersion) return 'stale';
-		if (before) await tx.update(setting).set({ value: config, version: sql`${setting.version} + 1`, updatedBy: actorId, updatedAt: new Date() }).where(eq(setting.key, RADAR_KEY));
+		if (before)
+			await tx
+				.update(setting)
+				.set({ value: config, version: sql`${setting.version} + 1`, updatedBy: actorId, updatedAt: new Date() })
+				.where(eq(setting.key, RADAR_KEY));
 		else await tx.insert(setting).values({ key: RADAR_KEY, value: config, updatedBy: actorId });
-		await recordAudit(tx, { actorId, action: 'setting.update', entity: 'setting', entityId: RADAR_KEY, before: before?.value ?? DEFAULT_RADAR, after: config });
+		await recordAudit(tx, {
+			actorId,
+			action: 'setting.update',
+			entity: 'setting',
+			entityId: RADAR_KEY,
+			before: before?.value ?? DEFAULT_RADAR,
+			after: config
+		});
 		return 'saved';
 	});
 }

@@ -40,10 +40,7 @@ export async function deleteTeam(actorId: number, id: number): Promise<DeleteTea
 	return db().transaction(async (tx) => {
 		const [before] = await tx.select().from(team).where(eq(team.id, id)).for('update');
 		if (!before) return 'not-found';
-		const [{ owned }] = await tx
-			.select({ owned: count() })
-			.from(technology)
-			.where(eq(technology.teamId, id));
+		const [{ owned }] = await tx.select({ owned: count() }).from(technology).where(eq(technology.teamId, id));
 		if (owned > 0) return 'owns-technologies';
 		await tx.delete(team).where(eq(team.id, id));
 		await recordAudit(tx, { actorId, action: 'team.delete', entity: 'team', entityId: id, before });

@@ -38,7 +38,9 @@ export async function listTechnologies(filter: TechnologyFilter = {}) {
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(
 			and(
-				pattern ? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern)) : undefined,
+				pattern
+					? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern))
+					: undefined,
 				filter.category ? eq(technology.category, filter.category) : undefined,
 				filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
 				filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined

@@ -37,10 +37,7 @@ export async function findUserForLogin(email: string) {
 }
 
 export async function findPasswordHash(userId: number) {
-	const [row] = await db()
-		.select({ passwordHash: appUser.passwordHash })
-		.from(appUser)
-		.where(eq(appUser.id, userId));
+	const [row] = await db().select({ passwordHash: appUser.passwordHash }).from(appUser).where(eq(appUser.id, userId));
 	return row?.passwordHash;
 }
 
@@ -75,10 +72,7 @@ export async function listPendingInvitations() {
 }
 
 /** Returns the raw token exactly once; only its hash is stored. */
-export async function createInvitation(
-	actorId: number,
-	input: { email: string; role: Role; teamIds: number[] }
-) {
+export async function createInvitation(actorId: number, input: { email: string; role: Role; teamIds: number[] }) {
 	const token = generateToken();
 	await db().transaction(async (tx) => {
 		const [row] = await tx
@@ -111,17 +105,10 @@ export async function findOpenInvitation(token: string) {
 
 export type AcceptResult = { ok: true; userId: number } | { ok: false; reason: 'invalid' | 'email-taken' };
 
-export async function acceptInvitation(
-	token: string,
-	input: { name: string; passwordHash: string }
-): Promise<AcceptResult> {
+export async function acceptInvitation(token: string, input: { name: string; passwordHash: string }): Promise<AcceptResult> {
 	return db().transaction(async (tx) => {
 		// The row lock makes the link single-use even when the form is submitted twice at once.
-		const [inv] = await tx
-			.select()
-			.from(invitation)
-			.where(usableInvitation(token))
-			.for('update');
+		const [inv] = await tx.select().from(invitation).where(usableInvitation(token)).for('update');
 		if (!inv) return { ok: false, reason: 'invalid' };
 		const [taken] = await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, inv.email));
 		if (taken) return { ok: false, reason: 'email-taken' };
@@ -132,7 +119,13 @@ export async function acceptInvitation(
 			.returning({ id: appUser.id, email: appUser.email, role: appUser.role });
 		const teamIds = await existingTeamIds(tx, inv.teamIds);
 		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId: user.id, teamId })));
-		await recordAudit(tx, { actorId: user.id, action: 'invitation.accept', entity: 'user', entityId: user.id, after: { ...user, teamIds } });
+		await recordAudit(tx, {
+			actorId: user.id,
+			action: 'invitation.accept',
+			entity: 'user',
+			entityId: user.id,
+			after: { ...user, teamIds }
+		});
 		return { ok: true, userId: user.id };
 	});
 }
@@ -167,7 +160,9 @@ export async function updateUser(
 				.where(and(eq(appUser.role, 'admin'), eq(appUser.active, true)));
 			if (n <= 1) return 'last-admin';
 		}
-		const beforeTeams = (await tx.select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, userId))).map((r) => r.teamId);
+		const beforeTeams = (await tx.select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, userId))).map(
+			(r) => r.teamId
+		);
 		await tx.update(appUser).set({ role: input.role, active: input.active }).where(eq(appUser.id, userId));
 		const teamIds = await existingTeamIds(tx, input.teamIds);
 		await tx.delete(userTeam).where(eq(userTeam.userId, userId));

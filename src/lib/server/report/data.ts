@@ -21,7 +21,15 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	const [framework, techs, current, before, teamRow] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		db()
-			.select({ id: technology.id, slug: technology.slug, name: technology.name, category: technology.category, targetLevel: technology.targetLevel, teamId: technology.teamId, teamName: team.name })
+			.select({
+				id: technology.id,
+				slug: technology.slug,
+				name: technology.name,
+				category: technology.category,
+				targetLevel: technology.targetLevel,
+				teamId: technology.teamId,
+				teamName: team.name
+			})
 			.from(roundTechnology)
 			.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
 			.leftJoin(team, eq(team.id, technology.teamId))
@@ -54,11 +62,25 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
 	const moves = rated
 		.filter((t) => t.previous?.rating)
-		.map((t) => ({ name: t.name, slug: t.slug, from: t.previous!.rating!.rating, to: t.result!.rating!.rating, change: Math.round((t.result!.rating!.rating - t.previous!.rating!.rating) * 10) / 10 }))
+		.map((t) => ({
+			name: t.name,
+			slug: t.slug,
+			from: t.previous!.rating!.rating,
+			to: t.result!.rating!.rating,
+			change: Math.round((t.result!.rating!.rating - t.previous!.rating!.rating) * 10) / 10
+		}))
 		.filter((m) => m.change !== 0)
 		.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.name.localeCompare(b.name));
 	return {
-		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate, openedAt: round.openedAt, closedAt: round.closedAt, frameworkVersion: round.frameworkVersion },
+		round: {
+			id: round.id,
+			name: round.name,
+			state: round.state,
+			dueDate: round.dueDate,
+			openedAt: round.openedAt,
+			closedAt: round.closedAt,
+			frameworkVersion: round.frameworkVersion
+		},
 		previous: previous ? { id: previous.id, name: previous.name } : null,
 		team: teamRow[0]?.name ?? null,
 		vectors,
@@ -73,7 +95,9 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 			previousDistribution: levelDistribution(technologies.map((t) => t.previous?.rating?.level ?? null)),
 			average: mean(rated.map((t) => t.result!.rating!.rating)),
 			previousAverage: mean(technologies.filter((t) => t.previous?.rating).map((t) => t.previous!.rating!.rating)),
-			weakest: vectorAverages(asPortfolio, vectors).filter((v) => v.average !== null).slice(0, 5),
+			weakest: vectorAverages(asPortfolio, vectors)
+				.filter((v) => v.average !== null)
+				.slice(0, 5),
 			movers: { up: moves.filter((m) => m.change > 0).slice(0, 5), down: moves.filter((m) => m.change < 0).slice(0, 5) },
 			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10)
 		}
@@ -84,11 +108,24 @@ export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
 
 /** Stable pseudonyms for a round's respondents, in account order, so they reveal nothing about who is who. */
 async function pseudonymsFor(roundId: number) {
-	const result = await db().execute(sql`select distinct user_id from response where round_id = ${roundId} and state = 'submitted' order by user_id`);
+	const result = await db().execute(
+		sql`select distinct user_id from response where round_id = ${roundId} and state = 'submitted' order by user_id`
+	);
 	return new Map(rowsOf<{ user_id: number }>(result).map((r, i) => [Number(r.user_id), `R${String(i + 1).padStart(3, '0')}`]));
 }
 
-type ScoreRow = { technology: string; slug: string; vector_key: string; user_id: number; respondent: string; score: number | null; dont_know: boolean; comment: string; evidence_url: string; submitted_at: Date | string };
+type ScoreRow = {
+	technology: string;
+	slug: string;
+	vector_key: string;
+	user_id: number;
+	respondent: string;
+	score: number | null;
+	dont_know: boolean;
+	comment: string;
+	evidence_url: string;
+	submitted_at: Date | string;
+};
 
 async function scoresOf(roundId: number, technologyIds: number[], names: boolean, pseudonyms: Map<number, string>) {
 	if (!technologyIds.length) return [];

@@ -92,7 +92,13 @@ export const actions: Actions = {
 		});
 		if (result.failure) return result.failure;
 		if (result.value === 'not-found') error(404, 'That backlog item no longer exists.');
-		if (result.value === 'stale') return fieldFailure(form, 'form', 'Someone else changed this item since you loaded the page. Reload to see their change; yours was not saved.', 409);
+		if (result.value === 'stale')
+			return fieldFailure(
+				form,
+				'form',
+				'Someone else changed this item since you loaded the page. Reload to see their change; yours was not saved.',
+				409
+			);
 		return { updatedItem: itemId };
 	}
 };

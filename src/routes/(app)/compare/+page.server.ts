@@ -15,7 +15,10 @@ type Mode = (typeof MODES)[number];
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const params = event.url.searchParams;
-	const mode: Mode = z.enum(MODES).catch('technologies').parse(params.get('mode') ?? 'technologies');
+	const mode: Mode = z
+		.enum(MODES)
+		.catch('technologies')
+		.parse(params.get('mode') ?? 'technologies');
 	const slugs = parseList(params.getAll('t'));
 	const [technologies, allRounds] = await Promise.all([listTechnologies(), listRounds()]);
 	const rounds = allRounds.filter((r) => r.state !== 'draft');
@@ -34,17 +37,27 @@ export const load: PageServerLoad = async (event) => {
 	};
 	const framework = await getFramework(round?.frameworkVersionId);
 	// Lane order, as on every radar in the product.
-	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
+	const vectors = vectorsByLane(framework.vectors)
+		.flatMap((g) => g.vectors)
+		.map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
 	let series: (Series & { rating: number | null; href?: string })[] = [];
 	let problem: string | null = null;
 
 	if (mode === 'technologies') {
 		if (chosen.length < 2) problem = 'Choose two to six technologies to compare.';
 		else if (round) {
-			const results = await storedResults(round.id, chosen.map((t) => t.id));
+			const results = await storedResults(
+				round.id,
+				chosen.map((t) => t.id)
+			);
 			series = chosen.map((t) => {
 				const r = results.find((x) => x.technologyId === t.id);
-				return { label: t.name, href: `/technologies/${t.slug}`, rating: r?.rating?.rating ?? null, medians: Object.fromEntries(Object.entries(r?.vectors ?? {}).map(([k, a]) => [k, a.median])) };
+				return {
+					label: t.name,
+					href: `/technologies/${t.slug}`,
+					rating: r?.rating?.rating ?? null,
+					medians: Object.fromEntries(Object.entries(r?.vectors ?? {}).map(([k, a]) => [k, a.median]))
+				};
 			});
 		}
 	} else {
@@ -60,7 +73,11 @@ export const load: PageServerLoad = async (event) => {
 				.reverse()
 				.map((r) => {
 					const res = results.find((x) => x.roundId === r.id);
-					return { label: r.name, rating: res?.rating?.rating ?? null, medians: Object.fromEntries(Object.entries(res?.vectors ?? {}).map(([k, a]) => [k, a.median])) };
+					return {
+						label: r.name,
+						rating: res?.rating?.rating ?? null,
+						medians: Object.fromEntries(Object.entries(res?.vectors ?? {}).map(([k, a]) => [k, a.median]))
+					};
 				})
 				.filter((s) => s.rating !== null);
 			if (series.length < 2) problem = `${tech.name} has results in fewer than two of the chosen rounds.`;

@@ -6,7 +6,12 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const versions = await listFrameworkVersions();
-	const wanted = z.coerce.number().int().positive().catch(versions[0].version).parse(event.url.searchParams.get('version') ?? versions[0].version);
+	const wanted = z.coerce
+		.number()
+		.int()
+		.positive()
+		.catch(versions[0].version)
+		.parse(event.url.searchParams.get('version') ?? versions[0].version);
 	const chosen = versions.find((v) => v.version === wanted) ?? versions[0];
 	return { framework: await getFramework(chosen.id), versions: versions.map((v) => v.version) };
 };

@@ -19,7 +19,9 @@ export const load: PageServerLoad = async (event) => {
 	const round = rounds.find((r) => r.id === Number(p.get('round'))) ?? (await defaultResultsRound(rounds));
 	const previous = round ? rounds[rounds.indexOf(round) + 1] : undefined;
 	const framework = await getFramework(round?.frameworkVersionId);
-	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
+	const vectors = vectorsByLane(framework.vectors)
+		.flatMap((g) => g.vectors)
+		.map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
 	const keys = new Set(vectors.map((v) => v.key));
 	const query = z
 		.object({
@@ -27,7 +29,11 @@ export const load: PageServerLoad = async (event) => {
 			category: z.string().max(50).optional().catch(undefined),
 			lifecycle: z.enum(LIFECYCLES).optional().catch(undefined),
 			level: z.coerce.number().int().min(0).max(5).optional().catch(undefined),
-			sort: z.string().refine((s) => s === 'rating' || s === 'name' || keys.has(s)).catch('rating').default('rating'),
+			sort: z
+				.string()
+				.refine((s) => s === 'rating' || s === 'name' || keys.has(s))
+				.catch('rating')
+				.default('rating'),
 			dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
 			page: z.coerce.number().int().min(1).catch(1).default(1)
 		})
@@ -54,7 +60,9 @@ export const load: PageServerLoad = async (event) => {
 			rating: r.rating?.rating ?? null,
 			level: r.rating?.level ?? null,
 			medians: Object.fromEntries(Object.entries(r.vectors).map(([k, a]) => [k, a.median])),
-			disagreements: Object.entries(r.vectors).filter(([, a]) => a.disagreement).map(([k]) => k)
+			disagreements: Object.entries(r.vectors)
+				.filter(([, a]) => a.disagreement)
+				.map(([k]) => k)
 		};
 	});
 	const filtered = query.level === undefined ? rows : rows.filter((r) => r.level === query.level);

@@ -32,10 +32,7 @@ export const actions: Actions = {
 			return formFailure(429, 'Too many failed sign-ins for this account from your address. Wait 15 minutes and try again.', values);
 		}
 		const user = await findUserForLogin(data.email);
-		const ok =
-			user && user.active
-				? await verifyPassword(user.passwordHash, data.password)
-				: await verifyAgainstNothing(data.password);
+		const ok = user && user.active ? await verifyPassword(user.passwordHash, data.password) : await verifyAgainstNothing(data.password);
 		if (!ok || !user) {
 			await recordLoginFailure(key);
 			return formFailure(400, WRONG, values);

@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
 import { hashPassword } from '$lib/server/auth/password';
 import { signIn } from '$lib/server/auth/session';
 import { email, parseForm, text, withConfirmation } from '$lib/server/forms';

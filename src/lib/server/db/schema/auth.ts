@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	boolean,
-	check,
-	index,
-	integer,
-	pgTable,
-	primaryKey,
-	serial,
-	text,
-	timestamp
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['admin', 'lead', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -73,7 +63,10 @@ export const invitation = pgTable(
 		tokenHash: text('token_hash').notNull().unique(),
 		email: text('email').notNull(),
 		role: text('role', { enum: ROLES }).notNull(),
-		teamIds: integer('team_ids').array().notNull().default(sql`'{}'::integer[]`),
+		teamIds: integer('team_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::integer[]`),
 		createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		usedAt: timestamp('used_at', { withTimezone: true }),

@@ -29,7 +29,10 @@ export const remediationItem = pgTable(
 		assigneeId: integer('assignee_id').references(() => appUser.id, { onDelete: 'set null' }),
 		ticketUrl: text('ticket_url').notNull().default(''),
 		// Which of title, size, assignee, status, ticketUrl a person changed: regeneration keeps those.
-		edited: text('edited').array().notNull().default(sql`'{}'::text[]`),
+		edited: text('edited')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		createdRoundId: integer('created_round_id').references(() => round.id, { onDelete: 'set null' }),
 		updatedRoundId: integer('updated_round_id').references(() => round.id, { onDelete: 'set null' }),
 		metRoundId: integer('met_round_id').references(() => round.id, { onDelete: 'set null' }),

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	check,
-	index,
-	integer,
-	jsonb,
-	pgTable,
-	serial,
-	smallint,
-	text,
-	timestamp
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import { team } from './auth';
 
 export { LIFECYCLES };
@@ -36,10 +26,7 @@ export const technology = pgTable(
 	},
 	(t) => [
 		check('technology_target_check', sql`${t.targetLevel} between 0 and 5`),
-		check(
-			'technology_lifecycle_check',
-			sql`${t.lifecycle} in ('evaluating', 'production', 'deprecated', 'retired')`
-		),
+		check('technology_lifecycle_check', sql`${t.lifecycle} in ('evaluating', 'production', 'deprecated', 'retired')`),
 		check('technology_slug_check', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
 		index('technology_team_idx').on(t.teamId)
 	]

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	check,
-	integer,
-	jsonb,
-	pgTable,
-	real,
-	serial,
-	text,
-	timestamp,
-	unique
-} from 'drizzle-orm/pg-core';
+import { check, integer, jsonb, pgTable, real, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { LANES } from '../../../domain/framework';
 import { appUser } from './auth';
 

@@ -41,10 +41,7 @@ export const round = pgTable(
 		createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [
-		check('round_state_check', sql`${t.state} in ('draft', 'open', 'closed')`),
-		unique('round_name_unique').on(t.name)
-	]
+	(t) => [check('round_state_check', sql`${t.state} in ('draft', 'open', 'closed')`), unique('round_name_unique').on(t.name)]
 );
 
 export const roundTechnology = pgTable(
@@ -122,10 +119,7 @@ export const answer = pgTable(
 		check('answer_score_range', sql`${t.score} is null or ${t.score} between 0 and 5`),
 		check('answer_dont_know_no_score', sql`not (${t.dontKnow} and ${t.score} is not null)`),
 		check('answer_comment_length', sql`char_length(${t.comment}) <= 2000`),
-		check(
-			'answer_evidence_scheme',
-			sql`${t.evidenceUrl} = '' or ${t.evidenceUrl} ~* '^https?://'`
-		)
+		check('answer_evidence_scheme', sql`${t.evidenceUrl} = '' or ${t.evidenceUrl} ~* '^https?://'`)
 	]
 );
 

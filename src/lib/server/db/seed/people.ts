@@ -35,9 +35,7 @@ export async function seedDemoPeople(tx: Tx, password: string) {
 		.values(DEMO_PEOPLE.map(({ email, name, role }) => ({ email, name, role, passwordHash })))
 		.returning({ id: appUser.id, email: appUser.email });
 	const userId = new Map(users.map((u) => [u.email, u.id]));
-	const memberships = DEMO_PEOPLE.flatMap((p) =>
-		p.teams.map((t) => ({ userId: userId.get(p.email)!, teamId: teamId.get(t)! }))
-	);
+	const memberships = DEMO_PEOPLE.flatMap((p) => p.teams.map((t) => ({ userId: userId.get(p.email)!, teamId: teamId.get(t)! })));
 	await tx.insert(userTeam).values(memberships);
 	return { teamId, userId };
 }

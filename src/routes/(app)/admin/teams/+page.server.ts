@@ -15,8 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	return { teams: await listTeams() };
 };
 
-const uniqueName = <T>(form: FormData, write: () => Promise<T>) =>
-	guardedWrite(form, write, { [UNIQUE_VIOLATION]: ['name', TAKEN] });
+const uniqueName = <T>(form: FormData, write: () => Promise<T>) => guardedWrite(form, write, { [UNIQUE_VIOLATION]: ['name', TAKEN] });
 
 export const actions: Actions = {
 	create: async (event) => {

@@ -42,8 +42,7 @@ export const actions: Actions = {
 			active: data.active === 'on'
 		});
 		if (result === 'not-found') return formFailure(404, 'That user no longer exists.');
-		if (result === 'last-admin')
-			return formFailure(409, 'This would leave no active administrator. Make someone else an admin first.');
+		if (result === 'last-admin') return formFailure(409, 'This would leave no active administrator. Make someone else an admin first.');
 		return { updated: data.userId };
 	}
 };

@@ -7,5 +7,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	requireUser(event);
 	const radar = await radarFor(Number(event.url.searchParams.get('round')) || null);
-	return json(radar.byor, { headers: { 'content-disposition': `attachment; filename="opsmaturity-radar.json"`, 'cache-control': 'no-store' } });
+	return json(radar.byor, {
+		headers: { 'content-disposition': `attachment; filename="opsmaturity-radar.json"`, 'cache-control': 'no-store' }
+	});
 };

@@ -60,13 +60,20 @@ const techAndUser = z.object({ technologyId: id('Technology'), userId: id('Perso
 
 export const actions: Actions = {
 	details: manage(z.object({ name: text('Name', 80), dueDate: optionalDate }), (actor, rid, d) => updateRound(actor, rid, d)),
-	addTechnologies: manage(z.object({ technologyIds: idList('Technology').refine((l) => l.length > 0, 'Choose at least one technology.') }), (actor, rid, d) => addTechnologies(actor, rid, d.technologyIds)),
+	addTechnologies: manage(
+		z.object({ technologyIds: idList('Technology').refine((l) => l.length > 0, 'Choose at least one technology.') }),
+		(actor, rid, d) => addTechnologies(actor, rid, d.technologyIds)
+	),
 	removeTechnology: manage(z.object({ technologyId: id('Technology') }), (actor, rid, d) => removeTechnology(actor, rid, d.technologyId)),
 	addRespondent: manage(techAndUser, (actor, rid, d) => addRespondent(actor, rid, d.technologyId, d.userId)),
 	removeRespondent: manage(techAndUser, (actor, rid, d) => removeRespondent(actor, rid, d.technologyId, d.userId)),
 	open: manage(z.object({}), async (actor, rid) => {
 		const r = await changeRoundState(actor, rid, 'open');
-		return r === 'empty' ? 'Add at least one technology before opening the round.' : r === 'wrong-state' ? 'Only a draft round can be opened.' : r;
+		return r === 'empty'
+			? 'Add at least one technology before opening the round.'
+			: r === 'wrong-state'
+				? 'Only a draft round can be opened.'
+				: r;
 	}),
 	regenerate: async (event: RequestEvent) => {
 		const user = requireRole(event, 'lead');

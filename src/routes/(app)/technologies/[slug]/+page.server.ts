@@ -17,7 +17,10 @@ export const load: PageServerLoad = async (event) => {
 	const rounds = (await technologyRounds(tech.id)).filter((r) => r.state !== 'draft');
 	const results = new Map((await computeResults({ technologyId: tech.id })).map((r) => [r.roundId, r]));
 	const wanted = Number(event.url.searchParams.get('round'));
-	const selectedIndex = Math.max(0, rounds.findIndex((r) => (wanted ? r.id === wanted : results.get(r.id)?.rating)));
+	const selectedIndex = Math.max(
+		0,
+		rounds.findIndex((r) => (wanted ? r.id === wanted : results.get(r.id)?.rating))
+	);
 	const selected = rounds[selectedIndex];
 	const previous = rounds[selectedIndex + 1];
 	const [framework, comments, backlog, people] = await Promise.all([
@@ -49,7 +52,10 @@ export const actions: Actions = {
 		if (!tech) error(404, 'No technology has this address.');
 		const result = await deleteTechnology(user.id, tech.id);
 		if (result === 'has-responses')
-			return formFailure(409, `${tech.name} has assessment responses, so deleting it would lose history. Retire it instead: it stays in past results but leaves new rounds.`);
+			return formFailure(
+				409,
+				`${tech.name} has assessment responses, so deleting it would lose history. Retire it instead: it stays in past results but leaves new rounds.`
+			);
 		redirect(303, '/technologies');
 	},
 	retire: async (event) => {

@@ -33,6 +33,10 @@ export const actions: Actions = {
 		if (plan.lines.some((l) => l.action === 'error')) return { csv, lines: plan.lines, refused: true };
 		const writes = plan.lines.flatMap((l) => (l.action === 'create' || l.action === 'update' ? [l.technology] : []));
 		const imported = await importTechnologies(user.id, writes);
-		return { imported, created: plan.lines.filter((l) => l.action === 'create').length, updated: plan.lines.filter((l) => l.action === 'update').length };
+		return {
+			imported,
+			created: plan.lines.filter((l) => l.action === 'create').length,
+			updated: plan.lines.filter((l) => l.action === 'update').length
+		};
 	}
 };

@@ -48,7 +48,12 @@ export const actions: Actions = {
 		});
 		if (result.failure) return result.failure;
 		if (result.value === 'stale')
-			return fieldFailure(form, 'form', 'Someone else changed this technology while you were editing. Reload to see their version; your changes are still in the form.', 409);
+			return fieldFailure(
+				form,
+				'form',
+				'Someone else changed this technology while you were editing. Reload to see their version; your changes are still in the form.',
+				409
+			);
 		if (result.value === 'not-found') error(404, 'This technology was deleted.');
 		redirect(303, `/technologies/${data.slug}`);
 	}

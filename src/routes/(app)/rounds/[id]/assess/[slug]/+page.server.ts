@@ -56,9 +56,23 @@ const REFUSED: Record<string, [number, string]> = {
 function answerOutcome(outcome: SaveOutcome, values: Record<string, string>) {
 	if (outcome.status === 'saved') return { saved: true, version: outcome.version, state: outcome.state, savedAt: new Date().toISOString() };
 	if (outcome.status === 'stale')
-		return fail(409, { stale: true, version: outcome.version, errors: { form: 'These answers were changed in another tab or device since this page loaded. Reload to see the latest answers; nothing was overwritten.' } as FieldErrors, values });
+		return fail(409, {
+			stale: true,
+			version: outcome.version,
+			errors: {
+				form: 'These answers were changed in another tab or device since this page loaded. Reload to see the latest answers; nothing was overwritten.'
+			} as FieldErrors,
+			values
+		});
 	if (outcome.status === 'incomplete')
-		return fail(400, { missing: outcome.missing, version: outcome.version, errors: { form: `Answer every vector before submitting (${outcome.missing.length} left). Your answers so far are saved.` } as FieldErrors, values });
+		return fail(400, {
+			missing: outcome.missing,
+			version: outcome.version,
+			errors: {
+				form: `Answer every vector before submitting (${outcome.missing.length} left). Your answers so far are saved.`
+			} as FieldErrors,
+			values
+		});
 	const [status, message] = REFUSED[outcome.status];
 	return formFailure(status, message, values);
 }

@@ -74,6 +74,8 @@ export class Autosaver {
 				this.status = 'saved';
 				this.errors = {};
 				this.message = '';
+				// A fresh Date replaces the old one; nothing mutates it, so a plain Date is enough.
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity
 				this.savedAt = new Date();
 				this.lastRoundTrip = performance.now() - started;
 			} else if (result.type === 'failure') {

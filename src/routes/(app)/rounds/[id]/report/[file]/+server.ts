@@ -22,7 +22,11 @@ export const GET: RequestHandler = async (event) => {
 	const ids = report.technologies.map((t) => t.id);
 	// Respondent names only for admins; everyone else sees stable pseudonyms.
 	const names = hasRole(user, 'admin');
-	const download = (type: string, name: string) => ({ 'content-type': type, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' });
+	const download = (type: string, name: string) => ({
+		'content-type': type,
+		'content-disposition': `attachment; filename="${name}"`,
+		'cache-control': 'no-store'
+	});
 
 	switch (file) {
 		case 'report.pdf':
@@ -32,10 +36,15 @@ export const GET: RequestHandler = async (event) => {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
 			});
 		case 'scores.csv':
-			return csvResponse(`${base}-scores.csv`, toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids, names))]));
+			return csvResponse(
+				`${base}-scores.csv`,
+				toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids, names))])
+			);
 		case 'backlog.csv':
 			return csvResponse(`${base}-backlog.csv`, toCsv([JIRA_HEADER, ...report.technologies.flatMap((t) => t.backlog.map(jiraRow))]));
 		case 'report.json':
-			return json(roundJson(report, await roundScores(report.round.id, ids, names)), { headers: download('application/json', `${base}.json`) });
+			return json(roundJson(report, await roundScores(report.round.id, ids, names)), {
+				headers: download('application/json', `${base}.json`)
+			});
 	}
 };
