@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { baseUrl, expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
+import { baseUrl, expectNoAxeViolations, openBrowser, signInWithForm, useBrowser } from './browser';
 
 const browser = useBrowser();
 
@@ -92,7 +92,7 @@ describe('without JavaScript', () => {
 	it('sign in and sign out work as plain forms', async () => {
 		const nojs = await openBrowser({ javaScript: false });
 		const page = await nojs.context.newPage();
-		await signIn(page, 'viewer@example.com');
+		await signInWithForm(page, 'viewer@example.com');
 		await expect.poll(() => page.getByText('viewer', { exact: true }).count()).toBeGreaterThan(0);
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.waitForURL('**/login');
