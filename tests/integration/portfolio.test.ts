@@ -5,6 +5,7 @@ import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
 import { db } from '../../src/lib/server/db';
 import { getTechnology } from '../../src/lib/server/queries/technologies';
+import * as dashboard from '../../src/routes/(app)/+page.server';
 import * as compare from '../../src/routes/(app)/compare/+page.server';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
 import * as radar from '../../src/routes/(app)/portfolio/radar/+page.server';
@@ -102,6 +103,19 @@ describe('portfolio', () => {
 		);
 		expect(data.rows.length).toBeGreaterThan(0);
 		expect(data.rows.every((r) => Math.floor(r.rating!) === 3)).toBe(true);
+	});
+});
+
+describe('dashboard', () => {
+	it('summarises the newest rated round', async () => {
+		const data = dataOf<{ portfolio: { rated: number; inScope: number; average: number; distribution: number[] } }>(
+			await run(dashboard.load as never, fakeEvent({ user: viewer }))
+		);
+		const rated = (await computeResults({ roundId: OPEN })).filter((r) => r.rating);
+		expect(data.portfolio).toMatchObject({ rated: rated.length, inScope: 12 });
+		expect(data.portfolio.distribution.reduce((a, b) => a + b, 0)).toBe(rated.length);
+		const average = rated.reduce((n, r) => n + r.rating!.rating, 0) / rated.length;
+		expect(data.portfolio.average).toBeCloseTo(average, 1);
 	});
 });
 

@@ -26,7 +26,9 @@ export function sortTechnologies(rows: PortfolioTech[], key: SortKey, direction:
 	});
 }
 
-const mean = (values: number[]) => (values.length ? Math.round((values.reduce((s, v) => s + v, 0) / values.length) * 10) / 10 : null);
+/** Mean to one decimal; null for no values. */
+export const mean = (values: number[]) =>
+	values.length ? Math.round((values.reduce((s, v) => s + v, 0) / values.length) * 10) / 10 : null;
 
 /** Average median per vector across the technologies with data, weakest first. */
 export function vectorAverages(rows: PortfolioTech[], vectors: { key: string; name: string }[]) {

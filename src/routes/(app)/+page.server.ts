@@ -1,4 +1,4 @@
-import { levelDistribution } from '$lib/domain/portfolio';
+import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
 import { myAssessments } from '$lib/server/queries/responses';
 import { defaultResultsRound, storedResults } from '$lib/server/queries/results';
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 					round: latest.name,
 					rated: ratings.length,
 					inScope: results.length,
-					average: ratings.length ? Math.round((ratings.reduce((n, r) => n + r.rating, 0) / ratings.length) * 10) / 10 : null,
+					average: mean(ratings.map((r) => r.rating)),
 					distribution: levelDistribution(ratings.map((r) => r.level))
 				}
 			: null

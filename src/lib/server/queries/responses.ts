@@ -7,11 +7,26 @@ import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };
 
+const assignmentOf = (key: ResponseKey) =>
+	and(eq(assignment.roundId, key.roundId), eq(assignment.technologyId, key.technologyId), eq(assignment.userId, key.userId));
+const responseOf = (key: ResponseKey) =>
+	and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId));
+
+/** Joins each assignment to its respondent's response, when one exists yet. */
+export const responseOfAssignment = and(
+	eq(response.roundId, assignment.roundId),
+	eq(response.technologyId, assignment.technologyId),
+	eq(response.userId, assignment.userId)
+);
+
+/** How many vectors a response answers (a score or "don't know"); a comment alone does not count. */
+export const answeredCount =
+	sql<number>`coalesce((select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow})), 0)`.mapWith(
+		Number
+	);
+
 export async function isAssigned(key: ResponseKey): Promise<boolean> {
-	const [row] = await db()
-		.select({ userId: assignment.userId })
-		.from(assignment)
-		.where(and(eq(assignment.roundId, key.roundId), eq(assignment.technologyId, key.technologyId), eq(assignment.userId, key.userId)));
+	const [row] = await db().select({ userId: assignment.userId }).from(assignment).where(assignmentOf(key));
 	return !!row;
 }
 
@@ -26,7 +41,7 @@ export async function getResponse(key: ResponseKey) {
 			updatedAt: response.updatedAt
 		})
 		.from(response)
-		.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)));
+		.where(responseOf(key));
 	if (!row)
 		return { id: null, state: 'draft' as const, version: 0, submittedAt: null, updatedAt: null, answers: {} as Record<string, Answer> };
 	return { ...row, answers: await answersOf(row.id) };
@@ -67,16 +82,13 @@ export async function saveResponse(
 	return db().transaction(async (tx) => {
 		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
 		if (r?.state !== 'open') return { status: 'round-not-open' };
-		const [assigned] = await tx
-			.select({ userId: assignment.userId })
-			.from(assignment)
-			.where(and(eq(assignment.roundId, key.roundId), eq(assignment.technologyId, key.technologyId), eq(assignment.userId, key.userId)));
+		const [assigned] = await tx.select({ userId: assignment.userId }).from(assignment).where(assignmentOf(key));
 		if (!assigned) return { status: 'not-assigned' };
 
 		let [current] = await tx
 			.select({ id: response.id, version: response.version, state: response.state })
 			.from(response)
-			.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)))
+			.where(responseOf(key))
 			.for('update');
 		if ((current?.version ?? 0) !== input.expectedVersion) return { status: 'stale', version: current?.version ?? 0 };
 		if (current?.state === 'submitted') return { status: 'submitted' };
@@ -141,7 +153,7 @@ export async function reopenResponse(key: ResponseKey, expectedVersion: number):
 		const [current] = await tx
 			.select({ id: response.id, version: response.version, state: response.state })
 			.from(response)
-			.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)))
+			.where(responseOf(key))
 			.for('update');
 		if (!current) return { status: 'not-assigned' };
 		if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
@@ -170,10 +182,7 @@ export async function myAssessments(userId: number) {
 			slug: technology.slug,
 			technology: technology.name,
 			state: response.state,
-			answered:
-				sql<number>`coalesce((select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow})), 0)`.mapWith(
-					Number
-				),
+			answered: answeredCount,
 			total: sql<number>`(select count(*) from framework_vector fv where fv.framework_version_id = ${round.frameworkVersionId})`.mapWith(
 				Number
 			)
@@ -181,14 +190,7 @@ export async function myAssessments(userId: number) {
 		.from(assignment)
 		.innerJoin(round, eq(round.id, assignment.roundId))
 		.innerJoin(technology, eq(technology.id, assignment.technologyId))
-		.leftJoin(
-			response,
-			and(
-				eq(response.roundId, assignment.roundId),
-				eq(response.technologyId, assignment.technologyId),
-				eq(response.userId, assignment.userId)
-			)
-		)
+		.leftJoin(response, responseOfAssignment)
 		.where(and(eq(assignment.userId, userId), eq(round.state, 'open')))
 		.orderBy(asc(round.dueDate), asc(round.name), asc(technology.name));
 }

@@ -47,7 +47,7 @@ const scoreAt = (k: SQL) =>
 	sql`(case when c.le0 > ${k} then 0 when c.le1 > ${k} then 1 when c.le2 > ${k} then 2 when c.le3 > ${k} then 3 when c.le4 > ${k} then 4 else 5 end)`;
 
 /** An int[] literal; only integers reach it, so it is safe to inline. */
-const intArray = (ids: number[]) =>
+export const intArray = (ids: number[]) =>
 	`array[${
 		ids
 			.map((n) => Math.trunc(Number(n)))

@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
 import {
-	answer,
 	appUser,
 	assignment,
 	frameworkVersion,
@@ -18,6 +17,7 @@ import {
 import { recordAudit } from './audit';
 import { regenerateBacklog } from './backlog';
 import { refreshResults } from './results';
+import { answeredCount, responseOfAssignment } from './responses';
 
 export async function listRounds() {
 	return db()
@@ -244,27 +244,17 @@ export async function roundScope(roundId: number) {
 			userId: appUser.id,
 			name: appUser.name,
 			state: response.state,
-			answered:
-				sql<number>`(select count(*) from ${answer} where ${answer.responseId} = ${response.id} and (${answer.score} is not null or ${answer.dontKnow}))`.mapWith(
-					Number
-				)
+			answered: answeredCount
 		})
 		.from(assignment)
 		.innerJoin(appUser, eq(appUser.id, assignment.userId))
-		.leftJoin(
-			response,
-			and(
-				eq(response.roundId, assignment.roundId),
-				eq(response.technologyId, assignment.technologyId),
-				eq(response.userId, assignment.userId)
-			)
-		)
+		.leftJoin(response, responseOfAssignment)
 		.where(eq(assignment.roundId, roundId))
 		.orderBy(asc(appUser.name));
 	return techs.map((t) => {
 		const respondents: RespondentStatus[] = people
 			.filter((p) => p.technologyId === t.id)
-			.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.state ? p.answered : 0 }));
+			.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.answered }));
 		return { ...t, respondents, submitted: respondents.filter((r) => r.state === 'submitted').length };
 	});
 }

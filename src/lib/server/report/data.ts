@@ -3,9 +3,9 @@ import { db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/client';
 import { roundTechnology, team, technology } from '$lib/server/db/schema';
 import { vectorsByLane } from '$lib/domain/framework';
-import { levelDistribution, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
+import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { getFramework } from '../queries/framework';
-import { storedResults, type TechnologyResult } from '../queries/results';
+import { intArray, storedResults, type TechnologyResult } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 
@@ -59,7 +59,6 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		medians: Object.fromEntries(Object.entries(t.result!.vectors).map(([k, a]) => [k, a.median])),
 		disagreements: []
 	}));
-	const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
 	const moves = rated
 		.filter((t) => t.previous?.rating)
 		.map((t) => ({
@@ -136,7 +135,7 @@ async function scoresOf(roundId: number, technologyIds: number[], names: boolean
 		join answer a on a.response_id = r.id
 		join technology t on t.id = r.technology_id
 		join app_user u on u.id = r.user_id
-		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(`array[${technologyIds.map(Number).join(',')}]::int[]`)})
+		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(intArray(technologyIds))})
 			and (a.score is not null or a.dont_know)
 		order by t.name, a.vector_key, u.name`);
 	return rowsOf<ScoreRow>(result).map((r) => ({
