@@ -13,6 +13,7 @@ describe('every page as an admin', () => {
 		['/technologies/import', 'Import technologies from CSV'],
 		['/rounds', 'Assessment rounds'],
 		['/rounds/2', ' Q'],
+		['/rounds/2?confirm=close', ' Q'],
 		['/rounds/2/assess/kafka?user=3', 'Kafka'],
 		['/methodology', 'Methodology'],
 		['/admin', 'Administration'],
@@ -43,7 +44,7 @@ describe('a lead runs a round', () => {
 		await page.getByRole('button', { name: 'Add to round' }).click();
 		await expect.poll(() => page.getByRole('link', { name: 'Terraform' }).count()).toBe(1);
 		await page.getByRole('button', { name: 'Open round' }).click();
-		await expect.poll(() => page.getByRole('button', { name: 'Close round' }).count()).toBe(1);
+		await expect.poll(() => page.getByRole('link', { name: 'Close round…' }).count()).toBe(1);
 		await expect.poll(() => page.getByText(/0 of 3\s+responses submitted/).count()).toBe(1);
 		await expectNoAxeViolations(page);
 		await page.close();

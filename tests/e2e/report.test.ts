@@ -9,7 +9,7 @@ describe('maturity report', () => {
 		await signIn(page, 'lead@example.com');
 		await page.goto(`${baseUrl()}/rounds/2/report`);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Maturity report/);
-		await expect.poll(() => page.locator('.radar[data-datasets]').count()).toBeGreaterThan(0);
+		await expect.poll(() => page.locator('.radar[data-series]').count()).toBeGreaterThan(0);
 		await expectNoAxeViolations(page);
 		const expected: Record<string, [string, number]> = {
 			'PDF report': ['.pdf', 100_000],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { median } from '../../src/lib/domain/aggregate';
 import { startServer, stopServer, type Running } from '../helpers/server';
-import { expectNoAxeViolations, signIn, useBrowser } from './browser';
+import { expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
 
 // This file closes the demo's open round, so it runs on a server of its own.
 let server: Running;
@@ -16,7 +16,7 @@ describe('results of the demo Kafka assessment', () => {
 	it("draws the radar and shows medians equal to the respondents' submitted answers", async () => {
 		const page = await browser.context.newPage();
 		await signIn(page, 'lead@example.com', undefined, server.url);
-		await page.goto(`${server.url}/technologies/kafka`);
+		await page.goto(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
 		await expectNoAxeViolations(page);
 		// A drawn chart has coloured pixels on its canvas.
 		await expect
@@ -76,9 +76,22 @@ describe('results of the demo Kafka assessment', () => {
 		await first.getByRole('button', { name: 'Save item' }).click();
 		await expect.poll(() => first.getByRole('status').textContent()).toBe('Saved');
 
-		await page.goto(`${server.url}/rounds/${OPEN_ROUND}`);
-		await page.getByRole('button', { name: 'Close round' }).click();
-		await expect.poll(() => page.getByRole('button', { name: 'Close round' }).count()).toBe(0);
+		// Closing takes a confirmation step that lists the drafts that will not count; without JavaScript too.
+		const plain = await openBrowser({ javaScript: false });
+		const noJs = await plain.context.newPage();
+		await signIn(noJs, 'lead@example.com', undefined, server.url);
+		await noJs.goto(`${server.url}/rounds/${OPEN_ROUND}`);
+		await noJs.getByRole('link', { name: 'Close round…' }).click();
+		const confirm = noJs.getByRole('region', { name: /^Close / });
+		expect(await confirm.innerText()).toMatch(/responses are not submitted\. Drafts do not count/);
+		// The demo's member has half-filled Kafka and Redis.
+		expect(await confirm.getByRole('listitem').allInnerTexts()).toEqual(
+			expect.arrayContaining([expect.stringMatching(/^Mia Member, Kafka: \d+ answered, not submitted$/)])
+		);
+		await confirm.getByRole('button', { name: /^Close .* now$/ }).click();
+		await noJs.waitForLoadState();
+		expect(await noJs.locator('.state').innerText()).toBe('closed');
+		await plain.close();
 
 		await page.goto(`${server.url}/backlog?technology=kafka&met=1`);
 		const rows = page.locator('table.backlog tbody tr');

@@ -1,9 +1,11 @@
 import { desc } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import {
+	answer,
 	appUser,
 	assignment,
 	frameworkVersion,
+	response,
 	round,
 	roundTechnology,
 	team,
@@ -11,6 +13,7 @@ import {
 	userTeam,
 	type Role
 } from '../../src/lib/server/db/schema';
+import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { slugify } from '../../src/lib/domain/catalog';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import type { SessionUser } from '../../src/lib/server/auth/session';
@@ -72,4 +75,13 @@ export async function createRoundRow(
 				.values(s.userIds.map((userId) => ({ roundId: r.id, technologyId: s.technologyId, userId })));
 	}
 	return r;
+}
+
+/** A submitted response with every vector of the built-in framework scored by `score`. */
+export async function submitResponseRow(roundId: number, technologyId: number, userId: number, score: (vectorKey: string) => number) {
+	const [resp] = await db().insert(response).values({ roundId, technologyId, userId, state: 'submitted' }).returning();
+	await db()
+		.insert(answer)
+		.values(AGILE_OPERATIONS_V1.vectors.map((v) => ({ responseId: resp.id, vectorKey: v.key, score: score(v.key) })));
+	return resp;
 }

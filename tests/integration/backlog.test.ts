@@ -4,14 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { answer, remediationItem, response, round } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
-import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import * as backlogPage from '../../src/routes/(app)/backlog/+page.server';
 import * as exportCsv from '../../src/routes/(app)/backlog/export.csv/+server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
 import * as techPage from '../../src/routes/(app)/technologies/[slug]/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
+import { createRoundRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 
 useTestDatabase();
 
@@ -19,18 +18,7 @@ let lead: SessionUser, member: SessionUser, viewer: SessionUser, techId: number;
 
 /** Everyone scores every vector `score`, except recoverability at `recoverability`. */
 async function submitAll(roundId: number, people: SessionUser[], score: number, recoverability: number) {
-	for (const p of people) {
-		const [resp] = await db().insert(response).values({ roundId, technologyId: techId, userId: p.id, state: 'submitted' }).returning();
-		await db()
-			.insert(answer)
-			.values(
-				AGILE_OPERATIONS_V1.vectors.map((v) => ({
-					responseId: resp.id,
-					vectorKey: v.key,
-					score: v.key === 'recoverability' ? recoverability : score
-				}))
-			);
-	}
+	for (const p of people) await submitResponseRow(roundId, techId, p.id, (key) => (key === 'recoverability' ? recoverability : score));
 }
 
 const items = () => db().select().from(remediationItem).where(eq(remediationItem.technologyId, techId));
@@ -48,7 +36,9 @@ describe('regeneration', () => {
 	it('closing a round creates one item per vector below target', async () => {
 		q3 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id, member.id] }], 'Q3')).id;
 		await submitAll(q3, [lead, member], 4, 1);
-		expect(dataOf(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q3) } })))).toEqual({
+		expect(
+			dataOf(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q3) }, form: { confirm: 'yes' } })))
+		).toEqual({
 			done: true
 		});
 		const rows = await items();
@@ -74,7 +64,7 @@ describe('regeneration', () => {
 
 		q4 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id, member.id] }], 'Q4')).id;
 		await submitAll(q4, [lead, member], 4, 2);
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) } }));
+		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
 		const rows = await items();
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({
@@ -105,17 +95,22 @@ describe('regeneration', () => {
 	it('an item whose gap closed is marked met by the round that closed it', async () => {
 		const q1 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id] }], 'Q1')).id;
 		await submitAll(q1, [lead], 4, 4);
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q1) } }));
+		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q1) }, form: { confirm: 'yes' } }));
 		const [row] = await items();
 		expect(row.metRoundId).toBe(q1);
 		const open = dataOf<{ items: unknown[] }>(
 			await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka' }))
 		);
 		expect(open.items).toHaveLength(0);
-		const all = dataOf<{ items: { metRoundName: string }[] }>(
+		const all = dataOf<{ items: { metRoundName: string; metLevel: number }[] }>(
 			await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka&met=1' }))
 		);
-		expect(all.items.map((i) => i.metRoundName)).toEqual(['Q1']);
+		expect(all.items.map((i) => [i.metRoundName, i.metLevel])).toEqual([['Q1', 4]]);
+		const page = dataOf<{ backlog: { open: unknown[]; met: { metLevel: number }[] } }>(
+			await run(techPage.load as never, fakeEvent({ user: viewer, params: { slug: 'kafka' } }))
+		);
+		expect(page.backlog.open).toHaveLength(0);
+		expect(page.backlog.met.map((i) => i.metLevel)).toEqual([4]);
 	});
 
 	it('members and viewers cannot edit or regenerate', async () => {
@@ -186,7 +181,9 @@ describe('Jira CSV export', () => {
 
 it('a round that is closed cannot be closed again', async () => {
 	const [r] = await db().select().from(round).where(eq(round.name, 'Q3'));
-	expect(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(r.id) } }))).toMatchObject({
+	expect(
+		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(r.id) }, form: { confirm: 'yes' } }))
+	).toMatchObject({
 		kind: 'failure',
 		status: 409
 	});

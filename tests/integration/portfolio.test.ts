@@ -12,10 +12,12 @@ import * as radar from '../../src/routes/(app)/portfolio/radar/+page.server';
 import * as radarCsv from '../../src/routes/(app)/portfolio/radar.csv/+server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createRoundRow, createUserRow } from '../helpers/factories';
+import { createRoundRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import type { RoundStatus } from '../../src/lib/domain/round-choice';
 
 useTestDatabase();
 let viewer: SessionUser, lead: SessionUser;
+const CLOSED = 1;
 const OPEN = 2;
 
 beforeAll(async () => {
@@ -89,12 +91,15 @@ describe('portfolio', () => {
 		expect(averages).toEqual([...averages].sort((a, b) => a - b));
 	});
 
-	it('opens on the newest round with ratings, not a round opened minutes ago', async () => {
-		const kafka = (await getTechnology('kafka'))!;
-		const fresh = await createRoundRow('open', [{ technologyId: kafka.id, userIds: [lead.id] }], 'Just opened');
-		await db().transaction((tx) => refreshResults(tx, { roundId: fresh.id }));
-		const data = dataOf<{ round: { id: number } }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' })));
-		expect(data.round.id).toBe(OPEN);
+	it('opens on the newest closed round; an open round is shown when chosen, labelled provisional with its coverage', async () => {
+		const byDefault = dataOf<{ round: RoundStatus }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' })));
+		expect(byDefault.round).toMatchObject({ id: CLOSED, provisional: false });
+		const chosen = dataOf<{ round: RoundStatus }>(
+			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}` }))
+		);
+		const rated = (await computeResults({ roundId: OPEN })).filter((r) => r.rating).length;
+		expect(chosen.round).toMatchObject({ id: OPEN, provisional: true, coverage: { technologies: 12, rated } });
+		expect(chosen.round.coverage.submitted).toBeLessThan(chosen.round.coverage.assigned);
 	});
 
 	it('filters by level', async () => {
@@ -107,12 +112,12 @@ describe('portfolio', () => {
 });
 
 describe('dashboard', () => {
-	it('summarises the newest rated round', async () => {
+	it('summarises the newest closed round', async () => {
 		const data = dataOf<{ portfolio: { rated: number; inScope: number; average: number; distribution: number[] } }>(
 			await run(dashboard.load as never, fakeEvent({ user: viewer }))
 		);
-		const rated = (await computeResults({ roundId: OPEN })).filter((r) => r.rating);
-		expect(data.portfolio).toMatchObject({ rated: rated.length, inScope: 12 });
+		const rated = (await computeResults({ roundId: CLOSED })).filter((r) => r.rating);
+		expect(data.portfolio).toMatchObject({ rated: rated.length, inScope: 11 });
 		expect(data.portfolio.distribution.reduce((a, b) => a + b, 0)).toBe(rated.length);
 		const average = rated.reduce((n, r) => n + r.rating!.rating, 0) / rated.length;
 		expect(data.portfolio.average).toBeCloseTo(average, 1);
@@ -128,6 +133,28 @@ describe('tech radar', () => {
 		const nats = rows.data.find((r) => r.name === 'NATS')!;
 		expect(nats).toMatchObject({ isNew: 'TRUE', status: 'New', quadrant: 'Data and messaging' });
 		expect(rows.data.every((r) => ['Adopt', 'Trial', 'Assess', 'Hold'].includes(r.ring))).toBe(true);
+	});
+
+	it("measures movement against each technology's own previous rated round, not the round just before", async () => {
+		const [kafka, postgres] = [(await getTechnology('kafka'))!, (await getTechnology('postgresql'))!];
+		// A closed round that rated Kafka only, then a round with both.
+		const kafkaOnly = await createRoundRow('closed', [{ technologyId: kafka.id, userIds: [lead.id] }], 'Kafka only');
+		await submitResponseRow(kafkaOnly.id, kafka.id, lead.id, () => 1);
+		const next = await createRoundRow(
+			'open',
+			[kafka, postgres].map((t) => ({ technologyId: t.id, userIds: [lead.id] })),
+			'Both'
+		);
+		for (const t of [kafka, postgres]) await submitResponseRow(next.id, t.id, lead.id, () => 5);
+		await db().transaction(async (tx) => {
+			await refreshResults(tx, { roundId: kafkaOnly.id });
+			await refreshResults(tx, { roundId: next.id });
+		});
+		const res = await radarCsv.GET(fakeEvent({ user: viewer, url: `/portfolio/radar.csv?round=${next.id}` }));
+		const rows = Papa.parse<Record<string, string>>(await res.text(), { header: true, skipEmptyLines: true }).data;
+		// PostgreSQL was rated in the demo's closed round, so it is not new; Kafka moved in from Hold.
+		expect(rows.find((r) => r.name === 'PostgreSQL')).toMatchObject({ isNew: 'FALSE' });
+		expect(rows.find((r) => r.name === 'Kafka')).toMatchObject({ isNew: 'FALSE', status: 'Moved In', ring: 'Adopt' });
 	});
 
 	it('a lead remaps a category and the radar follows; others cannot', async () => {

@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { assignment, frameworkVector, frameworkVersion, round } from '../../src/lib/server/db/schema';
+import { assignment, auditLog, frameworkVector, frameworkVersion, remediationItem, response, round } from '../../src/lib/server/db/schema';
+import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import * as rounds from '../../src/routes/(app)/rounds/+page.server';
@@ -9,7 +10,7 @@ import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
 import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createTeamRow, createTechnologyRow, createUserRow } from '../helpers/factories';
+import { createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 
 useTestDatabase();
 
@@ -92,22 +93,62 @@ describe('a round from draft to closed', () => {
 		});
 	});
 
-	it('an open round gains technologies and people but loses none', async () => {
+	it('an open round gains technologies and people and keeps its technologies', async () => {
 		expect(dataOf(await act('open', lead, id))).toEqual({ done: true });
 		expect(dataOf(await act('addTechnologies', admin, id, { technologyIds: [String(redis.id)] }))).toEqual({ done: true });
 		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(member.id) }))).toEqual({
 			done: true
 		});
 		expect(await act('removeTechnology', lead, id, { technologyId: String(kafka.id) })).toMatchObject({ kind: 'failure', status: 409 });
-		expect(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(member.id) })).toMatchObject({
-			kind: 'failure',
-			status: 409
-		});
 		expect(await act('open', lead, id)).toMatchObject({ kind: 'failure', data: { errors: { form: 'Only a draft round can be opened.' } } });
 	});
 
+	it('a lead removes a respondent who left from an open round: their answers are kept, not counted, and the removal audited', async () => {
+		const leaver = await createUserRow('member');
+		await act('addRespondent', lead, id, { technologyId: String(kafka.id), userId: String(leaver.id) });
+		await submitResponseRow(id, kafka.id, leaver.id, () => 1);
+		await db().transaction((tx) => refreshResults(tx, { roundId: id, technologyId: kafka.id }));
+		const kafkaResult = async () => (await computeResults({ roundId: id, technologyId: kafka.id }))[0];
+		expect((await kafkaResult()).rating?.rating).toBe(1);
+		expect(await act('removeRespondent', member, id, { technologyId: String(kafka.id), userId: String(leaver.id) })).toMatchObject({
+			kind: 'error',
+			status: 403
+		});
+		expect(dataOf(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(leaver.id) }))).toEqual({
+			done: true
+		});
+		expect(await kafkaResult()).toMatchObject({ rating: null, assigned: 2, submitted: 0 });
+		expect(await db().select().from(response).where(eq(response.userId, leaver.id))).toHaveLength(1);
+		const [entry] = await db()
+			.select()
+			.from(auditLog)
+			.where(eq(auditLog.action, 'round.remove-respondent'))
+			.orderBy(desc(auditLog.id))
+			.limit(1);
+		expect(entry).toMatchObject({ actorId: lead.id, entityId: String(id), before: { technologyId: kafka.id, userId: leaver.id } });
+	});
+
+	it('closing asks for confirmation first, listing who has not submitted and which drafts hold answers', async () => {
+		await submitResponseRow(id, redis.id, member.id, () => 3);
+		await db()
+			.update(response)
+			.set({ state: 'draft' })
+			.where(and(eq(response.roundId, id), eq(response.userId, member.id)));
+		const page = dataOf<{ unsubmitted: { technology: string; name: string; answered: number }[] }>(
+			await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) }, url: `/rounds/${id}?confirm=close` }))
+		);
+		expect(page.unsubmitted.map((u) => [u.technology, u.name, u.answered])).toEqual([
+			['Redis', member.name, 15],
+			['Kafka', member.name, 0],
+			['Kafka', outsider.name, 0]
+		]);
+		const withoutConfirmation = await act('close', lead, id);
+		expect(withoutConfirmation).toMatchObject({ kind: 'failure', status: 400 });
+		expect((await db().select().from(round).where(eq(round.id, id)))[0].state).toBe('open');
+	});
+
 	it('a closed round is read-only everywhere', async () => {
-		expect(dataOf(await act('close', lead, id))).toEqual({ done: true });
+		expect(dataOf(await act('close', lead, id, { confirm: 'yes' }))).toEqual({ done: true });
 		const msg = 'This round is closed; nothing in it can change.';
 		expect(await act('addTechnologies', lead, id, { technologyIds: [String(redis.id)] })).toMatchObject({
 			kind: 'failure',
@@ -120,6 +161,33 @@ describe('a round from draft to closed', () => {
 		expect(await act('details', lead, id, { name: 'Renamed' })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
 		const page = dataOf<{ canManage: boolean }>(await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) } })));
 		expect(page.canManage).toBe(false);
+	});
+
+	it('an admin reopens a closed round with a reason kept in the audit log; closing again updates the backlog without duplicates', async () => {
+		expect(await act('reopen', lead, id, { reason: 'Missed answers' })).toMatchObject({ kind: 'error', status: 403 });
+		expect(await act('reopen', admin, id, { reason: ' ' })).toMatchObject({
+			kind: 'failure',
+			data: { errors: { reason: 'Reason is required.' } }
+		});
+		expect(dataOf(await act('reopen', admin, id, { reason: 'Two answers arrived late' }))).toEqual({ reopened: true });
+		expect((await db().select().from(round).where(eq(round.id, id)))[0]).toMatchObject({ state: 'open', closedAt: null });
+		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'round.reopen'));
+		expect(entry).toMatchObject({ actorId: admin.id, after: { state: 'open', reason: 'Two answers arrived late' } });
+		expect(await act('reopen', admin, id, { reason: 'again' })).toMatchObject({ kind: 'failure', status: 409 });
+
+		// A late answer, then close → reopen → close: the second close changes no item.
+		await submitResponseRow(id, kafka.id, outsider.id, () => 1);
+		expect(dataOf(await act('close', lead, id, { confirm: 'yes' }))).toEqual({ done: true });
+		const items = () =>
+			db()
+				.select({ id: remediationItem.id, vector: remediationItem.vectorKey, status: remediationItem.status })
+				.from(remediationItem)
+				.orderBy(remediationItem.id);
+		const first = await items();
+		expect(first).toHaveLength(15);
+		await act('reopen', admin, id, { reason: 'One more look' });
+		expect(dataOf(await act('close', lead, id, { confirm: 'yes' }))).toEqual({ done: true });
+		expect(await items()).toEqual(first);
 	});
 });
 

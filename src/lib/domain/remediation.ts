@@ -155,6 +155,7 @@ export type BacklogItem = {
 	ticketUrl: string;
 	version: number;
 	metRoundName: string | null;
+	metLevel: number | null;
 	technologyName: string;
 	technologySlug: string;
 };

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
-import { appUser, frameworkVector, remediationItem, round, team, technology } from '$lib/server/db/schema';
+import { appUser, frameworkVector, remediationItem, round, roundResult, team, technology } from '$lib/server/db/schema';
 import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
 import type { Lane } from '$lib/domain/framework';
 import { recordAudit } from './audit';
@@ -139,6 +139,8 @@ export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: nu
 			ticketUrl: remediationItem.ticketUrl,
 			version: remediationItem.version,
 			metRoundName: met.name,
+			// The median the vector reached in the round that met the item, so a met item never shows its old level.
+			metLevel: sql<number | null>`(${roundResult.result}->'vectors'->${remediationItem.vectorKey}->>'median')::float8`,
 			technologyId: technology.id,
 			technologyName: technology.name,
 			technologySlug: technology.slug,
@@ -149,6 +151,10 @@ export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: nu
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.leftJoin(appUser, eq(appUser.id, remediationItem.assigneeId))
 		.leftJoin(met, eq(met.id, remediationItem.metRoundId))
+		.leftJoin(
+			roundResult,
+			and(eq(roundResult.roundId, remediationItem.metRoundId), eq(roundResult.technologyId, remediationItem.technologyId))
+		)
 		.where(backlogWhere(filter))
 		.orderBy(desc(remediationItem.priority), asc(technology.name), asc(remediationItem.vectorKey), asc(remediationItem.id));
 	return page ? query.limit(page.limit).offset(page.offset) : query;

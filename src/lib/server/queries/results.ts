@@ -85,6 +85,8 @@ export function resultsQuery(scope: ResultScope): SQL {
 				max(a.score)::int as hi
 			from scope s
 			join response resp on resp.round_id = s.round_id and resp.technology_id = s.technology_id and resp.state = 'submitted'
+			-- Only people still asked to answer count: a respondent removed from the round keeps their answers, uncounted.
+			join assignment asg on asg.round_id = resp.round_id and asg.technology_id = resp.technology_id and asg.user_id = resp.user_id
 			join answer a on a.response_id = resp.id
 			where a.score is not null or a.dont_know
 			group by s.round_id, s.technology_id, s.framework_version_id, a.vector_key
@@ -239,17 +241,24 @@ export async function storedResults(roundId: number, technologyIds?: number[]): 
 	return rows.map((r) => r.result as TechnologyResult);
 }
 
-/** Rounds in which at least one technology has a rating, for choosing what results pages show first. */
-export async function roundsWithRatings(): Promise<Set<number>> {
-	const rows = await db().execute(sql`select distinct round_id from round_result where result->'rating' <> 'null'::jsonb`);
-	return new Set(rowsOf<{ round_id: number }>(rows).map((r) => Number(r.round_id)));
-}
-
 /**
- * The round a results page opens on when none is asked for: the newest one with ratings, so a
- * round opened this morning does not blank the portfolio. Falls back to the newest at all.
+ * Each technology's result in its own latest earlier closed round that rated it: the baseline for
+ * movement, so a technology skipped by the round just before is compared with the one before that.
  */
-export async function defaultResultsRound<R extends { id: number }>(rounds: R[]): Promise<R | undefined> {
-	const rated = await roundsWithRatings();
-	return rounds.find((r) => rated.has(r.id)) ?? rounds[0];
+export async function previousResults(
+	roundId: number,
+	technologyIds?: number[]
+): Promise<Map<number, TechnologyResult & { roundName: string }>> {
+	const rows = await db().execute(sql`
+		select distinct on (rr.technology_id) rr.result, r.name
+		from round_result rr
+		join round r on r.id = rr.round_id
+		join round this on this.id = ${roundId}
+		where r.state = 'closed' and rr.result->'rating' <> 'null'::jsonb
+			and (r.created_at, r.id) < (this.created_at, this.id)
+			${technologyIds ? sql`and rr.technology_id = any(${sql.raw(intArray(technologyIds))})` : sql``}
+		order by rr.technology_id, r.created_at desc, r.id desc`);
+	return new Map(
+		rowsOf<{ result: TechnologyResult; name: string }>(rows).map((r) => [r.result.technologyId, { ...r.result, roundName: r.name }])
+	);
 }

@@ -15,7 +15,6 @@ import {
 	type RoundState
 } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
-import { regenerateBacklog } from './backlog';
 import { refreshResults } from './results';
 import { answeredCount, responseOfAssignment } from './responses';
 
@@ -32,6 +31,10 @@ export async function listRounds() {
 			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),
 			submitted:
 				sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted')`.mapWith(
+					Number
+				),
+			rated:
+				sql<number>`(select count(*) from ${roundResult} where ${roundResult.roundId} = ${round.id} and ${roundResult.result}->'rating' <> 'null'::jsonb)`.mapWith(
 					Number
 				)
 		})
@@ -166,8 +169,10 @@ export async function addRespondent(actorId: number, roundId: number, technology
 
 export async function removeRespondent(actorId: number, roundId: number, technologyId: number, userId: number) {
 	return db().transaction(async (tx) => {
-		const allowed = await lockRound(tx, roundId, ['draft']);
+		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
+		// The person's response stays (re-adding them brings it back) but no longer counts: results
+		// only read responses of people still assigned.
 		await tx
 			.delete(assignment)
 			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
@@ -179,50 +184,6 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 			entityId: roundId,
 			before: { technologyId, userId }
 		});
-		return 'ok';
-	});
-}
-
-export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty';
-
-/** Regenerates the backlog from a round's current results, on a lead's request. */
-export async function regenerateRoundBacklog(actorId: number, roundId: number) {
-	return db().transaction(async (tx) => {
-		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('share');
-		if (!row) return null;
-		return regenerateBacklog(tx, roundId, actorId);
-	});
-}
-
-/** draft → open → closed, one step at a time; a closed round never reopens. */
-export async function changeRoundState(actorId: number, roundId: number, to: 'open' | 'closed'): Promise<StateChange> {
-	const from: RoundState = to === 'open' ? 'draft' : 'open';
-	return db().transaction(async (tx) => {
-		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
-		if (!row) return 'not-found';
-		if (row.state !== from) return 'wrong-state';
-		if (to === 'open') {
-			const [{ n }] = await tx
-				.select({ n: sql<number>`count(*)`.mapWith(Number) })
-				.from(roundTechnology)
-				.where(eq(roundTechnology.roundId, roundId));
-			if (n === 0) return 'empty';
-		}
-		const now = new Date();
-		await tx
-			.update(round)
-			.set(to === 'open' ? { state: 'open', openedAt: now } : { state: 'closed', closedAt: now })
-			.where(eq(round.id, roundId));
-		await recordAudit(tx, {
-			actorId,
-			action: `round.${to === 'open' ? 'open' : 'close'}`,
-			entity: 'round',
-			entityId: roundId,
-			before: { state: from },
-			after: { state: to }
-		});
-		// Closing settles the round's results, so the backlog follows in the same transaction.
-		if (to === 'closed') await regenerateBacklog(tx, roundId, actorId);
 		return 'ok';
 	});
 }

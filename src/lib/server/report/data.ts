@@ -5,7 +5,8 @@ import { roundTechnology, team, technology } from '$lib/server/db/schema';
 import { vectorsByLane } from '$lib/domain/framework';
 import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { getFramework } from '../queries/framework';
-import { intArray, storedResults, type TechnologyResult } from '../queries/results';
+import { chooseResultsRound } from '$lib/domain/round-choice';
+import { intArray, previousResults, storedResults } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 
@@ -15,9 +16,7 @@ export type ReportOptions = { teamId?: number };
 export async function roundReport(roundId: number, options: ReportOptions = {}) {
 	const round = await getRound(roundId);
 	if (!round) return null;
-	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const index = rounds.findIndex((r) => r.id === roundId);
-	const previous = index >= 0 ? rounds[index + 1] : undefined;
+	const { previous } = chooseResultsRound(await listRounds(), roundId);
 	const [framework, techs, current, before, teamRow] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		db()
@@ -36,17 +35,16 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 			.where(and(eq(roundTechnology.roundId, roundId), options.teamId ? eq(technology.teamId, options.teamId) : undefined))
 			.orderBy(asc(technology.name)),
 		storedResults(roundId),
-		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
+		previousResults(roundId),
 		options.teamId ? db().select({ name: team.name }).from(team).where(eq(team.id, options.teamId)) : Promise.resolve([])
 	]);
 	const now = new Map(current.map((r) => [r.technologyId, r]));
-	const then = new Map(before.map((r) => [r.technologyId, r]));
 	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors);
 	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
 	const technologies = techs.map((t) => ({
 		...t,
 		result: now.get(t.id) ?? null,
-		previous: then.get(t.id) ?? null,
+		previous: before.get(t.id) ?? null,
 		backlog: backlog.filter((b) => b.technologyId === t.id && (b.status === 'open' || b.status === 'in_progress'))
 	}));
 	const rated = technologies.filter((t) => t.result?.rating);

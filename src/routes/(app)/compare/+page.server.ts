@@ -4,7 +4,8 @@ import { rateTechnology } from '$lib/domain/aggregate';
 import { vectorsByLane } from '$lib/domain/framework';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { computeResults, defaultResultsRound, storedResults, teamMedians } from '$lib/server/queries/results';
+import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
+import { computeResults, storedResults, teamMedians } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
@@ -22,8 +23,7 @@ export const load: PageServerLoad = async (event) => {
 	const slugs = parseList(params.getAll('t'));
 	const [technologies, allRounds] = await Promise.all([listTechnologies(), listRounds()]);
 	const rounds = allRounds.filter((r) => r.state !== 'draft');
-	const roundParam = Number(params.get('round'));
-	const round = rounds.find((r) => r.id === roundParam) ?? (await defaultResultsRound(rounds));
+	const { round } = chooseResultsRound(rounds, Number(params.get('round')));
 	const chosen = slugs.map((s) => technologies.find((t) => t.slug === s)).filter((t) => t !== undefined);
 	const roundIds = parseList(params.getAll('r')).map(Number).filter(Number.isInteger);
 
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
 		technologies: technologies.map((t) => ({ slug: t.slug, name: t.name, category: t.category })),
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		selected: chosen.map((t) => t.slug),
-		round: round ? { id: round.id, name: round.name, state: round.state } : null,
+		round: round ? roundStatus(round) : null,
 		roundIds
 	};
 	const framework = await getFramework(round?.frameworkVersionId);

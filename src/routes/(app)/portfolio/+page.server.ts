@@ -4,7 +4,8 @@ import { vectorsByLane } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
 import { getFramework } from '$lib/server/queries/framework';
-import { defaultResultsRound, storedResults, type TechnologyResult } from '$lib/server/queries/results';
+import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
+import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
@@ -16,8 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const p = event.url.searchParams;
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const round = rounds.find((r) => r.id === Number(p.get('round'))) ?? (await defaultResultsRound(rounds));
-	const previous = round ? rounds[rounds.indexOf(round) + 1] : undefined;
+	const { round, previous } = chooseResultsRound(rounds, Number(p.get('round')));
 	const framework = await getFramework(round?.frameworkVersionId);
 	const vectors = vectorsByLane(framework.vectors)
 		.flatMap((g) => g.vectors)
@@ -70,9 +70,9 @@ export const load: PageServerLoad = async (event) => {
 	const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
 	const page = Math.min(query.page, pages);
 	return {
-		round: round ? { id: round.id, name: round.name, state: round.state } : null,
+		round: round ? roundStatus(round) : null,
 		previous: previous ? { id: previous.id, name: previous.name } : null,
-		rounds: rounds.map((r) => ({ id: r.id, name: r.name })),
+		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		vectors,
 		query: { ...query, page },
 		rows: sorted.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),

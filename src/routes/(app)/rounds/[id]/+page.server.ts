@@ -6,16 +6,15 @@ import {
 	addRespondent,
 	addTechnologies,
 	assignablePeople,
-	changeRoundState,
 	getRound,
 	removeRespondent,
-	regenerateRoundBacklog,
 	removeTechnology,
 	roundScope,
 	technologiesOutsideRound,
 	updateRound,
 	type RoundChange
 } from '$lib/server/queries/rounds';
+import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '$lib/server/queries/round-state';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roundId = (event: { params: { id: string } }) => {
@@ -29,18 +28,31 @@ export const load: PageServerLoad = async (event) => {
 	const r = await getRound(roundId(event));
 	if (!r) error(404, 'No such round.');
 	const canManage = hasRole(user, 'lead') && r.state !== 'closed';
-	const [scope, outside, people] = await Promise.all([
+	// Closing is a two-step action (a plain link, so it works without JavaScript): first see what will not count.
+	const confirmClose = canManage && r.state === 'open' && event.url.searchParams.get('confirm') === 'close';
+	const [scope, outside, people, unsubmitted] = await Promise.all([
 		roundScope(r.id),
 		canManage ? technologiesOutsideRound(r.id) : [],
-		canManage ? assignablePeople() : []
+		canManage ? assignablePeople() : [],
+		confirmClose ? unsubmittedResponses(r.id) : null
 	]);
-	return { round: r, scope, outside, people, canManage, canDownloadData: hasRole(user, 'lead'), userId: user.id };
+	return {
+		round: r,
+		scope,
+		outside,
+		people,
+		canManage,
+		canReopen: hasRole(user, 'admin') && r.state === 'closed',
+		unsubmitted,
+		canDownloadData: hasRole(user, 'lead'),
+		userId: user.id
+	};
 };
 
 const MESSAGES: Record<Exclude<RoundChange, 'ok'> | 'not-assignable', string> = {
 	'not-found': 'That is no longer part of this round.',
 	closed: 'This round is closed; nothing in it can change.',
-	'not-draft': 'Once a round is open, technologies and respondents can be added but not removed.',
+	'not-draft': 'Once a round is open, technologies can be added but not removed.',
 	'not-assignable': 'Only active people who are not viewers can be asked to score.'
 };
 
@@ -81,8 +93,20 @@ export const actions: Actions = {
 		if (!counts) error(404, 'No such round.');
 		return { regenerated: counts };
 	},
-	close: manage(z.object({}), async (actor, rid) => {
-		const r = await changeRoundState(actor, rid, 'closed');
-		return r === 'wrong-state' ? 'Only an open round can be closed.' : r;
-	})
+	close: manage(
+		z.object({ confirm: z.literal('yes', { error: 'Review who has not submitted, then confirm closing the round.' }) }),
+		async (actor, rid) => {
+			const r = await changeRoundState(actor, rid, 'closed');
+			return r === 'wrong-state' ? 'Only an open round can be closed.' : r;
+		}
+	),
+	reopen: async (event: RequestEvent) => {
+		const user = requireRole(event, 'admin');
+		const { data, failure } = parseForm(z.object({ reason: text('Reason', 500) }), await event.request.formData());
+		if (failure) return failure;
+		const r = await changeRoundState(user.id, roundId(event), 'reopen', data.reason);
+		if (r === 'not-found') error(404, 'No such round.');
+		if (r !== 'ok') return formFailure(409, 'Only a closed round can be reopened.');
+		return { reopened: true };
+	}
 };

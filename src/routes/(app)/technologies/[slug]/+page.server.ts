@@ -4,6 +4,7 @@ import { formFailure } from '$lib/server/forms';
 import { listBacklog } from '$lib/server/queries/backlog';
 import { getFramework } from '$lib/server/queries/framework';
 import { assignablePeople, technologyRounds } from '$lib/server/queries/rounds';
+import { chooseResultsRound } from '$lib/domain/round-choice';
 import { computeResults, technologyComments } from '$lib/server/queries/results';
 import { deleteTechnology, getTechnology, updateTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,15 +15,10 @@ export const load: PageServerLoad = async (event) => {
 	if (!tech) error(404, 'No technology has this address.');
 	const isLead = hasRole(user, 'lead');
 	// Newest first; drafts have no answers yet.
-	const rounds = (await technologyRounds(tech.id)).filter((r) => r.state !== 'draft');
-	const results = new Map((await computeResults({ technologyId: tech.id })).map((r) => [r.roundId, r]));
-	const wanted = Number(event.url.searchParams.get('round'));
-	const selectedIndex = Math.max(
-		0,
-		rounds.findIndex((r) => (wanted ? r.id === wanted : results.get(r.id)?.rating))
-	);
-	const selected = rounds[selectedIndex];
-	const previous = rounds[selectedIndex + 1];
+	const [techRounds, computed] = await Promise.all([technologyRounds(tech.id), computeResults({ technologyId: tech.id })]);
+	const results = new Map(computed.map((r) => [r.roundId, r]));
+	const rounds = techRounds.filter((r) => r.state !== 'draft').map((r) => ({ ...r, rated: results.get(r.id)?.rating ? 1 : 0 }));
+	const { round: selected, previous } = chooseResultsRound(rounds, Number(event.url.searchParams.get('round')));
 	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected ? technologyComments(selected.id, tech.id) : Promise.resolve([]),
@@ -40,7 +36,8 @@ export const load: PageServerLoad = async (event) => {
 		levels: framework.levels,
 		// Members see what was said, not who said it.
 		comments: comments.map((c) => ({ ...c, name: isLead ? c.name : null })),
-		backlog,
+		// A met item leaves the open list; it is listed apart with the level it reached.
+		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
 		people
 	};
 };

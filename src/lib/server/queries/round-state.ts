@@ -1,0 +1,87 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '$lib/server/db/schema';
+import { recordAudit } from './audit';
+import { regenerateBacklog } from './backlog';
+import { answeredCount, responseOfAssignment } from './responses';
+import { refreshResults } from './results';
+
+export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty';
+
+/** Regenerates the backlog from a round's current results, on a lead's request. */
+export async function regenerateRoundBacklog(actorId: number, roundId: number) {
+	return db().transaction(async (tx) => {
+		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('share');
+		if (!row) return null;
+		return regenerateBacklog(tx, roundId, actorId);
+	});
+}
+
+const TRANSITIONS = {
+	open: { from: 'draft', action: 'round.open' },
+	closed: { from: 'open', action: 'round.close' },
+	reopen: { from: 'closed', action: 'round.reopen' }
+} as const satisfies Record<string, { from: RoundState; action: string }>;
+
+/**
+ * draft → open → closed, one step at a time. An admin may reopen a closed round (with a reason
+ * kept in the audit log); closing it again reconciles the backlog, which is idempotent.
+ */
+export async function changeRoundState(
+	actorId: number,
+	roundId: number,
+	to: keyof typeof TRANSITIONS,
+	reason?: string
+): Promise<StateChange> {
+	const { from, action } = TRANSITIONS[to];
+	return db().transaction(async (tx) => {
+		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
+		if (!row) return 'not-found';
+		if (row.state !== from) return 'wrong-state';
+		if (to === 'open') {
+			const [{ n }] = await tx
+				.select({ n: sql<number>`count(*)`.mapWith(Number) })
+				.from(roundTechnology)
+				.where(eq(roundTechnology.roundId, roundId));
+			if (n === 0) return 'empty';
+		}
+		const now = new Date();
+		await tx
+			.update(round)
+			.set(
+				to === 'open'
+					? { state: 'open', openedAt: now }
+					: to === 'closed'
+						? { state: 'closed', closedAt: now }
+						: { state: 'open', closedAt: null }
+			)
+			.where(eq(round.id, roundId));
+		const state = to === 'reopen' ? 'open' : to;
+		await recordAudit(tx, {
+			actorId,
+			action,
+			entity: 'round',
+			entityId: roundId,
+			before: { state: from },
+			after: { state, ...(reason ? { reason } : {}) }
+		});
+		// Closing settles the round's results, so they and the backlog follow in the same transaction.
+		if (to === 'closed') {
+			await refreshResults(tx, { roundId });
+			await regenerateBacklog(tx, roundId, actorId);
+		}
+		return 'ok';
+	});
+}
+
+/** Who has not submitted in a round, with how much each draft holds: what a lead sees before closing. */
+export async function unsubmittedResponses(roundId: number) {
+	return db()
+		.select({ technology: technology.name, name: appUser.name, answered: answeredCount })
+		.from(assignment)
+		.innerJoin(appUser, eq(appUser.id, assignment.userId))
+		.innerJoin(technology, eq(technology.id, assignment.technologyId))
+		.leftJoin(response, responseOfAssignment)
+		.where(and(eq(assignment.roundId, roundId), sql`coalesce(${response.state}, 'draft') <> 'submitted'`))
+		.orderBy(sql`${answeredCount} desc`, asc(technology.name), asc(appUser.name));
+}
