@@ -12,6 +12,7 @@ import { computeResults, refreshResults, resultsQuery } from '../src/lib/server/
 import { regenerateBacklog } from '../src/lib/server/queries/backlog';
 import { openBrowser } from '../tests/e2e/browser';
 import { startServer, stopServer } from '../tests/helpers/server';
+import { benchRoundOperations } from './rounds';
 import { ms, percentile, summary } from './stats';
 
 const TECHNOLOGIES = 1000;
@@ -30,8 +31,11 @@ async function seed() {
 	await db().execute(
 		sql`insert into app_user (email, name, password_hash, role) select 'bench' || i || '@example.com', 'Bench ' || i, ${hash}, 'member' from generate_series(1, ${RESPONDENTS}) i`
 	);
+	// One team holds the 20 respondents and owns every technology, so a new round asks all of them by default.
+	await db().execute(sql`insert into team (name) values ('Bench team')`);
+	await db().execute(sql`insert into user_team (user_id, team_id) select u.id, t.id from app_user u, team t where u.role = 'member'`);
 	await db().execute(
-		sql`insert into technology (slug, name, category, target_level) select 'bench-' || i, 'Bench ' || i, 'category-' || (i % 8), 3 + (i % 2) from generate_series(1, ${TECHNOLOGIES}) i`
+		sql`insert into technology (slug, name, category, target_level, team_id) select 'bench-' || i, 'Bench ' || i, 'category-' || (i % 8), 3 + (i % 2), (select id from team) from generate_series(1, ${TECHNOLOGIES}) i`
 	);
 	await db().execute(
 		sql`insert into round (name, framework_version_id, state) select 'Bench round', id, 'open' from framework_version where version = 1`
@@ -68,12 +72,12 @@ async function timed<T>(fn: () => Promise<T>, runs: number): Promise<number[]> {
 	return times;
 }
 
-async function signIn(base: string) {
+async function signIn(base: string, email = 'bench-lead@example.com') {
 	const res = await fetch(`${base}/login`, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email: 'bench-lead@example.com', password: PASSWORD })
+		body: new URLSearchParams({ email, password: PASSWORD })
 	});
 	return res.headers
 		.getSetCookie()
@@ -146,6 +150,7 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 	const regen = performance.now();
 	const counts = await db().transaction((tx) => regenerateBacklog(tx, roundId, null));
 	lines.push(`  backlog generated in ${ms(performance.now() - regen)} (${counts.created} items)`);
+	lines.push(...(await benchRoundOperations()));
 	useDatabase(undefined);
 	await handle.close();
 
@@ -157,6 +162,10 @@ export async function benchResults(label: string, options: DatabaseOptions, serv
 		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio')}`);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/compare?t=bench-1,bench-2,bench-3,bench-4,bench-5,bench-6')}`);
 		lines.push(`  ${await pageTimes(server.url, cookie, '/portfolio/radar')}`);
+		lines.push(`  ${await pageTimes(server.url, cookie, `/rounds/${roundId}`)}`);
+		lines.push(`  ${await pageTimes(server.url, cookie, `/rounds/${roundId}/report`)}`);
+		// A respondent asked about all 1,000 technologies of the round.
+		lines.push(`  ${await pageTimes(server.url, await signIn(server.url, 'bench1@example.com'), '/')}`);
 		for (const file of ['report.pdf', 'report.xlsx', 'scores.csv']) lines.push(`  ${await exportFigures(server, cookie, roundId, file)}`);
 	} finally {
 		await stopServer(server, true);

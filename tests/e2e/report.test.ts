@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { baseUrl, expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
 
@@ -38,5 +43,50 @@ describe('maturity report', () => {
 		const res = await page.request.get(`${baseUrl()}/rounds/2/report/scores.csv`);
 		expect(res.status()).toBe(403);
 		await viewer.close();
+	});
+
+	it('prints on A4 with every column and the level colours, from a Print button', async () => {
+		const page = await browser.context.newPage();
+		await signIn(page, 'lead@example.com');
+		// 180 mm at 96 dpi: the width of A4 inside the report's 15 mm margins.
+		await page.setViewportSize({ width: 680, height: 1000 });
+		await page.goto(`${baseUrl()}/rounds/1/report`);
+		expect(await page.getByRole('button', { name: 'Print' }).count()).toBe(1);
+		await page.emulateMedia({ media: 'print' });
+		const tooWide = await page.evaluate(
+			() =>
+				[...document.querySelectorAll('table, section, h1, p')].filter(
+					(e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+				).length
+		);
+		expect(tooWide).toBe(0);
+		expect(
+			await page
+				.locator('.level')
+				.first()
+				.evaluate((e) => getComputedStyle(e).printColorAdjust)
+		).toBe('exact');
+
+		// What Chromium actually prints: level colours on the summary and first technology pages, without "background graphics" turned on.
+		const pdf = await page.pdf({ format: 'A4', printBackground: false, pageRanges: '1-3' });
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-print-'));
+		writeFileSync(path.join(dir, 'report.pdf'), pdf);
+		// Every printed page as an image, then the pixels in a level's colour.
+		execFileSync('pdftoppm', ['-r', '40', '-png', path.join(dir, 'report.pdf'), path.join(dir, 'page')]);
+		const levelColours = ['d73027', 'fc8d59', 'fee090', '91bfdb', '4575b4'].map((hex) =>
+			[0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16))
+		);
+		let coloured = 0;
+		for (const file of readdirSync(dir).filter((f) => f.endsWith('.png'))) {
+			const image = await loadImage(readFileSync(path.join(dir, file)));
+			const ctx = createCanvas(image.width, image.height).getContext('2d');
+			ctx.drawImage(image, 0, 0);
+			const px = ctx.getImageData(0, 0, image.width, image.height).data;
+			for (let i = 0; i < px.length; i += 4)
+				if (levelColours.some(([r, g, b]) => Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 24)) coloured++;
+		}
+		rmSync(dir, { recursive: true, force: true });
+		expect(coloured).toBeGreaterThan(50);
+		await page.close();
 	});
 });

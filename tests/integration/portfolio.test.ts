@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
+import { eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
+import { appUser, technology } from '../../src/lib/server/db/schema';
 import { getTechnology } from '../../src/lib/server/queries/technologies';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import * as compare from '../../src/routes/(app)/compare/+page.server';
@@ -121,6 +123,52 @@ describe('dashboard', () => {
 		expect(data.portfolio.distribution.reduce((a, b) => a + b, 0)).toBe(rated.length);
 		const average = rated.reduce((n, r) => n + r.rating!.rating, 0) / rated.length;
 		expect(data.portfolio.average).toBeCloseTo(average, 1);
+	});
+});
+
+describe('my assessments on the dashboard', () => {
+	type Dashboard = {
+		myRounds: {
+			roundId: number;
+			total: number;
+			submitted: number;
+			inProgress: number;
+			page: number;
+			pages: number;
+			todo: { slug: string; state: string }[];
+		}[];
+		next: { roundId: number; slug: string } | null;
+	};
+
+	it('groups them by round with counts, drafts first; Continue opens the first unfinished one', async () => {
+		const [row] = await db().select().from(appUser).where(eq(appUser.email, 'member@example.com'));
+		const member = { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: [] };
+		const data = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: member })));
+		expect(data.myRounds.map((r) => r.roundId)).toEqual([OPEN]);
+		const [r] = data.myRounds;
+		expect(r.inProgress).toBe(2);
+		expect(r.submitted).toBe(2);
+		expect(r.todo.slice(0, 2).map((a) => [a.slug, a.state])).toEqual([
+			['kafka', 'draft'],
+			['redis', 'draft']
+		]);
+		expect(r.todo.every((a) => a.state !== 'submitted')).toBe(true);
+		expect(data.next).toEqual({ roundId: OPEN, slug: 'kafka', technology: 'Kafka' });
+	});
+
+	it('pages a long list, ten at a time', async () => {
+		const person = await createUserRow('member');
+		const techs = await db().select({ id: technology.id }).from(technology);
+		const big = await createRoundRow(
+			'open',
+			techs.map((t) => ({ technologyId: t.id, userIds: [person.id] })),
+			'Everything'
+		);
+		const second = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: person, url: `/?round=${big.id}&page=2` })));
+		expect(second.myRounds[0]).toMatchObject({ total: techs.length, page: 2, pages: Math.ceil(techs.length / 10) });
+		expect(second.myRounds[0].todo).toHaveLength(techs.length - 10);
+		const hostile = await run(dashboard.load as never, fakeEvent({ user: person, url: '/?round=99999999999&page=-1' }));
+		expect(dataOf<Dashboard>(hostile).myRounds[0].page).toBe(1);
 	});
 });
 

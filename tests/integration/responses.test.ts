@@ -211,11 +211,13 @@ describe('submitting', () => {
 		expect(stored.submitted).toBe(1);
 	});
 
-	it('the dashboard lists the assignment with its progress', async () => {
-		const data = dataOf<{ assessments: { slug: string; answered: number; total: number; state: string }[] }>(
+	it('the dashboard counts the submitted assignment and leaves it out of what is left', async () => {
+		const data = dataOf<{ myRounds: { total: number; submitted: number; todo: unknown[] }[]; next: unknown }>(
 			await run(dashboard.load as never, fakeEvent({ user: member }))
 		);
-		expect(data.assessments).toEqual([expect.objectContaining({ slug, answered: 15, total: 15, state: 'submitted' })]);
+		// Submitted: counted in its round, no longer in the list of what is left, and nothing to continue with.
+		expect(data.myRounds).toEqual([expect.objectContaining({ total: 1, submitted: 1, todo: [] })]);
+		expect(data.next).toBeNull();
 	});
 });
 

@@ -125,7 +125,7 @@ describe('a round from draft to closed', () => {
 			.where(eq(auditLog.action, 'round.remove-respondent'))
 			.orderBy(desc(auditLog.id))
 			.limit(1);
-		expect(entry).toMatchObject({ actorId: lead.id, entityId: String(id), before: { technologyId: kafka.id, userId: leaver.id } });
+		expect(entry).toMatchObject({ actorId: lead.id, entityId: String(id), before: { technologyId: kafka.id, userIds: [leaver.id] } });
 	});
 
 	it('closing asks for confirmation first, listing who has not submitted and which drafts hold answers', async () => {
@@ -188,6 +188,46 @@ describe('a round from draft to closed', () => {
 		await act('reopen', admin, id, { reason: 'One more look' });
 		expect(dataOf(await act('close', lead, id, { confirm: 'yes' }))).toEqual({ done: true });
 		expect(await items()).toEqual(first);
+	});
+});
+
+describe('a large round', () => {
+	it('adds 55 technologies at once with their teams as respondents, and pages, searches and filters its scope', async () => {
+		const team = await createTeamRow('Bulk');
+		const people = [await createUserRow('member', { teamIds: [team.id] }), await createUserRow('lead', { teamIds: [team.id] })];
+		const techs = [];
+		for (let i = 1; i <= 55; i++) techs.push(await createTechnologyRow(`Bulk ${String(i).padStart(2, '0')}`, team.id));
+		const created = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: 'Bulk round' } }));
+		const bulk = Number((created as { location: string }).location.split('/').pop());
+		expect(dataOf(await act('addTechnologies', lead, bulk, { technologyIds: techs.map((t) => String(t.id)) }))).toEqual({ done: true });
+		const asked = await db().select().from(assignment).where(eq(assignment.roundId, bulk));
+		expect(asked).toHaveLength(110);
+		await submitResponseRow(bulk, techs[0].id, people[0].id, () => 3);
+		await submitResponseRow(bulk, techs[0].id, people[1].id, () => 3);
+
+		type Page = { scope: { name: string; respondents: unknown[] }[]; query: { page: number; pages: number; matching: number } };
+		const load = async (search: string) =>
+			dataOf<Page>(
+				await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(bulk) }, url: `/rounds/${bulk}${search}` }))
+			);
+		const first = await load('');
+		expect(first.query).toMatchObject({ page: 1, pages: 2, matching: 55 });
+		expect(first.scope).toHaveLength(50);
+		expect(first.scope[0].respondents).toHaveLength(2);
+		expect((await load('?page=2')).scope.map((t) => t.name)).toEqual(['Bulk 51', 'Bulk 52', 'Bulk 53', 'Bulk 54', 'Bulk 55']);
+		expect((await load('?q=bulk%205')).scope.map((t) => t.name)).toEqual([
+			'Bulk 50',
+			'Bulk 51',
+			'Bulk 52',
+			'Bulk 53',
+			'Bulk 54',
+			'Bulk 55'
+		]);
+		expect((await load('?q=%25')).query.matching).toBe(0);
+		const waiting = await load('?waiting=1');
+		expect(waiting.query.matching).toBe(54);
+		expect(waiting.scope.map((t) => t.name)).not.toContain('Bulk 01');
+		expect((await load('?page=99999999999&q=%00')).query.page).toBe(1);
 	});
 });
 

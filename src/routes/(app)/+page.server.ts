@@ -1,20 +1,39 @@
+import { z } from 'zod';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
-import { requireUser } from '$lib/server/auth/guards';
-import { myAssessments } from '$lib/server/queries/responses';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
+import { requireUser } from '$lib/server/auth/guards';
+import { myWork, nextAssessment, MY_PAGE_SIZE } from '$lib/server/queries/my-assessments';
 import { storedResults } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const [assessments, rounds] = await Promise.all([myAssessments(user.id), listRounds()]);
+	// ?round=…&page=… pages through one round's list; the others show their first page.
+	const paging = z
+		.object({
+			round: z.coerce.number().int().positive().max(2_147_483_647).catch(0),
+			page: z.coerce.number().int().min(1).max(100_000).catch(1)
+		})
+		.catch({ round: 0, page: 1 })
+		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
+	const [work, next, rounds] = await Promise.all([
+		myWork(user.id, (id) => (id === paging.round ? paging.page : 1)),
+		nextAssessment(user.id),
+		listRounds()
+	]);
 	const { round: latest } = chooseResultsRound(rounds);
 	const results = latest ? await storedResults(latest.id) : [];
 	const ratings = results.flatMap((r) => (r.rating ? [r.rating] : []));
 	return {
 		name: user.name,
-		assessments,
+		myRounds: work.rounds.map((r) => ({
+			...r,
+			page: r.roundId === paging.round ? paging.page : 1,
+			pages: Math.max(1, Math.ceil((r.total - r.submitted) / MY_PAGE_SIZE)),
+			todo: work.assessments.filter((a) => a.roundId === r.roundId)
+		})),
+		next,
 		openRounds: rounds.filter((r) => r.state === 'open'),
 		portfolio: latest
 			? {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
+import { answer, appUser, assignment, response, round } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
 import { refreshResults } from './results';
@@ -170,29 +170,6 @@ export async function reopenResponse(key: ResponseKey, expectedVersion: number):
 		});
 		return { status: 'saved', version, state: 'draft' };
 	});
-}
-
-/** "My assessments": every technology the user is asked to score in an open round, with progress. */
-export async function myAssessments(userId: number) {
-	return db()
-		.select({
-			roundId: round.id,
-			roundName: round.name,
-			dueDate: round.dueDate,
-			slug: technology.slug,
-			technology: technology.name,
-			state: response.state,
-			answered: answeredCount,
-			total: sql<number>`(select count(*) from framework_vector fv where fv.framework_version_id = ${round.frameworkVersionId})`.mapWith(
-				Number
-			)
-		})
-		.from(assignment)
-		.innerJoin(round, eq(round.id, assignment.roundId))
-		.innerJoin(technology, eq(technology.id, assignment.technologyId))
-		.leftJoin(response, responseOfAssignment)
-		.where(and(eq(assignment.userId, userId), eq(round.state, 'open')))
-		.orderBy(asc(round.dueDate), asc(round.name), asc(technology.name));
 }
 
 /** Respondents of one technology in one round (for leads reading everyone's answers). */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import type { Tx } from '$lib/server/db/client';
+import { rowsOf, type Tx } from '$lib/server/db/client';
 import {
 	appUser,
 	assignment,
@@ -11,12 +11,25 @@ import {
 	roundTechnology,
 	team,
 	technology,
-	userTeam,
 	type RoundState
 } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
-import { refreshResults } from './results';
+import { intArray, refreshResults } from './results';
 import { answeredCount, responseOfAssignment } from './responses';
+
+/** Scope and progress of each round, as correlated counts that ride along with a round query. */
+const roundCounts = {
+	technologies: sql<number>`(select count(*) from ${roundTechnology} where ${roundTechnology.roundId} = ${round.id})`.mapWith(Number),
+	assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),
+	submitted:
+		sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted' and exists (select 1 from ${assignment} a where a.round_id = ${response.roundId} and a.technology_id = ${response.technologyId} and a.user_id = ${response.userId}))`.mapWith(
+			Number
+		),
+	rated:
+		sql<number>`(select count(*) from ${roundResult} where ${roundResult.roundId} = ${round.id} and ${roundResult.result}->'rating' <> 'null'::jsonb)`.mapWith(
+			Number
+		)
+};
 
 export async function listRounds() {
 	return db()
@@ -27,34 +40,37 @@ export async function listRounds() {
 			dueDate: round.dueDate,
 			frameworkVersionId: round.frameworkVersionId,
 			frameworkVersion: frameworkVersion.version,
-			technologies: sql<number>`(select count(*) from ${roundTechnology} where ${roundTechnology.roundId} = ${round.id})`.mapWith(Number),
-			assigned: sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id})`.mapWith(Number),
-			submitted:
-				sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.state} = 'submitted')`.mapWith(
-					Number
-				),
-			rated:
-				sql<number>`(select count(*) from ${roundResult} where ${roundResult.roundId} = ${round.id} and ${roundResult.result}->'rating' <> 'null'::jsonb)`.mapWith(
-					Number
-				)
+			...roundCounts
 		})
 		.from(round)
 		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
 		.orderBy(desc(round.createdAt), desc(round.id));
 }
 
+const roundColumns = {
+	id: round.id,
+	name: round.name,
+	state: round.state,
+	dueDate: round.dueDate,
+	openedAt: round.openedAt,
+	closedAt: round.closedAt,
+	frameworkVersionId: round.frameworkVersionId,
+	frameworkVersion: frameworkVersion.version
+};
+
 export async function getRound(id: number) {
 	const [row] = await db()
-		.select({
-			id: round.id,
-			name: round.name,
-			state: round.state,
-			dueDate: round.dueDate,
-			openedAt: round.openedAt,
-			closedAt: round.closedAt,
-			frameworkVersionId: round.frameworkVersionId,
-			frameworkVersion: frameworkVersion.version
-		})
+		.select(roundColumns)
+		.from(round)
+		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
+		.where(eq(round.id, id));
+	return row;
+}
+
+/** A round with its scope and progress counts, for the pages that show them. */
+export async function getRoundWithProgress(id: number) {
+	const [row] = await db()
+		.select({ ...roundColumns, ...roundCounts })
 		.from(round)
 		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
 		.where(eq(round.id, id));
@@ -95,43 +111,39 @@ export async function updateRound(actorId: number, roundId: number, input: { nam
 	});
 }
 
-/** Active people of a team who can score (everyone but viewers). */
-async function defaultRespondents(tx: Tx, teamId: number | null): Promise<number[]> {
-	if (teamId === null) return [];
-	const rows = await tx
-		.select({ id: appUser.id })
-		.from(userTeam)
-		.innerJoin(appUser, eq(appUser.id, userTeam.userId))
-		.where(and(eq(userTeam.teamId, teamId), eq(appUser.active, true), ne(appUser.role, 'viewer')));
-	return rows.map((r) => r.id);
-}
-
-/** Adds technologies to a draft or open round, each with its owning team's people as respondents. */
+/**
+ * Adds technologies to a draft or open round, each with its owning team's active, non-viewer
+ * people as respondents: two set-based inserts whatever the number of technologies.
+ */
 export async function addTechnologies(actorId: number, roundId: number, technologyIds: number[]) {
 	return db().transaction(async (tx) => {
 		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
-		const techs = await tx
-			.select({ id: technology.id, teamId: technology.teamId })
-			.from(technology)
-			.where(inArray(technology.id, technologyIds.length ? technologyIds : [-1]));
-		for (const tech of techs) {
-			const added = await tx.insert(roundTechnology).values({ roundId, technologyId: tech.id }).onConflictDoNothing().returning();
-			if (!added.length) continue;
-			const people = await defaultRespondents(tx, tech.teamId);
-			if (people.length)
-				await tx
-					.insert(assignment)
-					.values(people.map((userId) => ({ roundId, technologyId: tech.id, userId })))
-					.onConflictDoNothing();
-		}
-		await refreshResults(tx, { roundId, technologyIds: techs.map((t) => t.id) });
+		const added = rowsOf<{ technology_id: number }>(
+			await tx.execute(sql`
+				with added as (
+					insert into round_technology (round_id, technology_id)
+					select ${roundId}, t.id from technology t where t.id = any(${sql.raw(intArray(technologyIds))})
+					on conflict do nothing
+					returning technology_id
+				), asked as (
+					insert into assignment (round_id, technology_id, user_id)
+					select ${roundId}, a.technology_id, ut.user_id
+					from added a
+					join technology t on t.id = a.technology_id
+					join user_team ut on ut.team_id = t.team_id
+					join app_user u on u.id = ut.user_id and u.active and u.role <> 'viewer'
+					on conflict do nothing
+				)
+				select technology_id from added`)
+		).map((r) => Number(r.technology_id));
+		if (added.length) await refreshResults(tx, { roundId, technologyIds: added });
 		await recordAudit(tx, {
 			actorId,
 			action: 'round.add-technologies',
 			entity: 'round',
 			entityId: roundId,
-			after: { technologyIds: techs.map((t) => t.id) }
+			after: { technologyIds: added }
 		});
 		return 'ok';
 	});
@@ -167,7 +179,8 @@ export async function addRespondent(actorId: number, roundId: number, technology
 	});
 }
 
-export async function removeRespondent(actorId: number, roundId: number, technologyId: number, userId: number) {
+/** Removes people from one technology of a draft or open round (someone left, or was asked by mistake). */
+export async function removeRespondents(actorId: number, roundId: number, technologyId: number, userIds: number[]) {
 	return db().transaction(async (tx) => {
 		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
@@ -175,14 +188,14 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 		// only read responses of people still assigned.
 		await tx
 			.delete(assignment)
-			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), eq(assignment.userId, userId)));
+			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), inArray(assignment.userId, userIds)));
 		await refreshResults(tx, { roundId, technologyId });
 		await recordAudit(tx, {
 			actorId,
 			action: 'round.remove-respondent',
 			entity: 'round',
 			entityId: roundId,
-			before: { technologyId, userId }
+			before: { technologyId, userIds }
 		});
 		return 'ok';
 	});
@@ -190,34 +203,68 @@ export async function removeRespondent(actorId: number, roundId: number, technol
 
 export type RespondentStatus = { userId: number; name: string; state: 'not started' | 'draft' | 'submitted'; answered: number };
 
-/** Everything the round page shows about scope and progress, in three queries. */
-export async function roundScope(roundId: number) {
+export const SCOPE_PAGE_SIZE = 50;
+export type ScopeQuery = { page: number; search?: string; waiting?: boolean };
+
+/**
+ * One page of a round's technologies with their respondents and progress, in two queries: a round
+ * of 1,000 technologies × 20 people stays a page a browser shows at once.
+ */
+export async function roundScope(roundId: number, query: ScopeQuery = { page: 1 }) {
+	const pending = sql`exists (select 1 from ${assignment} a left join ${response} r on r.round_id = a.round_id and r.technology_id = a.technology_id and r.user_id = a.user_id
+		where a.round_id = ${roundId} and a.technology_id = ${technology.id} and coalesce(r.state, 'draft') <> 'submitted')`;
+	const where = and(
+		eq(roundTechnology.roundId, roundId),
+		query.search ? sql`${technology.name} ilike ${`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined,
+		query.waiting ? pending : undefined
+	);
 	const techs = await db()
-		.select({ id: technology.id, slug: technology.slug, name: technology.name, teamName: team.name })
+		.select({
+			id: technology.id,
+			slug: technology.slug,
+			name: technology.name,
+			teamName: team.name,
+			total: sql<number>`count(*) over ()`.mapWith(Number)
+		})
 		.from(roundTechnology)
 		.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
 		.leftJoin(team, eq(team.id, technology.teamId))
-		.where(eq(roundTechnology.roundId, roundId))
-		.orderBy(asc(technology.name));
-	const people = await db()
-		.select({
-			technologyId: assignment.technologyId,
-			userId: appUser.id,
-			name: appUser.name,
-			state: response.state,
-			answered: answeredCount
+		.where(where)
+		.orderBy(asc(technology.name))
+		.limit(SCOPE_PAGE_SIZE)
+		.offset((query.page - 1) * SCOPE_PAGE_SIZE);
+	const people = techs.length
+		? await db()
+				.select({
+					technologyId: assignment.technologyId,
+					userId: appUser.id,
+					name: appUser.name,
+					state: response.state,
+					answered: answeredCount
+				})
+				.from(assignment)
+				.innerJoin(appUser, eq(appUser.id, assignment.userId))
+				.leftJoin(response, responseOfAssignment)
+				.where(
+					and(
+						eq(assignment.roundId, roundId),
+						inArray(
+							assignment.technologyId,
+							techs.map((t) => t.id)
+						)
+					)
+				)
+				.orderBy(asc(appUser.name))
+		: [];
+	return {
+		matching: techs[0]?.total ?? 0,
+		technologies: techs.map(({ total: _total, ...t }) => {
+			const respondents: RespondentStatus[] = people
+				.filter((p) => p.technologyId === t.id)
+				.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.answered }));
+			return { ...t, respondents, submitted: respondents.filter((r) => r.state === 'submitted').length };
 		})
-		.from(assignment)
-		.innerJoin(appUser, eq(appUser.id, assignment.userId))
-		.leftJoin(response, responseOfAssignment)
-		.where(eq(assignment.roundId, roundId))
-		.orderBy(asc(appUser.name));
-	return techs.map((t) => {
-		const respondents: RespondentStatus[] = people
-			.filter((p) => p.technologyId === t.id)
-			.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.answered }));
-		return { ...t, respondents, submitted: respondents.filter((r) => r.state === 'submitted').length };
-	});
+	};
 }
 
 export async function technologiesOutsideRound(roundId: number) {

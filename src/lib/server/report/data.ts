@@ -68,16 +68,9 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		}))
 		.filter((m) => m.change !== 0)
 		.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.name.localeCompare(b.name));
+	const { frameworkVersionId: _version, ...roundFields } = round;
 	return {
-		round: {
-			id: round.id,
-			name: round.name,
-			state: round.state,
-			dueDate: round.dueDate,
-			openedAt: round.openedAt,
-			closedAt: round.closedAt,
-			frameworkVersion: round.frameworkVersion
-		},
+		round: roundFields,
 		previous: previous ? { id: previous.id, name: previous.name } : null,
 		team: teamRow[0]?.name ?? null,
 		vectors,

@@ -6,10 +6,11 @@ import {
 	addRespondent,
 	addTechnologies,
 	assignablePeople,
-	getRound,
-	removeRespondent,
+	getRoundWithProgress,
+	removeRespondents,
 	removeTechnology,
 	roundScope,
+	SCOPE_PAGE_SIZE,
 	technologiesOutsideRound,
 	updateRound,
 	type RoundChange
@@ -25,20 +26,29 @@ const roundId = (event: { params: { id: string } }) => {
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const r = await getRound(roundId(event));
+	const r = await getRoundWithProgress(roundId(event));
 	if (!r) error(404, 'No such round.');
+	const query = z
+		.object({
+			page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+			q: z.string().trim().max(80).catch('').default(''),
+			waiting: z.literal('1').optional().catch(undefined)
+		})
+		.parse(Object.fromEntries(event.url.searchParams));
+	const scopeQuery = { page: query.page, search: query.q.replace(/[\p{Cc}]/gu, ''), waiting: query.waiting === '1' };
 	const canManage = hasRole(user, 'lead') && r.state !== 'closed';
 	// Closing is a two-step action (a plain link, so it works without JavaScript): first see what will not count.
 	const confirmClose = canManage && r.state === 'open' && event.url.searchParams.get('confirm') === 'close';
 	const [scope, outside, people, unsubmitted] = await Promise.all([
-		roundScope(r.id),
+		roundScope(r.id, scopeQuery),
 		canManage ? technologiesOutsideRound(r.id) : [],
 		canManage ? assignablePeople() : [],
 		confirmClose ? unsubmittedResponses(r.id) : null
 	]);
 	return {
 		round: r,
-		scope,
+		scope: scope.technologies,
+		query: { ...scopeQuery, pages: Math.max(1, Math.ceil(scope.matching / SCOPE_PAGE_SIZE)), matching: scope.matching },
 		outside,
 		people,
 		canManage,
@@ -78,7 +88,10 @@ export const actions: Actions = {
 	),
 	removeTechnology: manage(z.object({ technologyId: id('Technology') }), (actor, rid, d) => removeTechnology(actor, rid, d.technologyId)),
 	addRespondent: manage(techAndUser, (actor, rid, d) => addRespondent(actor, rid, d.technologyId, d.userId)),
-	removeRespondent: manage(techAndUser, (actor, rid, d) => removeRespondent(actor, rid, d.technologyId, d.userId)),
+	removeRespondent: manage(
+		z.object({ technologyId: id('Technology'), userId: idList('Person').refine((l) => l.length > 0, 'Tick the people to remove.') }),
+		(actor, rid, d) => removeRespondents(actor, rid, d.technologyId, d.userId)
+	),
 	open: manage(z.object({}), async (actor, rid) => {
 		const r = await changeRoundState(actor, rid, 'open');
 		return r === 'empty'

@@ -1,10 +1,38 @@
+import { z } from 'zod';
 import { hasRole, requireUser } from '$lib/server/auth/guards';
 import { listTeams } from '$lib/server/queries/teams';
 import { reportFor } from './load-report';
 import type { PageServerLoad } from './$types';
 
+/** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */
+const PAGE_SIZE = 25;
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const [report, teams] = await Promise.all([reportFor(event), listTeams()]);
-	return { report, teams: teams.map((t) => ({ id: t.id, name: t.name })), canDownloadData: hasRole(user, 'lead'), query: event.url.search };
+	const total = report.technologies.length;
+	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+	const page = Math.min(
+		pages,
+		z.coerce
+			.number()
+			.int()
+			.min(1)
+			.catch(1)
+			.parse(event.url.searchParams.get('page') ?? 1)
+	);
+	const first = (page - 1) * PAGE_SIZE;
+	// The page's links keep every other parameter (the team) but set their own page.
+	const query = new URLSearchParams(event.url.search);
+	query.delete('page');
+	return {
+		report: { ...report, technologies: report.technologies.slice(first, first + PAGE_SIZE) },
+		teams: teams.map((t) => ({ id: t.id, name: t.name })),
+		canDownloadData: hasRole(user, 'lead'),
+		query: query.size ? `?${query}` : '',
+		page,
+		pages,
+		first,
+		total
+	};
 };

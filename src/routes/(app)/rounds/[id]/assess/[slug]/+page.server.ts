@@ -4,6 +4,7 @@ import { parseAnswerForm } from '$lib/server/answer-form';
 import { formFailure, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
+import { nextAssessment } from '$lib/server/queries/my-assessments';
 import { getRound } from '$lib/server/queries/rounds';
 import { getTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -32,6 +33,8 @@ export const load: PageServerLoad = async (event) => {
 		isLead ? respondentsOf(round.id, technology.id) : Promise.resolve([])
 	]);
 	const own = subject.userId === user.id;
+	// Once this one is submitted, the next unfinished one is a key press away.
+	const next = own && response.state === 'submitted' ? await nextAssessment(user.id, round.id) : null;
 	return {
 		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate },
 		technology: { name: technology.name, slug: technology.slug, category: technology.category, description: technology.description },
@@ -43,7 +46,8 @@ export const load: PageServerLoad = async (event) => {
 		// A lead opening a technology they do not score themselves gets a respondent picker, not an empty form.
 		spectator: own && !assigned,
 		subjectName: own ? user.name : (respondents.find((p) => p.userId === subject.userId)?.name ?? 'Unknown'),
-		respondents
+		respondents,
+		next
 	};
 };
 

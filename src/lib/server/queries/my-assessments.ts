@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/client';
+
+export const MY_PAGE_SIZE = 10;
+
+export type MyRound = {
+	roundId: number;
+	roundName: string;
+	dueDate: string | null;
+	total: number;
+	submitted: number;
+	inProgress: number;
+};
+export type MyAssessment = {
+	roundId: number;
+	slug: string;
+	technology: string;
+	state: 'draft' | 'not started';
+	answered: number;
+	total: number;
+};
+
+// Unfinished work first: drafts already begun, then the untouched ones, by technology name.
+const ORDER = sql.raw(`case when r.state = 'draft' then 0 else 1 end, t.name`);
+
+/**
+ * A person's open rounds with counts, and one page of the assessments still to finish in each
+ * (page `pageOf(roundId)`): two statements however many technologies the person is asked about.
+ */
+export async function myWork(userId: number, pageOf: (roundId: number) => number = () => 1) {
+	const rounds = rowsOf<{ round_id: number; name: string; due_date: string | null; total: number; submitted: number; in_progress: number }>(
+		await db().execute(sql`
+			select rd.id as round_id, rd.name, rd.due_date::text as due_date, count(*)::int as total,
+				count(*) filter (where r.state = 'submitted')::int as submitted,
+				count(*) filter (where r.state = 'draft')::int as in_progress
+			from assignment a
+			join round rd on rd.id = a.round_id and rd.state = 'open'
+			left join response r on r.round_id = a.round_id and r.technology_id = a.technology_id and r.user_id = a.user_id
+			where a.user_id = ${userId}
+			group by rd.id
+			order by rd.due_date nulls last, rd.name, rd.id`)
+	).map((r): MyRound => ({
+		roundId: Number(r.round_id),
+		roundName: r.name,
+		dueDate: r.due_date,
+		total: r.total,
+		submitted: r.submitted,
+		inProgress: r.in_progress
+	}));
+	if (!rounds.length) return { rounds, assessments: [] as MyAssessment[] };
+	const windows = rounds.map((r) => `(${r.roundId},${(Math.max(1, pageOf(r.roundId)) - 1) * MY_PAGE_SIZE})`).join(',');
+	const rows = rowsOf<{ round_id: number; slug: string; name: string; state: string | null; answered: number; total: number }>(
+		await db().execute(sql`
+			with pages(round_id, skip) as (values ${sql.raw(windows)}),
+			todo as (
+				select a.round_id, t.slug, t.name, r.state,
+					coalesce((select count(*) from answer x where x.response_id = r.id and (x.score is not null or x.dont_know)), 0)::int as answered,
+					(select count(*) from framework_vector fv where fv.framework_version_id = rd.framework_version_id)::int as total,
+					row_number() over (partition by a.round_id order by ${ORDER}) as n
+				from assignment a
+				join round rd on rd.id = a.round_id and rd.state = 'open'
+				join technology t on t.id = a.technology_id
+				left join response r on r.round_id = a.round_id and r.technology_id = a.technology_id and r.user_id = a.user_id
+				where a.user_id = ${userId} and coalesce(r.state, 'draft') <> 'submitted'
+			)
+			select todo.* from todo join pages p on p.round_id = todo.round_id
+			where todo.n > p.skip and todo.n <= p.skip + ${MY_PAGE_SIZE}
+			order by todo.round_id, todo.n`)
+	);
+	const assessments = rows.map((r): MyAssessment => ({
+		roundId: Number(r.round_id),
+		slug: r.slug,
+		technology: r.name,
+		state: r.state === 'draft' ? 'draft' : 'not started',
+		answered: r.answered,
+		total: r.total
+	}));
+	return { rounds, assessments };
+}
+
+/** The assessment to open next: unfinished, in the given round if it has one left, else the most urgent round. */
+export async function nextAssessment(
+	userId: number,
+	preferRoundId?: number
+): Promise<{ roundId: number; slug: string; technology: string } | null> {
+	const [row] = rowsOf<{ round_id: number; slug: string; name: string }>(
+		await db().execute(sql`
+			select a.round_id, t.slug, t.name
+			from assignment a
+			join round rd on rd.id = a.round_id and rd.state = 'open'
+			join technology t on t.id = a.technology_id
+			left join response r on r.round_id = a.round_id and r.technology_id = a.technology_id and r.user_id = a.user_id
+			where a.user_id = ${userId} and coalesce(r.state, 'draft') <> 'submitted'
+			order by (a.round_id = ${preferRoundId ?? 0}) desc, rd.due_date nulls last, rd.name, rd.id, ${ORDER}
+			limit 1`)
+	);
+	return row ? { roundId: Number(row.round_id), slug: row.slug, technology: row.name } : null;
+}
