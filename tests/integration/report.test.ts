@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, response, round, technology } from '../../src/lib/server/db/schema';
+import { answer, appUser, response, round, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { computeResults } from '../../src/lib/server/queries/results';
@@ -93,6 +93,28 @@ describe('PDF', () => {
 		// A blank page compresses to almost nothing; drawn pages do not.
 		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
 	});
+
+	it.runIf(hasPoppler)('quotes comments per vector, with names for admins and pseudonyms for everyone else', async () => {
+		const text = async (user: SessionUser) => {
+			const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-pdf-')), 'report.pdf');
+			writeFileSync(file, await bytes(await get('report.pdf', user)));
+			return execFileSync('pdftotext', [file, '-']).toString();
+		};
+		const [kafka] = await db().select().from(technology).where(eq(technology.slug, 'kafka'));
+		const [commenter] = await db()
+			.select({ name: appUser.name })
+			.from(response)
+			.innerJoin(appUser, eq(appUser.id, response.userId))
+			.where(and(eq(response.roundId, roundId), eq(response.technologyId, kafka.id), eq(response.state, 'submitted')))
+			.orderBy(response.id)
+			.limit(1);
+		const asViewer = await text(viewer);
+		expect(asViewer).toContain('Comments and evidence');
+		// The hostile comment is quoted as written: a PDF runs no formulas.
+		expect(asViewer).toMatch(/R\d{3} \(\d\): “=HYPERLINK\("http:\/\/evil\.example","x"\)”/);
+		expect(asViewer).not.toContain(commenter.name);
+		expect(await text(admin)).toContain(`${commenter.name} (`);
+	});
 });
 
 describe('XLSX', () => {
@@ -103,6 +125,15 @@ describe('XLSX', () => {
 		const techSheet = wb.getWorksheet('Technologies')!;
 		expect(techSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
 		expect(techSheet.getColumn(1).width).toBe(28);
+		// Every sheet: a frozen header row with an autofilter over its columns.
+		for (const ws of wb.worksheets) expect(String(ws.autoFilter)).toMatch(/^A1:[A-Z]+1$/);
+		const coverage = techSheet.getRow(2).getCell(7);
+		expect(techSheet.getRow(1).getCell(7).value).toBe('Coverage');
+		expect(coverage.numFmt).toBe('0%');
+		expect(typeof coverage.value === 'number' && coverage.value > 0 && coverage.value <= 1).toBe(true);
+		const submittedAt = wb.getWorksheet('Scores')!.getRow(2).getCell(9);
+		expect(submittedAt.value).toBeInstanceOf(Date);
+		expect(submittedAt.numFmt).toBe('yyyy-mm-dd hh:mm');
 		const results = await computeResults({ roundId });
 		const techs = await db().select().from(technology);
 		for (const r of results) {

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { LANE_INFO } from '$lib/domain/framework';
-import type { RoundReport } from '../report/data';
+import type { RoundReport, Score } from '../report/data';
 import { RadarRenderer } from './chart-image';
 import { FONT_BOLD, FONT_REGULAR } from './fonts';
 
@@ -17,7 +17,7 @@ type Doc = InstanceType<typeof PDFDocument>;
  * backlog appendix. Nothing is buffered for later (no bufferPages), so memory stays flat with
  * the number of technologies; the caller pipes the document to the response as it grows.
  */
-export function reportPdf(report: RoundReport): Doc {
+export function reportPdf(report: RoundReport, comments: Score[] = []): Doc {
 	const doc = new PDFDocument({
 		size: 'A4',
 		margin: MARGIN,
@@ -49,11 +49,11 @@ export function reportPdf(report: RoundReport): Doc {
 		doc.page.margins.bottom = bottom;
 		doc.fillColor(INK).font('body').fontSize(10).text('', MARGIN, MARGIN);
 	};
-	void writeAll(doc, report, newPage).catch((e) => doc.emit('error', e));
+	void writeAll(doc, report, comments, newPage).catch((e) => doc.emit('error', e));
 	return doc;
 }
 
-async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
+async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPage: () => void) {
 	const s = report.summary;
 	const tocPages = Math.max(1, Math.ceil(report.technologies.length / TOC_LINES));
 	const firstTechPage = 1 + tocPages + 1;
@@ -126,9 +126,12 @@ async function writeAll(doc: Doc, report: RoundReport, newPage: () => void) {
 	}
 
 	const radar = new RadarRenderer(report.vectors.map((v) => v.name));
+	const byTechnology = new Map<string, Score[]>();
+	for (const c of comments) byTechnology.set(c.slug, [...(byTechnology.get(c.slug) ?? []), c]);
 	for (const t of report.technologies) {
 		newPage();
 		technologyPage(doc, report, t, radar);
+		commentsOf(doc, report, byTechnology.get(t.slug) ?? []);
 		// Let the response stream drain and other requests run between pages.
 		await new Promise((r) => setImmediate(r));
 	}
@@ -235,4 +238,25 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.text(`… and ${t.backlog.length - room} more in the appendix.`)
 			.fillColor(INK);
 	if (!t.backlog.length) doc.fillColor(SOFT).text('None: every vector meets the target.').fillColor(INK);
+}
+
+/**
+ * What respondents wrote, per vector, under the technology's page: names for admins and stable
+ * pseudonyms for everyone else, the same rule as the data exports. Long lists flow onto further pages.
+ */
+function commentsOf(doc: Doc, report: RoundReport, comments: Score[]) {
+	if (!comments.length) return;
+	const width = doc.page.width - 2 * MARGIN;
+	doc.moveDown(0.6).font('bold').fontSize(11).fillColor(INK).text('Comments and evidence', MARGIN, doc.y, { width });
+	for (const v of report.vectors) {
+		const said = comments.filter((c) => c.vector === v.key);
+		if (!said.length) continue;
+		doc.font('bold').fontSize(9).text(v.name, { width });
+		doc.font('body');
+		for (const c of said)
+			doc.text(
+				`${c.respondent}${c.score !== null ? ` (${c.score})` : c.dontKnow ? " (don't know)" : ''}: ${c.comment ? `“${c.comment}”` : ''}${c.evidence ? `${c.comment ? ' · ' : ''}evidence: ${c.evidence}` : ''}`,
+				{ width, indent: 8 }
+			);
+	}
 }

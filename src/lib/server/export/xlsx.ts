@@ -5,13 +5,17 @@ import { neutralise } from './neutralise';
 import { SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
 import type { RoundReport, Score } from '../report/data';
 
-const safe = (row: (string | number | null)[]) => row.map((v) => (typeof v === 'string' ? neutralise(v) : v));
+const safe = (row: (string | number | Date | null)[]) => row.map((v) => (typeof v === 'string' ? neutralise(v) : v));
+
+/** Number formats by column header: what a spreadsheet shows as a percentage or a date rather than a bare number. */
+const FORMATS: Record<string, string> = { Coverage: '0%', 'Submitted at': 'yyyy-mm-dd hh:mm' };
 
 /**
  * Streams the report workbook (Summary, Technologies, Scores, Backlog): rows are committed as
- * they are written, so a 300,000-answer round never sits in memory as one workbook. Cell styles
- * are off: at 300,000 rows they cost 2.5× the time (7.8 s against 3.1 s), and the level is
- * printed as a number anyway; frozen header rows and column widths do not need them.
+ * they are written, so a 300,000-answer round never sits in memory as one workbook. The only
+ * styles are the number formats of two columns (coverage as a percentage, submission times as
+ * dates): per-cell fills cost 2.5× the time at 300,000 rows, and the level is a number anyway.
+ * Every sheet has a frozen header row with an autofilter.
  */
 export function reportXlsx(report: RoundReport, scores: AsyncIterable<Score[]>): PassThrough {
 	const out = new PassThrough();
@@ -20,13 +24,14 @@ export function reportXlsx(report: RoundReport, scores: AsyncIterable<Score[]>):
 }
 
 async function writeWorkbook(out: PassThrough, report: RoundReport, scores: AsyncIterable<Score[]>) {
-	const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+	const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
 	wb.creator = 'Opsmaturity';
 	wb.title = `Maturity report ${report.round.name}`;
 
 	const sheet = (name: string, header: string[], widths: number[]) => {
 		const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-		ws.columns = header.map((h, i) => ({ header: h, width: widths[i] ?? 14 }));
+		ws.columns = header.map((h, i) => ({ header: h, width: widths[i] ?? 14, ...(FORMATS[h] ? { style: { numFmt: FORMATS[h] } } : {}) }));
+		ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
 		return ws;
 	};
 
@@ -51,7 +56,14 @@ async function writeWorkbook(out: PassThrough, report: RoundReport, scores: Asyn
 	techs.commit();
 
 	const scoresSheet = sheet('Scores', SCORE_COLUMNS, [12, 24, 28, 18, 7, 10, 50, 40, 22]);
-	for await (const batch of scores) for (const row of scoreRows(report, batch)) scoresSheet.addRow(safe(row)).commit();
+	const at = SCORE_COLUMNS.indexOf('Submitted at');
+	for await (const batch of scores)
+		for (const row of scoreRows(report, batch)) {
+			// A real date (Excel stores it as a number), not the ISO text the CSV carries.
+			const cells: (string | number | Date | null)[] = row;
+			if (typeof row[at] === 'string') cells[at] = new Date(row[at]);
+			scoresSheet.addRow(safe(cells)).commit();
+		}
 	scoresSheet.commit();
 
 	const backlog = sheet('Backlog', JIRA_HEADER, [60, 80, 12, 12, 14, 22, 10, 10]);

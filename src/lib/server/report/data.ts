@@ -117,7 +117,7 @@ type ScoreRow = {
 	submitted_at: Date | string;
 };
 
-async function scoresOf(roundId: number, technologyIds: number[], names: boolean, pseudonyms: Map<number, string>) {
+async function scoresOf(roundId: number, technologyIds: number[], names: boolean, pseudonyms: Map<number, string>, commentedOnly = false) {
 	if (!technologyIds.length) return [];
 	const result = await db().execute(sql`
 		select t.name as technology, t.slug, a.vector_key, u.id as user_id, u.name as respondent,
@@ -128,6 +128,7 @@ async function scoresOf(roundId: number, technologyIds: number[], names: boolean
 		join app_user u on u.id = r.user_id
 		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(intArray(technologyIds))})
 			and (a.score is not null or a.dont_know)
+			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
 		order by t.name, a.vector_key, u.name`);
 	return rowsOf<ScoreRow>(result).map((r) => ({
 		technology: r.technology,
@@ -150,6 +151,11 @@ export type Score = Awaited<ReturnType<typeof scoresOf>>[number];
  */
 export async function roundScores(roundId: number, technologyIds: number[], names: boolean): Promise<Score[]> {
 	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId));
+}
+
+/** Only the answers that carry a comment or an evidence link, named as in `roundScores`: what the PDF quotes. */
+export async function roundComments(roundId: number, technologyIds: number[], names: boolean): Promise<Score[]> {
+	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId), true);
 }
 
 /**

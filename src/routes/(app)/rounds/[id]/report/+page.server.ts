@@ -5,7 +5,7 @@ import { reportFor } from './load-report';
 import type { PageServerLoad } from './$types';
 
 /** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 10;
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);

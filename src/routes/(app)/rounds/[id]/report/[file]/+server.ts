@@ -6,7 +6,7 @@ import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { reportPdf } from '$lib/server/export/pdf';
 import { roundJson, SCORE_COLUMNS, scoreRows } from '$lib/server/export/report-files';
 import { reportXlsx } from '$lib/server/export/xlsx';
-import { roundScoreBatches, roundScores } from '$lib/server/report/data';
+import { roundComments, roundScoreBatches, roundScores } from '$lib/server/report/data';
 import { reportFor } from '../load-report';
 import type { RequestHandler } from './$types';
 
@@ -30,7 +30,9 @@ export const GET: RequestHandler = async (event) => {
 
 	switch (file) {
 		case 'report.pdf':
-			return new Response(Readable.toWeb(reportPdf(report)) as ReadableStream, { headers: download('application/pdf', `${base}.pdf`) });
+			return new Response(Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, names))) as ReadableStream, {
+				headers: download('application/pdf', `${base}.pdf`)
+			});
 		case 'report.xlsx':
 			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids, names))) as ReadableStream, {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
