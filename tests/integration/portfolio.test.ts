@@ -12,9 +12,11 @@ import * as compare from '../../src/routes/(app)/compare/+page.server';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
 import * as radar from '../../src/routes/(app)/portfolio/radar/+page.server';
 import * as radarCsv from '../../src/routes/(app)/portfolio/radar.csv/+server';
+import * as radarJson from '../../src/routes/(app)/portfolio/radar.json/+server';
+import { byorProblems } from '../helpers/byor';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createRoundRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import { createRoundRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 import type { RoundStatus } from '../../src/lib/domain/round-choice';
 
 useTestDatabase();
@@ -179,8 +181,24 @@ describe('tech radar', () => {
 		expect(rows.meta.fields).toEqual(['name', 'ring', 'quadrant', 'isNew', 'description', 'status']);
 		expect(rows.data).toHaveLength(12);
 		const nats = rows.data.find((r) => r.name === 'NATS')!;
-		expect(nats).toMatchObject({ isNew: 'TRUE', status: 'New', quadrant: 'Data and messaging' });
-		expect(rows.data.every((r) => ['Adopt', 'Trial', 'Assess', 'Hold'].includes(r.ring))).toBe(true);
+		expect(nats).toMatchObject({ isNew: 'TRUE', status: 'New', quadrant: 'Techniques' });
+		expect(nats.description).toMatch(/^Data and messaging · rating \d\.\d \(level \d\): /);
+		expect(byorProblems(rows.meta.fields!, rows.data)).toEqual([]);
+		const asJson = (await (await radarJson.GET(fakeEvent({ user: viewer, url: `/portfolio/radar.json?round=${OPEN}` }))).json()) as Record<
+			string,
+			string
+		>[];
+		expect(byorProblems(Object.keys(asJson[0]), asJson)).toEqual([]);
+		expect(asJson.map((r) => r.name).sort()).toEqual(rows.data.map((r) => r.name).sort());
+	});
+
+	it('says how categories map to quadrants and names those without a quadrant of their own', async () => {
+		await createTechnologyRow('Vault');
+		const data = dataOf<{ unmapped: string[]; categories: string[] }>(
+			await run(radar.load as never, fakeEvent({ user: viewer, url: '/portfolio/radar' }))
+		);
+		expect(data.categories).toContain('testing');
+		expect(data.unmapped).toEqual(['testing']);
 	});
 
 	it("measures movement against each technology's own previous rated round, not the round just before", async () => {

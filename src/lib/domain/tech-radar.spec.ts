@@ -53,9 +53,9 @@ describe('blips', () => {
 		expect(byorRows(blips, DEFAULT_RADAR, ['l0', 'l1', 'l2', 'l3', 'l4', 'l5'])[2]).toEqual({
 			name: 'Oddity',
 			ring: 'Hold',
-			quadrant: 'Other',
+			quadrant: 'Languages & Frameworks',
 			isNew: 'TRUE',
-			description: 'Rating 1.0 (level 1): l1',
+			description: 'Other · rating 1.0 (level 1): l1',
 			status: 'New'
 		});
 	});

@@ -86,14 +86,26 @@ export function placeBlips(blips: Blip[], radius: number): (Blip & { x: number; 
 	return placed;
 }
 
-/** Rows in ThoughtWorks' Build Your Own Radar layout. */
+/**
+ * The quadrant names Build Your Own Radar draws (its `src/graphing/config.js`, as on
+ * radar.thoughtworks.com): a row whose quadrant is anything else is dropped without a word. Our
+ * quadrants keep their own names on screen and go into the file by position.
+ */
+export const BYOR_QUADRANTS = ['Techniques', 'Platforms', 'Tools', 'Languages & Frameworks'] as const;
+
+/** Categories with no quadrant of their own: they share the last one, because a radar has only four. */
+export function unmappedCategories(categories: string[], config: RadarConfig): string[] {
+	return categories.filter((c) => config.categories[c] === undefined);
+}
+
+/** Rows in ThoughtWorks' Build Your Own Radar layout (name, ring, quadrant, isNew, description; status as its newer versions read it). */
 export function byorRows(blips: Blip[], config: RadarConfig, levels: string[]) {
 	return blips.map((b) => ({
 		name: b.name,
 		ring: b.ring,
-		quadrant: config.quadrants[b.quadrant],
+		quadrant: BYOR_QUADRANTS[b.quadrant],
 		isNew: b.movement === 'New' ? 'TRUE' : 'FALSE',
-		description: `Rating ${b.rating.toFixed(1)} (level ${b.level}): ${levels[b.level] ?? ''}`,
+		description: `${config.quadrants[b.quadrant]} · rating ${b.rating.toFixed(1)} (level ${b.level}): ${levels[b.level] ?? ''}`,
 		status: b.movement
 	}));
 }

@@ -1,4 +1,4 @@
-import { blipsFor, byorRows } from '$lib/domain/tech-radar';
+import { blipsFor, byorRows, unmappedCategories } from '$lib/domain/tech-radar';
 import { getFramework } from './queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { previousResults, storedResults } from './queries/results';
@@ -6,7 +6,7 @@ import { listRounds } from './queries/rounds';
 import { getRadarConfig } from './queries/settings';
 import { listTechnologies } from './queries/technologies';
 
-/** Everything the radar picture and its exports need, for a round (default: the newest with results). */
+/** Everything the radar picture and its exports need, for a round (default: the newest closed one). */
 export async function radarFor(roundParam: number | null) {
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
 	const { round } = chooseResultsRound(rounds, roundParam);
@@ -17,6 +17,7 @@ export async function radarFor(roundParam: number | null) {
 		round ? previousResults(round.id) : Promise.resolve(new Map<number, never>()),
 		getFramework(round?.frameworkVersionId)
 	]);
+	const categories = [...new Set(technologies.map((t) => t.category))].sort();
 	const rated = current.filter((r) => r.rating !== null);
 	const blips = blipsFor(
 		rated.map((r) => {
@@ -38,6 +39,7 @@ export async function radarFor(roundParam: number | null) {
 		config,
 		blips,
 		byor: byorRows(blips, config, framework.levels),
-		categories: [...new Set(technologies.map((t) => t.category))].sort()
+		categories,
+		unmapped: unmappedCategories(categories, config)
 	};
 }
