@@ -4,6 +4,8 @@ import adapter from '@sveltejs/adapter-node';
 const config = {
 	kit: {
 		adapter: adapter(),
+		// The same check runs in hooks.server.ts (sameOriginForms), where its refusal can explain ORIGIN.
+		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			mode: 'auto',
 			directives: {

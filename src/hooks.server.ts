@@ -9,6 +9,7 @@ import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/log';
+import { crossSiteFormRefusal } from '$lib/server/cross-site';
 
 export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();
@@ -21,7 +22,9 @@ export const init: ServerInit = async () => {
 		const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
 		log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
 	}
-	log.info(`Open http://localhost:${env.PORT || 3000}`);
+	// The address people should open: ORIGIN when set (npm start sets it), else where the server listens.
+	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);
 	// adapter-node emits this after draining requests on SIGTERM/SIGINT; an open pool would keep the process alive.
 	process.once('sveltekit:shutdown' as never, () => void stopDatabase());
 };
@@ -74,8 +77,11 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in svelte.config.js for this). */
+const sameOriginForms: Handle = async ({ event, resolve }) => crossSiteFormRefusal(event.request, event.url) ?? resolve(event);
+
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = sequence(securityHeaders, authenticate, gate);
+export const handle = sequence(securityHeaders, sameOriginForms, authenticate, gate);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = crypto.randomUUID().slice(0, 8);

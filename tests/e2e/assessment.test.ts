@@ -17,6 +17,9 @@ describe('scoring a technology', () => {
 		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/mongodb`);
 		await expectNoAxeViolations(page);
 		await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement)?.name)).toBe('score.architecture');
+		// Focus previews a level's meaning without looking chosen.
+		const firstGuide = page.locator('[data-vector="architecture"] .guide');
+		expect(await firstGuide.innerText()).toMatch(/^Level 0 would mean: /);
 
 		const keys = ['3', '2', '4', '4', '?', '3', '2', '3', '1', '4', '2', '3', '2', '2', '3'];
 		const started = Date.now();
@@ -26,6 +29,13 @@ describe('scoring a technology', () => {
 		process.stdout.write(`15 keystrokes scored and autosaved in ${elapsed} ms\n`);
 		expect(elapsed).toBeLessThan(60_000);
 		await expect.poll(() => page.getByText('15 of 15').count()).toBeGreaterThan(0);
+		expect(await firstGuide.innerText()).toMatch(/^Chosen 3: /);
+		const chosen = page.locator('[data-vector="architecture"] .choice:has(input:checked)');
+		expect(await chosen.evaluate((e) => [getComputedStyle(e).borderTopWidth, getComputedStyle(e, '::before').content])).toEqual([
+			'3px',
+			'none'
+		]);
+		expect(await chosen.locator('span').evaluate((e) => getComputedStyle(e, '::before').content)).toBe('"✓ "');
 		// After the last vector, focus waits on Submit.
 		expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Submit answers');
 
@@ -70,12 +80,14 @@ describe('scoring a technology', () => {
 		const page = await nojs.context.newPage();
 		await signIn(page, 'member@example.com');
 		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/nats`);
+		expect(await page.getByRole('status').first().innerText()).toMatch(/^Press Save draft to keep your answers/);
 		const stability = page.getByRole('group', { name: /^\d+ Stability/ });
 		await stability.getByRole('radio', { name: /^2:/ }).check();
 		await stability.getByText('Comment or evidence').click();
 		await stability.getByLabel('Comment').fill('Only a pilot so far.');
 		await page.getByRole('button', { name: 'Save draft' }).click();
 		await page.waitForLoadState();
+		expect(await page.getByRole('status').first().innerText()).toMatch(/^Draft saved at \d\d:\d\d UTC\.$/);
 		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/nats`);
 		expect(await checkedValue(page, 'Stability')).toBe('2');
 		expect(

@@ -36,6 +36,21 @@ describe('signing in', () => {
 	});
 });
 
+describe('a server reached at another address than its ORIGIN', () => {
+	it('refuses the form with a page that explains ORIGIN', async () => {
+		const res = await fetch(`${baseUrl()}/login`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { origin: 'http://localhost:1234', 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: 'email=a%40b.c&password=x'
+		});
+		expect(res.status).toBe(403);
+		const page = await res.text();
+		expect(page).toContain('set the ORIGIN environment variable');
+		expect(page).toContain(baseUrl());
+	});
+});
+
 describe('administration', () => {
 	it('an admin invites a member who joins through the link', async () => {
 		const page = await browser.context.newPage();

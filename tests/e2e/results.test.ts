@@ -14,6 +14,8 @@ const OPEN_ROUND = 2;
 
 describe('results of the demo Kafka assessment', () => {
 	it("draws the radar and shows medians equal to the respondents' submitted answers", async () => {
+		// The start-up banner names the address actually served (ORIGIN is 127.0.0.1 here, not localhost).
+		expect(server.output.join('')).toContain(`Open ${server.url}`);
 		const page = await browser.context.newPage();
 		await signIn(page, 'lead@example.com', undefined, server.url);
 		await page.goto(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);

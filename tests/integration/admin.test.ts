@@ -110,10 +110,17 @@ describe('managing users', () => {
 		const member = await createUserRow('member');
 		const token = generateToken();
 		await createSession(token, member.id);
-		const out = await run(
-			users.actions.update,
-			fakeEvent({ user: admin, form: { userId: String(member.id), role: 'viewer', teamIds: [String(team.id)] } })
-		);
+		const form = { userId: String(member.id), role: 'viewer', teamIds: [String(team.id)] };
+		// Unticking "active" first asks; nothing changes until the admin confirms.
+		const asked = await run(users.actions.update, fakeEvent({ user: admin, form }));
+		expect(asked).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { confirmDeactivation: { userId: member.id, role: 'viewer', teamIds: [team.id] } }
+		});
+		expect((await db().select().from(appUser).where(eq(appUser.id, member.id)))[0]).toMatchObject({ role: 'member', active: true });
+		expect(await validateSessionToken(token)).not.toBeNull();
+		const out = await run(users.actions.update, fakeEvent({ user: admin, form: { ...form, confirm: 'yes' } }));
 		expect(out).toEqual({ kind: 'data', data: { updated: member.id } });
 		const [after] = await db().select().from(appUser).where(eq(appUser.id, member.id));
 		expect(after).toMatchObject({ role: 'viewer', active: false });

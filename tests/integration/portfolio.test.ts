@@ -38,6 +38,14 @@ type CompareData = {
 };
 
 describe('compare', () => {
+	it('compares six at most and says which were left out', async () => {
+		const data = dataOf<CompareData & { selected: string[]; leftOut: string[] }>(
+			await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?t=kafka,redis,postgresql,mongodb,docker,nats,jenkins' }))
+		);
+		expect(data.selected).toHaveLength(6);
+		expect(data.leftOut).toEqual(['Jenkins']);
+	});
+
 	it('overlays technologies with the same numbers as their results', async () => {
 		const data = dataOf<CompareData>(
 			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` }))

@@ -106,17 +106,28 @@ describe('deleting', () => {
 		const tech = await createTechnologyRow('Nagios');
 		const r = await createRoundRow('open', [{ technologyId: tech.id, userIds: [member.id] }]);
 		await db().insert(response).values({ roundId: r.id, technologyId: tech.id, userId: member.id });
-		const refused = await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'nagios' } }));
-		expect(refused).toMatchObject({ kind: 'failure', status: 409 });
+		const refused = await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'nagios' }, form: { confirm: 'yes' } }));
+		expect(refused).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: expect.stringContaining('Retire it instead') } }
+		});
 		expect(await db().select().from(technology).where(eq(technology.slug, 'nagios'))).toHaveLength(1);
 		expect(dataOf(await run(detail.actions.retire, fakeEvent({ user: lead, params: { slug: 'nagios' } })))).toEqual({ retired: true });
 		const [row] = await db().select().from(technology).where(eq(technology.slug, 'nagios'));
 		expect(row.lifecycle).toBe('retired');
 	});
 
-	it('a technology nobody scored is deleted', async () => {
+	it('a technology nobody scored is deleted, once the lead confirms', async () => {
 		await createTechnologyRow('Short Lived');
 		expect(await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'short-lived' } }))).toMatchObject({
+			kind: 'failure',
+			data: { confirmDelete: true }
+		});
+		expect(await db().select().from(technology).where(eq(technology.slug, 'short-lived'))).toHaveLength(1);
+		expect(
+			await run(detail.actions.delete, fakeEvent({ user: lead, params: { slug: 'short-lived' }, form: { confirm: 'yes' } }))
+		).toMatchObject({
 			kind: 'redirect',
 			location: '/technologies'
 		});

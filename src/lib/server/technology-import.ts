@@ -10,7 +10,7 @@ export type ImportPlan = { lines: ImportLine[]; problem?: undefined } | { lines?
 
 /** Parses an uploaded catalog CSV and plans it against the current catalog; writes nothing. */
 export async function planTechnologyImport(csv: string): Promise<ImportPlan> {
-	if (!csv.trim()) return { problem: 'Choose a CSV file or paste its contents.' };
+	if (!csv.trim()) return { problem: 'Choose a CSV file: the one chosen is empty, or none was chosen.' };
 	if (csv.length > IMPORT_MAX_BYTES) return { problem: 'The file is larger than 1 MB; split it into smaller imports.' };
 	const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ''), {
 		header: true,

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { formatDate } from '$lib/domain/format';
 import { LANE_INFO } from '$lib/domain/framework';
 import type { RoundReport, Score } from '../report/data';
 import { RadarRenderer } from './chart-image';
@@ -65,7 +66,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 		.fontSize(11)
 		.fillColor(SOFT)
 		.text(
-			`${report.team ?? 'All teams'} · ${report.round.state === 'open' ? 'provisional, round still open' : report.round.state} · framework v${report.round.frameworkVersion} · generated ${new Date().toISOString().slice(0, 10)}`
+			`${report.team ?? 'All teams'} · ${report.round.state === 'open' ? 'provisional, round still open' : report.round.state} · framework v${report.round.frameworkVersion} · generated ${formatDate(new Date())}`
 		);
 	doc.moveDown().fillColor(INK).fontSize(12);
 	doc.text(`Technologies rated: ${s.rated} of ${s.technologies} in scope`);

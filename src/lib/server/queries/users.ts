@@ -136,13 +136,13 @@ async function existingTeamIds(tx: Tx, ids: number[]) {
 	return rows.map((r) => r.id);
 }
 
-export type UpdateUserResult = 'updated' | 'not-found' | 'last-admin';
+export type UpdateUserResult = 'updated' | 'not-found' | 'last-admin' | 'confirm-deactivation';
 
 /** Changes role, teams and active flag together; refuses anything that would leave no active admin. */
 export async function updateUser(
 	actorId: number,
 	userId: number,
-	input: { role: Role; teamIds: number[]; active: boolean }
+	input: { role: Role; teamIds: number[]; active: boolean; confirmed?: boolean }
 ): Promise<UpdateUserResult> {
 	return db().transaction(async (tx) => {
 		const [before] = await tx
@@ -151,6 +151,8 @@ export async function updateUser(
 			.where(eq(appUser.id, userId))
 			.for('update');
 		if (!before) return 'not-found';
+		// Deactivating signs the person out everywhere: it takes a second, explicit yes.
+		if (before.active && !input.active && !input.confirmed) return 'confirm-deactivation';
 		const losesAdmin = before.role === 'admin' && before.active && (input.role !== 'admin' || !input.active);
 		if (losesAdmin) {
 			await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);

@@ -20,7 +20,8 @@ export const load: PageServerLoad = async (event) => {
 		.enum(MODES)
 		.catch('technologies')
 		.parse(params.get('mode') ?? 'technologies');
-	const slugs = parseList(params.getAll('t'));
+	const asked = parseList(params.getAll('t'), Infinity);
+	const slugs = asked.slice(0, MAX_SERIES);
 	const [technologies, allRounds] = await Promise.all([listTechnologies(), listRounds()]);
 	const rounds = allRounds.filter((r) => r.state !== 'draft');
 	const { round } = chooseResultsRound(rounds, Number(params.get('round')));
@@ -92,5 +93,7 @@ export const load: PageServerLoad = async (event) => {
 		}
 	}
 	const rows = compareRows(vectors, series);
-	return { ...base, vectors, series, rows, gaps: widestGaps(rows), problem };
+	// More than six overlaid radars cannot be told apart; say which were left out rather than drop them silently.
+	const leftOut = mode === 'technologies' ? asked.slice(MAX_SERIES).map((s) => technologies.find((t) => t.slug === s)?.name ?? s) : [];
+	return { ...base, vectors, series, rows, gaps: widestGaps(rows), problem, leftOut };
 };

@@ -1,3 +1,4 @@
+import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireRole } from '$lib/server/auth/guards';
 import { ROLES } from '$lib/server/db/schema';
@@ -12,7 +13,8 @@ const updateSchema = z.object({
 	userId: id('User'),
 	role,
 	teamIds: idList('Team'),
-	active: z.literal('on').optional()
+	active: z.literal('on').optional(),
+	confirm: z.literal('yes').optional()
 });
 
 export const load: PageServerLoad = async (event) => {
@@ -39,8 +41,11 @@ export const actions: Actions = {
 		const result = await updateUser(admin.id, data.userId, {
 			role: data.role,
 			teamIds: data.teamIds,
-			active: data.active === 'on'
+			active: data.active === 'on',
+			confirmed: data.confirm === 'yes'
 		});
+		if (result === 'confirm-deactivation')
+			return fail(409, { confirmDeactivation: { userId: data.userId, role: data.role, teamIds: data.teamIds } });
 		if (result === 'not-found') return formFailure(404, 'That user no longer exists.');
 		if (result === 'last-admin') return formFailure(409, 'This would leave no active administrator. Make someone else an admin first.');
 		return { updated: data.userId };

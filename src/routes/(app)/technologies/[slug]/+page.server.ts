@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
 import { formFailure } from '$lib/server/forms';
 import { listBacklog } from '$lib/server/queries/backlog';
@@ -47,6 +47,8 @@ export const actions: Actions = {
 		const user = requireRole(event, 'lead');
 		const tech = await getTechnology(event.params.slug);
 		if (!tech) error(404, 'No technology has this address.');
+		// Deleting cannot be undone: the first press asks, the second (with confirm=yes) deletes.
+		if ((await event.request.formData()).get('confirm') !== 'yes') return fail(409, { confirmDelete: true });
 		const result = await deleteTechnology(user.id, tech.id);
 		if (result === 'has-responses')
 			return formFailure(

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatDateTime, formatTime } from './format';
+
+describe('one date format', () => {
+	it.each([
+		['2026-11-30', '30 Nov 2026'],
+		['2027-01-05', '5 Jan 2027'],
+		[new Date('2026-02-28T23:30:00Z'), '28 Feb 2026'],
+		[null, ''],
+		['', '']
+	])('%s → %s', (input, out) => expect(formatDate(input as string | Date | null)).toBe(out));
+
+	it('writes moments in UTC so server and browser agree', () => {
+		expect(formatDateTime('2026-11-30T09:05:00+01:00')).toBe('30 Nov 2026, 08:05 UTC');
+		expect(formatTime(new Date('2026-11-30T23:59:59Z'))).toBe('23:59 UTC');
+	});
+});
