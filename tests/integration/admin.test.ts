@@ -7,6 +7,8 @@ import { databaseReady } from '../../src/lib/server/queries/health';
 import * as users from '../../src/routes/(app)/admin/users/+page.server';
 import * as teams from '../../src/routes/(app)/admin/teams/+page.server';
 import * as audit from '../../src/routes/(app)/admin/audit/+page.server';
+import * as auditCsv from '../../src/routes/(app)/admin/audit/export.csv/+server';
+import Papa from 'papaparse';
 import * as invite from '../../src/routes/(auth)/invite/[token]/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
@@ -177,8 +179,50 @@ describe('teams', () => {
 		});
 
 		const log = await run(audit.load, fakeEvent({ user: admin, url: '/admin/audit' }));
-		const actions = dataOf<{ rows: { action: string }[] }>(log).rows.map((r) => r.action);
-		expect(actions.slice(0, 3)).toEqual(['team.delete', 'team.rename', 'team.create']);
+		const entries = dataOf<{ entries: { summary: string; changes: { field: string; before: string; after: string }[] }[] }>(log).entries;
+		// The team is gone; its entries still name it as they recorded it.
+		expect(entries.slice(0, 3).map((e) => e.summary)).toEqual([
+			'deleted team Storage & Backup',
+			'renamed team Storage & Backup',
+			'created team Storage'
+		]);
+		expect(entries[1].changes).toEqual([{ field: 'name', before: 'Storage', after: 'Storage & Backup' }]);
+	});
+});
+
+describe('the audit log', () => {
+	type Page = { entries: { who: string; summary: string; changes: { field: string; before: string; after: string }[] }[]; total: number };
+	it('reads as who changed what from what to what, with names, filtered by person, kind and date, and exports the same as CSV', async () => {
+		const admin = await createUserRow('admin', { name: '=HYPERLINK("http://evil.example","x")' });
+		const team = await createTeamRow('Search');
+		const person = await createUserRow('member', { name: 'Pat Person' });
+		await run(
+			users.actions.update,
+			fakeEvent({ user: admin, form: { userId: String(person.id), role: 'lead', teamIds: [String(team.id)], active: 'on' } })
+		);
+
+		const load = async (query: string) => dataOf<Page>(await run(audit.load, fakeEvent({ user: admin, url: `/admin/audit${query}` })));
+		const mine = await load(`?person=${admin.id}&entity=user`);
+		expect(mine.total).toBe(1);
+		expect(mine.entries[0]).toMatchObject({ who: admin.name, summary: 'changed user Pat Person' });
+		expect(mine.entries[0].changes).toEqual([
+			{ field: 'role', before: 'member', after: 'lead' },
+			{ field: 'teamIds', before: '—', after: 'Search' }
+		]);
+		const today = new Date().toISOString().slice(0, 10);
+		expect((await load(`?person=${admin.id}&from=${today}&to=${today}`)).total).toBe(1);
+		expect((await load(`?person=${admin.id}&to=2000-01-01`)).total).toBe(0);
+		// An impossible date or a hostile id is ignored, never a 500.
+		expect((await load(`?person=${admin.id}&from=2026-02-30&entity=%00`)).total).toBe(1);
+		expect((await load('?person=99999999999')).total).toBeGreaterThan(1);
+
+		const res = await auditCsv.GET(fakeEvent({ user: admin, url: `/admin/audit/export.csv?person=${admin.id}` }) as never);
+		const csv = Papa.parse<string[]>((await res.text()).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+		expect(csv[0]).toEqual(['When (UTC)', 'Who', 'What', 'Changes']);
+		expect(csv.slice(1)).toEqual([
+			[expect.stringMatching(/^\d{4}-/), `'${admin.name}`, 'changed user Pat Person', 'role: member → lead; teamIds: — → Search']
+		]);
+		await expect(auditCsv.GET(fakeEvent({ user: person, url: '/admin/audit/export.csv' }) as never)).rejects.toMatchObject({ status: 403 });
 	});
 });
 

@@ -120,13 +120,22 @@ export async function guardedWrite<T>(
 	}
 }
 
+/** 'YYYY-MM-DD' naming a day that exists: Date.parse would roll 2026-02-30 over into March, and PostgreSQL refuses it. */
+export function isCalendarDate(v: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (!m) return false;
+	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const t = new Date(Date.UTC(y, mo - 1, d));
+	return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
 /** An optional calendar date from `<input type="date">`, kept as 'YYYY-MM-DD'. */
 export const optionalDate = z
 	.string()
 	.optional()
 	.transform((v, ctx) => {
 		if (!v) return null;
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+		if (!isCalendarDate(v)) {
 			ctx.addIssue({ code: 'custom', message: 'Enter a date as YYYY-MM-DD.' });
 			return z.NEVER;
 		}

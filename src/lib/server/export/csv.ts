@@ -1,11 +1,14 @@
 import Papa from 'papaparse';
+import { neutralise } from './neutralise';
 
 /**
  * CSV that Excel opens with accents intact (UTF-8 BOM) and that cannot run formulas: any cell
- * starting with = + - @ tab or carriage return is prefixed with a quote (papaparse's escapeFormulae).
+ * starting with = + - @ tab or carriage return is prefixed with a quote. Our own neutraliser, not
+ * papaparse's escapeFormulae, which misses such a cell when it also holds a line break.
  */
 export function toCsv(rows: (string | number | null)[][], options: { bom?: boolean } = {}): string {
-	return (options.bom === false ? '' : '\uFEFF') + Papa.unparse(rows, { escapeFormulae: true, newline: '\r\n' });
+	const safe = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell)));
+	return (options.bom === false ? '' : '\uFEFF') + Papa.unparse(safe, { newline: '\r\n' });
 }
 
 export function csvResponse(filename: string, body: string): Response {

@@ -1,12 +1,24 @@
-import { z } from 'zod';
+import { describeAudit } from '$lib/domain/audit-entry';
 import { requireRole } from '$lib/server/auth/guards';
-import { listAudit } from '$lib/server/queries/audit';
+import { parseAuditFilter } from '$lib/server/audit-filter';
+import { auditFilterChoices, listAudit } from '$lib/server/queries/audit';
 import type { PageServerLoad } from './$types';
-
-const pageParam = z.coerce.number().int().min(1).max(100_000).catch(1);
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'admin');
-	const page = pageParam.parse(event.url.searchParams.get('page') ?? 1);
-	return listAudit(page);
+	const filter = parseAuditFilter(event.url.searchParams);
+	const [log, choices] = await Promise.all([listAudit(filter, filter.page), auditFilterChoices()]);
+	return {
+		entries: log.rows.map((row) => ({
+			id: row.id,
+			createdAt: row.createdAt,
+			who: row.actorName ?? 'system',
+			...describeAudit(row, log.names)
+		})),
+		total: log.total,
+		page: log.page,
+		pages: log.pages,
+		filter,
+		choices
+	};
 };

@@ -1,0 +1,131 @@
+/**
+ * An audit entry as a person reads it: who did what to which thing, and each changed field as
+ * before → after, with names in place of ids. Secrets that once went into an entry (hashes,
+ * tokens) are never shown.
+ */
+export type AuditRow = {
+	action: string;
+	entity: string;
+	entityId: string | null;
+	before: unknown;
+	after: unknown;
+};
+
+export type NameBook = {
+	user: Map<number, string>;
+	team: Map<number, string>;
+	technology: Map<number, string>;
+	round: Map<number, string>;
+};
+
+export type Change = { field: string; before: string; after: string };
+
+const ACTIONS: Record<string, string> = {
+	'backlog.regenerate': 'regenerated the backlog of',
+	'backlog.update': 'edited backlog item',
+	'framework.create': 'published framework version',
+	'invitation.accept': 'accepted invitation',
+	'invitation.create': 'invited someone as',
+	'response.reopen': 'reopened answers of',
+	'round.add-respondent': 'added a respondent to',
+	'round.add-technologies': 'added technologies to',
+	'round.close': 'closed',
+	'round.create': 'created',
+	'round.open': 'opened',
+	'round.reopen': 'reopened',
+	'round.remove-respondent': 'removed respondents from',
+	'round.remove-technology': 'removed a technology from',
+	'round.update': 'changed',
+	'setting.update': 'changed the setting',
+	'setup.admin': 'set up Opsmaturity as',
+	'team.create': 'created',
+	'team.delete': 'deleted',
+	'team.rename': 'renamed',
+	'technology.create': 'created',
+	'technology.delete': 'deleted',
+	'technology.import': 'imported technologies',
+	'technology.update': 'changed',
+	'user.password': 'changed the password of',
+	'user.update': 'changed'
+};
+
+const ENTITY_WORDS: Record<string, string> = {
+	round: 'round',
+	team: 'team',
+	technology: 'technology',
+	user: 'user',
+	invitation: 'invitation',
+	remediation_item: 'item',
+	framework_version: 'version',
+	setting: ''
+};
+
+// Which name book a field's ids belong to: technologyId(s) → technology, userId(s) → user, and so on.
+const ID_FIELDS: Record<string, keyof NameBook> = {
+	technologyId: 'technology',
+	technologyIds: 'technology',
+	userId: 'user',
+	userIds: 'user',
+	assigneeId: 'user',
+	teamId: 'team',
+	teamIds: 'team',
+	createdBy: 'user',
+	roundId: 'round'
+};
+const SECRET = /hash|token/i;
+
+const asRecord = (v: unknown): Record<string, unknown> =>
+	v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+function show(field: string, value: unknown, names: NameBook): string {
+	if (value === null || value === undefined || value === '') return '—';
+	const book = ID_FIELDS[field];
+	if (book) {
+		const ids = Array.isArray(value) ? value : [value];
+		return ids.map((id) => names[book].get(Number(id)) ?? `#${id}`).join(', ') || '—';
+	}
+	if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ') || '—';
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value);
+}
+
+/** The name of the thing an entry is about: as it is called now, else as the entry recorded it (a deleted team). */
+export function entityName(row: AuditRow, names: NameBook): string {
+	const id = Number(row.entityId);
+	const book = (['round', 'team', 'technology', 'user'] as const).find((b) => b === row.entity);
+	const recorded = asRecord(row.after).name ?? asRecord(row.before).name;
+	const known = (book && Number.isInteger(id) ? names[book].get(id) : undefined) ?? (typeof recorded === 'string' ? recorded : undefined);
+	const word = ENTITY_WORDS[row.entity] ?? row.entity;
+	return known ? `${word} ${known}`.trim() : row.entityId ? `${word} #${row.entityId}`.trim() : word;
+}
+
+export function describeAudit(row: AuditRow, names: NameBook): { summary: string; changes: Change[] } {
+	const before = asRecord(row.before);
+	const after = asRecord(row.after);
+	const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !SECRET.test(f) && f !== 'id');
+	const changes = fields
+		.map((field) => ({
+			field,
+			before: field in before ? show(field, before[field], names) : '—',
+			after: field in after ? show(field, after[field], names) : '—'
+		}))
+		.filter((c) => c.before !== c.after);
+	const verb = ACTIONS[row.action] ?? row.action;
+	return { summary: `${verb} ${entityName(row, names)}`.trim(), changes };
+}
+
+/** The ids an entry mentions, by name book, so a page can look them all up in a few queries. */
+export function idsIn(rows: AuditRow[]): Record<keyof NameBook, Set<number>> {
+	const out = { user: new Set<number>(), team: new Set<number>(), technology: new Set<number>(), round: new Set<number>() };
+	for (const row of rows) {
+		const id = Number(row.entityId);
+		if (row.entity in out && Number.isInteger(id)) out[row.entity as keyof NameBook].add(id);
+		for (const side of [asRecord(row.before), asRecord(row.after)])
+			for (const [field, value] of Object.entries(side)) {
+				const book = ID_FIELDS[field];
+				if (!book) continue;
+				for (const v of Array.isArray(value) ? value : [value]) if (Number.isInteger(Number(v)) && v !== null) out[book].add(Number(v));
+			}
+	}
+	return out;
+}

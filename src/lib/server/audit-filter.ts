@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { isCalendarDate } from './forms';
+import type { AuditFilter } from './queries/audit';
+
+const date = z
+	.string()
+	.refine(isCalendarDate)
+	.optional()
+	.catch(undefined)
+	.transform((v) => v ?? null);
+
+/** The audit log's filter from a URL: anything unparseable is ignored rather than refused, as on every list page. */
+export function parseAuditFilter(params: URLSearchParams): AuditFilter & { page: number } {
+	const q = z
+		.object({
+			person: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+			entity: z
+				.string()
+				.regex(/^[a-z_]{1,40}$/)
+				.optional()
+				.catch(undefined),
+			from: date,
+			to: date,
+			page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
+		})
+		.parse(Object.fromEntries([...params].filter(([, v]) => v !== '')));
+	return { actorId: q.person, entity: q.entity, from: q.from, to: q.to, page: q.page };
+}

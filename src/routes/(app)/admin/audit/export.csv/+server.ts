@@ -1,0 +1,24 @@
+import { describeAudit } from '$lib/domain/audit-entry';
+import { requireRole } from '$lib/server/auth/guards';
+import { parseAuditFilter } from '$lib/server/audit-filter';
+import { csvResponse, toCsv } from '$lib/server/export/csv';
+import { auditBatches } from '$lib/server/queries/audit';
+import type { RequestHandler } from './$types';
+
+/** The filtered audit log as CSV: one row per entry, changes written out as "field: before → after". */
+export const GET: RequestHandler = async (event) => {
+	requireRole(event, 'admin');
+	const filter = parseAuditFilter(event.url.searchParams);
+	const rows: (string | number | null)[][] = [['When (UTC)', 'Who', 'What', 'Changes']];
+	for await (const { rows: batch, names } of auditBatches(filter))
+		for (const row of batch) {
+			const { summary, changes } = describeAudit(row, names);
+			rows.push([
+				row.createdAt.toISOString(),
+				row.actorName ?? 'system',
+				summary,
+				changes.map((c) => `${c.field}: ${c.before} → ${c.after}`).join('; ')
+			]);
+		}
+	return csvResponse('opsmaturity-audit.csv', toCsv(rows));
+};
