@@ -168,6 +168,12 @@ describe('CSV import', () => {
 		expect(await db().select().from(technology).where(eq(technology.slug, 'vault'))).toHaveLength(0);
 	});
 
+	it('asks for a file when none was chosen, without pointing at a paste box the page does not have', async () => {
+		const out = await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: '' } }));
+		expect(out).toMatchObject({ kind: 'failure', data: { errors: { form: expect.stringMatching(/^Choose a CSV file/) } } });
+		expect(JSON.stringify(out)).not.toMatch(/paste/i);
+	});
+
 	it('explains a file without the needed columns', async () => {
 		const out = await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: 'title,kind\nx,y\n' } }));
 		expect(out).toMatchObject({
