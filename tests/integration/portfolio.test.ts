@@ -179,6 +179,9 @@ describe('my assessments on the dashboard', () => {
 		expect(second.myRounds[0].todo).toHaveLength(techs.length - 10);
 		const hostile = await run(dashboard.load as never, fakeEvent({ user: person, url: '/?round=99999999999&page=-1' }));
 		expect(dataOf<Dashboard>(hostile).myRounds[0].page).toBe(1);
+		const beyond = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: person, url: `/?round=${big.id}&page=40` })));
+		expect(beyond.myRounds[0]).toMatchObject({ page: 2 });
+		expect(beyond.myRounds[0].todo).toHaveLength(techs.length - 10);
 	});
 });
 

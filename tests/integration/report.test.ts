@@ -94,7 +94,7 @@ describe('PDF', () => {
 		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
 	});
 
-	it.runIf(hasPoppler)('quotes comments per vector, with names for admins and pseudonyms for everyone else', async () => {
+	it.runIf(hasPoppler)('quotes comments per vector: names for admins, pseudonyms for leads, neither for anyone else', async () => {
 		const text = async (user: SessionUser) => {
 			const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-pdf-')), 'report.pdf');
 			writeFileSync(file, await bytes(await get('report.pdf', user)));
@@ -108,12 +108,17 @@ describe('PDF', () => {
 			.where(and(eq(response.roundId, roundId), eq(response.technologyId, kafka.id), eq(response.state, 'submitted')))
 			.orderBy(response.id)
 			.limit(1);
-		const asViewer = await text(viewer);
-		expect(asViewer).toContain('Comments and evidence');
 		// The hostile comment is quoted as written: a PDF runs no formulas.
-		expect(asViewer).toMatch(/R\d{3} \(\d\): “=HYPERLINK\("http:\/\/evil\.example","x"\)”/);
-		expect(asViewer).not.toContain(commenter.name);
+		const quoted = '“=HYPERLINK("http://evil.example","x")”';
+		const asLead = await text(lead);
+		expect(asLead).toContain('Comments and evidence');
+		expect(asLead).toMatch(/R\d{3} \(\d\): “=HYPERLINK/);
+		expect(asLead).not.toContain(commenter.name);
 		expect(await text(admin)).toContain(`${commenter.name} (`);
+		// A viewer reads what was said, but neither who said it nor the score beside it.
+		const asViewer = await text(viewer);
+		expect(asViewer).toContain(`• ${quoted}`);
+		expect(asViewer).not.toMatch(/R\d{3} \(/);
 	});
 });
 

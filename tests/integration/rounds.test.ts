@@ -10,7 +10,7 @@ import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
 import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 
 useTestDatabase();
 
@@ -118,6 +118,11 @@ describe('a round from draft to closed', () => {
 			done: true
 		});
 		expect(await kafkaResult()).toMatchObject({ rating: null, assigned: 2, submitted: 0 });
+		// Nobody left to remove: refused, and not audited twice.
+		expect(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(leaver.id) })).toMatchObject({
+			kind: 'failure',
+			status: 409
+		});
 		expect(await db().select().from(response).where(eq(response.userId, leaver.id))).toHaveLength(1);
 		const [entry] = await db()
 			.select()
@@ -188,6 +193,14 @@ describe('a round from draft to closed', () => {
 		await act('reopen', admin, id, { reason: 'One more look' });
 		expect(dataOf(await act('close', lead, id, { confirm: 'yes' }))).toEqual({ done: true });
 		expect(await items()).toEqual(first);
+
+		// Once a newer round has closed, reopening this one would let its close undo the newer findings.
+		await createRoundRow('closed', [], 'Newer');
+		expect(await act('reopen', admin, id, { reason: 'Too late' })).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: expect.stringContaining('only the newest closed round') } }
+		});
 	});
 });
 
@@ -228,6 +241,8 @@ describe('a large round', () => {
 		expect(waiting.query.matching).toBe(54);
 		expect(waiting.scope.map((t) => t.name)).not.toContain('Bulk 01');
 		expect((await load('?page=99999999999&q=%00')).query.page).toBe(1);
+		// A page past the end shows the last one, with the true count.
+		expect((await load('?page=7')).query).toMatchObject({ page: 2, matching: 55 });
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseResultsRound, type ChoosableRound } from './round-choice';
+import { chooseResultsRound, previousClosedRound, type ChoosableRound } from './round-choice';
 
 const r = (id: number, state: ChoosableRound['state'], rated = 3): ChoosableRound => ({ id, state, rated });
 
@@ -20,6 +20,13 @@ describe('chooseResultsRound', () => {
 		expect(choice.round?.id).toBe(round);
 		expect(choice.previous?.id).toBe(previous);
 		expect(choice.provisional).toBe(provisional);
+	});
+
+	it('measures any round, a draft too, against the newest closed round with ratings before it', () => {
+		expect(previousClosedRound(rounds, 4)?.id).toBe(2);
+		expect(previousClosedRound(rounds, 2)?.id).toBe(1);
+		expect(previousClosedRound(rounds, 1)).toBeUndefined();
+		expect(previousClosedRound(rounds, 99)).toBeUndefined();
 	});
 
 	it('chooses nothing when there are no rounds', () => {

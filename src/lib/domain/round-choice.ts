@@ -16,12 +16,13 @@ export function chooseResultsRound<R extends ChoosableRound>(rounds: R[], wanted
 		visible.find((r) => r.state === 'closed') ??
 		visible.find((r) => r.rated > 0) ??
 		visible[0];
-	const after = round ? visible.slice(visible.indexOf(round) + 1) : [];
-	return {
-		round,
-		previous: after.find((r) => r.state === 'closed' && r.rated > 0),
-		provisional: round?.state === 'open'
-	};
+	return { round, previous: round && previousClosedRound(rounds, round.id), provisional: round?.state === 'open' };
+}
+
+/** The newest closed round with ratings before the given one (`rounds` newest first): what it is measured against. */
+export function previousClosedRound<R extends ChoosableRound>(rounds: R[], roundId: number): R | undefined {
+	const at = rounds.findIndex((r) => r.id === roundId);
+	return at < 0 ? undefined : rounds.slice(at + 1).find((r) => r.state === 'closed' && r.rated > 0);
 }
 
 /** How a round is named in a round picker: an open round is marked provisional wherever it can be chosen. */

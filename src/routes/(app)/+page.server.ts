@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { requireUser } from '$lib/server/auth/guards';
-import { myWork, nextAssessment, MY_PAGE_SIZE } from '$lib/server/queries/my-assessments';
+import { clampPage, myWork, nextAssessment, pagesOf } from '$lib/server/queries/my-assessments';
 import { storedResults } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
@@ -29,11 +29,13 @@ export const load: PageServerLoad = async (event) => {
 		name: user.name,
 		myRounds: work.rounds.map((r) => ({
 			...r,
-			page: r.roundId === paging.round ? paging.page : 1,
-			pages: Math.max(1, Math.ceil((r.total - r.submitted) / MY_PAGE_SIZE)),
+			page: r.roundId === paging.round ? clampPage(paging.page, r) : 1,
+			pages: pagesOf(r),
 			todo: work.assessments.filter((a) => a.roundId === r.roundId)
 		})),
 		next,
+		// Focus Continue only on the plain dashboard: paging through a list keeps the keyboard where it was.
+		focusContinue: !event.url.search,
 		openRounds: rounds.filter((r) => r.state === 'open'),
 		portfolio: latest
 			? {

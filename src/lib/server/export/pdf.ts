@@ -256,7 +256,7 @@ function commentsOf(doc: Doc, report: RoundReport, comments: Score[]) {
 		doc.font('body');
 		for (const c of said)
 			doc.text(
-				`${c.respondent}${c.score !== null ? ` (${c.score})` : c.dontKnow ? " (don't know)" : ''}: ${c.comment ? `“${c.comment}”` : ''}${c.evidence ? `${c.comment ? ' · ' : ''}evidence: ${c.evidence}` : ''}`,
+				`${c.respondent ? `${c.respondent}${c.score !== null ? ` (${c.score})` : c.dontKnow ? " (don't know)" : ''}: ` : '• '}${c.comment ? `“${c.comment}”` : ''}${c.evidence ? `${c.comment ? ' · ' : ''}evidence: ${c.evidence}` : ''}`,
 				{ width, indent: 8 }
 			);
 	}

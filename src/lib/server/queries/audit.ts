@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db/client';
 import { db } from '$lib/server/db';
 import { appUser, auditLog, round, team, technology } from '$lib/server/db/schema';
@@ -25,15 +25,16 @@ export async function recordAudit(tx: Pick<Database, 'insert'>, entry: AuditInpu
 	});
 }
 
-export type AuditFilter = { actorId?: number; entity?: string; from?: string | null; to?: string | null };
+export type AuditFilter = { actorId?: number; entity?: string; from?: string | null; to?: string | null; upToId?: number };
 
 function auditWhere(f: AuditFilter) {
 	return and(
 		f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
+		f.upToId !== undefined ? lte(auditLog.id, f.upToId) : undefined,
 		f.entity ? eq(auditLog.entity, f.entity) : undefined,
 		// Whole days, inclusive, in UTC as the page writes times.
 		f.from ? gte(auditLog.createdAt, new Date(`${f.from}T00:00:00Z`)) : undefined,
-		f.to ? lt(auditLog.createdAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)) : undefined
+		f.to ? sql`${auditLog.createdAt} < (${f.to}::date + 1)::timestamp at time zone 'UTC'` : undefined
 	);
 }
 
@@ -70,8 +71,13 @@ export async function listAudit(filter: AuditFilter, page: number, pageSize = 50
 
 /** Every entry matching the filter, newest first, in batches (the CSV export). */
 export async function* auditBatches(filter: AuditFilter, batch = 2000) {
+	// Entries written while the export runs come after this id, so they never shift the batches.
+	const [{ last }] = await db()
+		.select({ last: max(auditLog.id) })
+		.from(auditLog);
+	const bounded = { ...filter, upToId: last ?? 0 };
 	for (let offset = 0; ; offset += batch) {
-		const rows = await auditSlice(filter, batch, offset);
+		const rows = await auditSlice(bounded, batch, offset);
 		if (!rows.length) return;
 		yield { rows, names: await namesFor(rows) };
 		if (rows.length < batch) return;

@@ -4,6 +4,10 @@ import { rowsOf } from '$lib/server/db/client';
 
 export const MY_PAGE_SIZE = 10;
 
+/** Pages of a round's unfinished list; a page past the end (work got done) shows the last one. */
+export const pagesOf = (r: { total: number; submitted: number }) => Math.max(1, Math.ceil((r.total - r.submitted) / MY_PAGE_SIZE));
+export const clampPage = (page: number, r: { total: number; submitted: number }) => Math.min(Math.max(1, page), pagesOf(r));
+
 export type MyRound = {
 	roundId: number;
 	roundName: string;
@@ -49,7 +53,7 @@ export async function myWork(userId: number, pageOf: (roundId: number) => number
 		inProgress: r.in_progress
 	}));
 	if (!rounds.length) return { rounds, assessments: [] as MyAssessment[] };
-	const windows = rounds.map((r) => `(${r.roundId},${(Math.max(1, pageOf(r.roundId)) - 1) * MY_PAGE_SIZE})`).join(',');
+	const windows = rounds.map((r) => `(${r.roundId},${(clampPage(pageOf(r.roundId), r) - 1) * MY_PAGE_SIZE})`).join(',');
 	const rows = rowsOf<{ round_id: number; slug: string; name: string; state: string | null; answered: number; total: number }>(
 		await db().execute(sql`
 			with pages(round_id, skip) as (values ${sql.raw(windows)}),

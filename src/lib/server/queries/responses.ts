@@ -156,6 +156,9 @@ export async function reopenResponse(key: ResponseKey, expectedVersion: number):
 			.where(responseOf(key))
 			.for('update');
 		if (!current) return { status: 'not-assigned' };
+		// A respondent removed from the round keeps their answers as they were: only a lead can ask them again.
+		const [assigned] = await tx.select({ userId: assignment.userId }).from(assignment).where(assignmentOf(key));
+		if (!assigned) return { status: 'not-assigned' };
 		if (current.version !== expectedVersion) return { status: 'stale', version: current.version };
 		const version = current.version + 1;
 		await tx.update(response).set({ state: 'draft', version, submittedAt: null, updatedAt: new Date() }).where(eq(response.id, current.id));

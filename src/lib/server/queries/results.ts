@@ -173,6 +173,7 @@ export async function technologyComments(roundId: number, technologyId: number) 
 	const rows = await db().execute(sql`
 		select a.vector_key, a.comment, a.evidence_url, u.name
 		from response r join answer a on a.response_id = r.id join app_user u on u.id = r.user_id
+			join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 		where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'
 			and (a.comment <> '' or a.evidence_url <> '')
 		order by a.vector_key, u.name`);
@@ -191,6 +192,7 @@ export async function teamMedians(roundId: number, technologyId: number) {
 			percentile_cont(0.5) within group (order by a.score) as median,
 			count(distinct r.user_id)::int as respondents
 		from response r
+		join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 		join answer a on a.response_id = r.id
 		join user_team ut on ut.user_id = r.user_id
 		join team t on t.id = ut.team_id

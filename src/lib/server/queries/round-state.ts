@@ -1,12 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/client';
 import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 import { regenerateBacklog } from './backlog';
 import { answeredCount, responseOfAssignment } from './responses';
 import { refreshResults } from './results';
 
-export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty';
+export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty' | 'newer-closed';
 
 /** Regenerates the backlog from a round's current results, on a lead's request. */
 export async function regenerateRoundBacklog(actorId: number, roundId: number) {
@@ -38,6 +39,16 @@ export async function changeRoundState(
 		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
 		if (!row) return 'not-found';
 		if (row.state !== from) return 'wrong-state';
+		if (to === 'reopen') {
+			// Closing again reconciles the backlog with this round's results; were a newer round closed
+			// already, that would undo what the newer round found. Only the newest closed round reopens.
+			const newer = rowsOf(
+				await tx.execute(
+					sql`select 1 from round r, round this where this.id = ${roundId} and r.state = 'closed' and (r.created_at, r.id) > (this.created_at, this.id) limit 1`
+				)
+			);
+			if (newer.length) return 'newer-closed';
+		}
 		if (to === 'open') {
 			const [{ n }] = await tx
 				.select({ n: sql<number>`count(*)`.mapWith(Number) })

@@ -186,16 +186,18 @@ export async function removeRespondents(actorId: number, roundId: number, techno
 		if (allowed !== 'ok') return allowed;
 		// The person's response stays (re-adding them brings it back) but no longer counts: results
 		// only read responses of people still assigned.
-		await tx
+		const removed = await tx
 			.delete(assignment)
-			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), inArray(assignment.userId, userIds)));
+			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId), inArray(assignment.userId, userIds)))
+			.returning({ userId: assignment.userId });
+		if (!removed.length) return 'not-found';
 		await refreshResults(tx, { roundId, technologyId });
 		await recordAudit(tx, {
 			actorId,
 			action: 'round.remove-respondent',
 			entity: 'round',
 			entityId: roundId,
-			before: { technologyId, userIds }
+			before: { technologyId, userIds: removed.map((r) => r.userId) }
 		});
 		return 'ok';
 	});
@@ -218,21 +220,22 @@ export async function roundScope(roundId: number, query: ScopeQuery = { page: 1 
 		query.search ? sql`${technology.name} ilike ${`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined,
 		query.waiting ? pending : undefined
 	);
+	const [{ matching }] = await db()
+		.select({ matching: sql<number>`count(*)`.mapWith(Number) })
+		.from(roundTechnology)
+		.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
+		.where(where);
+	// A page past the end (a stale link after a filter) shows the last page rather than nothing.
+	const page = Math.min(query.page, Math.max(1, Math.ceil(matching / SCOPE_PAGE_SIZE)));
 	const techs = await db()
-		.select({
-			id: technology.id,
-			slug: technology.slug,
-			name: technology.name,
-			teamName: team.name,
-			total: sql<number>`count(*) over ()`.mapWith(Number)
-		})
+		.select({ id: technology.id, slug: technology.slug, name: technology.name, teamName: team.name })
 		.from(roundTechnology)
 		.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(where)
 		.orderBy(asc(technology.name))
 		.limit(SCOPE_PAGE_SIZE)
-		.offset((query.page - 1) * SCOPE_PAGE_SIZE);
+		.offset((page - 1) * SCOPE_PAGE_SIZE);
 	const people = techs.length
 		? await db()
 				.select({
@@ -257,8 +260,9 @@ export async function roundScope(roundId: number, query: ScopeQuery = { page: 1 
 				.orderBy(asc(appUser.name))
 		: [];
 	return {
-		matching: techs[0]?.total ?? 0,
-		technologies: techs.map(({ total: _total, ...t }) => {
+		matching,
+		page,
+		technologies: techs.map((t) => {
 			const respondents: RespondentStatus[] = people
 				.filter((p) => p.technologyId === t.id)
 				.map((p) => ({ userId: p.userId, name: p.name, state: p.state ?? 'not started', answered: p.answered }));
@@ -297,7 +301,7 @@ export async function technologyRounds(technologyId: number) {
 					Number
 				),
 			submitted:
-				sql<number>`(select count(*) from ${response} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(
+				sql<number>`(select count(*) from ${response} join ${assignment} a on a.round_id = ${response.roundId} and a.technology_id = ${response.technologyId} and a.user_id = ${response.userId} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(
 					Number
 				)
 		})

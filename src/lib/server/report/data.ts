@@ -5,7 +5,7 @@ import { roundTechnology, team, technology } from '$lib/server/db/schema';
 import { vectorsByLane } from '$lib/domain/framework';
 import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { getFramework } from '../queries/framework';
-import { chooseResultsRound } from '$lib/domain/round-choice';
+import { previousClosedRound } from '$lib/domain/round-choice';
 import { intArray, previousResults, storedResults } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
@@ -16,7 +16,7 @@ export type ReportOptions = { teamId?: number };
 export async function roundReport(roundId: number, options: ReportOptions = {}) {
 	const round = await getRound(roundId);
 	if (!round) return null;
-	const { previous } = chooseResultsRound(await listRounds(), roundId);
+	const previous = previousClosedRound(await listRounds(), roundId);
 	const [framework, techs, current, before, teamRow] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		db()
@@ -99,7 +99,7 @@ export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
 /** Stable pseudonyms for a round's respondents, in account order, so they reveal nothing about who is who. */
 async function pseudonymsFor(roundId: number) {
 	const result = await db().execute(
-		sql`select distinct user_id from response where round_id = ${roundId} and state = 'submitted' order by user_id`
+		sql`select distinct r.user_id from response r join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id where r.round_id = ${roundId} and r.state = 'submitted' order by r.user_id`
 	);
 	return new Map(rowsOf<{ user_id: number }>(result).map((r, i) => [Number(r.user_id), `R${String(i + 1).padStart(3, '0')}`]));
 }
@@ -123,13 +123,14 @@ async function scoresOf(roundId: number, technologyIds: number[], names: boolean
 		select t.name as technology, t.slug, a.vector_key, u.id as user_id, u.name as respondent,
 			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at
 		from response r
+		join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 		join answer a on a.response_id = r.id
 		join technology t on t.id = r.technology_id
 		join app_user u on u.id = r.user_id
 		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(intArray(technologyIds))})
 			and (a.score is not null or a.dont_know)
 			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
-		order by t.name, a.vector_key, u.name`);
+		order by t.name, a.vector_key, u.id`);
 	return rowsOf<ScoreRow>(result).map((r) => ({
 		technology: r.technology,
 		slug: r.slug,
@@ -153,9 +154,14 @@ export async function roundScores(roundId: number, technologyIds: number[], name
 	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId));
 }
 
-/** Only the answers that carry a comment or an evidence link, named as in `roundScores`: what the PDF quotes. */
-export async function roundComments(roundId: number, technologyIds: number[], names: boolean): Promise<Score[]> {
-	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId), true);
+/**
+ * Only the answers that carry a comment or an evidence link: what the PDF quotes. Admins see
+ * names and leads pseudonyms, as in the data exports; anyone else (the PDF is for every role)
+ * reads what was said without who said it or the score beside it, so no answer can be traced.
+ */
+export async function roundComments(roundId: number, technologyIds: number[], who: 'names' | 'pseudonyms' | 'nobody'): Promise<Score[]> {
+	const rows = await scoresOf(roundId, technologyIds, who === 'names', await pseudonymsFor(roundId), true);
+	return who === 'nobody' ? rows.map((r) => ({ ...r, respondent: '', score: null, dontKnow: false })) : rows;
 }
 
 /**

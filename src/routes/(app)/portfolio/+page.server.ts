@@ -25,8 +25,13 @@ export const load: PageServerLoad = async (event) => {
 	const keys = new Set(vectors.map((v) => v.key));
 	const query = z
 		.object({
-			team: z.coerce.number().int().positive().optional().catch(undefined),
-			category: z.string().max(50).optional().catch(undefined),
+			team: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+			category: z
+				.string()
+				.max(50)
+				.regex(/^[^\p{Cc}]*$/u)
+				.optional()
+				.catch(undefined),
 			lifecycle: z.enum(LIFECYCLES).optional().catch(undefined),
 			level: z.coerce.number().int().min(0).max(5).optional().catch(undefined),
 			sort: z

@@ -20,7 +20,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roundId = (event: { params: { id: string } }) => {
 	const n = Number(event.params.id);
-	if (!Number.isInteger(n) || n <= 0) error(404, 'No such round.');
+	if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) error(404, 'No such round.');
 	return n;
 };
 
@@ -48,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		round: r,
 		scope: scope.technologies,
-		query: { ...scopeQuery, pages: Math.max(1, Math.ceil(scope.matching / SCOPE_PAGE_SIZE)), matching: scope.matching },
+		query: { ...scopeQuery, page: scope.page, pages: Math.max(1, Math.ceil(scope.matching / SCOPE_PAGE_SIZE)), matching: scope.matching },
 		outside,
 		people,
 		canManage,
@@ -119,6 +119,7 @@ export const actions: Actions = {
 		if (failure) return failure;
 		const r = await changeRoundState(user.id, roundId(event), 'reopen', data.reason);
 		if (r === 'not-found') error(404, 'No such round.');
+		if (r === 'newer-closed') return formFailure(409, 'A newer round has closed since; only the newest closed round can be reopened.');
 		if (r !== 'ok') return formFailure(409, 'Only a closed round can be reopened.');
 		return { reopened: true };
 	}

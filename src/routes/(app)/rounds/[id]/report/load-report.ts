@@ -9,10 +9,11 @@ export async function reportFor(event: Pick<RequestEvent, 'params' | 'url'>) {
 		.number()
 		.int()
 		.positive()
+		.max(2_147_483_647)
 		.optional()
 		.catch(undefined)
 		.parse(event.url.searchParams.get('team') ?? undefined);
-	const report = Number.isInteger(roundId) && roundId > 0 ? await roundReport(roundId, { teamId }) : null;
+	const report = Number.isInteger(roundId) && roundId > 0 && roundId <= 2_147_483_647 ? await roundReport(roundId, { teamId }) : null;
 	if (!report) error(404, 'No such round.');
 	return report;
 }

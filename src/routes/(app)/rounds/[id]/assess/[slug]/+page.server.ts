@@ -12,7 +12,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
 	const roundId = Number(event.params.id);
-	const r = Number.isInteger(roundId) && roundId > 0 ? await getRound(roundId) : undefined;
+	const r = Number.isInteger(roundId) && roundId > 0 && roundId <= 2_147_483_647 ? await getRound(roundId) : undefined;
 	const tech = r ? await getTechnology(event.params.slug) : undefined;
 	if (!r || !tech) error(404, 'No such assessment.');
 	return { user, round: r, technology: tech, key: { roundId: r.id, technologyId: tech.id, userId: user.id } };
@@ -20,7 +20,9 @@ async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 
 export const load: PageServerLoad = async (event) => {
 	const { user, round, technology, key } = await context(event);
-	const requested = Number(event.url.searchParams.get('user') ?? user.id);
+	const asked = Number(event.url.searchParams.get('user') ?? user.id);
+	// An id PostgreSQL could not hold is nobody's.
+	const requested = Number.isInteger(asked) && asked > 0 && asked <= 2_147_483_647 ? asked : -1;
 	const isLead = hasRole(user, 'lead');
 	// Leads and admins may read anyone's answers; everyone else only their own.
 	if (requested !== user.id && !isLead) error(403, 'You can only see your own answers.');

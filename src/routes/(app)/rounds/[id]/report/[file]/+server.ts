@@ -30,9 +30,14 @@ export const GET: RequestHandler = async (event) => {
 
 	switch (file) {
 		case 'report.pdf':
-			return new Response(Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, names))) as ReadableStream, {
-				headers: download('application/pdf', `${base}.pdf`)
-			});
+			return new Response(
+				Readable.toWeb(
+					reportPdf(report, await roundComments(report.round.id, ids, names ? 'names' : hasRole(user, 'lead') ? 'pseudonyms' : 'nobody'))
+				) as ReadableStream,
+				{
+					headers: download('application/pdf', `${base}.pdf`)
+				}
+			);
 		case 'report.xlsx':
 			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids, names))) as ReadableStream, {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
