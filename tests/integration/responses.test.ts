@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, auditLog, response, round } from '../../src/lib/server/db/schema';
+import { answer, assignment, auditLog, response, round } from '../../src/lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { computeResults, storedResults } from '../../src/lib/server/queries/results';
@@ -234,6 +234,24 @@ describe('who may read answers', () => {
 			kind: 'error',
 			status: 403
 		});
+	});
+
+	it('a respondent removed from the round cannot reopen the answers they left', async () => {
+		const [{ version }] = await db()
+			.select({ version: response.version })
+			.from(response)
+			.where(and(eq(response.roundId, roundId), eq(response.userId, member.id)));
+		const [tech] = await db().select({ id: assignment.technologyId }).from(assignment).where(eq(assignment.roundId, roundId));
+		await db()
+			.delete(assignment)
+			.where(and(eq(assignment.roundId, roundId), eq(assignment.userId, member.id)));
+		expect(
+			await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: String(version) } }))
+		).toMatchObject({
+			kind: 'failure',
+			status: 403
+		});
+		await db().insert(assignment).values({ roundId, technologyId: tech.id, userId: member.id });
 	});
 
 	it('a round closed after submission is read-only for its respondent', async () => {
