@@ -22,6 +22,16 @@ describe('signing in', () => {
 		await page.close();
 	});
 
+	it('never follows next= off the site, signed in or not', async () => {
+		const page = await browser.context.newPage();
+		// Chromium drops the tab, which would turn the path into //evil.example.
+		for (const next of ['/%09/evil.example', '/%5C/evil.example', '//evil.example', 'https://evil.example/x']) {
+			await page.goto(`${baseUrl()}/login?next=${next}`);
+			expect(new URL(page.url()).origin).toBe(new URL(baseUrl()).origin);
+		}
+		await page.close();
+	});
+
 	it('sets security headers and a protected session cookie', async () => {
 		const res = await fetch(`${baseUrl()}/login`);
 		expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

@@ -34,6 +34,13 @@ describe('sessions', () => {
 		['//evil.example', '/'],
 		['/\\evil.example', '/'],
 		['https://evil.example', '/'],
+		['/\t/evil.example', '/'],
+		['/\n/evil.example', '/'],
+		['/\r\nSet-Cookie: x=1', '/'],
+		['/./\\evil.example', '/'],
+		['/.//evil.example', '/'],
+		['/rounds?x=ü', '/rounds?x=%C3%BC'],
+		['/technologies/kafka#top', '/technologies/kafka#top'],
 		[null, '/']
 	])('follows next=%s to %s', (next, expected) => {
 		expect(safeNext(next)).toBe(expected);

@@ -106,8 +106,23 @@ export async function signIn(event: { cookies: Cookies; url: URL }, userId: numb
 	setSessionCookie(event.cookies, token, created.expiresAt, event.url.protocol === 'https:');
 }
 
-/** Only same-site paths are followed after sign-in, never another origin. */
+const PLACEHOLDER_ORIGIN = 'http://next.invalid';
+
+/**
+ * Only same-site paths are followed after sign-in. `next` is resolved against the site as a
+ * browser would; a control character or backslash (browsers drop the one and read the other as
+ * a slash, so `/\t/evil.example` becomes `//evil.example`), or a result off the site, goes home.
+ */
 export function safeNext(next: string | null | undefined): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-	return next;
+	// eslint-disable-next-line no-control-regex
+	if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
+	let url: URL;
+	try {
+		url = new URL(next, PLACEHOLDER_ORIGIN);
+	} catch {
+		return '/';
+	}
+	const path = `${url.pathname}${url.search}${url.hash}`;
+	// A path that resolves to "//host" would be read as another origin by the browser.
+	return url.origin === PLACEHOLDER_ORIGIN && !path.startsWith('//') ? path : '/';
 }
