@@ -10,6 +10,7 @@ import { ensureFramework } from '$lib/server/queries/framework';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/log';
 import { crossSiteFormRefusal } from '$lib/server/cross-site';
+import { refuseUnreadablePost } from '$lib/server/request-guard';
 
 export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();
@@ -78,7 +79,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 /** Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in svelte.config.js for this). */
-const sameOriginForms: Handle = async ({ event, resolve }) => crossSiteFormRefusal(event.request, event.url) ?? resolve(event);
+const sameOriginForms: Handle = async ({ event, resolve }) =>
+	crossSiteFormRefusal(event.request, event.url) ?? (await refuseUnreadablePost(event.request, event.url)) ?? resolve(event);
 
 // Headers wrap everything, so even the anonymous redirect carries them.
 export const handle = sequence(securityHeaders, sameOriginForms, authenticate, gate);

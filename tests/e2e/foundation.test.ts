@@ -61,6 +61,31 @@ describe('a server reached at another address than its ORIGIN', () => {
 	});
 });
 
+describe('requests that once ended in a 500', () => {
+	it('an unreadable body or an odd action name gets 4xx with a message', async () => {
+		const cookie = (await browser.context.cookies()).find((c) => c.name === 'session');
+		const headers = { origin: baseUrl(), cookie: cookie ? `session=${cookie.value}` : '' };
+		const asText = await fetch(`${baseUrl()}/rounds/2?/close`, {
+			method: 'POST',
+			headers: { ...headers, 'content-type': 'text/plain' },
+			body: 'confirm=yes'
+		});
+		expect(asText.status).toBe(415);
+		const proto = await fetch(`${baseUrl()}/rounds/2?/__proto__`, {
+			method: 'POST',
+			headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+			body: ''
+		});
+		expect(proto.status).toBe(404);
+		const broken = await fetch(`${baseUrl()}/login`, {
+			method: 'POST',
+			headers: { ...headers, 'content-type': 'multipart/form-data; boundary=zz' },
+			body: 'not multipart at all'
+		});
+		expect(broken.status).toBe(400);
+	});
+});
+
 describe('administration', () => {
 	it('an admin invites a member who joins through the link', async () => {
 		const page = await browser.context.newPage();

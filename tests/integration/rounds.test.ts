@@ -39,6 +39,13 @@ describe('a round from draft to closed', () => {
 	it('a lead creates it on the current framework version; duplicates and bad dates are refused', async () => {
 		const bad = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026 Q4', dueDate: '2026-13-45' } }));
 		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { dueDate: 'Enter a date as YYYY-MM-DD.' } } });
+		// A day that does not exist, and a NUL byte, get a message instead of reaching PostgreSQL.
+		const hostile = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026\u0000Q4', dueDate: '2026-02-30' } }));
+		expect(hostile).toMatchObject({
+			kind: 'failure',
+			status: 400,
+			data: { errors: { dueDate: 'Enter a date as YYYY-MM-DD.', name: expect.stringContaining('cannot contain control characters') } }
+		});
 		const out = await run(rounds.actions.create, fakeEvent({ user: lead, form: { name: '2026 Q4', dueDate: '2026-12-15' } }));
 		expect(out.kind).toBe('redirect');
 		id = Number((out as { location: string }).location.split('/').pop());

@@ -101,6 +101,30 @@ describe('catalog filters', () => {
 	});
 });
 
+describe('hostile input', () => {
+	it('keeps line breaks in a description but refuses NUL bytes, and an out-of-range team id is a message, not a 500', async () => {
+		const form = { name: 'Input Probe', category: 'testing', lifecycle: 'production', targetLevel: '3' };
+		const ok = await run(create.actions.default, fakeEvent({ user: lead, form: { ...form, description: 'Line one\r\nLine two\tend' } }));
+		expect(ok).toMatchObject({ kind: 'redirect' });
+		const nul = await run(
+			create.actions.default,
+			fakeEvent({ user: lead, form: { ...form, name: 'Probe 2', description: 'bad\u0000byte' } })
+		);
+		expect(nul).toMatchObject({
+			kind: 'failure',
+			status: 400,
+			data: { errors: { description: expect.stringContaining('control characters') } }
+		});
+		const huge = await run(create.actions.default, fakeEvent({ user: lead, form: { ...form, name: 'Probe 3', teamId: '99999999999' } }));
+		expect(huge).toMatchObject({ kind: 'failure', status: 400 });
+		// A NUL byte in the path names no technology.
+		expect(await run(detail.load as never, fakeEvent({ user: lead, params: { slug: 'kafka\u0000' } }))).toMatchObject({
+			kind: 'error',
+			status: 404
+		});
+	});
+});
+
 describe('deleting', () => {
 	it('a technology with responses cannot be deleted but can be retired', async () => {
 		const tech = await createTechnologyRow('Nagios');

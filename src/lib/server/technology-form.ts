@@ -29,14 +29,14 @@ export const technologySchema = z
 			.transform((v, ctx) => {
 				if (!v) return null;
 				const n = Number(v);
-				if (!Number.isInteger(n) || n <= 0) {
+				if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) {
 					ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
 					return z.NEVER;
 				}
 				return n;
 			}),
 		lifecycle: z.enum(LIFECYCLES, { error: 'Choose a lifecycle.' }),
-		description: optionalText('Description', 2000),
+		description: optionalText('Description', 2000, { multiline: true }),
 		docs: link('Docs'),
 		runbook: link('Runbook'),
 		repo: link('Repository'),

@@ -55,6 +55,8 @@ export async function listCategories(): Promise<string[]> {
 }
 
 export async function getTechnology(slug: string) {
+	// Slugs are lower-case ASCII with hyphens: anything else (a NUL byte in a path) names nothing.
+	if (!/^[a-z0-9-]{1,80}$/.test(slug)) return undefined;
 	const [row] = await db()
 		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
 		.from(technology)

@@ -1,0 +1,30 @@
+/**
+ * Form posts that could only end in a 500 inside SvelteKit are answered here instead: an action
+ * name that is not a plain identifier (`?/__proto__` reaches Object.prototype), a body that is not
+ * a web form, or a multipart body that cannot be read.
+ */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+const ACTION = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+function answer(request: Request, status: number, message: string): Response {
+	if (request.headers.get('accept')?.includes('application/json')) return Response.json({ type: 'error', error: { message } }, { status });
+	return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+export async function refuseUnreadablePost(request: Request, url: URL): Promise<Response | null> {
+	if (request.method !== 'POST') return null;
+	const name = url.search.startsWith('?/') ? url.search.slice(2).split('&', 1)[0] : null;
+	if (name !== null && !ACTION.test(name)) return answer(request, 404, 'There is no such action here.');
+	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
+	if (!FORM_TYPES.includes(type))
+		return answer(request, 415, 'Send this as a web form (application/x-www-form-urlencoded or multipart/form-data).');
+	// A URL-encoded body always parses; a multipart one may not (a bad boundary, a cut-off part).
+	if (type === 'multipart/form-data') {
+		try {
+			await request.clone().formData();
+		} catch {
+			return answer(request, 400, 'The form could not be read; send it again.');
+		}
+	}
+	return null;
+}
