@@ -148,7 +148,10 @@ describe('regeneration', () => {
 		expect(out).toMatchObject({
 			kind: 'failure',
 			data: {
-				errors: { size: 'Size must be one of 1, 2, 3, 5, 8, 13, 21.', ticketUrl: 'Ticket link must start with http:// or https://.' }
+				errors: {
+					size: 'Size must be one of 1, 2, 3, 5, 8, 13, 21.',
+					ticketUrl: 'Ticket link must be a web address starting with http:// or https://.'
+				}
 			}
 		});
 	});

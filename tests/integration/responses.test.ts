@@ -133,6 +133,18 @@ describe('validation refuses bad input with a message and stores nothing', () =>
 			'Evidence must be a web link starting with http:// or https://.'
 		],
 		[
+			'an evidence link the database would refuse',
+			{ 'evidence.operability': 'http:/\\host/x' },
+			'evidence.operability',
+			'Evidence must be a web link starting with http:// or https://.'
+		],
+		[
+			'a NUL byte in a comment',
+			{ 'comment.operability': 'fine\u0000not' },
+			'comment.operability',
+			'A comment can hold line breaks and tabs, but no other control characters.'
+		],
+		[
 			'an over-long comment',
 			{ 'comment.operability': 'x'.repeat(2001) },
 			'comment.operability',

@@ -49,7 +49,7 @@ describe('creating and editing', () => {
 		[{ targetLevel: '6' }, 'targetLevel', 'Target must be a whole number from 0 to 5.'],
 		[{ name: '' }, 'name', 'Name is required.'],
 		[{ slug: 'Not A Slug' }, 'slug', 'Use lower-case letters, digits and single hyphens.'],
-		[{ runbook: 'javascript:alert(1)' }, 'runbook', 'Runbook link must start with http:// or https://.'],
+		[{ runbook: 'javascript:alert(1)' }, 'runbook', 'Runbook link must be a web address starting with http:// or https://.'],
 		[{ lifecycle: 'immortal' }, 'lifecycle', 'Choose a lifecycle.'],
 		[{ name: 'Apache Kafka' }, 'slug', 'Another technology already uses this slug.'],
 		[{ teamId: '999999' }, 'teamId', 'That team no longer exists.']

@@ -41,7 +41,13 @@ describe('isEvidenceUrl', () => {
 		['data:text/html,hi', false],
 		['ftp://files.example.com', false],
 		['wiki.example.com', false],
-		[`https://x.io/${'a'.repeat(2100)}`, false]
+		[`https://x.io/${'a'.repeat(2100)}`, false],
+		// Parses as a URL, but is not what the database's check (and a reader) takes for one.
+		['http:/\\host/x', false],
+		['https://host/a b', false],
+		['https://host/\u0000', false],
+		['https://host/x\ty', false],
+		['HTTPS://Wiki.Example.com/Page?q=1#top', true]
 	])('%s → %s', (url, ok) => {
 		expect(isEvidenceUrl(url)).toBe(ok);
 	});

@@ -38,9 +38,15 @@ export function choiceOf(a: Answer | undefined): string {
 	return a.score === null ? '' : String(a.score);
 }
 
-/** Evidence must be a plain web link: no javascript:, data: or other schemes that run or embed. */
-export function isEvidenceUrl(raw: string): boolean {
-	if (raw.length > EVIDENCE_MAX) return false;
+/**
+ * A plain web link, the one rule for evidence, ticket and documentation links: http(s) only (no
+ * javascript:, data: or other schemes that run or embed), written out as `http(s)://host…` the
+ * way the database's own check reads it, with no spaces, control characters or backslashes
+ * (`http:/\\host` parses as a URL but is not what was meant, and the database refuses it).
+ */
+export function isWebLink(raw: string, max = EVIDENCE_MAX): boolean {
+	// eslint-disable-next-line no-control-regex
+	if (raw.length > max || !/^https?:\/\/[^\s\u0000-\u001f\u007f\\]+$/i.test(raw)) return false;
 	try {
 		const url = new URL(raw);
 		return (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname;
@@ -62,3 +68,6 @@ export function changedAnswers(before: Record<string, Answer>, after: Record<str
 	}
 	return changes;
 }
+
+/** Evidence links follow the one web-link rule. */
+export const isEvidenceUrl = (raw: string) => isWebLink(raw);

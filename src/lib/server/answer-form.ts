@@ -29,7 +29,10 @@ export function parseAnswerForm(form: FormData, vectorKeys: string[]): ParsedAns
 		const choice = parseChoice(String(form.get(`score.${key}`) ?? ''));
 		if (!choice) errors[`score.${key}`] = 'Choose a level from 0 to 5, or "Don\'t know".';
 		const comment = String(form.get(`comment.${key}`) ?? '').trim();
-		if (comment.length > COMMENT_MAX)
+		// eslint-disable-next-line no-control-regex
+		if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(comment))
+			errors[`comment.${key}`] = 'A comment can hold line breaks and tabs, but no other control characters.';
+		else if (comment.length > COMMENT_MAX)
 			errors[`comment.${key}`] =
 				`Keep the comment under ${COMMENT_MAX.toLocaleString('en')} characters (it has ${comment.length.toLocaleString('en')}).`;
 		const evidenceUrl = String(form.get(`evidence.${key}`) ?? '').trim();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWebLink } from '$lib/domain/assessment';
 import { LIFECYCLES, slugify } from '$lib/domain/catalog';
 import { optionalText, text } from './forms';
 
@@ -7,7 +8,7 @@ const link = (label: string) =>
 		.string()
 		.trim()
 		.max(500, `${label} link is too long.`)
-		.refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), `${label} link must start with http:// or https://.`)
+		.refine((v) => v === '' || isWebLink(v, 500), `${label} link must be a web address starting with http:// or https://.`)
 		.optional()
 		.transform((v) => v || undefined);
 

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
+import { isWebLink } from '$lib/domain/assessment';
 import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
 import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
 import { backlogFilterFrom } from '$lib/server/backlog-filter';
@@ -75,7 +76,7 @@ const editSchema = z.object({
 		.string()
 		.trim()
 		.max(500, 'Ticket link is too long.')
-		.refine((v) => v === '' || /^https?:\/\/\S+$/i.test(v), 'Ticket link must start with http:// or https://.')
+		.refine((v) => v === '' || isWebLink(v, 500), 'Ticket link must be a web address starting with http:// or https://.')
 		.optional()
 		.transform((v) => v ?? '')
 });
