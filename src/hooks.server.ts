@@ -11,6 +11,7 @@ import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/log';
 import { crossSiteFormRefusal } from '$lib/server/cross-site';
 import { refuseUnreadablePost } from '$lib/server/request-guard';
+import { securityHeaders } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();
@@ -64,18 +65,6 @@ const gate: Handle = async ({ event, resolve }) => {
 		return new Response(null, { status: 303, headers: { location } });
 	}
 	return resolve(event);
-};
-
-const securityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-	if (event.locals.user && !event.url.pathname.startsWith('/_app/')) {
-		response.headers.set('Cache-Control', 'no-store');
-	}
-	return response;
 };
 
 /** Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in svelte.config.js for this). */
