@@ -158,7 +158,7 @@ describe('sessions', () => {
 		expect(await validateSessionToken(token)).toBeNull();
 	});
 
-	it('a password change keeps this session and ends the others', async () => {
+	it('a password change rotates this session and ends the others', async () => {
 		const user = await createUserRow();
 		const here = generateToken();
 		const there = generateToken();
@@ -171,12 +171,16 @@ describe('sessions', () => {
 		expect(bad).toMatchObject({ kind: 'failure', data: { errors: { current: 'That is not your current password.' } } });
 		expect(await validateSessionToken(there)).not.toBeNull();
 
+		const cookies = fakeCookies({ [SESSION_COOKIE]: here });
 		const out = await run(
 			account.actions.password,
-			fakeEvent({ user, session: info, form: { current: TEST_PASSWORD, password: PASSWORD, confirm: PASSWORD } })
+			fakeEvent({ user, session: info, cookies, form: { current: TEST_PASSWORD, password: PASSWORD, confirm: PASSWORD } })
 		);
 		expect(out).toEqual({ kind: 'data', data: { changed: true } });
-		expect(await validateSessionToken(here)).not.toBeNull();
+		expect(await validateSessionToken(here)).toBeNull();
 		expect(await validateSessionToken(there)).toBeNull();
+		const fresh = cookies.jar.get(SESSION_COOKIE)!;
+		expect(fresh).not.toBe(here);
+		expect((await validateSessionToken(fresh))?.user.id).toBe(user.id);
 	});
 });

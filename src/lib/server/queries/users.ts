@@ -183,10 +183,11 @@ export async function updateUser(
 	});
 }
 
-export async function changePassword(userId: number, passwordHash: string, keepSessionId: string) {
+/** A new password ends every session of the person, this one too; the caller starts a fresh one (a new token). */
+export async function changePassword(userId: number, passwordHash: string) {
 	await db().transaction(async (tx) => {
 		await tx.update(appUser).set({ passwordHash }).where(eq(appUser.id, userId));
-		await tx.delete(session).where(and(eq(session.userId, userId), sql`${session.id} <> ${keepSessionId}`));
+		await tx.delete(session).where(eq(session.userId, userId));
 		await recordAudit(tx, { actorId: userId, action: 'user.password', entity: 'user', entityId: userId });
 	});
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guards';
 import { hashPassword, PASSWORD_MAX, verifyPassword } from '$lib/server/auth/password';
+import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
 import { changePassword, findPasswordHash } from '$lib/server/queries/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,7 +24,9 @@ export const actions: Actions = {
 		const stored = await findPasswordHash(user.id);
 		if (!stored || !(await verifyPassword(stored, data.current)))
 			return fieldFailure(form, 'current', 'That is not your current password.');
-		await changePassword(user.id, await hashPassword(data.password), event.locals.session!.id);
+		await changePassword(user.id, await hashPassword(data.password));
+		// The session is rotated: whoever held the old token (on this device or another) is signed out.
+		await signIn(event, user.id);
 		return { changed: true };
 	}
 };
