@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { appUser, session } from '../../src/lib/server/db/schema';
 import { hashToken, SESSION_COOKIE, validateSessionToken, createSession, generateToken } from '../../src/lib/server/auth/session';
-import { LOGIN_MAX_FAILURES } from '../../src/lib/server/auth/rate-limit';
+import { ADDRESS_MAX_FAILURES, LOGIN_MAX_FAILURES } from '../../src/lib/server/auth/rate-limit';
 import * as setup from '../../src/routes/(auth)/setup/+page.server';
 import * as login from '../../src/routes/(auth)/login/+page.server';
 import * as logout from '../../src/routes/(auth)/logout/+page.server';
@@ -105,6 +105,38 @@ describe('login', () => {
 			fakeEvent({ address: '10.0.0.10', form: { email: 'target@x.io', password: TEST_PASSWORD } })
 		);
 		expect(elsewhere).toMatchObject({ kind: 'redirect', location: '/' });
+	});
+
+	it('forty guesses sent at once get ten password checks, not forty', async () => {
+		await createUserRow('member', { email: 'raced@x.io' });
+		const outs = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				run(login.actions.default, fakeEvent({ address: '10.0.0.20', form: { email: 'raced@x.io', password: 'guess number ' + i } }))
+			)
+		);
+		const statuses = outs.map((o) => (o.kind === 'failure' ? o.status : o.kind));
+		expect(statuses.filter((s) => s === 400)).toHaveLength(LOGIN_MAX_FAILURES);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(40 - LOGIN_MAX_FAILURES);
+	});
+
+	it(`one address trying many accounts is stopped after ${ADDRESS_MAX_FAILURES} failures`, async () => {
+		const statuses: (number | string)[] = [];
+		for (let i = 0; i < ADDRESS_MAX_FAILURES + 5; i++) {
+			const out = await run(
+				login.actions.default,
+				fakeEvent({ address: '10.0.0.30', form: { email: `spray${i}@x.io`, password: 'Summer2026!!' } })
+			);
+			statuses.push(out.kind === 'failure' ? out.status : out.kind);
+		}
+		expect(statuses.slice(0, ADDRESS_MAX_FAILURES).every((s) => s === 400)).toBe(true);
+		expect(statuses.slice(ADDRESS_MAX_FAILURES).every((s) => s === 429)).toBe(true);
+		// Someone else, elsewhere, signs in as usual.
+		await createUserRow('member', { email: 'calm@x.io' });
+		expect(
+			await run(login.actions.default, fakeEvent({ address: '10.0.0.31', form: { email: 'calm@x.io', password: TEST_PASSWORD } }))
+		).toMatchObject({
+			kind: 'redirect'
+		});
 	});
 });
 

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '$lib/server/auth/password';
-import { clearLoginFailures, isLoginBlocked, loginKey, recordLoginFailure } from '$lib/server/auth/rate-limit';
+import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-limit';
 import { safeNext, signIn } from '$lib/server/auth/session';
 import { email, parseForm, formFailure } from '$lib/server/forms';
 import { countUsers, findUserForLogin } from '$lib/server/queries/users';
@@ -27,17 +27,21 @@ export const actions: Actions = {
 		const { data, failure } = parseForm(loginSchema, form);
 		if (failure) return failure;
 		const values = { email: data.email, next: data.next ?? '' };
-		const key = loginKey(data.email, event.getClientAddress());
-		if (await isLoginBlocked(key)) {
-			return formFailure(429, 'Too many failed sign-ins for this account from your address. Wait 15 minutes and try again.', values);
-		}
+		const address = event.getClientAddress();
+		// The attempt is claimed (and counted as a failure) before the password is checked.
+		const claim = await claimLoginAttempt(data.email, address);
+		if (!claim.ok)
+			return formFailure(
+				429,
+				claim.reason === 'account'
+					? 'Too many failed sign-ins for this account from your address. Wait 15 minutes and try again.'
+					: 'Too many failed sign-ins from your address. Wait 15 minutes and try again.',
+				values
+			);
 		const user = await findUserForLogin(data.email);
 		const ok = user && user.active ? await verifyPassword(user.passwordHash, data.password) : await verifyAgainstNothing(data.password);
-		if (!ok || !user) {
-			await recordLoginFailure(key);
-			return formFailure(400, WRONG, values);
-		}
-		await clearLoginFailures(key);
+		if (!ok || !user) return formFailure(400, WRONG, values);
+		await settleLoginSuccess(data.email, address, claim);
 		await signIn(event, user.id);
 		redirect(303, safeNext(data.next));
 	}
