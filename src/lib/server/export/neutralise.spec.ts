@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { toCsv } from './csv';
+import { neutralise } from './neutralise';
+
+// What a spreadsheet reads as the start of a formula or command (OWASP's list for CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+// Strings built from the characters that matter: formula starts, line breaks, tabs, quotes,
+// separators, BOMs, and some ordinary text between them.
+const piece = fc.constantFrom(
+	'=',
+	'+',
+	'-',
+	'@',
+	'\t',
+	'\r',
+	'\n',
+	'\r\n',
+	'"',
+	"'",
+	',',
+	';',
+	'\uFEFF',
+	' ',
+	'a',
+	'ü',
+	'HYPERLINK("http://x")',
+	'1+1'
+);
+const hostile = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+
+describe('every exported cell is neutralised', () => {
+	it('a neutralised cell never starts a formula, and only a quote is ever added', () => {
+		fc.assert(
+			fc.property(hostile, (text) => {
+				const out = neutralise(text);
+				expect(FORMULA_START.test(out)).toBe(false);
+				expect(out === text || out === `'${text}`).toBe(true);
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it('CSV read back by a CSV parser has no cell that starts a formula, multi-line cells included', () => {
+		fc.assert(
+			fc.property(fc.array(fc.array(hostile, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (rows) => {
+				const width = Math.max(...rows.map((r) => r.length));
+				// A leading id column keeps every row non-empty (a blank line is no row to a parser).
+				const square = rows.map((r, i) => [`r${i}`, ...r, ...Array(width - r.length).fill('x')]);
+				const parsed = Papa.parse<string[]>(toCsv(square).replace(/^\uFEFF/, ''), { newline: '\r\n' }).data;
+				expect(parsed).toHaveLength(square.length);
+				parsed.forEach((row, i) =>
+					row.forEach((cell, j) => {
+						expect(FORMULA_START.test(cell)).toBe(false);
+						expect(cell).toBe(neutralise(square[i][j]));
+					})
+				);
+			}),
+			{ numRuns: 500 }
+		);
+	});
+});
