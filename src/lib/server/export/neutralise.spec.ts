@@ -49,7 +49,7 @@ describe('every exported cell is neutralised', () => {
 				const width = Math.max(...rows.map((r) => r.length));
 				// A leading id column keeps every row non-empty (a blank line is no row to a parser).
 				const square = rows.map((r, i) => [`r${i}`, ...r, ...Array(width - r.length).fill('x')]);
-				const parsed = Papa.parse<string[]>(toCsv(square).replace(/^\uFEFF/, ''), { newline: '\r\n' }).data;
+				const parsed = Papa.parse<string[]>(toCsv(square).replace(/^\uFEFF/, ''), { newline: '\r\n', delimiter: ',' }).data;
 				expect(parsed).toHaveLength(square.length);
 				parsed.forEach((row, i) =>
 					row.forEach((cell, j) => {
