@@ -1,4 +1,5 @@
 import type { FieldErrors } from './forms';
+import { hasControlCharacters } from './forms';
 import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
 
 export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };
@@ -29,8 +30,7 @@ export function parseAnswerForm(form: FormData, vectorKeys: string[]): ParsedAns
 		const choice = parseChoice(String(form.get(`score.${key}`) ?? ''));
 		if (!choice) errors[`score.${key}`] = 'Choose a level from 0 to 5, or "Don\'t know".';
 		const comment = String(form.get(`comment.${key}`) ?? '').trim();
-		// eslint-disable-next-line no-control-regex
-		if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(comment))
+		if (hasControlCharacters(comment, { multiline: true }))
 			errors[`comment.${key}`] = 'A comment can hold line breaks and tabs, but no other control characters.';
 		else if (comment.length > COMMENT_MAX)
 			errors[`comment.${key}`] =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate } from './forms';
+import { isCalendarDate, queryId } from './forms';
 import type { AuditFilter } from './queries/audit';
 
 const date = z
@@ -13,7 +13,7 @@ const date = z
 export function parseAuditFilter(params: URLSearchParams): AuditFilter & { page: number } {
 	const q = z
 		.object({
-			person: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+			person: queryId.optional().catch(undefined),
 			entity: z
 				.string()
 				.regex(/^[a-z_]{1,40}$/)

@@ -44,12 +44,26 @@ export function fieldFailure(form: FormData, field: string, message: string, sta
 	return fail(status, { errors: { [field]: message }, values: safeValues(form) });
 }
 
+/** The largest id PostgreSQL's integer holds: a bigger one names no row, and must not reach a query. */
+export const MAX_ID = 2_147_483_647;
+
+/** A positive id from a path or query string, or null when it could name no row. */
+export function parseId(raw: unknown): number | null {
+	const n = Number(raw);
+	return Number.isInteger(n) && n > 0 && n <= MAX_ID ? n : null;
+}
+
+/** The same rule for query parameters parsed with zod (each caller chooses its fallback). */
+export const queryId = z.coerce.number().int().positive().max(MAX_ID);
+
 // Control characters have no place in a name; a multi-line field keeps its line breaks and tabs.
 // (PostgreSQL refuses a NUL byte outright: without this, one typed character was a 500.)
 // eslint-disable-next-line no-control-regex
 const SINGLE_LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const hasControlCharacters = (text: string, options: { multiline?: boolean } = {}) =>
+	(options.multiline ? MULTI_LINE_CONTROL : SINGLE_LINE_CONTROL).test(text);
 
 // Reusable field rules, each with the message a person reads next to the field.
 export const text = (label: string, max = 200) =>
@@ -58,7 +72,7 @@ export const text = (label: string, max = 200) =>
 		.trim()
 		.min(1, `${label} is required.`)
 		.max(max, `${label} must be at most ${max} characters.`)
-		.refine((v) => !SINGLE_LINE_CONTROL.test(v), `${label} cannot contain control characters such as tabs or line breaks.`);
+		.refine((v) => !hasControlCharacters(v), `${label} cannot contain control characters such as tabs or line breaks.`);
 
 /** Optional text; `multiline` (a textarea) allows line breaks and tabs but no other control characters. */
 export const optionalText = (label: string, max: number, options: { multiline?: boolean } = {}) =>
@@ -67,7 +81,7 @@ export const optionalText = (label: string, max: number, options: { multiline?: 
 		.trim()
 		.max(max, `${label} must be at most ${max} characters.`)
 		.refine(
-			(v) => !(options.multiline ? MULTI_LINE_CONTROL : SINGLE_LINE_CONTROL).test(v),
+			(v) => !hasControlCharacters(v, options),
 			`${label} cannot contain control characters${options.multiline ? ' other than line breaks and tabs' : ''}.`
 		)
 		.optional()
@@ -85,7 +99,7 @@ export const id = (label: string) =>
 		.int(`${label} is invalid.`)
 		.positive(`${label} is invalid.`)
 		// Beyond PostgreSQL's integer: no such row, and the query must not even be tried.
-		.max(2_147_483_647, `${label} is invalid.`);
+		.max(MAX_ID, `${label} is invalid.`);
 
 export const idList = (label: string) =>
 	z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isWebLink } from '$lib/domain/assessment';
 import { LIFECYCLES, slugify } from '$lib/domain/catalog';
-import { optionalText, text } from './forms';
+import { optionalText, parseId, text } from './forms';
 
 const link = (label: string) =>
 	z
@@ -29,8 +29,8 @@ export const technologySchema = z
 			.optional()
 			.transform((v, ctx) => {
 				if (!v) return null;
-				const n = Number(v);
-				if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) {
+				const n = parseId(v);
+				if (n === null) {
 					ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
 					return z.NEVER;
 				}

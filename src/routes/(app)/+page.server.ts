@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { requireUser } from '$lib/server/auth/guards';
+import { queryId } from '$lib/server/forms';
 import { clampPage, myWork, nextAssessment, pagesOf } from '$lib/server/queries/my-assessments';
 import { storedResults } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	// ?round=…&page=… pages through one round's list; the others show their first page.
 	const paging = z
 		.object({
-			round: z.coerce.number().int().positive().max(2_147_483_647).catch(0),
+			round: queryId.catch(0),
 			page: z.coerce.number().int().min(1).max(100_000).catch(1)
 		})
 		.catch({ round: 0, page: 1 })

@@ -3,6 +3,7 @@ import { LIFECYCLES } from '$lib/domain/catalog';
 import { vectorsByLane } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { requireUser } from '$lib/server/auth/guards';
+import { queryId } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const keys = new Set(vectors.map((v) => v.key));
 	const query = z
 		.object({
-			team: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+			team: queryId.optional().catch(undefined),
 			category: z
 				.string()
 				.max(50)

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
-import { formFailure, id, idList, optionalDate, parseForm, text } from '$lib/server/forms';
+import { formFailure, id, idList, optionalDate, parseForm, parseId, text } from '$lib/server/forms';
 import {
 	addRespondent,
 	addTechnologies,
@@ -18,11 +18,7 @@ import {
 import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '$lib/server/queries/round-state';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-const roundId = (event: { params: { id: string } }) => {
-	const n = Number(event.params.id);
-	if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) error(404, 'No such round.');
-	return n;
-};
+const roundId = (event: { params: { id: string } }) => parseId(event.params.id) ?? error(404, 'No such round.');
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { hasRole, requireUser } from '$lib/server/auth/guards';
 import { parseAnswerForm } from '$lib/server/answer-form';
-import { formFailure, type FieldErrors } from '$lib/server/forms';
+import { formFailure, parseId, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
@@ -11,8 +11,8 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
-	const roundId = Number(event.params.id);
-	const r = Number.isInteger(roundId) && roundId > 0 && roundId <= 2_147_483_647 ? await getRound(roundId) : undefined;
+	const roundId = parseId(event.params.id);
+	const r = roundId ? await getRound(roundId) : undefined;
 	const tech = r ? await getTechnology(event.params.slug) : undefined;
 	if (!r || !tech) error(404, 'No such assessment.');
 	return { user, round: r, technology: tech, key: { roundId: r.id, technologyId: tech.id, userId: user.id } };
@@ -20,13 +20,12 @@ async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 
 export const load: PageServerLoad = async (event) => {
 	const { user, round, technology, key } = await context(event);
-	const asked = Number(event.url.searchParams.get('user') ?? user.id);
 	// An id PostgreSQL could not hold is nobody's.
-	const requested = Number.isInteger(asked) && asked > 0 && asked <= 2_147_483_647 ? asked : -1;
+	const requested = parseId(event.url.searchParams.get('user') ?? user.id) ?? -1;
 	const isLead = hasRole(user, 'lead');
 	// Leads and admins may read anyone's answers; everyone else only their own.
 	if (requested !== user.id && !isLead) error(403, 'You can only see your own answers.');
-	const subject = { ...key, userId: Number.isInteger(requested) ? requested : user.id };
+	const subject = { ...key, userId: requested };
 	const assigned = await isAssigned(subject);
 	if (!assigned && !isLead) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
 	const [framework, response, respondents] = await Promise.all([
