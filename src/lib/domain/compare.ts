@@ -1,9 +1,6 @@
 /** Side-by-side comparison of several radars (technologies, rounds or teams) vector by vector. */
 
 export const MAX_SERIES = 6;
-/** Okabe–Ito: distinguishable for colour-blind readers; dashes differ too, so colour is never alone. */
-export const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9'];
-export const SERIES_DASHES: number[][] = [[], [6, 4], [2, 3], [10, 3, 2, 3], [1, 2], [12, 6]];
 
 export type Series = { label: string; medians: Record<string, number | null> };
 

@@ -25,8 +25,9 @@ export function previousClosedRound<R extends ChoosableRound>(rounds: R[], round
 	return at < 0 ? undefined : rounds.slice(at + 1).find((r) => r.state === 'closed' && r.rated > 0);
 }
 
-/** How a round is named in a round picker: an open round is marked provisional wherever it can be chosen. */
-export const roundLabel = (r: { name: string; state: string }) => (r.state === 'open' ? `${r.name} (open, provisional)` : r.name);
+/** The choices of a round picker: an open round is marked provisional wherever it can be chosen. */
+export const roundOptions = (rounds: { id: number; name: string; state: string }[]) =>
+	rounds.map((r) => ({ value: r.id, label: r.state === 'open' ? `${r.name} (open, provisional)` : r.name }));
 
 /**
  * What a results page says about the round it shows: its name and, while it is still open, that

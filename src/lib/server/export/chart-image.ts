@@ -1,38 +1,18 @@
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Chart, Filler, Legend, LineElement, PointElement, RadarController, RadialLinearScale } from 'chart.js';
-import { SERIES_COLOURS } from '$lib/domain/compare';
+import { PAPER, PRINT_FONT, radarDatasets, RADAR_SIZES, type RadarSeries } from '$lib/chart-style';
 import { FONT_REGULAR } from './fonts';
 
 let ready = false;
 function setup() {
 	if (ready) return;
-	GlobalFonts.registerFromPath(FONT_REGULAR, 'DejaVu Sans');
+	GlobalFonts.registerFromPath(FONT_REGULAR, PRINT_FONT);
 	Chart.register(RadarController, RadialLinearScale, PointElement, LineElement, Filler, Legend);
-	Chart.defaults.font.family = 'DejaVu Sans';
+	Chart.defaults.font.family = PRINT_FONT;
 	ready = true;
 }
 
-export type ImageSeries = { label: string; data: (number | null)[]; style: 'current' | 'previous' | 'target' };
-
-const STYLE = {
-	current: { color: SERIES_COLOURS[0], dash: [] as number[], fill: true },
-	previous: { color: SERIES_COLOURS[1], dash: [12, 8], fill: false },
-	target: { color: '#7f7f7f', dash: [4, 6], fill: false }
-};
-
-const datasetsFor = (series: ImageSeries[]) =>
-	series.map((s) => ({
-		label: s.label,
-		data: s.data,
-		borderColor: STYLE[s.style].color,
-		backgroundColor: STYLE[s.style].fill ? `${STYLE[s.style].color}26` : 'transparent',
-		borderDash: STYLE[s.style].dash,
-		fill: STYLE[s.style].fill,
-		pointRadius: s.style === 'target' ? 0 : 5,
-		pointBackgroundColor: STYLE[s.style].color,
-		borderWidth: 3,
-		spanGaps: true
-	}));
+const SIZES = RADAR_SIZES.print;
 
 /**
  * Draws the app's radar on the server (same colours and dashes) at print resolution. One
@@ -51,7 +31,7 @@ export class RadarRenderer {
 			beforeDraw: (chart: Chart) => {
 				const ctx = chart.ctx;
 				ctx.save();
-				ctx.fillStyle = '#ffffff';
+				ctx.fillStyle = PAPER;
 				ctx.fillRect(0, 0, chart.width, chart.height);
 				ctx.restore();
 			}
@@ -67,19 +47,19 @@ export class RadarRenderer {
 					r: {
 						min: 0,
 						max: 5,
-						ticks: { stepSize: 1, font: { size: 18 }, backdropColor: 'transparent' },
-						pointLabels: { font: { size: 18 } }
+						ticks: { stepSize: 1, font: { size: SIZES.tick }, backdropColor: 'transparent' },
+						pointLabels: { font: { size: SIZES.label } }
 					}
 				},
-				plugins: { legend: { labels: { font: { size: 20 } } } }
+				plugins: { legend: { labels: { font: { size: SIZES.legend } } } }
 			},
 			plugins: [whiteBackground]
 		});
 	}
 
 	/** JPEG: pdfkit embeds it as is, where a PNG with alpha would be decoded and re-compressed. */
-	render(series: ImageSeries[]): Buffer {
-		this.#chart.data.datasets = datasetsFor(series);
+	render(series: RadarSeries[]): Buffer {
+		this.#chart.data.datasets = radarDatasets(series, SIZES);
 		this.#chart.update('none');
 		return this.#canvas.toBuffer('image/jpeg', 90);
 	}
