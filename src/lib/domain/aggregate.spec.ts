@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateVector, median, rateTechnology, roundRating } from './aggregate';
+import { aggregateVector, median, medianSeries, rateTechnology, roundRating, vectorMedians } from './aggregate';
 
 describe('median', () => {
 	it.each([
@@ -81,5 +81,20 @@ describe('rateTechnology', () => {
 				{ median: null, weight: 1 }
 			])
 		).toMatchObject({ rating: 0, level: 0, coverage: 0.5 });
+	});
+});
+
+describe('medians of a result', () => {
+	const result = { vectors: { a: aggregateVector([1, 3]), b: aggregateVector([null]), c: aggregateVector([4, 5, 5]) } };
+
+	it('maps each vector to its median, null where nobody scored it', () => {
+		expect(vectorMedians(result)).toEqual({ a: 2, b: null, c: 5 });
+		expect(vectorMedians(null)).toEqual({});
+		expect(vectorMedians(undefined)).toEqual({});
+	});
+
+	it('lines the medians up in the order asked for, null for vectors without data or without a result', () => {
+		expect(medianSeries([{ key: 'c' }, { key: 'missing' }, { key: 'a' }, { key: 'b' }], result)).toEqual([5, null, 2, null]);
+		expect(medianSeries([{ key: 'a' }, { key: 'c' }], null)).toEqual([null, null]);
 	});
 });

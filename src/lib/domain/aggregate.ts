@@ -41,6 +41,28 @@ export function roundRating(value: number): number {
 
 export type Rating = { rating: number; level: number; coverage: number; vectorsWithData: number; vectors: number };
 
+/** One technology's results in one round: what the results SQL computes and `round_result` stores. */
+export type TechnologyResult = {
+	roundId: number;
+	technologyId: number;
+	rating: Rating | null;
+	assigned: number;
+	submitted: number;
+	vectors: Record<string, VectorAggregate>;
+};
+
+type WithMedians = { vectors: Record<string, Pick<VectorAggregate, 'median'>> } | null | undefined;
+
+/** Each vector's median by key, as heatmaps and comparisons read them; no result, no medians. */
+export function vectorMedians(result: WithMedians): Record<string, number | null> {
+	return Object.fromEntries(Object.entries(result?.vectors ?? {}).map(([key, a]) => [key, a.median]));
+}
+
+/** The medians in the given vector order (a radar series, a row of columns); null where a vector has no data. */
+export function medianSeries(vectors: readonly { key: string }[], result: WithMedians): (number | null)[] {
+	return vectors.map((v) => result?.vectors[v.key]?.median ?? null);
+}
+
 /**
  * Weighted mean of the medians that have data, one decimal; level is its floor. A technology
  * with no data has no rating (null), which is different from a rating of 0.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGILE_OPERATIONS_V1 } from './agile-operations-v1';
-import { frameworkProblems, LANES, vectorsByLane } from './framework';
+import { frameworkProblems, LANES, vectorsByLane, vectorsInLaneOrder, type Lane } from './framework';
 
 const v1 = AGILE_OPERATIONS_V1;
 
@@ -46,6 +46,21 @@ describe('Agile Operations framework, version 1', () => {
 		const groups = vectorsByLane(v1.vectors);
 		expect(groups.map((g) => g.lane)).toEqual([...LANES]);
 		expect(groups.flatMap((g) => g.vectors)).toHaveLength(15);
+	});
+});
+
+describe('vectorsInLaneOrder', () => {
+	it('puts Plan, Build, Run first to last and keeps the framework order inside each lane', () => {
+		const v = (key: string, lane: Lane) => ({ key, lane });
+		const mixed = [v('a', 'run'), v('b', 'plan'), v('c', 'build'), v('d', 'plan'), v('e', 'run'), v('f', 'build')];
+		expect(vectorsInLaneOrder(mixed).map((x) => x.key)).toEqual(['b', 'd', 'c', 'f', 'a', 'e']);
+		expect(vectorsInLaneOrder([])).toEqual([]);
+	});
+
+	it('orders the fifteen built-in vectors lane by lane', () => {
+		const lanes = vectorsInLaneOrder(v1.vectors).map((x) => x.lane);
+		expect(lanes).toEqual([...Array(5).fill('plan'), ...Array(5).fill('build'), ...Array(5).fill('run')]);
+		expect(vectorsInLaneOrder(v1.vectors)[0].name).toBe('Architectural design maturity');
 	});
 });
 

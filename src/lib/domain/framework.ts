@@ -3,9 +3,6 @@
 export const LANES = ['plan', 'build', 'run'] as const;
 export type Lane = (typeof LANES)[number];
 
-export const LEVELS = [0, 1, 2, 3, 4, 5] as const;
-export type Level = (typeof LEVELS)[number];
-
 export const LANE_INFO: Record<Lane, { name: string; owner: string; summary: string }> = {
 	plan: {
 		name: 'Plan',
@@ -63,4 +60,9 @@ export function frameworkProblems(framework: Pick<Framework, 'levels' | 'vectors
 
 export function vectorsByLane<V extends { lane: Lane }>(vectors: V[]): { lane: Lane; vectors: V[] }[] {
 	return LANES.map((lane) => ({ lane, vectors: vectors.filter((v) => v.lane === lane) })).filter((g) => g.vectors.length > 0);
+}
+
+/** Plan, then Build, then Run, each lane in the framework's own order: the order of every radar and table. */
+export function vectorsInLaneOrder<V extends { lane: Lane }>(vectors: V[]): V[] {
+	return vectorsByLane(vectors).flatMap((g) => g.vectors);
 }

@@ -66,6 +66,13 @@ export async function migrateDatabase(options: DatabaseOptions, handle: Database
 	}
 }
 
+/**
+ * An int[] bound as one parameter, for `= any(${intArray(ids)})` and `unnest(…)`. A bare JS array
+ * in drizzle's sql template becomes a row `($1, $2, …)`, which cannot be cast to int[];
+ * `sql.param` binds the whole array, and both postgres.js and PGlite send it as an array.
+ */
+export const intArray = (ids: readonly number[]) => sql`${sql.param(ids.map((n) => Math.trunc(Number(n))).filter(Number.isFinite))}::int[]`;
+
 /** Rows of a raw `db.execute()`: PGlite answers `{ rows }`, postgres.js an array. */
 export function rowsOf<T>(result: unknown): T[] {
 	if (Array.isArray(result)) return result as T[];

@@ -3,38 +3,12 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from './csv';
 import { neutralise } from './neutralise';
-
-// What a spreadsheet reads as the start of a formula or command (OWASP's list for CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-// Strings built from the characters that matter: formula starts, line breaks, tabs, quotes,
-// separators, BOMs, and some ordinary text between them.
-const piece = fc.constantFrom(
-	'=',
-	'+',
-	'-',
-	'@',
-	'\t',
-	'\r',
-	'\n',
-	'\r\n',
-	'"',
-	"'",
-	',',
-	';',
-	'\uFEFF',
-	' ',
-	'a',
-	'ü',
-	'HYPERLINK("http://x")',
-	'1+1'
-);
-const hostile = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+import { FORMULA_START, hostileText } from '../../../../tests/helpers/hostile-text';
 
 describe('every exported cell is neutralised', () => {
 	it('a neutralised cell never starts a formula, and only a quote is ever added', () => {
 		fc.assert(
-			fc.property(hostile, (text) => {
+			fc.property(hostileText, (text) => {
 				const out = neutralise(text);
 				expect(FORMULA_START.test(out)).toBe(false);
 				expect(out === text || out === `'${text}`).toBe(true);
@@ -45,7 +19,7 @@ describe('every exported cell is neutralised', () => {
 
 	it('CSV read back by a CSV parser has no cell that starts a formula, multi-line cells included', () => {
 		fc.assert(
-			fc.property(fc.array(fc.array(hostile, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (rows) => {
+			fc.property(fc.array(fc.array(hostileText, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (rows) => {
 				const width = Math.max(...rows.map((r) => r.length));
 				// A leading id column keeps every row non-empty (a blank line is no row to a parser).
 				const square = rows.map((r, i) => [`r${i}`, ...r, ...Array(width - r.length).fill('x')]);

@@ -1,13 +1,12 @@
 import PDFDocument from 'pdfkit';
+import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '$lib/chart-style';
+import { medianSeries } from '$lib/domain/aggregate';
 import { formatDate } from '$lib/domain/format';
 import { LANE_INFO } from '$lib/domain/framework';
 import type { RoundReport, Score } from '../report/data';
 import { RadarRenderer } from './chart-image';
 import { FONT_BOLD, FONT_REGULAR } from './fonts';
 
-const LEVEL_COLOURS = ['#d73027', '#fc8d59', '#fee090', '#e0f3f8', '#91bfdb', '#4575b4'];
-const INK = '#1b1f24';
-const SOFT = '#4d5966';
 const TOC_LINES = 38;
 const MARGIN = 50;
 
@@ -41,7 +40,7 @@ export function reportPdf(report: RoundReport, comments: Score[] = []): Doc {
 		doc
 			.font('body')
 			.fontSize(8)
-			.fillColor(SOFT)
+			.fillColor(SOFT_INK)
 			.text(`Opsmaturity · ${report.round.name} · page ${page}`, MARGIN, doc.page.height - 35, {
 				width: doc.page.width - 2 * MARGIN,
 				align: 'right',
@@ -64,7 +63,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	doc
 		.font('body')
 		.fontSize(11)
-		.fillColor(SOFT)
+		.fillColor(SOFT_INK)
 		.text(
 			`${report.team ?? 'All teams'} · ${report.round.state === 'open' ? 'provisional, round still open' : report.round.state} · framework v${report.round.frameworkVersion} · generated ${formatDate(new Date())}`
 		);
@@ -81,11 +80,11 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 		doc
 			.rect(MARGIN, y, 16, 12)
 			.fill(LEVEL_COLOURS[level])
-			.fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000')
+			.fillColor(LEVEL_INK[level])
 			.fontSize(9)
 			.text(String(level), MARGIN, y + 1, { width: 16, align: 'center' });
-		doc.rect(MARGIN + 24, y + 2, (s.distribution[level] / max) * 200, 8).fill('#0072B2');
-		doc.rect(MARGIN + 24, y + 10, (s.previousDistribution[level] / max) * 200, 3).fill('#E69F00');
+		doc.rect(MARGIN + 24, y + 2, (s.distribution[level] / max) * 200, 8).fill(SERIES_COLOURS[0]);
+		doc.rect(MARGIN + 24, y + 10, (s.previousDistribution[level] / max) * 200, 3).fill(SERIES_COLOURS[1]);
 		doc
 			.fillColor(INK)
 			.fontSize(10)
@@ -161,7 +160,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	doc
 		.font('body')
 		.fontSize(10)
-		.fillColor(SOFT)
+		.fillColor(SOFT_INK)
 		.text(`${t.category} · ${t.teamName ?? 'no owning team'} · target level ${t.targetLevel}`);
 	doc.fillColor(INK).moveDown(0.3);
 	if (!rating) {
@@ -183,12 +182,12 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	);
 	const top = doc.y + 4;
 	const series = [
-		{ label: report.round.name, data: report.vectors.map((v) => t.result!.vectors[v.key]?.median ?? null), style: 'current' as const },
+		{ label: report.round.name, data: medianSeries(report.vectors, t.result), style: 'current' as const },
 		...(t.previous?.rating
 			? [
 					{
 						label: report.previous!.name,
-						data: report.vectors.map((v) => t.previous!.vectors[v.key]?.median ?? null),
+						data: medianSeries(report.vectors, t.previous),
 						style: 'previous' as const
 					}
 				]
@@ -211,7 +210,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	for (const v of report.vectors) {
 		if (v.lane !== lane) {
 			lane = v.lane;
-			doc.font('bold').fillColor(SOFT).text(LANE_INFO[v.lane].name, x, y);
+			doc.font('bold').fillColor(SOFT_INK).text(LANE_INFO[v.lane].name, x, y);
 			y += 11;
 		}
 		const a = t.result!.vectors[v.key];
@@ -221,9 +220,9 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			doc
 				.rect(x + 150, y - 1, 28, 10)
 				.fill(LEVEL_COLOURS[level])
-				.fillColor(level === 0 || level === 5 ? '#ffffff' : '#000000')
+				.fillColor(LEVEL_INK[level])
 				.text(String(a.median), x + 150, y, { width: 28, align: 'center' });
-		} else doc.fillColor(SOFT).text('—', x + 150, y, { width: 28, align: 'center' });
+		} else doc.fillColor(SOFT_INK).text('—', x + 150, y, { width: 28, align: 'center' });
 		doc.fillColor(INK).text(a?.min != null ? `${a.min}–${a.max}${a.disagreement ? ' !' : ''}` : '—', x + 195, y);
 		y += 11;
 	}
@@ -235,10 +234,10 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 		doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
 	if (t.backlog.length > room)
 		doc
-			.fillColor(SOFT)
+			.fillColor(SOFT_INK)
 			.text(`… and ${t.backlog.length - room} more in the appendix.`)
 			.fillColor(INK);
-	if (!t.backlog.length) doc.fillColor(SOFT).text('None: every vector meets the target.').fillColor(INK);
+	if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
 }
 
 /**

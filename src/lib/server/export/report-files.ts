@@ -1,3 +1,4 @@
+import { medianSeries } from '$lib/domain/aggregate';
 import type { RoundReport, Score } from '../report/data';
 
 type Scores = Score[];
@@ -44,7 +45,7 @@ export function technologyRows(report: RoundReport): (string | number | null)[][
 		t.result?.rating ? Math.round(t.result.rating.coverage * 100) / 100 : null,
 		t.result?.submitted ?? 0,
 		t.result?.assigned ?? 0,
-		...report.vectors.map((v) => t.result?.vectors[v.key]?.median ?? null)
+		...medianSeries(report.vectors, t.result)
 	]);
 }
 

@@ -30,7 +30,12 @@ async function writeWorkbook(out: PassThrough, report: RoundReport, scores: Asyn
 
 	const sheet = (name: string, header: string[], widths: number[]) => {
 		const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-		ws.columns = header.map((h, i) => ({ header: h, width: widths[i] ?? 14, ...(FORMATS[h] ? { style: { numFmt: FORMATS[h] } } : {}) }));
+		// Headers carry vector names, which admins type: neutralised like every other cell.
+		ws.columns = header.map((h, i) => ({
+			header: neutralise(h),
+			width: widths[i] ?? 14,
+			...(FORMATS[h] ? { style: { numFmt: FORMATS[h] } } : {})
+		}));
 		ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
 		return ws;
 	};

@@ -2,15 +2,15 @@ import { and, count, desc, eq, gte, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db/client';
 import { db } from '$lib/server/db';
 import { appUser, auditLog, round, team, technology } from '$lib/server/db/schema';
-import { idsIn, type AuditRow, type NameBook } from '$lib/domain/audit-entry';
+import { idsIn, type AuditRow, type AuditSnapshot, type NameBook } from '$lib/domain/audit-entry';
 
 export type AuditInput = {
 	actorId: number | null;
 	action: string;
 	entity: string;
 	entityId?: string | number | null;
-	before?: unknown;
-	after?: unknown;
+	before?: AuditSnapshot | null;
+	after?: AuditSnapshot | null;
 };
 
 /** Records one change; pass the transaction the change runs in, so both land or neither. */

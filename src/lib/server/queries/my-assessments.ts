@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
+import { intArray, rowsOf } from '$lib/server/db/client';
 
 export const MY_PAGE_SIZE = 10;
 
@@ -26,7 +26,7 @@ export type MyAssessment = {
 };
 
 // Unfinished work first: drafts already begun, then the untouched ones, by technology name.
-const ORDER = sql.raw(`case when r.state = 'draft' then 0 else 1 end, t.name`);
+const ORDER = sql`case when r.state = 'draft' then 0 else 1 end, t.name`;
 
 /**
  * A person's open rounds with counts, and one page of the assessments still to finish in each
@@ -53,10 +53,10 @@ export async function myWork(userId: number, pageOf: (roundId: number) => number
 		inProgress: r.in_progress
 	}));
 	if (!rounds.length) return { rounds, assessments: [] as MyAssessment[] };
-	const windows = rounds.map((r) => `(${r.roundId},${(clampPage(pageOf(r.roundId), r) - 1) * MY_PAGE_SIZE})`).join(',');
+	const skips = rounds.map((r) => (clampPage(pageOf(r.roundId), r) - 1) * MY_PAGE_SIZE);
 	const rows = rowsOf<{ round_id: number; slug: string; name: string; state: string | null; answered: number; total: number }>(
 		await db().execute(sql`
-			with pages(round_id, skip) as (values ${sql.raw(windows)}),
+			with pages(round_id, skip) as (select * from unnest(${intArray(rounds.map((r) => r.roundId))}, ${intArray(skips)})),
 			todo as (
 				select a.round_id, t.slug, t.name, r.state,
 					coalesce((select count(*) from answer x where x.response_id = r.id and (x.score is not null or x.dont_know)), 0)::int as answered,

@@ -1,17 +1,10 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { roundResult } from '$lib/server/db/schema';
 import { db } from '$lib/server/db';
-import { rowsOf, type Database } from '$lib/server/db/client';
-import { DISAGREEMENT_SPREAD, type Rating, type VectorAggregate } from '$lib/domain/aggregate';
+import { intArray, rowsOf, type Database } from '$lib/server/db/client';
+import { DISAGREEMENT_SPREAD, type TechnologyResult } from '$lib/domain/aggregate';
 
-export type TechnologyResult = {
-	roundId: number;
-	technologyId: number;
-	rating: Rating | null;
-	assigned: number;
-	submitted: number;
-	vectors: Record<string, VectorAggregate>;
-};
+export type { TechnologyResult };
 
 type Row = {
 	round_id: number;
@@ -46,22 +39,13 @@ export async function computeResults(scope: ResultScope, q: Pick<Database, 'exec
 const scoreAt = (k: SQL) =>
 	sql`(case when c.le0 > ${k} then 0 when c.le1 > ${k} then 1 when c.le2 > ${k} then 2 when c.le3 > ${k} then 3 when c.le4 > ${k} then 4 else 5 end)`;
 
-/** An int[] literal; only integers reach it, so it is safe to inline. */
-export const intArray = (ids: number[]) =>
-	`array[${
-		ids
-			.map((n) => Math.trunc(Number(n)))
-			.filter(Number.isFinite)
-			.join(',') || 'null'
-	}]::int[]`;
-
 /** The statement behind `computeResults`, exported so the benchmark can time it bare. */
 export function resultsQuery(scope: ResultScope): SQL {
 	const conditions: SQL[] = [];
 	if (scope.roundId !== undefined) conditions.push(sql`rt.round_id = ${scope.roundId}`);
-	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${sql.raw(intArray(scope.roundIds))})`);
+	if (scope.roundIds !== undefined) conditions.push(sql`rt.round_id = any(${intArray(scope.roundIds)})`);
 	if (scope.technologyId !== undefined) conditions.push(sql`rt.technology_id = ${scope.technologyId}`);
-	if (scope.technologyIds !== undefined) conditions.push(sql`rt.technology_id = any(${sql.raw(intArray(scope.technologyIds))})`);
+	if (scope.technologyIds !== undefined) conditions.push(sql`rt.technology_id = any(${intArray(scope.technologyIds)})`);
 	const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
 	return sql`
 		with scope as (
@@ -240,7 +224,7 @@ export async function storedResults(roundId: number, technologyIds?: number[]): 
 				technologyIds ? inArray(roundResult.technologyId, technologyIds.length ? technologyIds : [-1]) : undefined
 			)
 		);
-	return rows.map((r) => r.result as TechnologyResult);
+	return rows.map((r) => r.result);
 }
 
 /**
@@ -258,7 +242,7 @@ export async function previousResults(
 		join round this on this.id = ${roundId}
 		where r.state = 'closed' and rr.result->'rating' <> 'null'::jsonb
 			and (r.created_at, r.id) < (this.created_at, this.id)
-			${technologyIds ? sql`and rr.technology_id = any(${sql.raw(intArray(technologyIds))})` : sql``}
+			${technologyIds ? sql`and rr.technology_id = any(${intArray(technologyIds)})` : sql``}
 		order by rr.technology_id, r.created_at desc, r.id desc`);
 	return new Map(
 		rowsOf<{ result: TechnologyResult; name: string }>(rows).map((r) => [r.result.technologyId, { ...r.result, roundName: r.name }])

@@ -6,8 +6,8 @@ import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
 
-function isRadarConfig(v: unknown): v is RadarConfig {
-	const c = v as RadarConfig;
+/** The stored value is typed, but an older release (or a hand edit) may have written another shape. */
+function isRadarConfig(c: RadarConfig): boolean {
 	return (
 		!!c &&
 		Array.isArray(c.quadrants) &&

@@ -1,4 +1,5 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { AuditSnapshot } from '../../../domain/audit-entry';
 import { appUser } from './auth';
 
 export const auditLog = pgTable(
@@ -9,8 +10,8 @@ export const auditLog = pgTable(
 		action: text('action').notNull(),
 		entity: text('entity').notNull(),
 		entityId: text('entity_id'),
-		before: jsonb('before'),
-		after: jsonb('after'),
+		before: jsonb('before').$type<AuditSnapshot>(),
+		after: jsonb('after').$type<AuditSnapshot>(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [index('audit_log_created_idx').on(t.createdAt)]

@@ -1,10 +1,14 @@
 import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { RadarConfig } from '../../../domain/tech-radar';
 import { appUser } from './auth';
+
+/** What may be stored under a key (one member per key); read sites still check the shape an older release wrote. */
+export type SettingValue = RadarConfig;
 
 /** Small organisation-wide settings, one JSON value per key (e.g. the tech-radar mapping). */
 export const setting = pgTable('setting', {
 	key: text('key').primaryKey(),
-	value: jsonb('value').notNull(),
+	value: jsonb('value').$type<SettingValue>().notNull(),
 	version: integer('version').notNull().default(1),
 	updatedBy: integer('updated_by').references(() => appUser.id, { onDelete: 'set null' }),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
