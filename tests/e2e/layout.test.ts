@@ -27,6 +27,7 @@ const PAGES = [
 	'/admin/teams',
 	'/admin/framework',
 	'/admin/audit',
+	'/admin/demo',
 	'/account'
 ];
 

@@ -21,6 +21,7 @@ describe('every page as an admin', () => {
 		['/admin/teams', 'Teams'],
 		['/admin/framework', 'Framework'],
 		['/admin/audit', 'Audit log'],
+		['/admin/demo', 'Demo data'],
 		['/account', 'Your account']
 	])('%s renders and passes axe', async (path, heading) => {
 		const page = await browser.context.newPage();

@@ -7,9 +7,12 @@ export type AuditRow = {
 	action: string;
 	entity: string;
 	entityId: string | null;
-	before: unknown;
-	after: unknown;
+	before: AuditSnapshot | null;
+	after: AuditSnapshot | null;
 };
+
+/** The fields of one side of a change, as stored in `audit_log.before` / `after` (JSON, so dates are strings). */
+export type AuditSnapshot = Record<string, unknown>;
 
 export type NameBook = {
 	user: Map<number, string>;
@@ -23,6 +26,7 @@ export type Change = { field: string; before: string; after: string };
 const ACTIONS: Record<string, string> = {
 	'backlog.regenerate': 'regenerated the backlog of',
 	'backlog.update': 'edited backlog item',
+	'demo.remove': 'removed',
 	'framework.create': 'published framework version',
 	'invitation.accept': 'accepted invitation',
 	'invitation.create': 'invited someone as',
@@ -57,7 +61,8 @@ const ENTITY_WORDS: Record<string, string> = {
 	invitation: 'invitation',
 	remediation_item: 'item',
 	framework_version: 'version',
-	setting: ''
+	setting: '',
+	demo_data: 'demo data'
 };
 
 // Which name book a field's ids belong to: technologyId(s) → technology, userId(s) → user, and so on.
@@ -73,9 +78,6 @@ const ID_FIELDS: Record<string, keyof NameBook> = {
 	roundId: 'round'
 };
 const SECRET = /hash|token/i;
-
-const asRecord = (v: unknown): Record<string, unknown> =>
-	v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function show(field: string, value: unknown, names: NameBook): string {
 	if (value === null || value === undefined || value === '') return '—';
@@ -93,15 +95,15 @@ function show(field: string, value: unknown, names: NameBook): string {
 export function entityName(row: AuditRow, names: NameBook): string {
 	const id = Number(row.entityId);
 	const book = (['round', 'team', 'technology', 'user'] as const).find((b) => b === row.entity);
-	const recorded = asRecord(row.after).name ?? asRecord(row.before).name;
+	const recorded = row.after?.name ?? row.before?.name;
 	const known = (book && Number.isInteger(id) ? names[book].get(id) : undefined) ?? (typeof recorded === 'string' ? recorded : undefined);
 	const word = ENTITY_WORDS[row.entity] ?? row.entity;
 	return known ? `${word} ${known}`.trim() : row.entityId ? `${word} #${row.entityId}`.trim() : word;
 }
 
 export function describeAudit(row: AuditRow, names: NameBook): { summary: string; changes: Change[] } {
-	const before = asRecord(row.before);
-	const after = asRecord(row.after);
+	const before = row.before ?? {};
+	const after = row.after ?? {};
 	const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !SECRET.test(f) && f !== 'id');
 	const changes = fields
 		.map((field) => ({
@@ -120,7 +122,7 @@ export function idsIn(rows: AuditRow[]): Record<keyof NameBook, Set<number>> {
 	for (const row of rows) {
 		const id = Number(row.entityId);
 		if (row.entity in out && Number.isInteger(id)) out[row.entity as keyof NameBook].add(id);
-		for (const side of [asRecord(row.before), asRecord(row.after)])
+		for (const side of [row.before ?? {}, row.after ?? {}])
 			for (const [field, value] of Object.entries(side)) {
 				const book = ID_FIELDS[field];
 				if (!book) continue;

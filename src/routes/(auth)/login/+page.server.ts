@@ -4,6 +4,7 @@ import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '$lib/server/
 import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-limit';
 import { safeNext, signIn } from '$lib/server/auth/session';
 import { email, parseForm, formFailure } from '$lib/server/forms';
+import { demoAccountsExist } from '$lib/server/queries/demo-data';
 import { countUsers, findUserForLogin } from '$lib/server/queries/users';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +17,7 @@ const loginSchema = z.object({
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
 	if ((await countUsers()) === 0) redirect(303, '/setup');
-	return { next: safeNext(url.searchParams.get('next')) };
+	return { next: safeNext(url.searchParams.get('next')), demoAccounts: await demoAccountsExist() };
 };
 
 const WRONG = 'That email and password do not match an active account.';

@@ -146,6 +146,7 @@ export async function seedDemoAssessments(tx: Tx, people: { teamId: Map<string, 
 		// As a lead would: the backlog from last quarter's close, then refreshed from this quarter's answers.
 		await regenerateBacklog(tx, r, null);
 	}
+	return { technologyIds: techs.map((t) => t.id), roundIds: rounds.map((r) => r.id) };
 }
 
 /** Who has done what: last quarter everyone submitted; this quarter the picture is mixed. */

@@ -3,6 +3,7 @@ import { db } from '$lib/server/db';
 import { appUser } from '$lib/server/db/schema';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoPeople } from './people';
+import { forgetDemoAccounts, recordDemoData } from '$lib/server/queries/demo-data';
 
 export const DEMO_PASSWORD = 'opsmaturity-demo';
 const SEED_LOCK_ID = 727_100_003;
@@ -18,13 +19,23 @@ export function shouldSeed(setting: SeedSetting, kind: 'postgres' | 'pglite'): b
 
 /** Seeds only a database that has no users yet, so a restart never seeds twice. */
 export async function seedDemoIfEmpty(): Promise<boolean> {
-	return db().transaction(async (tx) => {
+	const seeded = await db().transaction(async (tx) => {
 		// Instances starting together take turns; the second finds users and seeds nothing.
 		await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`);
 		const [{ n }] = await tx.select({ n: count() }).from(appUser);
 		if (n > 0) return false;
 		const people = await seedDemoPeople(tx, DEMO_PASSWORD);
-		await seedDemoAssessments(tx, people);
+		const { technologyIds, roundIds } = await seedDemoAssessments(tx, people);
+		// Exactly these rows are demo data: what "Remove demo data" may delete, and whose password the banner watches.
+		await recordDemoData(tx, {
+			passwordHash: people.passwordHash,
+			userIds: [...people.userId.values()],
+			teamIds: [...people.teamId.values()],
+			technologyIds,
+			roundIds
+		});
 		return true;
 	});
+	if (seeded) forgetDemoAccounts();
+	return seeded;
 }

@@ -37,5 +37,5 @@ export async function seedDemoPeople(tx: Tx, password: string) {
 	const userId = new Map(users.map((u) => [u.email, u.id]));
 	const memberships = DEMO_PEOPLE.flatMap((p) => p.teams.map((t) => ({ userId: userId.get(p.email)!, teamId: teamId.get(t)! })));
 	await tx.insert(userTeam).values(memberships);
-	return { teamId, userId };
+	return { teamId, userId, passwordHash };
 }

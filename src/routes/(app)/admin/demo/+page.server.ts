@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireCapability } from '$lib/server/auth/policy';
+import { formFailure, parseForm } from '$lib/server/forms';
+import { isDemoAccount, previewDemoRemoval, removeDemoData } from '$lib/server/queries/demo-data';
+import type { Actions, PageServerLoad } from './$types';
+
+const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what will be removed, then confirm.' }) });
+const DEMO_ACTOR =
+	'You are signed in as a demo account, which this removes too. Invite your own admin account under Users, sign in with it, and remove the demo data from there.';
+
+export const load: PageServerLoad = async (event) => {
+	const admin = requireCapability(event, 'administer');
+	const plan = await previewDemoRemoval();
+	return {
+		// Ids and the password hash stay on the server; the page needs names, reasons and counts.
+		plan: plan && { keep: plan.keep, counts: plan.counts },
+		signedInAsDemo: isDemoAccount(plan, admin.id),
+		confirming: event.url.searchParams.get('confirm') === 'remove',
+		removed: event.url.searchParams.has('removed')
+	};
+};
+
+export const actions: Actions = {
+	remove: async (event) => {
+		const admin = requireCapability(event, 'administer');
+		const { failure } = parseForm(removeSchema, await event.request.formData());
+		if (failure) return failure;
+		const result = await removeDemoData(admin.id);
+		if (result.outcome === 'demo-actor') return formFailure(409, DEMO_ACTOR);
+		if (result.outcome === 'none') return formFailure(409, 'There is no demo data left to remove.');
+		redirect(303, '/admin/demo?removed');
+	}
+};
