@@ -1,7 +1,7 @@
 import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
-import { loginRedirect } from '$lib/server/auth/guards';
+import { loginRedirect } from '$lib/server/auth/policy';
 import { SESSION_COOKIE, setSessionCookie, deleteSessionCookie, validateSessionToken } from '$lib/server/auth/session';
 import { databaseOptionsFromEnv, startDatabase, stopDatabase } from '$lib/server/db';
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
@@ -35,7 +35,7 @@ const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz'];
 const isPublic = (path: string) =>
 	PUBLIC_PATHS.includes(path) || path.startsWith('/invite/') || path.startsWith('/_app/') || path === '/favicon.svg';
 
-// Users are never deleted, so once the first exists the answer is settled for this process.
+// Only demo-data removal deletes users, and it keeps the admin doing it: once the first exists, the answer is settled.
 let hasUsers = false;
 
 const authenticate: Handle = async ({ event, resolve }) => {

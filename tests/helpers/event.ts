@@ -18,7 +18,8 @@ export function fakeCookies(initial: Record<string, string> = {}): FakeCookies {
 type EventInput = {
 	user?: SessionUser | null;
 	session?: SessionInfo | null;
-	form?: Record<string, string | string[]>;
+	/** Fields by name, or entries in order (duplicates and files included) as a browser would post them. */
+	form?: Record<string, string | string[]> | [string, string | Blob][];
 	params?: Record<string, string>;
 	url?: string;
 	cookies?: FakeCookies;
@@ -28,7 +29,8 @@ type EventInput = {
 /** The parts of a RequestEvent that our loads and actions use. */
 export function fakeEvent(input: EventInput = {}) {
 	const body = new FormData();
-	for (const [key, value] of Object.entries(input.form ?? {})) {
+	const fields = Array.isArray(input.form) ? input.form : Object.entries(input.form ?? {});
+	for (const [key, value] of fields) {
 		for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
 	}
 	const url = new URL(input.url ?? '/', 'http://localhost');

@@ -48,7 +48,7 @@ export async function createUserRow(
 		await db()
 			.insert(userTeam)
 			.values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
-	return { id: row.id, email: row.email, name: row.name, role: row.role, teamIds };
+	return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
 export async function createTechnologyRow(name: string, teamId: number | null = null, targetLevel = 3) {

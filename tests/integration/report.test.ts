@@ -94,7 +94,7 @@ describe('PDF', () => {
 		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
 	});
 
-	it.runIf(hasPoppler)('quotes comments per vector: names for admins, pseudonyms for leads, neither for anyone else', async () => {
+	it.runIf(hasPoppler)('quotes comments per vector: names for leads and admins, neither name nor score for anyone else', async () => {
 		const text = async (user: SessionUser) => {
 			const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-pdf-')), 'report.pdf');
 			writeFileSync(file, await bytes(await get('report.pdf', user)));
@@ -112,13 +112,13 @@ describe('PDF', () => {
 		const quoted = '“=HYPERLINK("http://evil.example","x")”';
 		const asLead = await text(lead);
 		expect(asLead).toContain('Comments and evidence');
-		expect(asLead).toMatch(/R\d{3} \(\d\): “=HYPERLINK/);
-		expect(asLead).not.toContain(commenter.name);
+		expect(asLead).toContain(`${commenter.name} (`);
 		expect(await text(admin)).toContain(`${commenter.name} (`);
 		// A viewer reads what was said, but neither who said it nor the score beside it.
 		const asViewer = await text(viewer);
 		expect(asViewer).toContain(`• ${quoted}`);
-		expect(asViewer).not.toMatch(/R\d{3} \(/);
+		expect(asViewer).not.toContain(commenter.name);
+		expect(asViewer).not.toMatch(/\(\d\): “/);
 	});
 });
 
@@ -151,19 +151,13 @@ describe('XLSX', () => {
 		const comments = scores.getColumn(7).values.filter((v): v is string => typeof v === 'string');
 		for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
 		expect(comments.every((c) => !/^[=+\-@\t\r]/.test(c))).toBe(true);
-		// Leads see pseudonyms, not names.
-		expect(
-			scores
-				.getColumn(4)
-				.values.filter((v) => typeof v === 'string')
-				.slice(1)
-				.every((v) => /^R\d{3}$/.test(v as string))
-		).toBe(true);
+		// Leads see who answered what, as on screen.
+		expect(scores.getColumn(4).values).toContain('Dana Kowalski');
 	});
 });
 
 describe('CSV and JSON', () => {
-	it('scores parse back to one row per submitted answer, formulas neutralised, names for admins only', async () => {
+	it('scores parse back to one row per submitted answer, formulas neutralised, with respondent names for leads', async () => {
 		const submitted = await db()
 			.select({ id: answer.responseId })
 			.from(answer)
@@ -179,7 +173,7 @@ describe('CSV and JSON', () => {
 		const asLead = Papa.parse<string[]>(new TextDecoder().decode(await bytes(await get('scores.csv', lead))), {
 			skipEmptyLines: true
 		}).data;
-		expect(asLead.slice(1).every((r) => /^R\d{3}$/.test(r[3]))).toBe(true);
+		expect(asLead.slice(1).map((r) => r[3])).toEqual(asAdmin.slice(1).map((r) => r[3]));
 	});
 
 	it('JSON carries the versioned whole round', async () => {

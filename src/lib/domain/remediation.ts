@@ -5,8 +5,6 @@ export const FIBONACCI = [1, 2, 3, 5, 8, 13, 21] as const;
 export const ITEM_STATUSES = ['open', 'in_progress', 'done', 'wont_do'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export type ItemKind = 'gap' | 'calibrate';
-/** Fields a person may edit; regeneration never writes over them once edited. */
-export const EDITABLE_FIELDS = ['title', 'size', 'assignee', 'status', 'ticketUrl'] as const;
 
 const OWNER: Record<Lane, string> = { plan: 'architecture', build: 'engineering', run: 'operations' };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate, queryId } from './forms';
+import { isCalendarDate, queryFilter } from './forms';
 import type { AuditFilter } from './queries/audit';
 
 const date = z
@@ -13,7 +13,7 @@ const date = z
 export function parseAuditFilter(params: URLSearchParams): AuditFilter & { page: number } {
 	const q = z
 		.object({
-			person: queryId.optional().catch(undefined),
+			person: queryFilter.id,
 			entity: z
 				.string()
 				.regex(/^[a-z_]{1,40}$/)

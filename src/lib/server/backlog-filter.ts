@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { LANES } from '$lib/domain/framework';
 import { ITEM_STATUSES } from '$lib/domain/remediation';
+import { queryFilter } from './forms';
 import type { BacklogFilter } from './queries/backlog';
 import { getTechnology } from './queries/technologies';
 
-// A filter from the address bar: anything unrecognised simply does not filter.
 const schema = z.object({
-	technology: z.string().max(60).optional().catch(undefined),
-	team: z.coerce.number().int().positive().optional().catch(undefined),
+	technology: queryFilter.text(60),
+	team: queryFilter.id,
 	lane: z.enum(LANES).optional().catch(undefined),
 	vector: z
 		.string()

@@ -21,10 +21,14 @@ export function parseForm<S extends z.ZodType>(
 	form: FormData
 ): { data: z.output<S>; failure?: undefined } | { data?: undefined; failure: ReturnType<typeof fail<FormFailure>> } {
 	const raw: Record<string, unknown> = {};
+	const files: FieldErrors = {};
 	for (const key of new Set(form.keys())) {
-		const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+		const all = form.getAll(key);
+		// A file where text belongs is refused, not read as a missing value.
+		if (all.some((v) => typeof v !== 'string')) files[key] = 'This field takes text, not a file.';
 		raw[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
 	}
+	if (Object.keys(files).length) return { failure: fail(400, { errors: files, values: safeValues(form) }) };
 	const result = schema.safeParse(raw);
 	if (result.success) return { data: result.data };
 	return { failure: fail(400, { errors: fieldErrors(result.error), values: safeValues(form) }) };
@@ -64,6 +68,21 @@ const SINGLE_LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export const hasControlCharacters = (text: string, options: { multiline?: boolean } = {}) =>
 	(options.multiline ? MULTI_LINE_CONTROL : SINGLE_LINE_CONTROL).test(text);
+
+/**
+ * Query parameters are a filter, not input to reject: anything odd (too long, a control
+ * character, an id no row can have) just means "no filter".
+ */
+export const queryFilter = {
+	text: (max: number) =>
+		z
+			.string()
+			.max(max)
+			.refine((v) => !hasControlCharacters(v))
+			.optional()
+			.catch(undefined),
+	id: queryId.optional().catch(undefined)
+};
 
 // Reusable field rules, each with the message a person reads next to the field.
 export const text = (label: string, max = 200) =>

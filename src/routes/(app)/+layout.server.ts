@@ -1,7 +1,13 @@
-import { requireUser } from '$lib/server/auth/guards';
+import { capabilitiesOf, requireCapability } from '$lib/server/auth/policy';
+import { demoAccountsExist } from '$lib/server/queries/demo-data';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
-	const user = requireUser(event);
-	return { user: { name: user.name, role: user.role, email: user.email } };
+	const user = requireCapability(event, 'read');
+	return {
+		user: { name: user.name, role: user.role, email: user.email },
+		can: capabilitiesOf(user),
+		// Kept in process memory between checks (see demo-data.ts): no query per page.
+		demoAccounts: await demoAccountsExist()
+	};
 };

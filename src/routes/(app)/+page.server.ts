@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { queryId } from '$lib/server/forms';
 import { clampPage, myWork, nextAssessment, pagesOf } from '$lib/server/queries/my-assessments';
 import { storedResults } from '$lib/server/queries/results';
@@ -9,7 +9,7 @@ import { listRounds } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	// ?round=…&page=… pages through one round's list; the others show their first page.
 	const paging = z
 		.object({

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasRole } from './guards';
 import { hashToken, nextExpiry, safeNext, SESSION_ABSOLUTE_MS, SESSION_SLIDING_MS } from './session';
 import { shouldSeed } from '../db/seed';
-
-describe('roles', () => {
-	it.each([
-		['admin', 'lead', true],
-		['lead', 'lead', true],
-		['member', 'lead', false],
-		['viewer', 'member', false],
-		['member', 'viewer', true]
-	] as const)('%s has %s rights: %s', (role, needed, expected) => {
-		expect(hasRole({ role }, needed)).toBe(expected);
-	});
-	it('nobody has rights when signed out', () => {
-		expect(hasRole(null, 'viewer')).toBe(false);
-	});
-});
 
 describe('sessions', () => {
 	it('hashes tokens with SHA-256 (hex)', () => {

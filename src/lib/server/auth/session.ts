@@ -1,16 +1,17 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
-import { and, eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { appUser, session, userTeam, type Role } from '$lib/server/db/schema';
+import type { Tx } from '$lib/server/db/client';
+import { appUser, session, type Role } from '$lib/server/db/schema';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_SLIDING_MS = 30 * DAY;
 export const SESSION_ABSOLUTE_MS = 90 * DAY;
 export const SESSION_COOKIE = 'session';
 
-export type SessionUser = { id: number; email: string; name: string; role: Role; teamIds: number[] };
+export type SessionUser = { id: number; email: string; name: string; role: Role };
 export type SessionInfo = { id: string; expiresAt: Date };
 
 export function generateToken(): string {
@@ -61,28 +62,16 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
 		expiresAt = nextExpiry(row.createdAt, now);
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
-	const teams = await db().select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, row.userId));
-	return {
-		session: { id, expiresAt },
-		user: {
-			id: row.userId,
-			email: row.email,
-			name: row.name,
-			role: row.role,
-			teamIds: teams.map((t) => t.teamId)
-		}
-	};
+	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role } };
 }
 
 export async function invalidateSession(sessionId: string) {
 	await db().delete(session).where(eq(session.id, sessionId));
 }
 
-/** Ends every session of a user, except optionally the one making the request. */
-export async function invalidateUserSessions(userId: number, keepSessionId?: string) {
-	await db()
-		.delete(session)
-		.where(keepSessionId ? and(eq(session.userId, userId), ne(session.id, keepSessionId)) : eq(session.userId, userId));
+/** Ends every session of a user (deactivation, a password change), inside the caller's transaction if given. */
+export async function invalidateUserSessions(userId: number, executor: Pick<Tx, 'delete'> = db()) {
+	await executor.delete(session).where(eq(session.userId, userId));
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {

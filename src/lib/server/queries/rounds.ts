@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { rowsOf, type Tx } from '$lib/server/db/client';
+import { intArray, rowsOf, UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
 import {
 	appUser,
 	assignment,
@@ -14,7 +14,7 @@ import {
 	type RoundState
 } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
-import { intArray, refreshResults } from './results';
+import { refreshResults } from './results';
 import { answeredCount, responseOfAssignment } from './responses';
 
 /** Scope and progress of each round, as correlated counts that ride along with a round query. */
@@ -77,6 +77,11 @@ export async function getRoundWithProgress(id: number) {
 	return row;
 }
 
+/** Round names are unique: creating or renaming onto a taken one is refused on the name field. */
+export const ROUND_NAME_TAKEN: Record<string, [string, string]> = {
+	[UNIQUE_VIOLATION]: ['name', 'A round with this name already exists.']
+};
+
 /** A new round pins the newest framework version, so later edits never change its meaning. */
 export async function createRound(actorId: number, input: { name: string; dueDate: string | null }) {
 	return db().transaction(async (tx) => {
@@ -123,7 +128,7 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 			await tx.execute(sql`
 				with added as (
 					insert into round_technology (round_id, technology_id)
-					select ${roundId}, t.id from technology t where t.id = any(${sql.raw(intArray(technologyIds))})
+					select ${roundId}, t.id from technology t where t.id = any(${intArray(technologyIds)})
 					on conflict do nothing
 					returning technology_id
 				), asked as (

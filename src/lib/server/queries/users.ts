@@ -1,9 +1,10 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
-import { appUser, invitation, session, team, userTeam, type Role } from '$lib/server/db/schema';
-import { generateToken, hashToken } from '$lib/server/auth/session';
+import { appUser, invitation, team, userTeam, type Role } from '$lib/server/db/schema';
+import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/auth/session';
 import { recordAudit } from './audit';
+import { forgetDemoAccounts } from './demo-data';
 
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 // Serialises first-run setup so two simultaneous visitors cannot both become the first admin.
@@ -144,7 +145,7 @@ export async function updateUser(
 	userId: number,
 	input: { role: Role; teamIds: number[]; active: boolean; confirmed?: boolean }
 ): Promise<UpdateUserResult> {
-	return db().transaction(async (tx) => {
+	const result = await db().transaction(async (tx): Promise<UpdateUserResult> => {
 		const [before] = await tx
 			.select({ role: appUser.role, active: appUser.active })
 			.from(appUser)
@@ -170,7 +171,7 @@ export async function updateUser(
 		await tx.delete(userTeam).where(eq(userTeam.userId, userId));
 		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId, teamId })));
 		// A deactivated user is signed out everywhere at once.
-		if (!input.active) await tx.delete(session).where(eq(session.userId, userId));
+		if (!input.active) await invalidateUserSessions(userId, tx);
 		await recordAudit(tx, {
 			actorId,
 			action: 'user.update',
@@ -181,13 +182,18 @@ export async function updateUser(
 		});
 		return 'updated';
 	});
+	// A deactivated (or reactivated) demo account changes whether the demo banner shows.
+	if (result === 'updated') forgetDemoAccounts();
+	return result;
 }
 
 /** A new password ends every session of the person, this one too; the caller starts a fresh one (a new token). */
 export async function changePassword(userId: number, passwordHash: string) {
 	await db().transaction(async (tx) => {
 		await tx.update(appUser).set({ passwordHash }).where(eq(appUser.id, userId));
-		await tx.delete(session).where(eq(session.userId, userId));
+		await invalidateUserSessions(userId, tx);
 		await recordAudit(tx, { actorId: userId, action: 'user.password', entity: 'user', entityId: userId });
 	});
+	// It may have been the last demo account with the public password: the banner asks again.
+	forgetDemoAccounts();
 }

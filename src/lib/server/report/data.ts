@@ -1,12 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
+import { intArray, rowsOf } from '$lib/server/db/client';
 import { roundTechnology, team, technology } from '$lib/server/db/schema';
-import { vectorsByLane } from '$lib/domain/framework';
+import { vectorMedians } from '$lib/domain/aggregate';
+import { vectorsInLaneOrder } from '$lib/domain/framework';
 import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
 import { getFramework } from '../queries/framework';
 import { previousClosedRound } from '$lib/domain/round-choice';
-import { intArray, previousResults, storedResults } from '../queries/results';
+import { previousResults, storedResults } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 
@@ -39,7 +40,7 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		options.teamId ? db().select({ name: team.name }).from(team).where(eq(team.id, options.teamId)) : Promise.resolve([])
 	]);
 	const now = new Map(current.map((r) => [r.technologyId, r]));
-	const vectors = vectorsByLane(framework.vectors).flatMap((g) => g.vectors);
+	const vectors = vectorsInLaneOrder(framework.vectors);
 	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
 	const technologies = techs.map((t) => ({
 		...t,
@@ -54,7 +55,7 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		teamName: t.teamName,
 		rating: t.result!.rating!.rating,
 		level: t.result!.rating!.level,
-		medians: Object.fromEntries(Object.entries(t.result!.vectors).map(([k, a]) => [k, a.median])),
+		medians: vectorMedians(t.result),
 		disagreements: []
 	}));
 	const moves = rated
@@ -96,19 +97,10 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 
 export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
 
-/** Stable pseudonyms for a round's respondents, in account order, so they reveal nothing about who is who. */
-async function pseudonymsFor(roundId: number) {
-	const result = await db().execute(
-		sql`select distinct r.user_id from response r join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id where r.round_id = ${roundId} and r.state = 'submitted' order by r.user_id`
-	);
-	return new Map(rowsOf<{ user_id: number }>(result).map((r, i) => [Number(r.user_id), `R${String(i + 1).padStart(3, '0')}`]));
-}
-
 type ScoreRow = {
 	technology: string;
 	slug: string;
 	vector_key: string;
-	user_id: number;
 	respondent: string;
 	score: number | null;
 	dont_know: boolean;
@@ -117,17 +109,17 @@ type ScoreRow = {
 	submitted_at: Date | string;
 };
 
-async function scoresOf(roundId: number, technologyIds: number[], names: boolean, pseudonyms: Map<number, string>, commentedOnly = false) {
+async function scoresOf(roundId: number, technologyIds: number[], commentedOnly = false) {
 	if (!technologyIds.length) return [];
 	const result = await db().execute(sql`
-		select t.name as technology, t.slug, a.vector_key, u.id as user_id, u.name as respondent,
+		select t.name as technology, t.slug, a.vector_key, u.name as respondent,
 			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at
 		from response r
 		join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 		join answer a on a.response_id = r.id
 		join technology t on t.id = r.technology_id
 		join app_user u on u.id = r.user_id
-		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${sql.raw(intArray(technologyIds))})
+		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${intArray(technologyIds)})
 			and (a.score is not null or a.dont_know)
 			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
 		order by t.name, a.vector_key, u.id`);
@@ -135,7 +127,7 @@ async function scoresOf(roundId: number, technologyIds: number[], names: boolean
 		technology: r.technology,
 		slug: r.slug,
 		vector: r.vector_key,
-		respondent: names ? r.respondent : pseudonyms.get(Number(r.user_id))!,
+		respondent: r.respondent,
 		score: r.score === null ? null : Number(r.score),
 		dontKnow: !!r.dont_know,
 		comment: r.comment,
@@ -147,35 +139,34 @@ async function scoresOf(roundId: number, technologyIds: number[], names: boolean
 export type Score = Awaited<ReturnType<typeof scoresOf>>[number];
 
 /**
- * Every submitted answer of a round in long format. Respondent names only when `names` is set
- * (admins); otherwise a stable pseudonym per person and round, so rows can still be grouped.
+ * Every submitted answer of a round in long format, with respondent names: the data files are
+ * for those who may download data, and the policy lets them see who answered what.
  */
-export async function roundScores(roundId: number, technologyIds: number[], names: boolean): Promise<Score[]> {
-	return scoresOf(roundId, technologyIds, names, await pseudonymsFor(roundId));
+export async function roundScores(roundId: number, technologyIds: number[]): Promise<Score[]> {
+	return scoresOf(roundId, technologyIds);
 }
 
 /**
- * Only the answers that carry a comment or an evidence link: what the PDF quotes. Admins see
- * names and leads pseudonyms, as in the data exports; anyone else (the PDF is for every role)
- * reads what was said without who said it or the score beside it, so no answer can be traced.
+ * Only the answers that carry a comment or an evidence link: what the PDF quotes. Those who may
+ * see respondents read names and scores; anyone else (the PDF is for every role) reads what was
+ * said without who said it or the score beside it, so no answer can be traced.
  */
-export async function roundComments(roundId: number, technologyIds: number[], who: 'names' | 'pseudonyms' | 'nobody'): Promise<Score[]> {
-	const rows = await scoresOf(roundId, technologyIds, who === 'names', await pseudonymsFor(roundId), true);
-	return who === 'nobody' ? rows.map((r) => ({ ...r, respondent: '', score: null, dontKnow: false })) : rows;
+export async function roundComments(roundId: number, technologyIds: number[], withRespondents: boolean): Promise<Score[]> {
+	const rows = await scoresOf(roundId, technologyIds, true);
+	return withRespondents ? rows : rows.map((r) => ({ ...r, respondent: '', score: null, dontKnow: false }));
 }
 
 /**
  * The same rows in batches of technologies, fetching the next batch while the caller writes the
  * current one: a large export overlaps database and file work and never holds every answer at once.
  */
-export async function* roundScoreBatches(roundId: number, technologyIds: number[], names: boolean, batch = 100): AsyncGenerator<Score[]> {
-	const pseudonyms = await pseudonymsFor(roundId);
+export async function* roundScoreBatches(roundId: number, technologyIds: number[], batch = 100): AsyncGenerator<Score[]> {
 	const batches: number[][] = [];
 	for (let i = 0; i < technologyIds.length; i += batch) batches.push(technologyIds.slice(i, i + batch));
-	let next = batches.length ? scoresOf(roundId, batches[0], names, pseudonyms) : null;
+	let next = batches.length ? scoresOf(roundId, batches[0]) : null;
 	for (let i = 0; next; i++) {
 		const current = await next;
-		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1], names, pseudonyms) : null;
+		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1]) : null;
 		yield current;
 	}
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { hashPassword, PASSWORD_MAX, verifyPassword } from '$lib/server/auth/password';
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
@@ -11,13 +11,13 @@ const passwordSchema = withConfirmation({
 });
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	return { email: user.email, name: user.name, role: user.role };
 };
 
 export const actions: Actions = {
 	password: async (event) => {
-		const user = requireUser(event);
+		const user = requireCapability(event, 'read');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(passwordSchema, form);
 		if (failure) return failure;

@@ -1,6 +1,8 @@
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
+import { demoDataExists } from '$lib/server/queries/demo-data';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
+	return { demoData: await demoDataExists() };
 };

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { isWebLink } from '$lib/domain/assessment';
 import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
-import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { backlogFilterFrom } from '$lib/server/backlog-filter';
 import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
 import { fieldFailure, guardedWrite, id, parseForm, text } from '$lib/server/forms';
@@ -15,30 +15,18 @@ import { assignablePeople } from '$lib/server/queries/rounds';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
-function withPage(url: URL, page: number | null) {
+/** The export takes the filter but every page of it. */
+function exportQuery(url: URL) {
 	const params = new URLSearchParams(url.searchParams);
-	if (page === null) params.delete('page');
-	else params.set('page', String(page));
+	params.delete('page');
 	const search = params.toString();
 	return search ? `?${search}` : '';
 }
 
-/** The export takes the filter but every page of it. */
-const exportQuery = (url: URL) => withPage(url, null);
-
-function pageLinks(url: URL, page: number, pages: number) {
-	return {
-		page,
-		pages: Math.max(1, pages),
-		previous: page > 1 ? withPage(url, page - 1) : null,
-		next: page < pages ? withPage(url, page + 1) : null
-	};
-}
-
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	const { query, filter } = await backlogFilterFrom(event.url);
-	const canEdit = hasRole(user, 'lead');
+	const canEdit = can(user, 'editBacklog');
 	const [items, summary, technologies, teams, framework, people] = await Promise.all([
 		listBacklog(filter, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
 		backlogSummary(filter),
@@ -57,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name })),
 		exportQuery: exportQuery(event.url),
-		pageLinks: pageLinks(event.url, query.page, Math.ceil(summary.items / PAGE_SIZE))
+		pages: Math.max(1, Math.ceil(summary.items / PAGE_SIZE))
 	};
 };
 
@@ -83,7 +71,7 @@ const editSchema = z.object({
 
 export const actions: Actions = {
 	update: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editBacklog');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(editSchema, form);
 		if (failure) return failure;

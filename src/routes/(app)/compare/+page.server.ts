@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { compareRows, MAX_SERIES, parseList, widestGaps, type Series } from '$lib/domain/compare';
-import { rateTechnology } from '$lib/domain/aggregate';
-import { vectorsByLane } from '$lib/domain/framework';
-import { requireUser } from '$lib/server/auth/guards';
+import { rateTechnology, vectorMedians } from '$lib/domain/aggregate';
+import { vectorsInLaneOrder } from '$lib/domain/framework';
+import { requireCapability } from '$lib/server/auth/policy';
 import { getFramework } from '$lib/server/queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { computeResults, storedResults, teamMedians } from '$lib/server/queries/results';
@@ -14,7 +14,7 @@ const MODES = ['technologies', 'rounds', 'teams'] as const;
 type Mode = (typeof MODES)[number];
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	requireCapability(event, 'read');
 	const params = event.url.searchParams;
 	const mode: Mode = z
 		.enum(MODES)
@@ -38,9 +38,7 @@ export const load: PageServerLoad = async (event) => {
 	};
 	const framework = await getFramework(round?.frameworkVersionId);
 	// Lane order, as on every radar in the product.
-	const vectors = vectorsByLane(framework.vectors)
-		.flatMap((g) => g.vectors)
-		.map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
+	const vectors = vectorsInLaneOrder(framework.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
 	let series: (Series & { rating: number | null; href?: string })[] = [];
 	let problem: string | null = null;
 
@@ -57,7 +55,7 @@ export const load: PageServerLoad = async (event) => {
 					label: t.name,
 					href: `/technologies/${t.slug}`,
 					rating: r?.rating?.rating ?? null,
-					medians: Object.fromEntries(Object.entries(r?.vectors ?? {}).map(([k, a]) => [k, a.median]))
+					medians: vectorMedians(r)
 				};
 			});
 		}
@@ -77,7 +75,7 @@ export const load: PageServerLoad = async (event) => {
 					return {
 						label: r.name,
 						rating: res?.rating?.rating ?? null,
-						medians: Object.fromEntries(Object.entries(res?.vectors ?? {}).map(([k, a]) => [k, a.median]))
+						medians: vectorMedians(res)
 					};
 				})
 				.filter((s) => s.rating !== null);

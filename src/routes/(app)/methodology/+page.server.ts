@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { getFramework, listFrameworkVersions } from '$lib/server/queries/framework';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	requireCapability(event, 'read');
 	const versions = await listFrameworkVersions();
 	const wanted = z.coerce
 		.number()

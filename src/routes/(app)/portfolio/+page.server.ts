@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { LIFECYCLES } from '$lib/domain/catalog';
-import { vectorsByLane } from '$lib/domain/framework';
+import { vectorMedians } from '$lib/domain/aggregate';
+import { vectorsInLaneOrder } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
-import { requireUser } from '$lib/server/auth/guards';
-import { queryId } from '$lib/server/forms';
+import { requireCapability } from '$lib/server/auth/policy';
+import { queryFilter } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
@@ -15,18 +16,16 @@ import type { PageServerLoad } from './$types';
 const PAGE_SIZE = 100;
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	requireCapability(event, 'read');
 	const p = event.url.searchParams;
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
 	const { round, previous } = chooseResultsRound(rounds, Number(p.get('round')));
 	const framework = await getFramework(round?.frameworkVersionId);
-	const vectors = vectorsByLane(framework.vectors)
-		.flatMap((g) => g.vectors)
-		.map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
+	const vectors = vectorsInLaneOrder(framework.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
 	const keys = new Set(vectors.map((v) => v.key));
 	const query = z
 		.object({
-			team: queryId.optional().catch(undefined),
+			team: queryFilter.id,
 			category: z
 				.string()
 				.max(50)
@@ -65,7 +64,7 @@ export const load: PageServerLoad = async (event) => {
 			teamName: t.teamName,
 			rating: r.rating?.rating ?? null,
 			level: r.rating?.level ?? null,
-			medians: Object.fromEntries(Object.entries(r.vectors).map(([k, a]) => [k, a.median])),
+			medians: vectorMedians(r),
 			disagreements: Object.entries(r.vectors)
 				.filter(([, a]) => a.disagreement)
 				.map(([k]) => k)

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+// Relative, not $lib: drizzle-kit reads the schema without SvelteKit's aliases.
+import { ROLES } from '../../../domain/roles';
 
-export const ROLES = ['admin', 'lead', 'member', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../../domain/roles';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

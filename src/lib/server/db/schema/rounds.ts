@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { RESPONSE_STATES, ROUND_STATES } from '../../../domain/states';
+import type { TechnologyResult } from '../../../domain/aggregate';
 import {
 	boolean,
 	check,
@@ -19,10 +21,7 @@ import { appUser } from './auth';
 import { technology } from './catalog';
 import { frameworkVersion } from './framework';
 
-export const ROUND_STATES = ['draft', 'open', 'closed'] as const;
-export type RoundState = (typeof ROUND_STATES)[number];
-export const RESPONSE_STATES = ['draft', 'submitted'] as const;
-export type ResponseState = (typeof RESPONSE_STATES)[number];
+export { ROUND_STATES, RESPONSE_STATES, type RoundState, type ResponseState } from '../../../domain/states';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -141,7 +140,7 @@ export const roundResult = pgTable(
 		technologyId: integer('technology_id')
 			.notNull()
 			.references(() => technology.id, { onDelete: 'cascade' }),
-		result: jsonb('result').notNull(),
+		result: jsonb('result').$type<TechnologyResult>().notNull(),
 		updatedAt: ts('updated_at').notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.roundId, t.technologyId] })]

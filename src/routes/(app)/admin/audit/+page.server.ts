@@ -1,11 +1,11 @@
 import { describeAudit } from '$lib/domain/audit-entry';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { parseAuditFilter } from '$lib/server/audit-filter';
 import { auditFilterChoices, listAudit } from '$lib/server/queries/audit';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
 	const filter = parseAuditFilter(event.url.searchParams);
 	const [log, choices] = await Promise.all([listAudit(filter, filter.page), auditFilterChoices()]);
 	return {

@@ -1,18 +1,18 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { parseFrameworkForm } from '$lib/server/framework-form';
 import { createFrameworkVersion, getFramework, listFrameworkVersions } from '$lib/server/queries/framework';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
 	const [framework, versions] = await Promise.all([getFramework(), listFrameworkVersions()]);
 	return { framework, versions };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const current = await getFramework();
 		const parsed = parseFrameworkForm(form, current);

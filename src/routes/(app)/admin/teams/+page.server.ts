@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { UNIQUE_VIOLATION } from '$lib/server/db/client';
 import { guardedWrite, id, parseForm, text, formFailure } from '$lib/server/forms';
 import { createTeam, deleteTeam, listTeams, renameTeam } from '$lib/server/queries/teams';
@@ -11,7 +11,7 @@ const deleteSchema = z.object({ teamId: id('Team') });
 const TAKEN = 'A team with this name already exists.';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
 	return { teams: await listTeams() };
 };
 
@@ -19,7 +19,7 @@ const uniqueName = <T>(form: FormData, write: () => Promise<T>) => guardedWrite(
 
 export const actions: Actions = {
 	create: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(createSchema, form);
 		if (failure) return failure;
@@ -27,7 +27,7 @@ export const actions: Actions = {
 		return result.failure ?? { created: data.name };
 	},
 	rename: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(renameSchema, form);
 		if (failure) return failure;
@@ -37,7 +37,7 @@ export const actions: Actions = {
 		return { renamed: data.teamId };
 	},
 	delete: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(deleteSchema, form);
 		if (failure) return failure;

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { ROLES } from '$lib/server/db/schema';
 import { email, fieldFailure, id, idList, parseForm, formFailure } from '$lib/server/forms';
 import { listTeams } from '$lib/server/queries/teams';
@@ -18,14 +18,14 @@ const updateSchema = z.object({
 });
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
 	const [users, teams, invitations] = await Promise.all([listUsers(), listTeams(), listPendingInvitations()]);
 	return { users, teams: teams.map((t) => ({ id: t.id, name: t.name })), invitations, roles: ROLES };
 };
 
 export const actions: Actions = {
 	invite: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(inviteSchema, form);
 		if (failure) return failure;
@@ -34,7 +34,7 @@ export const actions: Actions = {
 		return { invited: { email: data.email, link: `${event.url.origin}/invite/${token}` } };
 	},
 	update: async (event) => {
-		const admin = requireRole(event, 'admin');
+		const admin = requireCapability(event, 'administer');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(updateSchema, form);
 		if (failure) return failure;

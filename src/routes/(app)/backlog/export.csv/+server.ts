@@ -1,4 +1,4 @@
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { backlogFilterFrom } from '$lib/server/backlog-filter';
 import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** The backlog view as CSV that Jira's importer reads: one story per item, in priority order. */
 export const GET: RequestHandler = async (event) => {
-	requireRole(event, 'lead');
+	requireCapability(event, 'downloadData');
 	const { filter } = await backlogFilterFrom(event.url);
 	const items = await listBacklog(filter);
 	const date = new Date().toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { requireUser } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { radarFor } from '$lib/server/tech-radar';
 import type { RequestHandler } from './$types';
@@ -7,7 +7,7 @@ const COLUMNS = ['name', 'ring', 'quadrant', 'isNew', 'description', 'status'] a
 
 /** The estate in ThoughtWorks' Build Your Own Radar CSV layout (no byte-order mark: that tool reads the header literally). */
 export const GET: RequestHandler = async (event) => {
-	requireUser(event);
+	requireCapability(event, 'read');
 	const radar = await radarFor(Number(event.url.searchParams.get('round')) || null);
 	const rows = radar.byor.map((r) => COLUMNS.map((c) => r[c]));
 	return csvResponse(`opsmaturity-radar-${radar.round?.name ?? 'empty'}.csv`, toCsv([[...COLUMNS], ...rows], { bom: false }));

@@ -1,11 +1,11 @@
 import { json } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { radarFor } from '$lib/server/tech-radar';
 import type { RequestHandler } from './$types';
 
 /** The same rows as the CSV, as the JSON array Build Your Own Radar also reads. */
 export const GET: RequestHandler = async (event) => {
-	requireUser(event);
+	requireCapability(event, 'read');
 	const radar = await radarFor(Number(event.url.searchParams.get('round')) || null);
 	return json(radar.byor, {
 		headers: { 'content-disposition': `attachment; filename="opsmaturity-radar.json"`, 'cache-control': 'no-store' }

@@ -1,15 +1,15 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { RINGS } from '$lib/domain/tech-radar';
-import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { fieldErrors, formFailure, text } from '$lib/server/forms';
 import { saveRadarConfig } from '$lib/server/queries/settings';
 import { radarFor } from '$lib/server/tech-radar';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
-	return { ...(await radarFor(Number(event.url.searchParams.get('round')) || null)), canEdit: hasRole(user, 'lead') };
+	const user = requireCapability(event, 'read');
+	return { ...(await radarFor(Number(event.url.searchParams.get('round')) || null)), canEdit: can(user, 'editCatalog') };
 };
 
 const ring = z.enum(RINGS, { error: 'Choose a ring.' });
@@ -22,7 +22,7 @@ const configSchema = z.object({
 
 export const actions: Actions = {
 	config: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const form = await event.request.formData();
 		const categories: Record<string, string> = {};
 		for (const [k, v] of form) if (k.startsWith('category.') && typeof v === 'string') categories[k.slice('category.'.length)] = v;

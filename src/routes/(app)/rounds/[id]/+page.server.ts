@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
-import { formFailure, id, idList, optionalDate, parseForm, parseId, text } from '$lib/server/forms';
+import { can, requireCapability } from '$lib/server/auth/policy';
+import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, text } from '$lib/server/forms';
 import {
 	addRespondent,
 	addTechnologies,
@@ -9,6 +9,7 @@ import {
 	getRoundWithProgress,
 	removeRespondents,
 	removeTechnology,
+	ROUND_NAME_TAKEN,
 	roundScope,
 	SCOPE_PAGE_SIZE,
 	technologiesOutsideRound,
@@ -21,7 +22,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 const roundId = (event: { params: { id: string } }) => parseId(event.params.id) ?? error(404, 'No such round.');
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	const r = await getRoundWithProgress(roundId(event));
 	if (!r) error(404, 'No such round.');
 	const query = z
@@ -32,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
 		})
 		.parse(Object.fromEntries(event.url.searchParams));
 	const scopeQuery = { page: query.page, search: query.q.replace(/[\p{Cc}]/gu, ''), waiting: query.waiting === '1' };
-	const canManage = hasRole(user, 'lead') && r.state !== 'closed';
+	const canManage = can(user, 'manageRounds') && r.state !== 'closed';
 	// Closing is a two-step action (a plain link, so it works without JavaScript): first see what will not count.
 	const confirmClose = canManage && r.state === 'open' && event.url.searchParams.get('confirm') === 'close';
 	const [scope, outside, people, unsubmitted] = await Promise.all([
@@ -48,9 +49,9 @@ export const load: PageServerLoad = async (event) => {
 		outside,
 		people,
 		canManage,
-		canReopen: hasRole(user, 'admin') && r.state === 'closed',
+		canReopen: can(user, 'administer') && r.state === 'closed',
 		unsubmitted,
-		canDownloadData: hasRole(user, 'lead'),
+		canDownloadData: can(user, 'downloadData'),
 		userId: user.id
 	};
 };
@@ -62,13 +63,19 @@ const MESSAGES: Record<Exclude<RoundChange, 'ok'> | 'not-assignable', string> = 
 	'not-assignable': 'Only active people who are not viewers can be asked to score.'
 };
 
-/** Every management action: lead role, valid form, then the change itself. */
-function manage<S extends z.ZodType>(schema: S, change: (actorId: number, roundId: number, data: z.output<S>) => Promise<string>) {
+/** Every management action: the manage-rounds capability, a valid form, then the change itself. */
+function manage<S extends z.ZodType>(
+	schema: S,
+	change: (actorId: number, roundId: number, data: z.output<S>) => Promise<string>,
+	refusals: Parameters<typeof guardedWrite>[2] = {}
+) {
 	return async (event: RequestEvent) => {
-		const user = requireRole(event, 'lead');
-		const { data, failure } = parseForm(schema, await event.request.formData());
+		const user = requireCapability(event, 'manageRounds');
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(schema, form);
 		if (failure) return failure;
-		const result = await change(user.id, roundId(event), data);
+		const { value: result, failure: refused } = await guardedWrite(form, () => change(user.id, roundId(event), data), refusals);
+		if (refused) return refused;
 		if (result !== 'ok') return formFailure(409, MESSAGES[result as keyof typeof MESSAGES] ?? result);
 		return { done: true };
 	};
@@ -77,7 +84,11 @@ function manage<S extends z.ZodType>(schema: S, change: (actorId: number, roundI
 const techAndUser = z.object({ technologyId: id('Technology'), userId: id('Person') });
 
 export const actions: Actions = {
-	details: manage(z.object({ name: text('Name', 80), dueDate: optionalDate }), (actor, rid, d) => updateRound(actor, rid, d)),
+	details: manage(
+		z.object({ name: text('Name', 80), dueDate: optionalDate }),
+		(actor, rid, d) => updateRound(actor, rid, d),
+		ROUND_NAME_TAKEN
+	),
 	addTechnologies: manage(
 		z.object({ technologyIds: idList('Technology').refine((l) => l.length > 0, 'Choose at least one technology.') }),
 		(actor, rid, d) => addTechnologies(actor, rid, d.technologyIds)
@@ -97,7 +108,7 @@ export const actions: Actions = {
 				: r;
 	}),
 	regenerate: async (event: RequestEvent) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'manageRounds');
 		const counts = await regenerateRoundBacklog(user.id, roundId(event));
 		if (!counts) error(404, 'No such round.');
 		return { regenerated: counts };
@@ -110,7 +121,7 @@ export const actions: Actions = {
 		}
 	),
 	reopen: async (event: RequestEvent) => {
-		const user = requireRole(event, 'admin');
+		const user = requireCapability(event, 'administer');
 		const { data, failure } = parseForm(z.object({ reason: text('Reason', 500) }), await event.request.formData());
 		if (failure) return failure;
 		const r = await changeRoundState(user.id, roundId(event), 'reopen', data.reason);

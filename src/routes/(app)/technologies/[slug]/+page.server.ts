@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { formFailure } from '$lib/server/forms';
 import { listBacklog } from '$lib/server/queries/backlog';
 import { getFramework } from '$lib/server/queries/framework';
@@ -10,10 +10,11 @@ import { deleteTechnology, getTechnology, updateTechnology } from '$lib/server/q
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	const tech = await getTechnology(event.params.slug);
 	if (!tech) error(404, 'No technology has this address.');
-	const isLead = hasRole(user, 'lead');
+	const canEdit = can(user, 'editCatalog');
+	const seeRespondents = can(user, 'seeRespondents');
 	// Newest first; drafts have no answers yet.
 	const [techRounds, computed] = await Promise.all([technologyRounds(tech.id), computeResults({ technologyId: tech.id })]);
 	const results = new Map(computed.map((r) => [r.roundId, r]));
@@ -23,11 +24,11 @@ export const load: PageServerLoad = async (event) => {
 		getFramework(selected?.frameworkVersionId),
 		selected ? technologyComments(selected.id, tech.id) : Promise.resolve([]),
 		listBacklog({ technologyId: tech.id, includeMet: true }),
-		isLead ? assignablePeople() : Promise.resolve([])
+		canEdit ? assignablePeople() : Promise.resolve([])
 	]);
 	return {
 		technology: tech,
-		canEdit: isLead,
+		canEdit,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		selected: selected ? { ...selected, result: results.get(selected.id) ?? null } : null,
 		previous: previous ? { id: previous.id, name: previous.name, result: results.get(previous.id) ?? null } : null,
@@ -35,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
 		vectors: framework.vectors,
 		levels: framework.levels,
 		// Members see what was said, not who said it.
-		comments: comments.map((c) => ({ ...c, name: isLead ? c.name : null })),
+		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
 		// A met item leaves the open list; it is listed apart with the level it reached.
 		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
 		people
@@ -44,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	delete: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const tech = await getTechnology(event.params.slug);
 		if (!tech) error(404, 'No technology has this address.');
 		// Deleting cannot be undone: the first press asks, the second (with confirm=yes) deletes.
@@ -58,7 +59,7 @@ export const actions: Actions = {
 		redirect(303, '/technologies');
 	},
 	retire: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const tech = await getTechnology(event.params.slug);
 		if (!tech) error(404, 'No technology has this address.');
 		const { id, version, teamName: _team, ...fields } = tech;

@@ -1,11 +1,11 @@
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { formFailure } from '$lib/server/forms';
 import { planTechnologyImport } from '$lib/server/technology-import';
 import { importTechnologies } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'lead');
+	requireCapability(event, 'editCatalog');
 };
 
 /** The CSV comes from an uploaded file or, on the confirm step, from the text the preview showed. */
@@ -18,14 +18,14 @@ async function csvFrom(form: FormData): Promise<string> {
 
 export const actions: Actions = {
 	preview: async (event) => {
-		requireRole(event, 'lead');
+		requireCapability(event, 'editCatalog');
 		const csv = await csvFrom(await event.request.formData());
 		const plan = await planTechnologyImport(csv);
 		if (!plan.lines) return formFailure(400, plan.problem);
 		return { csv, lines: plan.lines };
 	},
 	import: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const csv = await csvFrom(await event.request.formData());
 		// Planned again at write time: the catalog may have changed since the preview.
 		const plan = await planTechnologyImport(csv);

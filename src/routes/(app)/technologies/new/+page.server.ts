@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { LIFECYCLES } from '$lib/domain/catalog';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
 import { guardedWrite, parseForm } from '$lib/server/forms';
 import { technologySchema } from '$lib/server/technology-form';
@@ -9,14 +9,14 @@ import { createTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'lead');
+	requireCapability(event, 'editCatalog');
 	const teams = await listTeams();
 	return { teams: teams.map((t) => ({ id: t.id, name: t.name })), lifecycles: LIFECYCLES };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(technologySchema, form);
 		if (failure) return failure;

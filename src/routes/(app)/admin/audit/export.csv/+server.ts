@@ -1,5 +1,5 @@
 import { describeAudit } from '$lib/domain/audit-entry';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { parseAuditFilter } from '$lib/server/audit-filter';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { auditBatches } from '$lib/server/queries/audit';
@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** The filtered audit log as CSV: one row per entry, changes written out as "field: before → after". */
 export const GET: RequestHandler = async (event) => {
-	requireRole(event, 'admin');
+	requireCapability(event, 'administer');
 	const filter = parseAuditFilter(event.url.searchParams);
 	const rows: (string | number | null)[][] = [['When (UTC)', 'Who', 'What', 'Changes']];
 	for await (const { rows: batch, names } of auditBatches(filter))

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { listTeams } from '$lib/server/queries/teams';
 import { reportFor } from './load-report';
 import type { PageServerLoad } from './$types';
@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 const PAGE_SIZE = 10;
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
+	const user = requireCapability(event, 'read');
 	const [report, teams] = await Promise.all([reportFor(event), listTeams()]);
 	const total = report.technologies.length;
 	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -28,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		report: { ...report, technologies: report.technologies.slice(first, first + PAGE_SIZE) },
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
-		canDownloadData: hasRole(user, 'lead'),
+		canDownloadData: can(user, 'downloadData'),
 		query: query.size ? `?${query}` : '',
 		page,
 		pages,

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { LIFECYCLES } from '$lib/domain/catalog';
-import { requireRole } from '$lib/server/auth/guards';
+import { requireCapability } from '$lib/server/auth/policy';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
 import { fieldFailure, formFailure, guardedWrite, parseForm } from '$lib/server/forms';
 import { technologySchema } from '$lib/server/technology-form';
@@ -12,7 +12,7 @@ import type { Actions, PageServerLoad } from './$types';
 const versionSchema = z.object({ version: z.coerce.number().int().min(1) });
 
 export const load: PageServerLoad = async (event) => {
-	requireRole(event, 'lead');
+	requireCapability(event, 'editCatalog');
 	const tech = await getTechnology(event.params.slug);
 	if (!tech) error(404, 'No technology has this address.');
 	const teams = await listTeams();
@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const user = requireRole(event, 'lead');
+		const user = requireCapability(event, 'editCatalog');
 		const tech = await getTechnology(event.params.slug);
 		if (!tech) error(404, 'No technology has this address.');
 		const form = await event.request.formData();

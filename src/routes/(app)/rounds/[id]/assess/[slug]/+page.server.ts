@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import { hasRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability, type Capability } from '$lib/server/auth/policy';
 import { parseAnswerForm } from '$lib/server/answer-form';
 import { formFailure, parseId, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
@@ -9,8 +9,8 @@ import { getRound } from '$lib/server/queries/rounds';
 import { getTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
-	const user = requireUser(event);
+async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
+	const user = requireCapability(event, capability);
 	const roundId = parseId(event.params.id);
 	const r = roundId ? await getRound(roundId) : undefined;
 	const tech = r ? await getTechnology(event.params.slug) : undefined;
@@ -19,19 +19,18 @@ async function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { user, round, technology, key } = await context(event);
+	const { user, round, technology, key } = await context(event, 'read');
 	// An id PostgreSQL could not hold is nobody's.
 	const requested = parseId(event.url.searchParams.get('user') ?? user.id) ?? -1;
-	const isLead = hasRole(user, 'lead');
-	// Leads and admins may read anyone's answers; everyone else only their own.
-	if (requested !== user.id && !isLead) error(403, 'You can only see your own answers.');
+	const seeRespondents = can(user, 'seeRespondents');
+	if (requested !== user.id && !seeRespondents) error(403, 'You can only see your own answers.');
 	const subject = { ...key, userId: requested };
 	const assigned = await isAssigned(subject);
-	if (!assigned && !isLead) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
+	if (!assigned && !seeRespondents) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
 	const [framework, response, respondents] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		getResponse(subject),
-		isLead ? respondentsOf(round.id, technology.id) : Promise.resolve([])
+		seeRespondents ? respondentsOf(round.id, technology.id) : Promise.resolve([])
 	]);
 	const own = subject.userId === user.id;
 	// Once this one is submitted, the next unfinished one is a key press away.
@@ -41,8 +40,9 @@ export const load: PageServerLoad = async (event) => {
 		technology: { name: technology.name, slug: technology.slug, category: technology.category, description: technology.description },
 		vectors: framework.vectors,
 		response: { state: response.state, version: response.version, answers: response.answers, updatedAt: response.updatedAt },
-		editable: own && assigned && round.state === 'open' && response.state === 'draft',
-		canReopen: own && assigned && round.state === 'open' && response.state === 'submitted',
+		// Someone demoted to viewer keeps their assignment on record but can no longer write.
+		editable: own && assigned && can(user, 'score') && round.state === 'open' && response.state === 'draft',
+		canReopen: own && assigned && can(user, 'score') && round.state === 'open' && response.state === 'submitted',
 		own,
 		// A lead opening a technology they do not score themselves gets a respondent picker, not an empty form.
 		spectator: own && !assigned,
@@ -84,7 +84,7 @@ function answerOutcome(outcome: SaveOutcome, values: Record<string, string>) {
 
 function answerAction(submit: boolean) {
 	return async (event: RequestEvent) => {
-		const { round, key } = await context(event);
+		const { round, key } = await context(event, 'score');
 		const form = await event.request.formData();
 		const framework = await getFramework(round.frameworkVersionId);
 		const vectorKeys = framework.vectors.map((v) => v.key);
@@ -100,7 +100,7 @@ export const actions: Actions = {
 	save: answerAction(false),
 	submit: answerAction(true),
 	reopen: async (event) => {
-		const { key } = await context(event);
+		const { key } = await context(event, 'score');
 		const form = await event.request.formData();
 		const version = Number(form.get('version'));
 		if (!Number.isInteger(version)) return formFailure(400, 'The form is missing its version; reload the page.');

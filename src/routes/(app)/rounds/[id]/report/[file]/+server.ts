@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { error, json } from '@sveltejs/kit';
-import { hasRole, requireRole, requireUser } from '$lib/server/auth/guards';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { reportPdf } from '$lib/server/export/pdf';
@@ -12,16 +12,14 @@ import type { RequestHandler } from './$types';
 
 const FILES = ['report.pdf', 'report.xlsx', 'scores.csv', 'backlog.csv', 'report.json'] as const;
 
-/** Downloads of a round's report. Everyone signed in may take the PDF; data files are for leads. */
+/** Downloads of a round's report. Everyone signed in may take the PDF; the data files need downloadData. */
 export const GET: RequestHandler = async (event) => {
 	const file = event.params.file as (typeof FILES)[number];
 	if (!FILES.includes(file)) error(404, 'No such report file.');
-	const user = file === 'report.pdf' ? requireUser(event) : requireRole(event, 'lead');
+	const user = requireCapability(event, file === 'report.pdf' ? 'read' : 'downloadData');
 	const report = await reportFor(event);
 	const base = `opsmaturity-${report.round.name}${report.team ? `-${report.team}` : ''}`.replace(/[^\w.-]+/g, '-');
 	const ids = report.technologies.map((t) => t.id);
-	// Respondent names only for admins; everyone else sees stable pseudonyms.
-	const names = hasRole(user, 'admin');
 	const download = (type: string, name: string) => ({
 		'content-type': type,
 		'content-disposition': `attachment; filename="${name}"`,
@@ -31,26 +29,21 @@ export const GET: RequestHandler = async (event) => {
 	switch (file) {
 		case 'report.pdf':
 			return new Response(
-				Readable.toWeb(
-					reportPdf(report, await roundComments(report.round.id, ids, names ? 'names' : hasRole(user, 'lead') ? 'pseudonyms' : 'nobody'))
-				) as ReadableStream,
+				Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, can(user, 'seeRespondents')))) as ReadableStream,
 				{
 					headers: download('application/pdf', `${base}.pdf`)
 				}
 			);
 		case 'report.xlsx':
-			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids, names))) as ReadableStream, {
+			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids))) as ReadableStream, {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
 			});
 		case 'scores.csv':
-			return csvResponse(
-				`${base}-scores.csv`,
-				toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids, names))])
-			);
+			return csvResponse(`${base}-scores.csv`, toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids))]));
 		case 'backlog.csv':
 			return csvResponse(`${base}-backlog.csv`, toCsv([JIRA_HEADER, ...report.technologies.flatMap((t) => t.backlog.map(jiraRow))]));
 		case 'report.json':
-			return json(roundJson(report, await roundScores(report.round.id, ids, names)), {
+			return json(roundJson(report, await roundScores(report.round.id, ids)), {
 				headers: download('application/json', `${base}.json`)
 			});
 	}
