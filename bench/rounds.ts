@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { db } from '../src/lib/server/db';
 import { rowsOf } from '../src/lib/server/db/client';
-import { addTechnologies, createRound } from '../src/lib/server/queries/rounds';
+import { createRound } from '../src/lib/server/queries/rounds';
+import { addTechnologies } from '../src/lib/server/queries/round-scope';
 import { changeRoundState } from '../src/lib/server/queries/round-state';
 import { ms } from './stats';
 

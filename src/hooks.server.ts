@@ -8,10 +8,10 @@ import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed'
 import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
 import { countUsers } from '$lib/server/queries/users';
-import { log } from '$lib/server/log';
-import { crossSiteFormRefusal } from '$lib/server/cross-site';
-import { refuseUnreadablePost } from '$lib/server/request-guard';
-import { securityHeaders } from '$lib/server/security-headers';
+import { log } from '$lib/server/http/log';
+import { crossSiteFormRefusal } from '$lib/server/http/cross-site';
+import { refuseUnreadablePost } from '$lib/server/http/request-guard';
+import { securityHeaders } from '$lib/server/http/security-headers';
 
 export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();

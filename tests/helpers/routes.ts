@@ -46,7 +46,8 @@ export function routeEntries(): RouteEntry[] {
 	const entries: RouteEntry[] = [];
 	for (const [file, mod] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
 		const match = /src\/routes\/?(.*?)\/?\+(page\.server|layout\.server|server)\.ts$/.exec(file)!;
-		const route = match[1];
+		// Keys name routes without their parameter matchers: `rounds/[id]`, not `rounds/[id=id]`.
+		const route = match[1].replace(/\[(\w+)=\w+\]/g, '[$1]');
 		const handlers: Omit<RouteEntry, 'params'>[] = [];
 		const add = (label: string, kind: RouteEntry['kind'], run: Handler, suffix = '') =>
 			handlers.push({ key: `${route || '/'} ${label}`, kind, run, path: (p) => urlPath(route, p) + suffix });

@@ -6,7 +6,7 @@ import { answer, remediationItem, response, round } from '../../src/lib/server/d
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import * as backlogPage from '../../src/routes/(app)/backlog/+page.server';
 import * as exportCsv from '../../src/routes/(app)/backlog/export.csv/+server';
-import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
+import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as techPage from '../../src/routes/(app)/technologies/[slug]/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';

@@ -11,7 +11,7 @@ import { answer, appUser, response, round, technology } from '../../src/lib/serv
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { computeResults } from '../../src/lib/server/queries/results';
-import * as files from '../../src/routes/(app)/rounds/[id]/report/[file]/+server';
+import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import { useTestDatabase } from '../helpers/db';
 import { fakeEvent } from '../helpers/event';
 import { createUserRow } from '../helpers/factories';

@@ -5,7 +5,7 @@ import { answer, assignment, auditLog, response, round } from '../../src/lib/ser
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { computeResults, storedResults } from '../../src/lib/server/queries/results';
-import * as assess from '../../src/routes/(app)/rounds/[id]/assess/[slug]/+page.server';
+import * as assess from '../../src/routes/(app)/rounds/[id=id]/assess/[slug]/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';

@@ -6,7 +6,7 @@ import { computeResults, refreshResults } from '../../src/lib/server/queries/res
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import * as rounds from '../../src/routes/(app)/rounds/+page.server';
-import * as roundPage from '../../src/routes/(app)/rounds/[id]/+page.server';
+import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';

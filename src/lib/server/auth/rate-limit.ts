@@ -1,5 +1,6 @@
-import { and, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, lt, or } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { keyedTransactionLock } from '$lib/server/db/locks';
 import { loginFailure } from '$lib/server/db/schema';
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
@@ -28,7 +29,7 @@ export async function claimLoginAttempt(email: string, address: string, now = ne
 	const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
 	return db().transaction(async (tx) => {
 		// Sorted, so two requests never take the same two locks in opposite order.
-		for (const key of [keys.account, keys.address].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`);
+		for (const key of [keys.account, keys.address].sort()) await tx.execute(keyedTransactionLock('login', key));
 		const counts = await tx
 			.select({ key: loginFailure.key, n: count() })
 			.from(loginFailure)

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { LOCK } from './locks';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,7 +26,6 @@ export type DatabaseOptions = { kind: 'postgres'; url: string; max?: number } | 
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 // Any constant works; it only has to be the same for every instance of the app.
-const MIGRATION_LOCK_ID = 727_100_001;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
 	if (options.kind === 'postgres') {
@@ -55,11 +55,11 @@ export async function migrateDatabase(options: DatabaseOptions, handle: Database
 	const client = postgres(options.url, { max: 1, onnotice: () => {} });
 	try {
 		const db = drizzlePostgres(client);
-		await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`);
+		await db.execute(sql`select pg_advisory_lock(${LOCK.migration})`);
 		try {
 			await migratePostgres(db, { migrationsFolder: MIGRATIONS });
 		} finally {
-			await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
+			await db.execute(sql`select pg_advisory_unlock(${LOCK.migration})`);
 		}
 	} finally {
 		await client.end({ timeout: 5 });

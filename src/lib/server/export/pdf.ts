@@ -3,7 +3,8 @@ import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '$lib/ch
 import { medianSeries } from '$lib/domain/aggregate';
 import { formatDate } from '$lib/domain/format';
 import { LANE_INFO } from '$lib/domain/framework';
-import type { RoundReport, Score } from '../report/data';
+import type { Score } from '../queries/report';
+import type { RoundReport } from '../views/report';
 import { RadarRenderer } from './chart-image';
 import { FONT_BOLD, FONT_REGULAR } from './fonts';
 

@@ -1,5 +1,6 @@
 import { medianSeries } from '$lib/domain/aggregate';
-import type { RoundReport, Score } from '../report/data';
+import type { Score } from '../queries/report';
+import type { RoundReport } from '../views/report';
 
 type Scores = Score[];
 

@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { neutralise } from './neutralise';
 import { SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
-import type { RoundReport, Score } from '../report/data';
+import type { Score } from '../queries/report';
+import type { RoundReport } from '../views/report';
 
 const safe = (row: (string | number | Date | null)[]) => row.map((v) => (typeof v === 'string' ? neutralise(v) : v));
 

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { LOCK } from '$lib/server/db/locks';
 import type { Tx } from '$lib/server/db/client';
 import { appUser, invitation, team, userTeam, type Role } from '$lib/server/db/schema';
 import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/auth/session';
@@ -7,8 +8,6 @@ import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
 
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
-// Serialises first-run setup so two simultaneous visitors cannot both become the first admin.
-const SETUP_LOCK_ID = 727_100_002;
 
 export async function countUsers(): Promise<number> {
 	const [row] = await db().select({ n: count() }).from(appUser);
@@ -17,7 +16,7 @@ export async function countUsers(): Promise<number> {
 
 export async function createFirstAdmin(input: { email: string; name: string; passwordHash: string }) {
 	return db().transaction(async (tx) => {
-		await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);
+		await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.setup})`);
 		const [{ n }] = await tx.select({ n: count() }).from(appUser);
 		if (n > 0) return null;
 		const [user] = await tx
@@ -156,7 +155,7 @@ export async function updateUser(
 		if (before.active && !input.active && !input.confirmed) return 'confirm-deactivation';
 		const losesAdmin = before.role === 'admin' && before.active && (input.role !== 'admin' || !input.active);
 		if (losesAdmin) {
-			await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);
+			await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.setup})`);
 			const [{ n }] = await tx
 				.select({ n: count() })
 				.from(appUser)

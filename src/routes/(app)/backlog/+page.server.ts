@@ -3,17 +3,18 @@ import { z } from 'zod';
 import { isWebLink } from '$lib/domain/assessment';
 import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
 import { can, requireCapability } from '$lib/server/auth/policy';
-import { backlogFilterFrom } from '$lib/server/backlog-filter';
+import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
 import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
 import { fieldFailure, guardedWrite, id, parseForm, text } from '$lib/server/forms';
 import { backlogSummary, listBacklog, updateItem } from '$lib/server/queries/backlog';
 
-const PAGE_SIZE = 100;
 import { getFramework } from '$lib/server/queries/framework';
 import { listTeams } from '$lib/server/queries/teams';
-import { assignablePeople } from '$lib/server/queries/rounds';
+import { assignablePeople } from '$lib/server/queries/round-scope';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
+
+const PAGE_SIZE = 100;
 
 /** The export takes the filter but every page of it. */
 function exportQuery(url: URL) {

@@ -1,12 +1,12 @@
 import { count, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { LOCK } from '$lib/server/db/locks';
 import { appUser } from '$lib/server/db/schema';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoPeople } from './people';
 import { forgetDemoAccounts, recordDemoData } from '$lib/server/queries/demo-data';
 
 export const DEMO_PASSWORD = 'opsmaturity-demo';
-const SEED_LOCK_ID = 727_100_003;
 
 export type SeedSetting = string | undefined;
 
@@ -21,7 +21,7 @@ export function shouldSeed(setting: SeedSetting, kind: 'postgres' | 'pglite'): b
 export async function seedDemoIfEmpty(): Promise<boolean> {
 	const seeded = await db().transaction(async (tx) => {
 		// Instances starting together take turns; the second finds users and seeds nothing.
-		await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`);
+		await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.seed})`);
 		const [{ n }] = await tx.select({ n: count() }).from(appUser);
 		if (n > 0) return false;
 		const people = await seedDemoPeople(tx, DEMO_PASSWORD);

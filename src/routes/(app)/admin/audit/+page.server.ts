@@ -1,6 +1,6 @@
 import { describeAudit } from '$lib/domain/audit-entry';
 import { requireCapability } from '$lib/server/auth/policy';
-import { parseAuditFilter } from '$lib/server/audit-filter';
+import { parseAuditFilter } from '$lib/server/forms/audit-filter';
 import { auditFilterChoices, listAudit } from '$lib/server/queries/audit';
 import type { PageServerLoad } from './$types';
 

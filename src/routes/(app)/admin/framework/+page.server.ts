@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireCapability } from '$lib/server/auth/policy';
-import { parseFrameworkForm } from '$lib/server/framework-form';
+import { parseFrameworkForm } from '$lib/server/forms/framework';
 import { createFrameworkVersion, getFramework, listFrameworkVersions } from '$lib/server/queries/framework';
 import type { Actions, PageServerLoad } from './$types';
 

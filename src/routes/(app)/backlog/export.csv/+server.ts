@@ -1,5 +1,5 @@
 import { requireCapability } from '$lib/server/auth/policy';
-import { backlogFilterFrom } from '$lib/server/backlog-filter';
+import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
 import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { listBacklog } from '$lib/server/queries/backlog';

@@ -1,6 +1,6 @@
 import { requireCapability } from '$lib/server/auth/policy';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
-import { radarFor } from '$lib/server/tech-radar';
+import { radarFor } from '$lib/server/views/tech-radar';
 import type { RequestHandler } from './$types';
 
 const COLUMNS = ['name', 'ring', 'quadrant', 'isNew', 'description', 'status'] as const;

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { requireCapability } from '$lib/server/auth/policy';
-import { radarFor } from '$lib/server/tech-radar';
+import { radarFor } from '$lib/server/views/tech-radar';
 import type { RequestHandler } from './$types';
 
 /** The same rows as the CSV, as the JSON array Build Your Own Radar also reads. */

@@ -4,7 +4,7 @@ import { RINGS } from '$lib/domain/tech-radar';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { fieldErrors, formFailure, text } from '$lib/server/forms';
 import { saveRadarConfig } from '$lib/server/queries/settings';
-import { radarFor } from '$lib/server/tech-radar';
+import { radarFor } from '$lib/server/views/tech-radar';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

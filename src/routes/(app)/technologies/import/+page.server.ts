@@ -1,6 +1,6 @@
 import { requireCapability } from '$lib/server/auth/policy';
 import { formFailure } from '$lib/server/forms';
-import { planTechnologyImport } from '$lib/server/technology-import';
+import { planTechnologyImport } from '$lib/server/views/technology-import';
 import { importTechnologies } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 

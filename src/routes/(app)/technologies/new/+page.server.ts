@@ -3,7 +3,7 @@ import { LIFECYCLES } from '$lib/domain/catalog';
 import { requireCapability } from '$lib/server/auth/policy';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
 import { guardedWrite, parseForm } from '$lib/server/forms';
-import { technologySchema } from '$lib/server/technology-form';
+import { technologySchema } from '$lib/server/forms/technology';
 import { listTeams } from '$lib/server/queries/teams';
 import { createTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 import { describeAudit } from '$lib/domain/audit-entry';
 import { requireCapability } from '$lib/server/auth/policy';
-import { parseAuditFilter } from '$lib/server/audit-filter';
+import { parseAuditFilter } from '$lib/server/forms/audit-filter';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { auditBatches } from '$lib/server/queries/audit';
 import type { RequestHandler } from './$types';

@@ -4,7 +4,7 @@ import { LIFECYCLES } from '$lib/domain/catalog';
 import { requireCapability } from '$lib/server/auth/policy';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
 import { fieldFailure, formFailure, guardedWrite, parseForm } from '$lib/server/forms';
-import { technologySchema } from '$lib/server/technology-form';
+import { technologySchema } from '$lib/server/forms/technology';
 import { listTeams } from '$lib/server/queries/teams';
 import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';

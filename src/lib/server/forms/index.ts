@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { PASSWORD_MAX, PASSWORD_MIN } from './auth/password';
-import { sqlState } from './db/client';
+import { MAX_ID } from '$lib/domain/ids';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password';
+import { sqlState } from '../db/client';
 
 export type FieldErrors = Record<string, string>;
 export type FormFailure = { errors: FieldErrors; values: Record<string, string>; message?: string };
@@ -49,7 +50,7 @@ export function fieldFailure(form: FormData, field: string, message: string, sta
 }
 
 /** The largest id PostgreSQL's integer holds: a bigger one names no row, and must not reach a query. */
-export const MAX_ID = 2_147_483_647;
+export { MAX_ID };
 
 /** A positive id from a path or query string, or null when it could name no row. */
 export function parseId(raw: unknown): number | null {

@@ -1,5 +1,5 @@
-import type { FieldErrors } from './forms';
-import { hasControlCharacters } from './forms';
+import type { FieldErrors } from './index';
+import { hasControlCharacters } from './index';
 import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
 
 export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { can, requireCapability, type Capability } from '$lib/server/auth/policy';
-import { parseAnswerForm } from '$lib/server/answer-form';
+import { parseAnswerForm } from '$lib/server/forms/answers';
 import { formFailure, parseId, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isWebLink } from '$lib/domain/assessment';
 import { LIFECYCLES, slugify } from '$lib/domain/catalog';
-import { optionalText, parseId, text } from './forms';
+import { optionalText, parseId, text } from './index';
 
 const link = (label: string) =>
 	z

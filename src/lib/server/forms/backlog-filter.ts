@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LANES } from '$lib/domain/framework';
 import { ITEM_STATUSES } from '$lib/domain/remediation';
-import { queryFilter } from './forms';
-import type { BacklogFilter } from './queries/backlog';
-import { getTechnology } from './queries/technologies';
+import { queryFilter } from './index';
+import type { BacklogFilter } from '../queries/backlog';
+import { getTechnology } from '../queries/technologies';
 
 const schema = z.object({
 	technology: queryFilter.text(60),

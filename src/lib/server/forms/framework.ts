@@ -1,5 +1,5 @@
 import { frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
-import type { FieldErrors } from './forms';
+import type { FieldErrors } from './index';
 
 const TEXT_MAX = 500;
 const DESCRIPTION_MAX = 1000;

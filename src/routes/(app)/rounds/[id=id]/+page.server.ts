@@ -2,20 +2,17 @@ import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, text } from '$lib/server/forms';
+import { getRoundWithProgress, ROUND_NAME_TAKEN, updateRound, type RoundChange } from '$lib/server/queries/rounds';
 import {
 	addRespondent,
 	addTechnologies,
 	assignablePeople,
-	getRoundWithProgress,
 	removeRespondents,
 	removeTechnology,
-	ROUND_NAME_TAKEN,
 	roundScope,
 	SCOPE_PAGE_SIZE,
-	technologiesOutsideRound,
-	updateRound,
-	type RoundChange
-} from '$lib/server/queries/rounds';
+	technologiesOutsideRound
+} from '$lib/server/queries/round-scope';
 import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '$lib/server/queries/round-state';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

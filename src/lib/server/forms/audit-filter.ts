@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isCalendarDate, queryFilter } from './forms';
-import type { AuditFilter } from './queries/audit';
+import { isCalendarDate, queryFilter } from './index';
+import type { AuditFilter } from '../queries/audit';
 
 const date = z
 	.string()

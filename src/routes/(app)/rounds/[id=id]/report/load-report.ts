@@ -1,6 +1,6 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { parseId, queryId } from '$lib/server/forms';
-import { roundReport } from '$lib/server/report/data';
+import { roundReport } from '$lib/server/views/report';
 
 /** The report for the round in the URL, optionally narrowed to `?team=`; 404 for an unknown round. */
 export async function reportFor(event: Pick<RequestEvent, 'params' | 'url'>) {

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { missingColumns, planImport, type ImportLine, type ImportRow } from '$lib/domain/catalog';
-import { listTeams } from './queries/teams';
-import { technologiesForImport } from './queries/technologies';
+import { listTeams } from '../queries/teams';
+import { technologiesForImport } from '../queries/technologies';
 
 export const IMPORT_MAX_ROWS = 2000;
 export const IMPORT_MAX_BYTES = 1_000_000;

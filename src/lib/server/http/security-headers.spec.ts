@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { securityHeaders as handle } from './security-headers';
-import { fakeCookies } from '../../../tests/helpers/event';
+import { fakeCookies } from '../../../../tests/helpers/event';
 
 const visit = (href: string) => {
 	const url = new URL(href);

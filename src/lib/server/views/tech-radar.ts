@@ -1,10 +1,10 @@
 import { blipsFor, byorRows, unmappedCategories } from '$lib/domain/tech-radar';
-import { getFramework } from './queries/framework';
+import { getFramework } from '../queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
-import { previousResults, storedResults } from './queries/results';
-import { listRounds } from './queries/rounds';
-import { getRadarConfig } from './queries/settings';
-import { listTechnologies } from './queries/technologies';
+import { previousResults, storedResults } from '../queries/results';
+import { listRounds } from '../queries/rounds';
+import { getRadarConfig } from '../queries/settings';
+import { listTechnologies } from '../queries/technologies';
 
 /** Everything the radar picture and its exports need, for a round (default: the newest closed one). */
 export async function radarFor(roundParam: number | null) {

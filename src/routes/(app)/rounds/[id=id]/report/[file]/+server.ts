@@ -6,7 +6,7 @@ import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { reportPdf } from '$lib/server/export/pdf';
 import { roundJson, SCORE_COLUMNS, scoreRows } from '$lib/server/export/report-files';
 import { reportXlsx } from '$lib/server/export/xlsx';
-import { roundComments, roundScoreBatches, roundScores } from '$lib/server/report/data';
+import { roundComments, roundScoreBatches, roundScores } from '$lib/server/queries/report';
 import { reportFor } from '../load-report';
 import type { RequestHandler } from './$types';
 

@@ -1,0 +1,26 @@
+import { sql } from 'drizzle-orm';
+
+/**
+ * Every PostgreSQL advisory lock the app takes, in one place so two features never share a number
+ * by accident. Single locks use one 64-bit key; locks per text key (one per sign-in account or
+ * address) use the two-integer form, a class and the text's hash, which PostgreSQL keeps in a
+ * key space of its own.
+ */
+export const LOCK = {
+	/** Migrations at start: several instances may start together. */
+	migration: 727_100_001,
+	/** First-run setup: two visitors at once cannot both become the first admin. */
+	setup: 727_100_002,
+	/** Demo seeding: the second instance finds users and seeds nothing. */
+	seed: 727_100_003
+} as const;
+
+const KEYED_CLASS = {
+	/** Sign-in attempts, counted and claimed under one lock per account and per address. */
+	login: 727_100
+} as const;
+
+/** Takes, until the transaction ends, the lock of one text key in a class. */
+export function keyedTransactionLock(kind: keyof typeof KEYED_CLASS, key: string) {
+	return sql`select pg_advisory_xact_lock(${KEYED_CLASS[kind]}, hashtext(${key}))`;
+}

@@ -1,0 +1,102 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { intArray, rowsOf } from '$lib/server/db/client';
+import { roundTechnology, team, technology } from '$lib/server/db/schema';
+
+/** The technologies a round scored (optionally one team's), by name, with their owning team. */
+export function roundTechnologies(roundId: number, teamId?: number) {
+	return db()
+		.select({
+			id: technology.id,
+			slug: technology.slug,
+			name: technology.name,
+			category: technology.category,
+			targetLevel: technology.targetLevel,
+			teamId: technology.teamId,
+			teamName: team.name
+		})
+		.from(roundTechnology)
+		.innerJoin(technology, eq(technology.id, roundTechnology.technologyId))
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.where(and(eq(roundTechnology.roundId, roundId), teamId ? eq(technology.teamId, teamId) : undefined))
+		.orderBy(asc(technology.name));
+}
+
+export async function teamName(teamId: number): Promise<string | null> {
+	const [row] = await db().select({ name: team.name }).from(team).where(eq(team.id, teamId));
+	return row?.name ?? null;
+}
+
+type ScoreRow = {
+	technology: string;
+	slug: string;
+	vector_key: string;
+	respondent: string;
+	score: number | null;
+	dont_know: boolean;
+	comment: string;
+	evidence_url: string;
+	submitted_at: Date | string;
+};
+
+async function scoresOf(roundId: number, technologyIds: number[], commentedOnly = false) {
+	if (!technologyIds.length) return [];
+	const result = await db().execute(sql`
+		select t.name as technology, t.slug, a.vector_key, u.name as respondent,
+			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at
+		from response r
+		join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
+		join answer a on a.response_id = r.id
+		join technology t on t.id = r.technology_id
+		join app_user u on u.id = r.user_id
+		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${intArray(technologyIds)})
+			and (a.score is not null or a.dont_know)
+			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
+		order by t.name, a.vector_key, u.id`);
+	return rowsOf<ScoreRow>(result).map((r) => ({
+		technology: r.technology,
+		slug: r.slug,
+		vector: r.vector_key,
+		respondent: r.respondent,
+		score: r.score === null ? null : Number(r.score),
+		dontKnow: !!r.dont_know,
+		comment: r.comment,
+		evidence: r.evidence_url,
+		submittedAt: new Date(r.submitted_at).toISOString()
+	}));
+}
+
+export type Score = Awaited<ReturnType<typeof scoresOf>>[number];
+
+/**
+ * Every submitted answer of a round in long format, with respondent names: the data files are
+ * for those who may download data, and the policy lets them see who answered what.
+ */
+export async function roundScores(roundId: number, technologyIds: number[]): Promise<Score[]> {
+	return scoresOf(roundId, technologyIds);
+}
+
+/**
+ * Only the answers that carry a comment or an evidence link: what the PDF quotes. Those who may
+ * see respondents read names and scores; anyone else (the PDF is for every role) reads what was
+ * said without who said it or the score beside it, so no answer can be traced.
+ */
+export async function roundComments(roundId: number, technologyIds: number[], withRespondents: boolean): Promise<Score[]> {
+	const rows = await scoresOf(roundId, technologyIds, true);
+	return withRespondents ? rows : rows.map((r) => ({ ...r, respondent: '', score: null, dontKnow: false }));
+}
+
+/**
+ * The same rows in batches of technologies, fetching the next batch while the caller writes the
+ * current one: a large export overlaps database and file work and never holds every answer at once.
+ */
+export async function* roundScoreBatches(roundId: number, technologyIds: number[], batch = 100): AsyncGenerator<Score[]> {
+	const batches: number[][] = [];
+	for (let i = 0; i < technologyIds.length; i += batch) batches.push(technologyIds.slice(i, i + batch));
+	let next = batches.length ? scoresOf(roundId, batches[0]) : null;
+	for (let i = 0; next; i++) {
+		const current = await next;
+		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1]) : null;
+		yield current;
+	}
+}

@@ -1,0 +1,81 @@
+import { vectorMedians } from '$lib/domain/aggregate';
+import { vectorsInLaneOrder } from '$lib/domain/framework';
+import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
+import { getFramework } from '../queries/framework';
+import { previousClosedRound } from '$lib/domain/round-choice';
+import { previousResults, storedResults } from '../queries/results';
+import { getRound, listRounds } from '../queries/rounds';
+import { listBacklog } from '../queries/backlog';
+import { roundTechnologies, teamName } from '../queries/report';
+
+export type ReportOptions = { teamId?: number };
+
+/** Everything a round's maturity report shows, gathered with a fixed number of queries. */
+export async function roundReport(roundId: number, options: ReportOptions = {}) {
+	const round = await getRound(roundId);
+	if (!round) return null;
+	const previous = previousClosedRound(await listRounds(), roundId);
+	const [framework, techs, current, before, teamLabel] = await Promise.all([
+		getFramework(round.frameworkVersionId),
+		roundTechnologies(roundId, options.teamId),
+		storedResults(roundId),
+		previousResults(roundId),
+		options.teamId ? teamName(options.teamId) : Promise.resolve(null)
+	]);
+	const now = new Map(current.map((r) => [r.technologyId, r]));
+	const vectors = vectorsInLaneOrder(framework.vectors);
+	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
+	const technologies = techs.map((t) => ({
+		...t,
+		result: now.get(t.id) ?? null,
+		previous: before.get(t.id) ?? null,
+		backlog: backlog.filter((b) => b.technologyId === t.id && (b.status === 'open' || b.status === 'in_progress'))
+	}));
+	const rated = technologies.filter((t) => t.result?.rating);
+	const asPortfolio: PortfolioTech[] = rated.map((t) => ({
+		slug: t.slug,
+		name: t.name,
+		teamName: t.teamName,
+		rating: t.result!.rating!.rating,
+		level: t.result!.rating!.level,
+		medians: vectorMedians(t.result),
+		disagreements: []
+	}));
+	const moves = rated
+		.filter((t) => t.previous?.rating)
+		.map((t) => ({
+			name: t.name,
+			slug: t.slug,
+			from: t.previous!.rating!.rating,
+			to: t.result!.rating!.rating,
+			change: Math.round((t.result!.rating!.rating - t.previous!.rating!.rating) * 10) / 10
+		}))
+		.filter((m) => m.change !== 0)
+		.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.name.localeCompare(b.name));
+	const { frameworkVersionId: _version, ...roundFields } = round;
+	return {
+		round: roundFields,
+		previous: previous ? { id: previous.id, name: previous.name } : null,
+		team: teamLabel,
+		vectors,
+		levels: framework.levels,
+		technologies,
+		summary: {
+			technologies: technologies.length,
+			rated: rated.length,
+			assigned: technologies.reduce((n, t) => n + (t.result?.assigned ?? 0), 0),
+			submitted: technologies.reduce((n, t) => n + (t.result?.submitted ?? 0), 0),
+			distribution: levelDistribution(technologies.map((t) => t.result?.rating?.level ?? null)),
+			previousDistribution: levelDistribution(technologies.map((t) => t.previous?.rating?.level ?? null)),
+			average: mean(rated.map((t) => t.result!.rating!.rating)),
+			previousAverage: mean(technologies.filter((t) => t.previous?.rating).map((t) => t.previous!.rating!.rating)),
+			weakest: vectorAverages(asPortfolio, vectors)
+				.filter((v) => v.average !== null)
+				.slice(0, 5),
+			movers: { up: moves.filter((m) => m.change > 0).slice(0, 5), down: moves.filter((m) => m.change < 0).slice(0, 5) },
+			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10)
+		}
+	};
+}
+
+export type RoundReport = NonNullable<Awaited<ReturnType<typeof roundReport>>>;
