@@ -1,7 +1,69 @@
-// Entry point of `npm start`. adapter-node assumes https when it cannot tell the public origin,
-// which would make every form post on a plain http://localhost fail SvelteKit's CSRF check.
-// Default the origin to the local address; deployments behind a proxy set ORIGIN themselves.
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
-	process.env.ORIGIN = `http://localhost:${process.env.PORT || 3000}`;
+// Entry point of `npm start` and of production (`node server.js`): checks the configuration,
+// serves the built app, and shuts down in three steps so a load balancer never sees a reset.
+import http from 'node:http';
+import { describeConfig, readConfig } from './scripts/config.js';
+
+const { config, problems } = readConfig(process.env);
+if (!config) {
+	process.stderr.write(`Opsmaturity cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+	process.exit(2);
 }
-await import('./build/index.js');
+// adapter-node assumes https when it cannot tell the public origin, which would make every form
+// post on a plain http://localhost fail the same-origin check. Default the origin to the local
+// address; deployments behind a proxy set ORIGIN themselves.
+if (!config.ORIGIN && !config.PROTOCOL_HEADER) process.env.ORIGIN = `http://localhost:${config.PORT}`;
+process.env.BODY_SIZE_LIMIT = config.BODY_SIZE_LIMIT;
+if (process.argv.includes('--check')) {
+	process.stdout.write(`${describeConfig({ ...config, ORIGIN: process.env.ORIGIN ?? '(from PROTOCOL_HEADER)' })}\n`);
+	process.exit(0);
+}
+
+// The app reads this flag: while set, /readyz answers 503 so the load balancer stops sending.
+const SHUTDOWN = Symbol.for('opsmaturity.shutdown');
+globalThis[SHUTDOWN] = { draining: false };
+
+// Importing the handler runs the app's init (opening the database, or retrying in the background).
+const { handler } = await import('./build/handler.js');
+const server = http.createServer((req, res) =>
+	handler(req, res, () => {
+		res.statusCode = 404;
+		res.end('Not found');
+	})
+);
+server.listen(config.PORT, config.HOST, () => {
+	process.stdout.write(`Listening on http://${config.HOST}:${config.PORT}\n`);
+});
+
+/** Hard limit from the signal to exit, whatever in-flight work is left. */
+const SHUTDOWN_LIMIT_MS = 15_000;
+let stopping = false;
+
+/**
+ * 1. Drain: /readyz turns 503 while everything else is still served, for SHUTDOWN_DRAIN_MS.
+ * 2. Stop accepting, end idle keep-alive connections, let requests in flight finish.
+ * 3. Close the database (the app listens for sveltekit:shutdown) and exit 0.
+ */
+function shutdown(signal) {
+	if (stopping) return;
+	stopping = true;
+	globalThis[SHUTDOWN].draining = true;
+	process.stdout.write(`${signal}: draining for ${config.SHUTDOWN_DRAIN_MS} ms, then stopping\n`);
+	const force = setTimeout(() => {
+		process.stderr.write('Shutdown limit reached; closing the remaining connections\n');
+		server.closeAllConnections();
+	}, SHUTDOWN_LIMIT_MS - 1000);
+	force.unref();
+	setTimeout(() => {
+		server.close(async () => {
+			clearTimeout(force);
+			await Promise.race([
+				Promise.all(process.listeners('sveltekit:shutdown').map((listener) => listener(signal))),
+				new Promise((resolve) => setTimeout(resolve, 2000))
+			]);
+			process.exit(0);
+		});
+		server.closeIdleConnections();
+	}, config.SHUTDOWN_DRAIN_MS);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,5 +1,6 @@
 import { it } from 'vitest';
 import { benchAutosave } from './autosave';
+import { benchBackup } from './backup';
 import { benchResultsEverywhere } from './results';
 
 // Runs inside vitest only so that `$lib`/`$env` resolve as in the app; it asserts nothing and prints figures.
@@ -13,3 +14,4 @@ it.runIf(!only || only === 'results')('results and pages at 1,000 technologies',
 	print(await benchResultsEverywhere(pgUrl));
 	if (!pgUrl) process.stdout.write('(set BENCH_DATABASE_URL=postgres://… for the PostgreSQL figures)\n');
 });
+it.runIf(!only || only === 'backup')('backup and restore at 1,000 technologies', async () => print(await benchBackup(pgUrl)));

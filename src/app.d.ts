@@ -5,6 +5,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: SessionInfo | null;
+			/** Set first thing for every request (hooks: observe); in its log lines, its x-request-id header and its error page. */
+			requestId: string;
 		}
 		interface Error {
 			message: string;

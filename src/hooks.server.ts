@@ -3,7 +3,8 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { loginRedirect } from '$lib/server/auth/policy';
 import { SESSION_COOKIE, setSessionCookie, deleteSessionCookie, validateSessionToken } from '$lib/server/auth/session';
-import { databaseOptionsFromEnv, startDatabase, stopDatabase } from '$lib/server/db';
+import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase } from '$lib/server/db';
+import { isConnectionFailure, markDatabaseDown } from '$lib/server/db/availability';
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
 import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
@@ -12,26 +13,34 @@ import { log } from '$lib/server/http/log';
 import { crossSiteFormRefusal } from '$lib/server/http/cross-site';
 import { refuseUnreadablePost } from '$lib/server/http/request-guard';
 import { securityHeaders } from '$lib/server/http/security-headers';
+import { databaseGate } from '$lib/server/http/availability';
+import { observe } from '$lib/server/http/observe';
 
 export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();
-	await startDatabase(options);
-	await ensureFramework();
-	const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
 	const where = options.kind === 'pglite' ? `embedded database in ${options.dataDir}` : 'PostgreSQL';
-	log.info(`Opsmaturity is using the ${where}.`);
-	if (seeded) {
-		const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
-		log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
-	}
+	// Starting while the database is away does not exit: pages say 503 until a retry gets through.
+	await startDatabaseWithRetry(
+		async () => {
+			await ensureFramework();
+			const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
+			log.info(`Opsmaturity is using the ${where}.`);
+			if (seeded) {
+				const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
+				log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
+			}
+		},
+		(attempt, error, retryInMs) => log.error(`Cannot open the ${where} (attempt ${attempt}); trying again in ${retryInMs} ms`, error)
+	);
 	// The address people should open: ORIGIN when set (npm start sets it), else where the server listens.
 	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
 	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);
-	// adapter-node emits this after draining requests on SIGTERM/SIGINT; an open pool would keep the process alive.
-	process.once('sveltekit:shutdown' as never, () => void stopDatabase());
+	// server.js emits this once requests have drained on SIGTERM/SIGINT, and waits for the pool to close.
+	process.once('sveltekit:shutdown' as never, () => stopDatabase());
 };
 
-const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz'];
+// /metrics checks its own bearer token.
+const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz', '/metrics'];
 const isPublic = (path: string) =>
 	PUBLIC_PATHS.includes(path) || path.startsWith('/invite/') || path.startsWith('/_app/') || path === '/favicon.svg';
 
@@ -72,10 +81,14 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 	crossSiteFormRefusal(event.request, event.url) ?? (await refuseUnreadablePost(event.request, event.url)) ?? resolve(event);
 
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = sequence(securityHeaders, sameOriginForms, authenticate, gate);
+export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	const id = crypto.randomUUID().slice(0, 8);
-	if (status !== 404) log.error(`[${id}] ${event.request.method} ${event.url.pathname}`, error);
+	// A lost connection is not a bug to log per request: the database gate answers 503 from now on.
+	if (isConnectionFailure(error)) markDatabaseDown(error);
+	// The request's id, shown on the error page and in every log line of the request.
+	const id = event.locals.requestId ?? crypto.randomUUID();
+	if (status !== 404 && !isConnectionFailure(error))
+		log.error(`${event.request.method} ${event.url.pathname}`, error, { requestId: id, route: event.route.id });
 	return { message: status === 404 ? 'Not found' : 'Something went wrong on our side.', id };
 };

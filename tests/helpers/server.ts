@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const srv = createServer();
 		srv.listen(0, '127.0.0.1', () => {
@@ -17,11 +17,11 @@ function freePort(): Promise<number> {
 
 export type Running = { child: ChildProcess; url: string; dir: string; output: string[] };
 
-/** Starts the built server (`npm run build` first) on its own embedded database. */
-export async function startServer(env: Record<string, string>): Promise<Running> {
+/** Starts the built server (`npm run build` first) the way production does, on its own embedded database. */
+export async function startServer(env: Record<string, string>, until: '/readyz' | '/healthz' = '/readyz'): Promise<Running> {
 	const port = await freePort();
 	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-e2e-'));
-	const child = spawn(process.execPath, ['build'], {
+	const child = spawn(process.execPath, ['server.js'], {
 		env: {
 			...process.env,
 			PORT: String(port),
@@ -29,6 +29,8 @@ export async function startServer(env: Record<string, string>): Promise<Running>
 			DATA_DIR: dir,
 			ORIGIN: `http://127.0.0.1:${port}`,
 			DATABASE_URL: '',
+			// Tests stop servers often; the drain phase has tests of its own.
+			SHUTDOWN_DRAIN_MS: '0',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -41,7 +43,7 @@ export async function startServer(env: Record<string, string>): Promise<Running>
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`server exited:\n${output.join('')}`);
 		try {
-			if ((await fetch(`${url}/readyz`)).ok) return { child, url, dir, output };
+			if ((await fetch(`${url}${until}`)).ok) return { child, url, dir, output };
 		} catch {
 			// not listening yet
 		}

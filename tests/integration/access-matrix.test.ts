@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/admin/demo load': 'administer',
 	'(app)/admin/demo ?/remove': 'administer',
 	'(app)/admin/audit/export.csv GET': 'administer',
+	'(app)/admin/backup GET': 'administer',
 	'(app)/admin/framework load': 'administer',
 	'(app)/admin/framework ?/default': 'administer',
 	'(app)/admin/teams load': 'administer',
@@ -87,6 +88,8 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(auth)/setup load': 'public',
 	'(auth)/setup ?/default': 'public',
 	'healthz GET': 'public',
+	// Its own check: 404 unless METRICS_TOKEN is set, then the bearer token (tests/integration/observability.test.ts).
+	'metrics GET': 'public',
 	'readyz GET': 'public'
 };
 

@@ -11,6 +11,8 @@ import * as account from '../../src/routes/(app)/account/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { fakeCookies, fakeEvent, run } from '../helpers/event';
 import { createUserRow, TEST_PASSWORD } from '../helpers/factories';
+import { verifyPassword } from '../../src/lib/server/auth/password';
+import { findPasswordHash } from '../../src/lib/server/queries/users';
 
 useTestDatabase();
 
@@ -214,5 +216,19 @@ describe('sessions', () => {
 		const fresh = cookies.jar.get(SESSION_COOKIE)!;
 		expect(fresh).not.toBe(here);
 		expect((await validateSessionToken(fresh))?.user.id).toBe(user.id);
+	});
+
+	it('guessing the current password meets the sign-in limit: ten wrong, then refused even when right', async () => {
+		const user = await createUserRow();
+		const attempt = (current: string) =>
+			run(account.actions.password, fakeEvent({ user, address: '203.0.113.9', form: { current, password: PASSWORD, confirm: PASSWORD } }));
+		for (let i = 0; i < LOGIN_MAX_FAILURES; i++) expect(await attempt(`guess number ${i}`)).toMatchObject({ kind: 'failure', status: 400 });
+		expect(await attempt(TEST_PASSWORD)).toMatchObject({
+			kind: 'failure',
+			status: 429,
+			data: { errors: { current: 'Too many wrong passwords. Wait 15 minutes and try again.' } }
+		});
+		expect(await findPasswordHash(user.id)).toBeTruthy();
+		expect(await verifyPassword((await findPasswordHash(user.id))!, TEST_PASSWORD)).toBe(true);
 	});
 });

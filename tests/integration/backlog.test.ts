@@ -81,15 +81,24 @@ describe('regeneration', () => {
 		expect(rows[0].edited.sort()).toEqual(['assignee', 'size', 'status', 'ticketUrl', 'title']);
 	});
 
-	it('regenerating again changes nothing but the bookkeeping', async () => {
+	it('refuses to regenerate a closed round, and regenerating an open one again changes nothing but the bookkeeping', async () => {
+		const regenerate = (id: number) => run(roundPage.actions.regenerate as never, fakeEvent({ user: lead, params: { id: String(id) } }));
+		const closed = await items();
+		expect(await regenerate(q4)).toMatchObject({ kind: 'failure', status: 409 });
+		expect(await items()).toEqual(closed);
+
+		// Reopened by an admin, the round is open again and its backlog can be regenerated.
+		const admin = await createUserRow('admin');
+		const reopen = { user: admin, params: { id: String(q4) }, form: { reason: 'late answers' } };
+		dataOf(await run(roundPage.actions.reopen as never, fakeEvent(reopen)));
+		dataOf(await regenerate(q4));
 		const before = await items();
-		const out = dataOf<{ regenerated: object }>(
-			await run(roundPage.actions.regenerate as never, fakeEvent({ user: lead, params: { id: String(q4) } }))
-		);
+		const out = dataOf<{ regenerated: object }>(await regenerate(q4));
 		expect(out.regenerated).toEqual({ created: 0, updated: 1, met: 0 });
 		const after = await items();
 		const bookkeeping = ({ version: _v, updatedAt: _u, ...r }: (typeof before)[number]) => r;
 		expect(after.map(bookkeeping)).toEqual(before.map(bookkeeping));
+		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
 	});
 
 	it('an item whose gap closed is marked met by the round that closed it', async () => {

@@ -81,12 +81,17 @@ describe('a round from draft to closed', () => {
 		expect(dataOf(await act('removeRespondent', lead, id, { technologyId: String(kafka.id), userId: String(teammate.id) }))).toEqual({
 			done: true
 		});
-		const scope = dataOf<{ scope: { name: string; respondents: { userId: number; state: string }[] }[] }>(
-			await run(roundPage.load as never, fakeEvent({ user: member, params: { id: String(id) } }))
-		);
-		expect(scope.scope).toHaveLength(1);
-		expect(scope.scope[0].respondents.map((r) => r.userId).sort()).toEqual([member.id, outsider.id].sort());
-		expect(scope.scope[0].respondents.every((r) => r.state === 'not started')).toBe(true);
+		type Scope = { scope: { name: string; asked: number; respondents: { userId: number; name: string; state: string }[] }[] };
+		const scopeAs = async (user: SessionUser) =>
+			dataOf<Scope>(await run(roundPage.load as never, fakeEvent({ user, params: { id: String(id) } }))).scope;
+		const asLead = await scopeAs(lead);
+		expect(asLead).toHaveLength(1);
+		expect(asLead[0].respondents.map((r) => r.userId).sort()).toEqual([member.id, outsider.id].sort());
+		expect(asLead[0].respondents.every((r) => r.state === 'not started')).toBe(true);
+		// A member sees how many were asked and their own row, not who else was.
+		const asMember = await scopeAs(member);
+		expect(asMember[0].asked).toBe(2);
+		expect(asMember[0].respondents.map((r) => r.userId)).toEqual([member.id]);
 	});
 
 	it('members and viewers cannot manage rounds', async () => {
@@ -277,7 +282,7 @@ describe('framework versions', () => {
 			kind: 'failure',
 			data: {
 				errors: {
-					'v.stability.weight': 'Weight must be a number above 0 and at most 10.',
+					'v.stability.weight': 'Weight must be a number from 0.01 to 10, with at most two decimals.',
 					'v.stability.anchor.3': 'Level 3 guidance is required.'
 				}
 			}

@@ -26,6 +26,7 @@ export type Change = { field: string; before: string; after: string };
 const ACTIONS: Record<string, string> = {
 	'backlog.regenerate': 'regenerated the backlog of',
 	'backlog.update': 'edited backlog item',
+	'backup.download': 'downloaded',
 	'demo.remove': 'removed',
 	'framework.create': 'published framework version',
 	'invitation.accept': 'accepted invitation',
@@ -62,7 +63,8 @@ const ENTITY_WORDS: Record<string, string> = {
 	remediation_item: 'item',
 	framework_version: 'version',
 	setting: '',
-	demo_data: 'demo data'
+	demo_data: 'demo data',
+	backup: 'a backup'
 };
 
 // Which name book a field's ids belong to: technologyId(s) → technology, userId(s) → user, and so on.

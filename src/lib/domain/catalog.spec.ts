@@ -72,3 +72,27 @@ describe('planImport', () => {
 		expect(missingColumns(['name', 'category'])).toEqual(['team']);
 	});
 });
+
+describe('planImport and control characters', () => {
+	const row = (r: Partial<ImportRow>): ImportRow => ({
+		name: 'Kafka',
+		category: 'messaging',
+		team: '',
+		lifecycle: '',
+		description: '',
+		target: '',
+		...r
+	});
+	it.each([
+		[{ name: 'Kaf\u0000ka' }, 'Name cannot contain control characters such as tabs or line breaks.'],
+		[{ name: 'Kaf\tka' }, 'Name cannot contain control characters such as tabs or line breaks.'],
+		[{ category: 'mess\u001baging' }, 'Category cannot contain control characters such as tabs or line breaks.'],
+		[{ description: 'one\u0000two' }, 'Description cannot contain control characters other than line breaks and tabs.']
+	])('refuses %j with a message on its line', (fields, message) => {
+		expect(planImport([row(fields)], [], [])).toEqual([expect.objectContaining({ line: 2, action: 'error', errors: [message] })]);
+	});
+
+	it('keeps line breaks and tabs in a description', () => {
+		expect(planImport([row({ description: 'one\n\ttwo' })], [], [])[0].action).toBe('create');
+	});
+});

@@ -1,4 +1,5 @@
 /** Technology catalog rules: slugs, lifecycles, and planning a CSV import. */
+import { hasControlCharacters } from './text';
 
 export const LIFECYCLES = ['evaluating', 'production', 'deprecated', 'retired'] as const;
 export type Lifecycle = (typeof LIFECYCLES)[number];
@@ -64,12 +65,14 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		const slug = slugify(name);
 		if (!name) errors.push('Name is required.');
 		else if (name.length > 100) errors.push('Name must be at most 100 characters.');
+		else if (hasControlCharacters(name)) errors.push('Name cannot contain control characters such as tabs or line breaks.');
 		else if (!slug) errors.push('Name needs at least one letter or digit.');
 		if (slug && seen.has(slug)) errors.push(`Same technology as line ${seen.get(slug)}.`);
 		if (slug) seen.set(slug, line);
 		const category = (row.category ?? '').trim().toLowerCase();
 		if (!category) errors.push('Category is required.');
 		else if (category.length > 50) errors.push('Category must be at most 50 characters.');
+		else if (hasControlCharacters(category)) errors.push('Category cannot contain control characters such as tabs or line breaks.');
 		const teamName = (row.team ?? '').trim();
 		const teamId = teamName ? teamByName.get(teamName.toLowerCase()) : null;
 		if (teamName && teamId === undefined) errors.push(`No team is called "${teamName}".`);
@@ -80,6 +83,8 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		if (!Number.isInteger(targetLevel) || targetLevel < 0 || targetLevel > 5) errors.push('Target must be a whole number from 0 to 5.');
 		const description = (row.description ?? '').trim();
 		if (description.length > 2000) errors.push('Description must be at most 2,000 characters.');
+		else if (hasControlCharacters(description, { multiline: true }))
+			errors.push('Description cannot contain control characters other than line breaks and tabs.');
 		if (errors.length) return { line, action: 'error', name: name || `(line ${line})`, errors };
 
 		const technology: PlannedTechnology = { slug, name, category, teamId: teamId ?? null, lifecycle, description, targetLevel };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
-import { requireCapability } from '$lib/server/auth/policy';
-import { queryId } from '$lib/server/forms';
+import { can, requireCapability } from '$lib/server/auth/policy';
+import { queryFilter, queryId } from '$lib/server/forms';
 import { clampPage, myWork, nextAssessment, pagesOf } from '$lib/server/queries/my-assessments';
 import { storedResults } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
@@ -14,13 +14,15 @@ export const load: PageServerLoad = async (event) => {
 	const paging = z
 		.object({
 			round: queryId.catch(0),
-			page: z.coerce.number().int().min(1).max(100_000).catch(1)
+			page: queryFilter.page
 		})
 		.catch({ round: 0, page: 1 })
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
+	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
+	const scores = can(user, 'score');
 	const [work, next, rounds] = await Promise.all([
-		myWork(user.id, (id) => (id === paging.round ? paging.page : 1)),
-		nextAssessment(user.id),
+		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [] },
+		scores ? nextAssessment(user.id) : null,
 		listRounds()
 	]);
 	const { round: latest } = chooseResultsRound(rounds);

@@ -1,9 +1,20 @@
 import { json } from '@sveltejs/kit';
+import { databaseAvailable } from '$lib/server/db/availability';
+import { isDraining } from '$lib/server/http/shutdown';
 import { databaseReady } from '$lib/server/queries/health';
 import type { RequestHandler } from './$types';
 
-/** Readiness: the database answers and the schema is migrated, so this instance can take traffic. */
+/**
+ * Readiness: this instance should take traffic. Not while shutting down, not while the database
+ * is away, and only if the database answers (migrated, framework present) within 900 ms.
+ */
 export const GET: RequestHandler = async () => {
-	const ready = await databaseReady();
-	return json({ ready }, { status: ready ? 200 : 503 });
+	const reason = isDraining()
+		? 'shutting down'
+		: !databaseAvailable()
+			? 'database unavailable'
+			: !(await databaseReady(900))
+				? 'database not ready'
+				: null;
+	return json({ ready: !reason, ...(reason ? { reason } : {}) }, { status: reason ? 503 : 200, headers: { 'cache-control': 'no-store' } });
 };

@@ -1,5 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { atLeast, type Role } from '$lib/domain/roles';
+import { atLeast, ROLES, type Role } from '$lib/domain/roles';
 import type { SessionUser } from './session';
 
 /**
@@ -30,6 +30,9 @@ export type Capability = keyof typeof CAPABILITIES;
 export function can(user: { role: Role } | null | undefined, capability: Capability): boolean {
 	return !!user && atLeast(user.role, CAPABILITIES[capability].role);
 }
+
+/** The roles that may be asked to score: the same rule in SQL as in the guards. */
+export const SCORING_ROLES: Role[] = ROLES.filter((role) => atLeast(role, CAPABILITIES.score.role));
 
 /** Every capability of a user, for pages that decide which controls to show. */
 export function capabilitiesOf(user: { role: Role } | null | undefined): Record<Capability, boolean> {

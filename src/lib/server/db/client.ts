@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { instrumentPglite, instrumentPostgres } from './instrument';
 import { LOCK } from './locks';
 import * as schema from './schema';
 
@@ -25,12 +26,24 @@ export type DatabaseHandle = {
 export type DatabaseOptions = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
-// Any constant works; it only has to be the same for every instance of the app.
+const CONNECT_TIMEOUT_S = 2;
+const RECONNECT_PAUSE_S = 0.25;
+const STATEMENT_TIMEOUT_MS = 30_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
 	if (options.kind === 'postgres') {
-		const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
-		const db = drizzlePostgres(client, { schema }) as unknown as Database;
+		const client = postgres(options.url, {
+			max: options.max ?? 10,
+			onnotice: () => {},
+			// Fail fast when the server is away rather than queue requests behind a connect that hangs.
+			connect_timeout: CONNECT_TIMEOUT_S,
+			// postgres.js backs off up to 20 s between reconnects after repeated failures, which kept
+			// pages down long after the server was back; the app's own gate keeps load off meanwhile.
+			backoff: () => RECONNECT_PAUSE_S,
+			// No statement may hold a connection (and a request) for long; the slowest, an export batch, takes well under this.
+			connection: { statement_timeout: STATEMENT_TIMEOUT_MS }
+		});
+		const db = drizzlePostgres(instrumentPostgres(client), { schema }) as unknown as Database;
 		return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
 	}
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -38,7 +51,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		dataDir: options.dataDir,
 		loadDataDir: options.loadDataDir
 	});
-	const db = drizzlePglite(client, { schema }) as unknown as Database;
+	const db = drizzlePglite(instrumentPglite(client), { schema }) as unknown as Database;
 	return { db, kind: 'pglite', close: () => client.close() };
 }
 
@@ -52,7 +65,7 @@ export async function migrateDatabase(options: DatabaseOptions, handle: Database
 		await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS });
 		return;
 	}
-	const client = postgres(options.url, { max: 1, onnotice: () => {} });
+	const client = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
 	try {
 		const db = drizzlePostgres(client);
 		await db.execute(sql`select pg_advisory_lock(${LOCK.migration})`);

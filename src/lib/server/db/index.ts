@@ -17,6 +17,43 @@ export async function startDatabase(options = databaseOptionsFromEnv()): Promise
 	return handle;
 }
 
+export function isDatabaseStarted(): boolean {
+	return handle !== undefined;
+}
+
+/** The pause after failed attempt n: 0.5 s, doubling, at most 10 s. */
+const pauseAfter = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 10_000);
+
+/**
+ * Starts the database and runs `ready` (framework, seed). If the database cannot be reached, the
+ * server does not exit: later attempts run in the background, each reported, while the server
+ * answers /healthz and says 503 elsewhere.
+ */
+export async function startDatabaseWithRetry(
+	ready: () => Promise<void>,
+	report: (attempt: number, error: unknown, retryInMs: number) => void,
+	options = databaseOptionsFromEnv()
+) {
+	const attempt = async (n: number) => {
+		try {
+			await startDatabase(options);
+			await ready();
+			return true;
+		} catch (error) {
+			await stopDatabase().catch(() => {});
+			report(n, error, pauseAfter(n));
+			return false;
+		}
+	};
+	if (await attempt(1)) return;
+	void (async () => {
+		for (let n = 2; ; n++) {
+			await new Promise((r) => setTimeout(r, pauseAfter(n - 1)));
+			if (await attempt(n)) return;
+		}
+	})();
+}
+
 /** Tests hand in their own database; the app never calls this. */
 export function useDatabase(h: DatabaseHandle | undefined) {
 	handle = h;

@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { toCsv } from './csv';
-import { neutralise } from './neutralise';
+import { neutraliseForCsv } from './neutralise';
 import { FORMULA_START, hostileItem } from '../../../../tests/helpers/hostile-text';
 
 describe('Jira CSV', () => {
@@ -17,7 +17,7 @@ describe('Jira CSV', () => {
 					expect(row).toHaveLength(JIRA_HEADER.length);
 					row.forEach((cell, j) => {
 						expect(FORMULA_START.test(cell)).toBe(false);
-						expect(cell).toBe(neutralise(String(rows[i][j])));
+						expect(cell).toBe(neutraliseForCsv(String(rows[i][j])));
 					});
 				});
 				// The description really is several lines, so the cell-level rule covers a multi-line cell.

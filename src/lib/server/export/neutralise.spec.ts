@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from './csv';
-import { neutralise } from './neutralise';
+import { neutralise, neutraliseForCsv } from './neutralise';
 import { FORMULA_START, hostileText } from '../../../../tests/helpers/hostile-text';
 
 describe('every exported cell is neutralised', () => {
@@ -28,9 +28,20 @@ describe('every exported cell is neutralised', () => {
 				parsed.forEach((row, i) =>
 					row.forEach((cell, j) => {
 						expect(FORMULA_START.test(cell)).toBe(false);
-						expect(cell).toBe(neutralise(square[i][j]));
+						expect(cell).toBe(neutraliseForCsv(square[i][j]));
 					})
 				);
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('read as a semicolon-separated file, as Excel does in many European locales, no cell starts a formula either', () => {
+		fc.assert(
+			fc.property(fc.array(hostileText, { minLength: 1, maxLength: 5 }), (cells) => {
+				const csv = toCsv([['id', ...cells]]).replace(/^\uFEFF/, '');
+				const parsed = Papa.parse<string[]>(csv, { newline: '\r\n', delimiter: ';' }).data;
+				for (const row of parsed) for (const cell of row) expect(FORMULA_START.test(cell)).toBe(false);
 			}),
 			{ numRuns: 500 }
 		);

@@ -242,8 +242,8 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 }
 
 /**
- * What respondents wrote, per vector, under the technology's page: names for admins and stable
- * pseudonyms for everyone else, the same rule as the data exports. Long lists flow onto further pages.
+ * What respondents wrote, per vector, under the technology's page: with names and scores for
+ * those who may see respondents, the words alone for everyone else. Long lists flow onto further pages.
  */
 function commentsOf(doc: Doc, report: RoundReport, comments: Score[]) {
 	if (!comments.length) return;

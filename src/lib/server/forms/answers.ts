@@ -1,5 +1,4 @@
-import type { FieldErrors } from './index';
-import { hasControlCharacters } from './index';
+import { hasControlCharacters, parseVersion, type FieldErrors } from './index';
 import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
 
 export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };
@@ -21,9 +20,8 @@ export function parseAnswerForm(form: FormData, vectorKeys: string[]): ParsedAns
 	}
 	for (const key of listed) if (!known.has(key)) errors.form = `The form names a vector this framework does not have: "${key}".`;
 
-	const rawVersion = String(form.get('version') ?? '');
-	const version = Number(rawVersion);
-	if (!/^\d+$/.test(rawVersion)) errors.form ??= 'The form is missing its version; reload the page.';
+	const version = parseVersion(form.get('version')) ?? -1;
+	if (version < 0) errors.form ??= 'The form is missing its version; reload the page.';
 
 	const answers: Record<string, Answer> = {};
 	for (const key of listed.filter((k) => known.has(k))) {

@@ -21,7 +21,7 @@ export function parseAuditFilter(params: URLSearchParams): AuditFilter & { page:
 				.catch(undefined),
 			from: date,
 			to: date,
-			page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
+			page: queryFilter.page
 		})
 		.parse(Object.fromEntries([...params].filter(([, v]) => v !== '')));
 	return { actorId: q.person, entity: q.entity, from: q.from, to: q.to, page: q.page };

@@ -16,7 +16,7 @@ const schema = z.object({
 		.catch(undefined),
 	status: z.enum(ITEM_STATUSES).optional().catch(undefined),
 	met: z.literal('1').optional().catch(undefined),
-	page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
+	page: queryFilter.page
 });
 
 export type BacklogQuery = z.output<typeof schema>;

@@ -1,5 +1,5 @@
 import { frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
-import type { FieldErrors } from './index';
+import { hasControlCharacters, type FieldErrors } from './index';
 
 const TEXT_MAX = 500;
 const DESCRIPTION_MAX = 1000;
@@ -15,16 +15,19 @@ export function parseFrameworkForm(
 	base: Framework
 ): { ok: true; edit: FrameworkEdit } | { ok: false; errors: FieldErrors } {
 	const errors: FieldErrors = {};
-	const text = (field: string, label: string, max = TEXT_MAX) => {
+	// Names are one line; descriptions, guidance and the note may keep line breaks and tabs.
+	const text = (field: string, label: string, max = TEXT_MAX, multiline = true) => {
 		const value = String(form.get(field) ?? '').trim();
 		if (!value) errors[field] = `${label} is required.`;
 		else if (value.length > max) errors[field] = `${label} must be at most ${max} characters.`;
+		else if (hasControlCharacters(value, { multiline })) errors[field] = `${label} cannot contain control characters.`;
 		return value;
 	};
-	const name = text('name', 'Framework name', 100);
+	const name = text('name', 'Framework name', 100, false);
 	const note = String(form.get('note') ?? '').trim();
 	if (!note) errors.note = 'Say what this version changes, so readers of old rounds understand the difference.';
 	else if (note.length > 500) errors.note = 'Keep the note under 500 characters.';
+	else if (hasControlCharacters(note, { multiline: true })) errors.note = 'The note cannot contain control characters.';
 	const levels = base.levels.map((_, i) => text(`levels.${i}`, `Level ${i} description`, DESCRIPTION_MAX));
 	const vectors: Vector[] = base.vectors.map((v) => {
 		const p = `v.${v.key}`;
@@ -32,11 +35,12 @@ export function parseFrameworkForm(
 		if (!LANES.includes(lane)) errors[`${p}.lane`] = 'Choose Plan, Build or Run.';
 		const weightRaw = String(form.get(`${p}.weight`) ?? '').trim();
 		const weight = Number(weightRaw);
-		if (!weightRaw || !Number.isFinite(weight) || weight <= 0 || weight > 10)
-			errors[`${p}.weight`] = 'Weight must be a number above 0 and at most 10.';
+		// Two decimals at most: a weight PostgreSQL's real column stores as typed.
+		if (!/^\d{1,2}(\.\d{1,2})?$/.test(weightRaw) || weight < 0.01 || weight > 10)
+			errors[`${p}.weight`] = 'Weight must be a number from 0.01 to 10, with at most two decimals.';
 		return {
 			key: v.key,
-			name: text(`${p}.name`, 'Name', 100),
+			name: text(`${p}.name`, 'Name', 100, false),
 			description: text(`${p}.description`, 'Description', DESCRIPTION_MAX),
 			lane,
 			weight,

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { MAX_ID } from '$lib/domain/ids';
+import { hasControlCharacters } from '$lib/domain/text';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password';
 import { sqlState } from '../db/client';
 
@@ -58,17 +59,16 @@ export function parseId(raw: unknown): number | null {
 	return Number.isInteger(n) && n > 0 && n <= MAX_ID ? n : null;
 }
 
+/** A row version from a form: a whole number PostgreSQL's integer holds, or null. */
+export function parseVersion(raw: unknown): number | null {
+	const text = String(raw ?? '');
+	return /^\d{1,10}$/.test(text) && Number(text) <= MAX_ID ? Number(text) : null;
+}
+
 /** The same rule for query parameters parsed with zod (each caller chooses its fallback). */
 export const queryId = z.coerce.number().int().positive().max(MAX_ID);
 
-// Control characters have no place in a name; a multi-line field keeps its line breaks and tabs.
-// (PostgreSQL refuses a NUL byte outright: without this, one typed character was a 500.)
-// eslint-disable-next-line no-control-regex
-const SINGLE_LINE_CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-export const hasControlCharacters = (text: string, options: { multiline?: boolean } = {}) =>
-	(options.multiline ? MULTI_LINE_CONTROL : SINGLE_LINE_CONTROL).test(text);
+export { hasControlCharacters };
 
 /**
  * Query parameters are a filter, not input to reject: anything odd (too long, a control
@@ -82,8 +82,13 @@ export const queryFilter = {
 			.refine((v) => !hasControlCharacters(v))
 			.optional()
 			.catch(undefined),
-	id: queryId.optional().catch(undefined)
+	id: queryId.optional().catch(undefined),
+	/** A page number; anything else is the first page. */
+	page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1)
 };
+
+/** The round a results page was asked for (`?round=`), or null for "choose for me". */
+export const requestedRound = (url: URL): number | null => parseId(url.searchParams.get('round'));
 
 // Reusable field rules, each with the message a person reads next to the field.
 export const text = (label: string, max = 200) =>
@@ -174,7 +179,8 @@ export function isCalendarDate(v: string): boolean {
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
 	if (!m) return false;
 	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-	const t = new Date(Date.UTC(y, mo - 1, d));
+	const t = new Date(0);
+	t.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0–99 as 1900–1999
 	return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 

@@ -11,10 +11,19 @@ function answer(request: Request, status: number, message: string): Response {
 	return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
+/** The action a post names, found as SvelteKit finds it: the first query key that starts with a slash. */
+function actionName(url: URL): string | null {
+	for (const key of url.searchParams.keys()) if (key.startsWith('/')) return key.slice(1);
+	return null;
+}
+
+/** SvelteKit looks actions up on a plain object and reserves `default`: either would end in a 500. */
+const isUsableAction = (name: string) => ACTION.test(name) && name !== 'default' && !(name in Object.prototype);
+
 export async function refuseUnreadablePost(request: Request, url: URL): Promise<Response | null> {
 	if (request.method !== 'POST') return null;
-	const name = url.search.startsWith('?/') ? url.search.slice(2).split('&', 1)[0] : null;
-	if (name !== null && !ACTION.test(name)) return answer(request, 404, 'There is no such action here.');
+	const name = actionName(url);
+	if (name !== null && !isUsableAction(name)) return answer(request, 404, 'There is no such action here.');
 	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
 	if (!FORM_TYPES.includes(type))
 		return answer(request, 415, 'Send this as a web form (application/x-www-form-urlencoded or multipart/form-data).');

@@ -52,7 +52,7 @@ async function scoresOf(roundId: number, technologyIds: number[], commentedOnly 
 		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${intArray(technologyIds)})
 			and (a.score is not null or a.dont_know)
 			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
-		order by t.name, a.vector_key, u.id`);
+		order by t.name, a.vector_key, ${commentedOnly ? sql`a.comment, a.evidence_url` : sql`u.id`}`);
 	return rowsOf<ScoreRow>(result).map((r) => ({
 		technology: r.technology,
 		slug: r.slug,

@@ -160,7 +160,8 @@ export async function technologyComments(roundId: number, technologyId: number) 
 			join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 		where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'
 			and (a.comment <> '' or a.evidence_url <> '')
-		order by a.vector_key, u.name`);
+		-- By what was said, not by who: shown without names, the order must not give the author away.
+		order by a.vector_key, a.comment, a.evidence_url`);
 	return rowsOf<{ vector_key: string; comment: string; evidence_url: string; name: string }>(rows).map((r) => ({
 		vectorKey: r.vector_key,
 		comment: r.comment,

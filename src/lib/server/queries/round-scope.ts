@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { intArray, rowsOf } from '$lib/server/db/client';
 import { appUser, assignment, response, roundResult, roundTechnology, team, technology } from '$lib/server/db/schema';
+import { SCORING_ROLES } from '$lib/server/auth/policy';
 import { recordAudit } from './audit';
 import { refreshResults } from './results';
 import { answeredCount, responseOfAssignment } from './responses';
@@ -10,8 +11,8 @@ import { lockRound } from './rounds';
 // A round's scope: which technologies it covers and who is asked to score each.
 
 /**
- * Adds technologies to a draft or open round, each with its owning team's active, non-viewer
- * people as respondents: two set-based inserts whatever the number of technologies.
+ * Adds technologies to a draft or open round, each with its owning team's active people who may
+ * score as respondents: two set-based inserts whatever the number of technologies.
  */
 export async function addTechnologies(actorId: number, roundId: number, technologyIds: number[]) {
 	return db().transaction(async (tx) => {
@@ -30,7 +31,7 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 					from added a
 					join technology t on t.id = a.technology_id
 					join user_team ut on ut.team_id = t.team_id
-					join app_user u on u.id = ut.user_id and u.active and u.role <> 'viewer'
+					join app_user u on u.id = ut.user_id and u.active and u.role = any(${sql.param(SCORING_ROLES)}::text[])
 					on conflict do nothing
 				)
 				select technology_id from added`)
@@ -64,7 +65,7 @@ export async function addRespondent(actorId: number, roundId: number, technology
 		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
 		const [person] = await tx.select({ role: appUser.role, active: appUser.active }).from(appUser).where(eq(appUser.id, userId));
-		if (!person || !person.active || person.role === 'viewer') return 'not-assignable' as const;
+		if (!person || !person.active || !SCORING_ROLES.includes(person.role)) return 'not-assignable' as const;
 		const [scope] = await tx
 			.select()
 			.from(roundTechnology)
@@ -182,6 +183,6 @@ export async function assignablePeople() {
 	return db()
 		.select({ id: appUser.id, name: appUser.name })
 		.from(appUser)
-		.where(and(eq(appUser.active, true), ne(appUser.role, 'viewer')))
+		.where(and(eq(appUser.active, true), inArray(appUser.role, SCORING_ROLES)))
 		.orderBy(asc(appUser.name));
 }

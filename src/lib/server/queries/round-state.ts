@@ -9,11 +9,16 @@ import { refreshResults } from './results';
 
 export type StateChange = 'ok' | 'not-found' | 'wrong-state' | 'empty' | 'newer-closed';
 
-/** Regenerates the backlog from a round's current results, on a lead's request. */
+/**
+ * Regenerates the backlog from an open round's current results, on a lead's request. A closed
+ * round is read-only: its backlog was reconciled when it closed, and re-planning from it would
+ * undo what newer rounds found.
+ */
 export async function regenerateRoundBacklog(actorId: number, roundId: number) {
 	return db().transaction(async (tx) => {
 		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('share');
-		if (!row) return null;
+		if (!row) return 'not-found' as const;
+		if (row.state !== 'open') return 'not-open' as const;
 		return regenerateBacklog(tx, roundId, actorId);
 	});
 }

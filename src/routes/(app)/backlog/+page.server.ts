@@ -5,7 +5,7 @@ import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
 import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
-import { fieldFailure, guardedWrite, id, parseForm, text } from '$lib/server/forms';
+import { fieldFailure, guardedWrite, id, MAX_ID, parseForm, parseId, text } from '$lib/server/forms';
 import { backlogSummary, listBacklog, updateItem } from '$lib/server/queries/backlog';
 
 import { getFramework } from '$lib/server/queries/framework';
@@ -52,15 +52,15 @@ export const load: PageServerLoad = async (event) => {
 
 const editSchema = z.object({
 	itemId: id('Item'),
-	version: z.coerce.number().int().min(1),
+	version: z.coerce.number().int().min(1).max(MAX_ID),
 	title: text('Title', 300),
 	size: z.coerce.number().refine((n) => (FIBONACCI as readonly number[]).includes(n), 'Size must be one of 1, 2, 3, 5, 8, 13, 21.'),
 	status: z.enum(ITEM_STATUSES, { error: 'Choose a status.' }),
 	assigneeId: z
 		.string()
 		.optional()
-		.transform((v) => (v ? Number(v) : null))
-		.refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Choose someone from the list.'),
+		.refine((v) => !v || parseId(v) !== null, 'Choose someone from the list.')
+		.transform((v) => (v ? parseId(v) : null)),
 	ticketUrl: z
 		.string()
 		.trim()

@@ -26,12 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const query = z
 		.object({
 			team: queryFilter.id,
-			category: z
-				.string()
-				.max(50)
-				.regex(/^[^\p{Cc}]*$/u)
-				.optional()
-				.catch(undefined),
+			category: queryFilter.text(50),
 			lifecycle: z.enum(LIFECYCLES).optional().catch(undefined),
 			level: z.coerce.number().int().min(0).max(5).optional().catch(undefined),
 			sort: z

@@ -4,6 +4,7 @@ import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '$lib/server/
 import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-limit';
 import { safeNext, signIn } from '$lib/server/auth/session';
 import { email, parseForm, formFailure } from '$lib/server/forms';
+import { metrics } from '$lib/server/metrics';
 import { demoAccountsExist } from '$lib/server/queries/demo-data';
 import { countUsers, findUserForLogin } from '$lib/server/queries/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,7 +32,8 @@ export const actions: Actions = {
 		const address = event.getClientAddress();
 		// The attempt is claimed (and counted as a failure) before the password is checked.
 		const claim = await claimLoginAttempt(data.email, address);
-		if (!claim.ok)
+		if (!claim.ok) {
+			metrics.loginFailures.inc({ reason: 'rate-limited' });
 			return formFailure(
 				429,
 				claim.reason === 'account'
@@ -39,9 +41,13 @@ export const actions: Actions = {
 					: 'Too many failed sign-ins from your address. Wait 15 minutes and try again.',
 				values
 			);
+		}
 		const user = await findUserForLogin(data.email);
 		const ok = user && user.active ? await verifyPassword(user.passwordHash, data.password) : await verifyAgainstNothing(data.password);
-		if (!ok || !user) return formFailure(400, WRONG, values);
+		if (!ok || !user) {
+			metrics.loginFailures.inc({ reason: 'wrong-credentials' });
+			return formFailure(400, WRONG, values);
+		}
 		await settleLoginSuccess(data.email, address, claim);
 		await signIn(event, user.id);
 		redirect(303, safeNext(data.next));

@@ -9,12 +9,23 @@ const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what 
 const DEMO_ACTOR =
 	'You are signed in as a demo account, which this removes too. Invite your own admin account under Users, sign in with it, and remove the demo data from there.';
 
+const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
 export const load: PageServerLoad = async (event) => {
 	const admin = requireCapability(event, 'administer');
 	const plan = await previewDemoRemoval();
 	return {
-		// Ids and the password hash stay on the server; the page needs names, reasons and counts.
-		plan: plan && { keep: plan.keep, counts: plan.counts },
+		// The password hash stays on the server; the page needs names, reasons and counts.
+		plan: plan && {
+			remove: {
+				rounds: names(plan.remove.rounds),
+				technologies: names(plan.remove.technologies),
+				teams: names(plan.remove.teams),
+				people: names(plan.remove.people)
+			},
+			keep: plan.keep,
+			counts: plan.counts
+		},
 		signedInAsDemo: isDemoAccount(plan, admin.id),
 		confirming: event.url.searchParams.get('confirm') === 'remove',
 		removed: event.url.searchParams.has('removed')

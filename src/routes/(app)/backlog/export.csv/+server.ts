@@ -3,13 +3,16 @@ import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
 import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { listBacklog } from '$lib/server/queries/backlog';
+import { measureExport } from '$lib/server/metrics';
 import type { RequestHandler } from './$types';
 
 /** The backlog view as CSV that Jira's importer reads: one story per item, in priority order. */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = (event) => measureExport('backlog/export.csv', () => backlogCsv(event));
+
+async function backlogCsv(event: Parameters<RequestHandler>[0]) {
 	requireCapability(event, 'downloadData');
 	const { filter } = await backlogFilterFrom(event.url);
 	const items = await listBacklog(filter);
 	const date = new Date().toISOString().slice(0, 10);
 	return csvResponse(`opsmaturity-backlog-${date}.csv`, toCsv([JIRA_HEADER, ...items.map(jiraRow)]));
-};
+}

@@ -2,19 +2,20 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { RINGS } from '$lib/domain/tech-radar';
 import { can, requireCapability } from '$lib/server/auth/policy';
-import { fieldErrors, formFailure, text } from '$lib/server/forms';
+import { fieldErrors, formFailure, MAX_ID, requestedRound, text } from '$lib/server/forms';
+import { listCategories } from '$lib/server/queries/technologies';
 import { saveRadarConfig } from '$lib/server/queries/settings';
 import { radarFor } from '$lib/server/views/tech-radar';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	return { ...(await radarFor(Number(event.url.searchParams.get('round')) || null)), canEdit: can(user, 'editCatalog') };
+	return { ...(await radarFor(requestedRound(event.url))), canEdit: can(user, 'editCatalog') };
 };
 
 const ring = z.enum(RINGS, { error: 'Choose a ring.' });
 const configSchema = z.object({
-	version: z.coerce.number().int().min(0),
+	version: z.coerce.number().int().min(0).max(MAX_ID),
 	quadrants: z.tuple([text('Quadrant name', 40), text('Quadrant name', 40), text('Quadrant name', 40), text('Quadrant name', 40)]),
 	rings: z.tuple([ring, ring, ring, ring, ring, ring]),
 	categories: z.record(z.string().max(50), z.coerce.number().int().min(0).max(3))
@@ -33,6 +34,13 @@ export const actions: Actions = {
 			categories
 		});
 		if (!parsed.success) return fail(400, { errors: { form: Object.values(fieldErrors(parsed.error)).join(' ') }, values: {} });
+		// Only the catalog's own categories can be mapped; anything else is not a category.
+		const known = new Set(await listCategories());
+		if (Object.keys(parsed.data.categories).some((c) => !known.has(c)))
+			return formFailure(
+				400,
+				'Only categories that technologies in the catalog use can be mapped. Reload the page to see the current ones.'
+			);
 		const { version, ...config } = parsed.data;
 		const result = await saveRadarConfig(user.id, version, config);
 		if (result === 'stale') return formFailure(409, 'Someone else changed the radar mapping meanwhile. Reload to see it.');

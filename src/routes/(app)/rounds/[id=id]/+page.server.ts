@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
-import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, text } from '$lib/server/forms';
+import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, queryFilter, text } from '$lib/server/forms';
 import { getRoundWithProgress, ROUND_NAME_TAKEN, updateRound, type RoundChange } from '$lib/server/queries/rounds';
 import {
 	addRespondent,
@@ -24,12 +24,12 @@ export const load: PageServerLoad = async (event) => {
 	if (!r) error(404, 'No such round.');
 	const query = z
 		.object({
-			page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-			q: z.string().trim().max(80).catch('').default(''),
+			page: queryFilter.page,
+			q: queryFilter.text(80),
 			waiting: z.literal('1').optional().catch(undefined)
 		})
 		.parse(Object.fromEntries(event.url.searchParams));
-	const scopeQuery = { page: query.page, search: query.q.replace(/[\p{Cc}]/gu, ''), waiting: query.waiting === '1' };
+	const scopeQuery = { page: query.page, search: query.q?.trim() ?? '', waiting: query.waiting === '1' };
 	const canManage = can(user, 'manageRounds') && r.state !== 'closed';
 	// Closing is a two-step action (a plain link, so it works without JavaScript): first see what will not count.
 	const confirmClose = canManage && r.state === 'open' && event.url.searchParams.get('confirm') === 'close';
@@ -39,9 +39,17 @@ export const load: PageServerLoad = async (event) => {
 		canManage ? assignablePeople() : [],
 		confirmClose ? unsubmittedResponses(r.id) : null
 	]);
+	// Who was asked is for those who may see respondents; everyone else sees counts, and their own row.
+	const seeRespondents = can(user, 'seeRespondents');
 	return {
 		round: r,
-		scope: scope.technologies,
+		scope: scope.technologies.map((t) => ({
+			...t,
+			asked: t.respondents.length,
+			respondents: seeRespondents ? t.respondents : t.respondents.filter((p) => p.userId === user.id)
+		})),
+		seeRespondents,
+		canScore: can(user, 'score'),
 		query: { ...scopeQuery, page: scope.page, pages: Math.max(1, Math.ceil(scope.matching / SCOPE_PAGE_SIZE)), matching: scope.matching },
 		outside,
 		people,
@@ -107,7 +115,9 @@ export const actions: Actions = {
 	regenerate: async (event: RequestEvent) => {
 		const user = requireCapability(event, 'manageRounds');
 		const counts = await regenerateRoundBacklog(user.id, roundId(event));
-		if (!counts) error(404, 'No such round.');
+		if (counts === 'not-found') error(404, 'No such round.');
+		if (counts === 'not-open')
+			return formFailure(409, 'Only an open round’s backlog can be regenerated; a closed round’s was settled when it closed.');
 		return { regenerated: counts };
 	},
 	close: manage(

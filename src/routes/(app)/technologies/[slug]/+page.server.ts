@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { can, requireCapability } from '$lib/server/auth/policy';
-import { formFailure } from '$lib/server/forms';
+import { formFailure, requestedRound } from '$lib/server/forms';
 import { listBacklog } from '$lib/server/queries/backlog';
 import { getFramework } from '$lib/server/queries/framework';
 import { technologyRounds } from '$lib/server/queries/rounds';
@@ -20,12 +20,12 @@ export const load: PageServerLoad = async (event) => {
 	const [techRounds, computed] = await Promise.all([technologyRounds(tech.id), computeResults({ technologyId: tech.id })]);
 	const results = new Map(computed.map((r) => [r.roundId, r]));
 	const rounds = techRounds.filter((r) => r.state !== 'draft').map((r) => ({ ...r, rated: results.get(r.id)?.rating ? 1 : 0 }));
-	const { round: selected, previous } = chooseResultsRound(rounds, Number(event.url.searchParams.get('round')));
+	const { round: selected, previous } = chooseResultsRound(rounds, requestedRound(event.url));
 	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected ? technologyComments(selected.id, tech.id) : Promise.resolve([]),
 		listBacklog({ technologyId: tech.id, includeMet: true }),
-		canEdit ? assignablePeople() : Promise.resolve([])
+		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
 	]);
 	return {
 		technology: tech,

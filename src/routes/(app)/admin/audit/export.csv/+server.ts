@@ -3,10 +3,13 @@ import { requireCapability } from '$lib/server/auth/policy';
 import { parseAuditFilter } from '$lib/server/forms/audit-filter';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { auditBatches } from '$lib/server/queries/audit';
+import { measureExport } from '$lib/server/metrics';
 import type { RequestHandler } from './$types';
 
 /** The filtered audit log as CSV: one row per entry, changes written out as "field: before → after". */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = (event) => measureExport('admin/audit/export.csv', () => auditCsv(event));
+
+async function auditCsv(event: Parameters<RequestHandler>[0]) {
 	requireCapability(event, 'administer');
 	const filter = parseAuditFilter(event.url.searchParams);
 	const rows: (string | number | null)[][] = [['When (UTC)', 'Who', 'What', 'Changes']];
@@ -21,4 +24,4 @@ export const GET: RequestHandler = async (event) => {
 			]);
 		}
 	return csvResponse('opsmaturity-audit.csv', toCsv(rows));
-};
+}

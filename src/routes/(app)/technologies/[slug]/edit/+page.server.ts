@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { LIFECYCLES } from '$lib/domain/catalog';
 import { requireCapability } from '$lib/server/auth/policy';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { fieldFailure, formFailure, guardedWrite, parseForm } from '$lib/server/forms';
+import { fieldFailure, formFailure, guardedWrite, MAX_ID, parseForm } from '$lib/server/forms';
 import { technologySchema } from '$lib/server/forms/technology';
 import { listTeams } from '$lib/server/queries/teams';
 import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
 import type { Actions, PageServerLoad } from './$types';
 
-const versionSchema = z.object({ version: z.coerce.number().int().min(1) });
+const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(MAX_ID) });
 
 export const load: PageServerLoad = async (event) => {
 	requireCapability(event, 'editCatalog');

@@ -1,12 +1,13 @@
 import { error, fail } from '@sveltejs/kit';
 import { can, requireCapability, type Capability } from '$lib/server/auth/policy';
 import { parseAnswerForm } from '$lib/server/forms/answers';
-import { formFailure, parseId, type FieldErrors } from '$lib/server/forms';
+import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
 import { getRound } from '$lib/server/queries/rounds';
 import { getTechnology } from '$lib/server/queries/technologies';
+import { metrics } from '$lib/server/metrics';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
@@ -90,8 +91,12 @@ function answerAction(submit: boolean) {
 		const vectorKeys = framework.vectors.map((v) => v.key);
 		const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 		const parsed = parseAnswerForm(form, vectorKeys);
-		if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
+		if (!parsed.ok) {
+			if (!submit) metrics.autosaves.inc({ outcome: 'invalid' });
+			return fail(400, { errors: parsed.errors, values });
+		}
 		const outcome = await saveResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys, submit });
+		if (!submit) metrics.autosaves.inc({ outcome: outcome.status });
 		return answerOutcome(outcome, values);
 	};
 }
@@ -102,8 +107,8 @@ export const actions: Actions = {
 	reopen: async (event) => {
 		const { key } = await context(event, 'score');
 		const form = await event.request.formData();
-		const version = Number(form.get('version'));
-		if (!Number.isInteger(version)) return formFailure(400, 'The form is missing its version; reload the page.');
+		const version = parseVersion(form.get('version'));
+		if (version === null) return formFailure(400, 'The form is missing its version; reload the page.');
 		return answerOutcome(await reopenResponse(key, version), {});
 	}
 };

@@ -6,6 +6,7 @@ import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { reportPdf } from '$lib/server/export/pdf';
 import { roundJson, SCORE_COLUMNS, scoreRows } from '$lib/server/export/report-files';
 import { reportXlsx } from '$lib/server/export/xlsx';
+import { measureExport } from '$lib/server/metrics';
 import { roundComments, roundScoreBatches, roundScores } from '$lib/server/queries/report';
 import { reportFor } from '../load-report';
 import type { RequestHandler } from './$types';
@@ -13,7 +14,9 @@ import type { RequestHandler } from './$types';
 const FILES = ['report.pdf', 'report.xlsx', 'scores.csv', 'backlog.csv', 'report.json'] as const;
 
 /** Downloads of a round's report. Everyone signed in may take the PDF; the data files need downloadData. */
-export const GET: RequestHandler = async (event) => {
+export const GET: RequestHandler = (event) => measureExport(`round/${event.params.file}`, () => reportFile(event));
+
+async function reportFile(event: Parameters<RequestHandler>[0]) {
 	const file = event.params.file as (typeof FILES)[number];
 	if (!FILES.includes(file)) error(404, 'No such report file.');
 	const user = requireCapability(event, file === 'report.pdf' ? 'read' : 'downloadData');
@@ -47,4 +50,4 @@ export const GET: RequestHandler = async (event) => {
 				headers: download('application/json', `${base}.json`)
 			});
 	}
-};
+}

@@ -1,3 +1,4 @@
+// Plain JavaScript so that the backup CLI (scripts/backup.js) takes the same migration lock without a build.
 import { sql } from 'drizzle-orm';
 
 /**
@@ -6,21 +7,25 @@ import { sql } from 'drizzle-orm';
  * address) use the two-integer form, a class and the text's hash, which PostgreSQL keeps in a
  * key space of its own.
  */
-export const LOCK = {
+export const LOCK = /** @type {const} */ ({
 	/** Migrations at start: several instances may start together. */
 	migration: 727_100_001,
 	/** First-run setup: two visitors at once cannot both become the first admin. */
 	setup: 727_100_002,
 	/** Demo seeding: the second instance finds users and seeds nothing. */
 	seed: 727_100_003
-} as const;
+});
 
-const KEYED_CLASS = {
+const KEYED_CLASS = /** @type {const} */ ({
 	/** Sign-in attempts, counted and claimed under one lock per account and per address. */
 	login: 727_100
-} as const;
+});
 
-/** Takes, until the transaction ends, the lock of one text key in a class. */
-export function keyedTransactionLock(kind: keyof typeof KEYED_CLASS, key: string) {
+/**
+ * Takes, until the transaction ends, the lock of one text key in a class.
+ * @param {keyof typeof KEYED_CLASS} kind
+ * @param {string} key
+ */
+export function keyedTransactionLock(kind, key) {
 	return sql`select pg_advisory_xact_lock(${KEYED_CLASS[kind]}, hashtext(${key}))`;
 }

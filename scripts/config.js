@@ -1,0 +1,76 @@
+// The environment the server reads, checked in one place before anything starts: a wrong value
+// is one clear list of problems and exit code 2, never a stack trace half-way through start-up.
+// Plain JavaScript so that server.js can use it without a build.
+import { z } from 'zod';
+
+const header = z
+	.string()
+	.regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name such as x-forwarded-for')
+	.transform((v) => v.toLowerCase());
+const integer = (min, max) =>
+	z
+		.string()
+		.regex(/^\d+$/, 'must be a whole number')
+		.transform(Number)
+		.refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+/** Every variable, with what it means when unset. Unknown variables are ignored. */
+const schema = z.object({
+	PORT: integer(1, 65535).default(3000),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	ORIGIN: z
+		.url({ protocol: /^https?$/, error: 'must be the public URL, such as https://maturity.example.com' })
+		.refine((v) => new URL(v).pathname === '/' && !v.endsWith('/'), 'must be scheme, host and port only, with no path or trailing slash')
+		.optional(),
+	PROTOCOL_HEADER: header.optional(),
+	HOST_HEADER: header.optional(),
+	ADDRESS_HEADER: header.optional(),
+	XFF_DEPTH: integer(1, 20).optional(),
+	BODY_SIZE_LIMIT: z
+		.string()
+		.regex(/^(\d+[KMG]?|Infinity)$/, 'must be a size such as 512K, 10M or Infinity')
+		.default('512K'),
+	DATABASE_URL: z
+		.string()
+		.refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
+		.optional(),
+	DATA_DIR: z.string().min(1).default('./data'),
+	SEED_DEMO: z.enum(['0', '1'], { error: 'must be 0 (never seed) or 1 (seed any empty database)' }).optional(),
+	SHUTDOWN_DRAIN_MS: integer(0, 60_000).default(5000),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters: it is a bearer secret').optional()
+});
+
+const SECRETS = new Set(['METRICS_TOKEN']);
+
+/**
+ * The configuration the environment gives, or the list of everything wrong with it. Empty
+ * strings count as unset, as most process managers write them for "no value".
+ * @param {Record<string, string | undefined>} env
+ */
+export function readConfig(env) {
+	const given = Object.fromEntries(Object.keys(schema.shape).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+	const result = schema.safeParse(given);
+	if (result.success) return { config: result.data, problems: [] };
+	return {
+		config: null,
+		problems: result.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(given[i.path[0]] ?? '')}: ${i.message}`)
+	};
+}
+
+/** The configuration as `--check` prints it: secrets and database passwords masked. */
+export function describeConfig(config) {
+	return Object.entries(config)
+		.map(([key, value]) => {
+			let shown = String(value);
+			if (SECRETS.has(key)) shown = '********';
+			if (key === 'DATABASE_URL') {
+				const url = new URL(shown);
+				if (url.password) url.password = '********';
+				shown = url.toString();
+			}
+			return `${key}=${shown}`;
+		})
+		.join('\n');
+}

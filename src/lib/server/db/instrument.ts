@@ -1,0 +1,98 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
+import { metrics } from '../metrics';
+
+/** Times one query from when it is sent (a wait for a free connection included) to its answer. */
+function timed<T>(run: () => Promise<T>): Promise<T> {
+	const end = metrics.dbQueryDuration.startTimer();
+	metrics.dbQueriesInFlight.inc();
+	const settle = (outcome: 'ok' | 'error') => {
+		metrics.dbQueriesInFlight.dec();
+		end({ outcome });
+	};
+	const query = run();
+	query.then(
+		() => settle('ok'),
+		() => settle('error')
+	);
+	return query;
+}
+
+/** Counts a transaction as open from its begin until it commits or rolls back. */
+async function inTransaction<T>(run: () => Promise<T>): Promise<T> {
+	metrics.dbTransactionsOpen.inc();
+	try {
+		return await run();
+	} finally {
+		metrics.dbTransactionsOpen.dec();
+	}
+}
+
+type Callback = (...args: never[]) => unknown;
+/** `begin(fn)`, `begin(options, fn)`, `savepoint(fn)`, `savepoint(name, fn)`: the callback is last. */
+const withLastCallback = (args: unknown[], wrap: (fn: Callback) => Callback) =>
+	args.map((a, i) => (i === args.length - 1 && typeof a === 'function' ? wrap(a as Callback) : a));
+
+/**
+ * drizzle sends every query through `unsafe` (on the pool, or on a transaction's connection).
+ * postgres.js queries are lazy until awaited, and an `unsafe` can be a fragment of another query
+ * that is never awaited on its own: the clock starts when drizzle awaits it, not before.
+ */
+function timeUnsafe(sql: Sql) {
+	const unsafe = sql.unsafe;
+	sql.unsafe = ((...args: Parameters<Sql['unsafe']>) => {
+		const query = unsafe(...args);
+		const then = query.then;
+		let started = false;
+		query.then = ((...handlers: Parameters<typeof then>) => {
+			if (!started) {
+				started = true;
+				void timed(() => then.call(query, (x) => x) as Promise<unknown>).catch(() => {});
+			}
+			return then.apply(query, handlers);
+		}) as typeof then;
+		return query;
+	}) as Sql['unsafe'];
+	return sql;
+}
+
+function timeTransactionScope(sql: Sql): Sql {
+	timeUnsafe(sql);
+	const savepoint = (sql as unknown as { savepoint?: Callback }).savepoint;
+	if (savepoint)
+		(sql as unknown as { savepoint: Callback }).savepoint = ((...args: unknown[]) =>
+			savepoint(...(withLastCallback(args, (fn) => (inner: never) => fn(timeTransactionScope(inner) as never)) as never[]))) as Callback;
+	return sql;
+}
+
+/** postgres.js: query durations, queries in flight, open transactions; the pool size is its `max`. */
+export function instrumentPostgres(sql: Sql): Sql {
+	metrics.dbPoolSize.set(sql.options.max);
+	timeUnsafe(sql);
+	const begin = sql.begin;
+	sql.begin = ((...args: unknown[]) =>
+		inTransaction(
+			() =>
+				(begin as Callback)(
+					...(withLastCallback(args, (fn) => (tx: never) => fn(timeTransactionScope(tx) as never)) as never[])
+				) as Promise<unknown>
+		)) as never;
+	return sql;
+}
+
+/** PGlite runs one statement at a time: its "pool" is one connection. */
+export function instrumentPglite(client: PGlite): PGlite {
+	metrics.dbPoolSize.set(1);
+	const timeQueries = <C extends Pick<Transaction, 'query' | 'exec'>>(c: C) => {
+		const query = c.query.bind(c);
+		const exec = c.exec.bind(c);
+		c.query = ((...args: Parameters<Transaction['query']>) => timed(() => query(...args))) as C['query'];
+		c.exec = ((...args: Parameters<Transaction['exec']>) => timed(() => exec(...args))) as C['exec'];
+		return c;
+	};
+	timeQueries(client);
+	const transaction = client.transaction.bind(client);
+	client.transaction = (<T>(fn: (tx: Transaction) => Promise<T>) =>
+		inTransaction(() => transaction((tx) => fn(timeQueries(tx))))) as PGlite['transaction'];
+	return client;
+}

@@ -1,0 +1,193 @@
+// Restore of a backup written by backup.js (the format is described there). Plain JavaScript: see backup.js.
+import { createGunzip } from 'node:zlib';
+import { BackupError, buildMigrations, connectionOf, defaultMigrationsFolder, FORMAT, TRANSIENT_TABLES, VERSION } from './backup.js';
+import { orderByForeignKeys, quoteIdent, readCatalog } from './catalog.js';
+
+/**
+ * @typedef {import('./backup.js').Query} Query
+ * @typedef {import('./backup.js').Migration} Migration
+ * @typedef {import('./backup.js').Header} Header
+ * @typedef {import('./backup.js').TableEntry} TableEntry
+ */
+
+/**
+ * The lines of a gzip'd NDJSON stream.
+ * @param {NodeJS.ReadableStream} input
+ */
+async function* readLines(input) {
+	const text = input.pipe(createGunzip());
+	input.on('error', (e) => text.destroy(e));
+	text.setEncoding('utf8');
+	// Pieces of the current line, joined once at its end: a batch line can be megabytes long.
+	/** @type {string[]} */
+	let pieces = [];
+	try {
+		for await (const chunk of text) {
+			let start = 0;
+			for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+				pieces.push(chunk.slice(start, end));
+				const line = pieces.join('');
+				pieces = [];
+				start = end + 1;
+				if (/\S/.test(line)) yield line;
+			}
+			if (start < chunk.length) pieces.push(chunk.slice(start));
+		}
+	} catch (e) {
+		throw new BackupError(`Cannot read the backup file: ${/** @type {Error} */ (e).message}. Is it a complete .ndjson.gz backup?`);
+	}
+	const last = pieces.join('');
+	if (/\S/.test(last)) yield last;
+}
+
+/**
+ * Checks a header: ours, a format version we read, and no migration this build lacks.
+ * @param {string | undefined} line
+ * @param {Migration[]} known
+ * @returns {Header}
+ */
+export function checkHeader(line, known) {
+	let header;
+	try {
+		header = JSON.parse(line ?? '');
+	} catch {
+		header = null;
+	}
+	if (header?.format !== FORMAT)
+		throw new BackupError('This file is not an Opsmaturity backup (its first line has no "format": "opsmaturity-backup").');
+	if (typeof header.version !== 'number' || header.version > VERSION)
+		throw new BackupError(
+			`This backup uses format version ${header.version}; this version of Opsmaturity reads version ${VERSION}. Upgrade first.`
+		);
+	const wellFormed = (/** @type {any} */ t) =>
+		typeof t?.name === 'string' &&
+		Array.isArray(t.columns) &&
+		t.columns.every((/** @type {any} */ c) => typeof c?.name === 'string') &&
+		Number.isInteger(t.rows);
+	const migrationsWellFormed =
+		Array.isArray(header.migrations) && header.migrations.every((/** @type {any} */ m) => typeof m?.hash === 'string');
+	if (!migrationsWellFormed || !Array.isArray(header.tables) || !header.tables.every(wellFormed))
+		throw new BackupError('The backup header is damaged (its migrations or tables list is missing or malformed).');
+	const hashes = new Set(known.map((k) => k.hash));
+	const unknown = header.migrations.filter((/** @type {Migration} */ m) => !hashes.has(m.hash));
+	if (unknown.length) {
+		const names = unknown.map((/** @type {Migration} */ m) => m.tag ?? m.hash.slice(0, 12)).join(', ');
+		throw new BackupError(
+			`This backup comes from a newer schema than this version of Opsmaturity knows: ${unknown.length} migration(s) not in this build (${names}). Install the version that made it, or a newer one, then restore.`
+		);
+	}
+	return header;
+}
+
+/** `{"table":"name","rows":` as backupLines writes it; anything else is parsed in full. */
+const BATCH_PREFIX = /^\{"table":("(?:[^"\\]|\\.)*"),"rows":\[/;
+
+/**
+ * Restores a backup into `database`: checks the header, runs `migrate` (this build's schema),
+ * then in ONE transaction refuses a non-empty database unless `force` (which empties every table
+ * first), inserts table by table, checks every count against the header and moves each sequence
+ * past the highest id. Any failure rolls everything back.
+ * @param {any} database a drizzle database, postgres.js Sql or PGlite
+ * @param {NodeJS.ReadableStream} input
+ * @param {{ force?: boolean, migrationsFolder?: string, migrate: () => Promise<void> }} options
+ */
+export async function restoreBackup(database, input, options) {
+	const lines = readLines(input)[Symbol.asyncIterator]();
+	const known = buildMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
+	const first = await lines.next();
+	const header = checkHeader(first.done ? undefined : first.value, known);
+	await options.migrate();
+	const connection = connectionOf(database);
+	const restored = await connection.transaction(false, async (query) => {
+		const catalog = orderByForeignKeys(await readCatalog(query));
+		const target = new Map(catalog.map((t) => [t.name, t]));
+		if (options.force) await query(`truncate table ${catalog.map((t) => `public.${quoteIdent(t.name)}`).join(', ')} restart identity`);
+		else await refuseNonEmpty(query, catalog);
+		/** @type {Map<string, number>} */
+		const counts = new Map();
+		const inserts = new Map(header.tables.map((t) => [t.name, insertStatement(t, target.get(t.name))]));
+		for (let next = await lines.next(); !next.done; next = await lines.next()) {
+			const line = next.value;
+			const match = BATCH_PREFIX.exec(line);
+			const name = match ? JSON.parse(match[1]) : tableOf(line);
+			if (!inserts.has(name)) throw new BackupError(`The backup is damaged: rows for table "${name}", which its header does not list.`);
+			const sql = inserts.get(name);
+			if (!sql) continue; // a table this schema no longer has
+			const [{ n }] = await query(sql, [line]);
+			counts.set(name, (counts.get(name) ?? 0) + n);
+		}
+		for (const t of header.tables)
+			if (target.has(t.name) && (counts.get(t.name) ?? 0) !== t.rows)
+				throw new BackupError(
+					`The backup is incomplete: table "${t.name}" has ${counts.get(t.name) ?? 0} rows, its header says ${t.rows}.`
+				);
+		await resetSequences(query, catalog);
+		return header.tables.filter((t) => target.has(t.name));
+	});
+	for (const t of restored) await connection.query(`analyze public.${quoteIdent(t.name)}`);
+	return { header, tables: restored, skipped: header.tables.filter((t) => !restored.includes(t)).map((t) => t.name) };
+}
+
+/** @param {string} line */
+function tableOf(line) {
+	try {
+		const name = JSON.parse(line).table;
+		if (typeof name === 'string') return name;
+	} catch {
+		// reported below
+	}
+	throw new BackupError('The backup is damaged: a line that is not a batch of rows.');
+}
+
+/**
+ * The insert for one table: only the columns both the backup and this schema have, so columns a
+ * later migration added take their defaults. PostgreSQL converts every value from its JSON.
+ * @param {TableEntry} entry
+ * @param {import('./catalog.js').Table | undefined} table
+ */
+function insertStatement(entry, table) {
+	if (!table) return null;
+	const present = new Set(table.columns.map((c) => c.name));
+	const columns = entry.columns
+		.map((c) => c.name)
+		.filter((c) => present.has(c))
+		.map(quoteIdent)
+		.join(', ');
+	const name = `public.${quoteIdent(table.name)}`;
+	// $1::text: postgres.js would JSON.stringify a string it sees bound to a json parameter.
+	return `with inserted as (insert into ${name} (${columns}) overriding system value select ${columns} from json_populate_recordset(null::${name}, $1::text::json -> 'rows') returning 1) select count(*)::int as n from inserted`;
+}
+
+/**
+ * @param {Query} query
+ * @param {import('./catalog.js').Table[]} catalog
+ */
+async function refuseNonEmpty(query, catalog) {
+	const checked = catalog.filter((t) => !TRANSIENT_TABLES.has(t.name));
+	const rows = await query(
+		checked
+			.map((t) => `select ${quoteLiteral(t.name)} as name where exists (select 1 from public.${quoteIdent(t.name)})`)
+			.join(' union all ')
+	);
+	if (rows.length)
+		throw new BackupError(
+			`The target database is not empty (rows in ${rows.map((r) => r.name).join(', ')}). Restore into an empty database, or add --force to replace everything in it.`
+		);
+}
+
+/**
+ * Sets every serial/identity sequence so the next id follows the highest restored one.
+ * @param {Query} query
+ * @param {import('./catalog.js').Table[]} catalog
+ */
+async function resetSequences(query, catalog) {
+	for (const t of catalog)
+		for (const s of t.sequences)
+			await query(
+				`select setval($1::text::regclass, coalesce((select max(${quoteIdent(s.column)}) from public.${quoteIdent(t.name)}), 0) + 1, false)`,
+				[s.sequence]
+			);
+}
+
+/** @param {string} text */
+const quoteLiteral = (text) => `'${text.replaceAll("'", "''")}'`;
