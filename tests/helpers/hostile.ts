@@ -24,6 +24,7 @@ const kinds: [string, boolean, () => string | Blob][] = [
 	['non-Latin-1 text', false, () => 'Ωμέγα 数据 مرحبا'],
 	['minus one', false, () => '-1'],
 	['zero', false, () => '0'],
+	['largest 32-bit, naming nothing', false, () => '2147483647'],
 	['past 32-bit', false, () => '2147483648'],
 	['below 32-bit', false, () => '-2147483649'],
 	['twenty digits', false, () => '99999999999999999999'],
@@ -59,3 +60,22 @@ const kinds: [string, boolean, () => string | Blob][] = [
 ];
 
 export const HOSTILE: HostileKind[] = kinds.map(([name, refused, value]) => ({ name, refused, value }));
+
+/** Field names a form never renders: what a hand-made post can send besides the fields it should. */
+export const HOSTILE_NAMES: string[] = [
+	'\u0000',
+	'name\u0000',
+	'n'.repeat(10_000),
+	'__proto__',
+	'constructor',
+	'prototype',
+	'toString',
+	'hasOwnProperty',
+	'valueOf',
+	'🧨',
+	'x\ud800',
+	'name\r\nX-Injected: 1',
+	'a[b][c]',
+	'',
+	' '
+];

@@ -28,6 +28,8 @@ export type RouteEntry = {
 	kind: 'load' | 'action' | 'endpoint';
 	/** Parameters this entry fixes (a variant), on top of the caller's. */
 	params: Record<string, string>;
+	/** The matcher of each parameter that has one (`[id=id]` → `{ id: 'id' }`): SvelteKit answers 404 before a value it refuses reaches the code. */
+	matchers: Record<string, string>;
 	/** The request path with the given parameters filled in. */
 	path(params: Record<string, string>): string;
 	run: Handler;
@@ -48,7 +50,8 @@ export function routeEntries(): RouteEntry[] {
 		const match = /src\/routes\/?(.*?)\/?\+(page\.server|layout\.server|server)\.ts$/.exec(file)!;
 		// Keys name routes without their parameter matchers: `rounds/[id]`, not `rounds/[id=id]`.
 		const route = match[1].replace(/\[(\w+)=\w+\]/g, '[$1]');
-		const handlers: Omit<RouteEntry, 'params'>[] = [];
+		const matchers = Object.fromEntries([...match[1].matchAll(/\[(\w+)=(\w+)\]/g)].map((m) => [m[1], m[2]]));
+		const handlers: Omit<RouteEntry, 'params' | 'matchers'>[] = [];
 		const add = (label: string, kind: RouteEntry['kind'], run: Handler, suffix = '') =>
 			handlers.push({ key: `${route || '/'} ${label}`, kind, run, path: (p) => urlPath(route, p) + suffix });
 		if (match[2] === 'layout.server' && mod.load) add('layout load', 'load', mod.load);
@@ -59,8 +62,9 @@ export function routeEntries(): RouteEntry[] {
 		if (match[2] === 'server') for (const verb of VERBS) if (mod[verb]) add(verb, 'endpoint', mod[verb]);
 		const variant = VARIANTS[route];
 		for (const h of handlers) {
-			if (!variant) entries.push({ ...h, params: {} });
-			else for (const value of variant.values) entries.push({ ...h, key: `${h.key} ${value}`, params: { [variant.param]: value } });
+			if (!variant) entries.push({ ...h, params: {}, matchers });
+			else
+				for (const value of variant.values) entries.push({ ...h, key: `${h.key} ${value}`, params: { [variant.param]: value }, matchers });
 		}
 	}
 	return entries;

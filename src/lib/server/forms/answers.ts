@@ -1,4 +1,4 @@
-import { hasControlCharacters, parseVersion, type FieldErrors } from './index';
+import { fileFields, hasControlCharacters, parseVersion, type FieldErrors } from './index';
 import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
 
 export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };
@@ -11,6 +11,8 @@ const FIELD = /^(score|comment|evidence)\.(.+)$/;
  * `comment.<key>` and `evidence.<key>`. Every problem is reported; nothing partial is returned.
  */
 export function parseAnswerForm(form: FormData, vectorKeys: string[]): ParsedAnswers {
+	const files = fileFields(form);
+	if (files) return { ok: false, errors: files };
 	const known = new Set(vectorKeys);
 	const errors: FieldErrors = {};
 	const listed = form.getAll('vector').map(String);

@@ -1,5 +1,5 @@
 import { frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
-import { hasControlCharacters, type FieldErrors } from './index';
+import { fileFields, hasControlCharacters, type FieldErrors } from './index';
 
 const TEXT_MAX = 500;
 const DESCRIPTION_MAX = 1000;
@@ -14,6 +14,8 @@ export function parseFrameworkForm(
 	form: FormData,
 	base: Framework
 ): { ok: true; edit: FrameworkEdit } | { ok: false; errors: FieldErrors } {
+	const files = fileFields(form);
+	if (files) return { ok: false, errors: files };
 	const errors: FieldErrors = {};
 	// Names are one line; descriptions, guidance and the note may keep line breaks and tabs.
 	const text = (field: string, label: string, max = TEXT_MAX, multiline = true) => {

@@ -17,20 +17,28 @@ function safeValues(form: FormData): Record<string, string> {
 	return values;
 }
 
+/**
+ * The fields that hold a file where text belongs, each with its message, or null. A file is
+ * refused, never read as text ("[object File]") or as a missing value.
+ */
+export function fileFields(form: FormData): FieldErrors | null {
+	const errors: FieldErrors = {};
+	for (const [key, value] of form) if (typeof value !== 'string') errors[key] = 'This field takes text, not a file.';
+	return Object.keys(errors).length ? errors : null;
+}
+
 /** Validates form data against a schema; on failure returns the `fail(400)` the action should return. */
 export function parseForm<S extends z.ZodType>(
 	schema: S,
 	form: FormData
 ): { data: z.output<S>; failure?: undefined } | { data?: undefined; failure: ReturnType<typeof fail<FormFailure>> } {
+	const files = fileFields(form);
+	if (files) return { failure: fail(400, { errors: files, values: safeValues(form) }) };
 	const raw: Record<string, unknown> = {};
-	const files: FieldErrors = {};
 	for (const key of new Set(form.keys())) {
 		const all = form.getAll(key);
-		// A file where text belongs is refused, not read as a missing value.
-		if (all.some((v) => typeof v !== 'string')) files[key] = 'This field takes text, not a file.';
 		raw[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
 	}
-	if (Object.keys(files).length) return { failure: fail(400, { errors: files, values: safeValues(form) }) };
 	const result = schema.safeParse(raw);
 	if (result.success) return { data: result.data };
 	return { failure: fail(400, { errors: fieldErrors(result.error), values: safeValues(form) }) };
@@ -66,7 +74,10 @@ export function parseVersion(raw: unknown): number | null {
 }
 
 /** The same rule for query parameters parsed with zod (each caller chooses its fallback). */
-export const queryId = z.coerce.number().int().positive().max(MAX_ID);
+export const queryId = z
+	.string()
+	.refine((v) => /^\d+$/.test(v) && parseId(v) !== null)
+	.transform(Number);
 
 export { hasControlCharacters };
 
@@ -118,13 +129,12 @@ export const email = z
 	.toLowerCase()
 	.pipe(z.email('Enter a valid email address.').max(254, 'Email is too long.'));
 
+/** A row id as a form sends it: plain digits (not `0x10`, not ` 3 `), within PostgreSQL's integer. */
 export const id = (label: string) =>
-	z.coerce
-		.number({ error: `${label} is invalid.` })
-		.int(`${label} is invalid.`)
-		.positive(`${label} is invalid.`)
-		// Beyond PostgreSQL's integer: no such row, and the query must not even be tried.
-		.max(MAX_ID, `${label} is invalid.`);
+	z
+		.string({ error: `${label} is invalid.` })
+		.refine((v) => parseId(v) !== null && /^\d+$/.test(v), `${label} is invalid.`)
+		.transform(Number);
 
 export const idList = (label: string) =>
 	z

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { RINGS } from '$lib/domain/tech-radar';
 import { can, requireCapability } from '$lib/server/auth/policy';
-import { fieldErrors, formFailure, MAX_ID, requestedRound, text } from '$lib/server/forms';
+import { fieldErrors, fileFields, formFailure, MAX_ID, requestedRound, text } from '$lib/server/forms';
 import { listCategories } from '$lib/server/queries/technologies';
 import { saveRadarConfig } from '$lib/server/queries/settings';
 import { radarFor } from '$lib/server/views/tech-radar';
@@ -25,6 +25,8 @@ export const actions: Actions = {
 	config: async (event) => {
 		const user = requireCapability(event, 'editCatalog');
 		const form = await event.request.formData();
+		const files = fileFields(form);
+		if (files) return fail(400, { errors: files, values: {} });
 		const categories: Record<string, string> = {};
 		for (const [k, v] of form) if (k.startsWith('category.') && typeof v === 'string') categories[k.slice('category.'.length)] = v;
 		const parsed = configSchema.safeParse({
