@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireCapability } from '$lib/server/auth/policy';
 import { formFailure, parseForm } from '$lib/server/forms';
-import { isDemoAccount, previewDemoRemoval, removeDemoData } from '$lib/server/queries/demo-data';
+import { isDemoAccount, previewDemoRemoval, removeDemoData } from '$lib/server/queries/demo-removal';
 import type { Actions, PageServerLoad } from './$types';
 
 const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what will be removed, then confirm.' }) });
