@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `npm run bench:http`: the built app against the bare node:http + postgres.js baseline (baseline-server.mjs), in one
+# run, server pinned to core 0 and load to core 1, c=10. The app runs twice: on the local PostgreSQL, then on the
+# embedded database. Prints requests/s, p50 and p99 per measure, then the same-run ratios against the targets.
+# Creates (and recreates) the PostgreSQL databases opsm_perf and bench.   DURATION=10 (seconds per measure)
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+APP=$(cd "$HERE/../.." && pwd)
+cd "$APP"
+A=$APP/node_modules/.bin/autocannon
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+D=${DURATION:-10}
+C=10
+LOG=${TMPDIR:-/tmp}/opsmaturity-bench-http.log
+psql "$PG/postgres" -qAt -c "drop database if exists opsm_perf" -c "create database opsm_perf" -c "drop database if exists bench" -c "create database bench" >/dev/null
+ac() { taskset -c 1 "$A" -c $C -d "$D" -j "$@" 2>/dev/null | node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const d=JSON.parse(s);console.log(Math.round(d.requests.average)+' req/s p50 '+d.latency.p50+' ms p99 '+d.latency.p99+' ms non2xx '+d.non2xx)})"; }
+num() { awk '{print $1}'; }
+ratio() { node -e "console.log(($1/$2).toFixed(2))"; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; }
+DIR=$(mktemp -d)
+trap 'cleanup; rm -rf "$DIR"' EXIT
+
+# --- baseline
+TOK=$(DATABASE_URL=$PG/bench node "$HERE/baseline-seed.mjs")
+(DATABASE_URL=$PG/bench PORT=4100 exec taskset -c 0 node "$HERE/baseline-server.mjs") & pids+=($!)
+B=http://127.0.0.1:4100
+
+APORT=4101; ABASE=http://127.0.0.1:$APORT
+# start_app ENV… : the built app on core 0, in its own process group so it can be stopped with its children
+start_app() {
+	(exec env "$@" SEED_DEMO=1 PORT=$APORT HOST=127.0.0.1 ORIGIN=$ABASE LOG_LEVEL=warn taskset -c 0 setsid node server.js >>"$LOG" 2>&1) &
+	apid=$!; pids+=($apid)
+	for _ in $(seq 1 240); do curl -fs $ABASE/readyz >/dev/null 2>&1 && return; sleep 0.5; done
+	echo "FAIL: the app did not become ready; see $LOG"; exit 1
+}
+stop_app() { kill -TERM -- -"$apid" 2>/dev/null || kill -TERM "$apid"; wait "$apid" 2>/dev/null || true; }
+sign_in() {
+	curl -s -o /dev/null -D - -X POST -H "origin: $ABASE" --data-urlencode email=member@example.com --data-urlencode password=opsmaturity-demo "$ABASE/login" |
+		grep -i '^set-cookie' | head -1 | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//'
+}
+
+# measure LABEL: the three app measures, each after the baseline's counterpart in the same round
+measure() {
+	local label=$1 cookie slug paths
+	cookie=$(sign_in); [ -n "$cookie" ] || { echo "FAIL: could not sign in"; exit 1; }
+	slug=${SLUGS%% *}
+	paths=$(for s in $SLUGS; do printf '/rounds/%s/assess/%s?/save ' "$ROUND" "$s"; done)
+	echo "== $label: round $ROUND, technology page /technologies/$slug"
+	taskset -c 1 "$A" -c $C -d 3 -H "cookie=session=$TOK" $B/page >/dev/null 2>&1
+	taskset -c 1 "$A" -c $C -d 3 -H "cookie=$cookie" "$ABASE/technologies/$slug" >/dev/null 2>&1
+	taskset -c 1 "$A" -c $C -d 3 -H "cookie=$cookie" "$ABASE/" >/dev/null 2>&1
+	for _ in 1 2; do
+		b=$(ac -H "cookie=session=$TOK" $B/page); echo "baseline page: $b"
+		p=$(ac -H "cookie=$cookie" "$ABASE/technologies/$slug"); echo "app /technologies/$slug: $p"
+		h=$(ac -H "cookie=$cookie" "$ABASE/"); echo "app / (dashboard): $h"
+		bs=$(taskset -c 1 node "$HERE/autosave-load.mjs" baseline $B "session=$TOK" "$D" $C); echo "baseline autosave: $bs"
+		as=$(taskset -c 1 node "$HERE/autosave-load.mjs" app "$ABASE" "$cookie" "$D" $C $paths); echo "app autosave: $as"
+	done
+	echo "$label ratios: technology page $(ratio "$(echo "$p" | num)" "$(echo "$b" | num)")" \
+		"dashboard $(ratio "$(echo "$h" | num)" "$(echo "$b" | num)")" \
+		"autosave $(ratio "$(echo "$as" | num)" "$(echo "$bs" | num)") (targets 0.15, 0.25, 0.5)"
+	echo "$label p99: technology page $(echo "$p" | awk '{print $7}') ms, dashboard $(echo "$h" | awk '{print $7}') ms, autosave $(echo "$as" | awk '{print $7}') ms (target < 50)"
+}
+
+: >"$LOG"
+# --- app on PostgreSQL with demo data
+start_app DATABASE_URL=$PG/opsm_perf
+read -r ROUND SLUGS <<<"$(DATABASE_URL=$PG/opsm_perf node "$HERE/prepare.mjs")"
+measure PostgreSQL
+stop_app
+
+# --- app on the embedded database: seeded by a first start, prepared while stopped (one process may open it)
+start_app DATA_DIR=$DIR/data; stop_app
+read -r ROUND SLUGS <<<"$(DATA_DIR=$DIR/data node "$HERE/prepare.mjs")"
+start_app DATA_DIR=$DIR/data
+measure embedded
