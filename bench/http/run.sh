@@ -2,7 +2,8 @@
 # `npm run bench:http`: the built app against the bare node:http + postgres.js baseline (baseline-server.mjs), in one
 # run, server pinned to core 0 and load to core 1, c=10. The app runs twice: on the local PostgreSQL, then on the
 # embedded database. Prints requests/s, p50 and p99 per measure, then the same-run ratios against the targets.
-# Creates (and recreates) the PostgreSQL databases opsm_perf and bench.   DURATION=10 (seconds per measure)
+# Creates (and recreates) the PostgreSQL databases opsm_perf and bench.
+# DURATION=10 (seconds per measure), ONLY=postgres|embedded (one database only)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 APP=$(cd "$HERE/../.." && pwd)
@@ -65,11 +66,15 @@ measure() {
 }
 
 : >"$LOG"
+ONLY=${ONLY:-}   # postgres or embedded: measure the app on one database only
 # --- app on PostgreSQL with demo data
+if [ "$ONLY" != embedded ]; then
 start_app DATABASE_URL=$PG/opsm_perf
 read -r ROUND SLUGS <<<"$(DATABASE_URL=$PG/opsm_perf node "$HERE/prepare.mjs")"
 measure PostgreSQL
 stop_app
+fi
+[ "$ONLY" = postgres ] && exit 0
 
 # --- app on the embedded database: seeded by a first start, prepared while stopped (one process may open it)
 start_app DATA_DIR=$DIR/data; stop_app

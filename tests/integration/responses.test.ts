@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, assignment, auditLog, response, round } from '../../src/lib/server/db/schema';
+import { answer, assignment, auditLog, response, round, technology } from '../../src/lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { computeResults, storedResults } from '../../src/lib/server/queries/results';
@@ -113,6 +113,34 @@ describe('saving a draft', () => {
 		expect(stale).toMatchObject({ kind: 'failure', status: 409, data: { stale: true, version: 2 } });
 		const rows = await storedAnswers(member.id);
 		expect(rows.find((r) => r.key === 'supportability')?.score).toBe(4);
+	});
+});
+
+describe('two saves at the same moment (two tabs)', () => {
+	let racer: SessionUser, raceRoundId: number;
+	const raceParams = () => ({ id: String(raceRoundId), slug });
+	beforeAll(async () => {
+		racer = await createUserRow('member');
+		const [tech] = await db().select({ id: technology.id }).from(technology).where(eq(technology.slug, slug));
+		raceRoundId = (await createRoundRow('open', [{ technologyId: tech.id, userIds: [racer.id] }])).id;
+	});
+	const save = (version: number, score: string) =>
+		run(assess.actions.save, fakeEvent({ user: racer, params: raceParams(), form: answersForm(version, { recoverability: score }) }));
+	const audited = async () => (await db().select().from(auditLog).where(eq(auditLog.actorId, racer.id))).length;
+
+	it.each([
+		['the first save, when no response exists yet', 0, ['1', '5']],
+		['a later save on the same version', 1, ['2', '4']]
+	])('%s: exactly one wins, the other is told it is stale, one audit row', async (_case, version, [first, second]) => {
+		const auditBefore = await audited();
+		const outcomes = await Promise.all([save(version, first), save(version, second)]);
+		const won = outcomes.filter((o) => o.kind === 'data');
+		const lost = outcomes.filter((o) => o.kind === 'failure');
+		expect(won).toHaveLength(1);
+		expect(lost).toMatchObject([{ status: 409, data: { stale: true, version: version + 1 } }]);
+		expect(await audited()).toBe(auditBefore + 1);
+		const [stored] = (await storedAnswers(racer.id, raceRoundId)).filter((a) => a.key === 'recoverability');
+		expect(stored.score).toBe(Number(outcomes[0].kind === 'data' ? first : second));
 	});
 });
 

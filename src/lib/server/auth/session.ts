@@ -1,9 +1,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
+import { prepared } from '$lib/server/db/prepared';
 import { appUser, session, type Role } from '$lib/server/db/schema';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -35,9 +36,9 @@ export function nextExpiry(createdAt: Date, now = Date.now()): Date {
 	return new Date(Math.min(now + SESSION_SLIDING_MS, createdAt.getTime() + SESSION_ABSOLUTE_MS));
 }
 
-export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser } | null> {
-	const id = hashToken(token);
-	const [row] = await db()
+/** The session with its person: the one query every signed-in request makes. */
+const sessionWithUser = prepared((database) =>
+	database
 		.select({
 			expiresAt: session.expiresAt,
 			createdAt: session.createdAt,
@@ -49,7 +50,13 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
 		})
 		.from(session)
 		.innerJoin(appUser, eq(appUser.id, session.userId))
-		.where(eq(session.id, id));
+		.where(eq(session.id, sql.placeholder('id')))
+		.prepare('session_with_user')
+);
+
+export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser } | null> {
+	const id = hashToken(token);
+	const [row] = await sessionWithUser().execute({ id });
 	if (!row) return null;
 	const now = Date.now();
 	if (!row.active || now >= row.expiresAt.getTime()) {

@@ -34,14 +34,23 @@ const withLastCallback = (args: unknown[], wrap: (fn: Callback) => Callback) =>
 	args.map((a, i) => (i === args.length - 1 && typeof a === 'function' ? wrap(a as Callback) : a));
 
 /**
+ * Statements are kept prepared on their connection (postgres.js names and caches them by text),
+ * so a page's queries are parsed once per connection instead of once per request. A statement
+ * with a long parameter list, such as an `in (…)` over a selection, is sent unnamed: its text
+ * varies with the selection's length and would fill every connection's cache with variants.
+ */
+const PREPARED_MAX_PARAMETERS = 32;
+const keepPrepared = (params: unknown[] | undefined) => (params?.length ?? 0) <= PREPARED_MAX_PARAMETERS;
+
+/**
  * drizzle sends every query through `unsafe` (on the pool, or on a transaction's connection).
  * postgres.js queries are lazy until awaited, and an `unsafe` can be a fragment of another query
  * that is never awaited on its own: the clock starts when drizzle awaits it, not before.
  */
 function timeUnsafe(sql: Sql) {
 	const unsafe = sql.unsafe;
-	sql.unsafe = ((...args: Parameters<Sql['unsafe']>) => {
-		const query = unsafe(...args);
+	sql.unsafe = ((text: string, params?: unknown[], options?: { prepare?: boolean }) => {
+		const query = unsafe(text, params as never, { ...options, prepare: keepPrepared(params) });
 		const then = query.then;
 		let started = false;
 		query.then = ((...handlers: Parameters<typeof then>) => {

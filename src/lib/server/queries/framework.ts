@@ -1,6 +1,6 @@
 import { asc, desc, eq, max } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { sqlState, UNIQUE_VIOLATION } from '$lib/server/db/client';
+import { sqlState, UNIQUE_VIOLATION, type Database } from '$lib/server/db/client';
 import { frameworkVector, frameworkVersion } from '$lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '$lib/domain/agile-operations-v1';
 import type { Framework, Vector } from '$lib/domain/framework';
@@ -51,27 +51,53 @@ export async function listFrameworkVersions() {
 		.orderBy(desc(frameworkVersion.version));
 }
 
+/**
+ * Framework versions never change once created (an edit adds the next version), so each is read
+ * once per database and kept, frozen, in memory; only "which is the latest" is asked each time.
+ * Keyed by the database handle so a test that installs another database starts afresh.
+ */
+const frameworksByDatabase = new WeakMap<Database, Map<number, Promise<StoredFramework>>>();
+
+/** The version a round pinned, or the latest when none is given. */
 export async function getFramework(versionId?: number): Promise<StoredFramework> {
-	const [head] = await db()
-		.select()
-		.from(frameworkVersion)
-		.where(versionId ? eq(frameworkVersion.id, versionId) : undefined)
-		.orderBy(desc(frameworkVersion.version))
-		.limit(1);
+	const database = db();
+	const id = versionId ?? (await latestFrameworkVersionId(database));
+	let versions = frameworksByDatabase.get(database);
+	if (!versions) frameworksByDatabase.set(database, (versions = new Map()));
+	let framework = versions.get(id);
+	if (!framework) {
+		framework = readFramework(database, id);
+		versions.set(id, framework);
+		// A failed read (the database away) is not remembered.
+		framework.catch(() => versions.delete(id));
+	}
+	return framework;
+}
+
+async function latestFrameworkVersionId(database: Database) {
+	const [head] = await database.select({ id: frameworkVersion.id }).from(frameworkVersion).orderBy(desc(frameworkVersion.version)).limit(1);
 	if (!head) throw new Error('no framework installed');
-	const vectors = await db()
-		.select({
-			key: frameworkVector.key,
-			name: frameworkVector.name,
-			description: frameworkVector.description,
-			lane: frameworkVector.lane,
-			weight: frameworkVector.weight,
-			anchors: frameworkVector.anchors
-		})
-		.from(frameworkVector)
-		.where(eq(frameworkVector.frameworkVersionId, head.id))
-		.orderBy(asc(frameworkVector.position));
-	return {
+	return head.id;
+}
+
+async function readFramework(database: Database, versionId: number): Promise<StoredFramework> {
+	const [[head], vectors] = await Promise.all([
+		database.select().from(frameworkVersion).where(eq(frameworkVersion.id, versionId)),
+		database
+			.select({
+				key: frameworkVector.key,
+				name: frameworkVector.name,
+				description: frameworkVector.description,
+				lane: frameworkVector.lane,
+				weight: frameworkVector.weight,
+				anchors: frameworkVector.anchors
+			})
+			.from(frameworkVector)
+			.where(eq(frameworkVector.frameworkVersionId, versionId))
+			.orderBy(asc(frameworkVector.position))
+	]);
+	if (!head) throw new Error(`no framework version ${versionId}`);
+	return deepFreeze({
 		id: head.id,
 		version: head.version,
 		name: head.name,
@@ -79,7 +105,16 @@ export async function getFramework(versionId?: number): Promise<StoredFramework>
 		createdAt: head.createdAt,
 		levels: head.levels,
 		vectors: vectors as Vector[]
-	};
+	});
+}
+
+/** Shared between requests, so no caller may change it. */
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
+		Object.values(value).forEach(deepFreeze);
+		Object.freeze(value);
+	}
+	return value;
 }
 
 /** Saving an edit never changes a version a round may have pinned: it adds the next one. */

@@ -3,6 +3,7 @@ import { db } from '$lib/server/db';
 import { answer, appUser, assignment, response, round } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
+import { saveDraft } from './draft-save';
 import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };
@@ -79,6 +80,8 @@ export async function saveResponse(
 	key: ResponseKey,
 	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[]; submit: boolean }
 ): Promise<SaveOutcome> {
+	// An autosave is the hottest write there is: one statement with the same checks.
+	if (!input.submit) return saveDraft(key, input.expectedVersion, input.answers);
 	return db().transaction(async (tx) => {
 		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
 		if (r?.state !== 'open') return { status: 'round-not-open' };

@@ -1,7 +1,17 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
-import { assignment, frameworkVersion, response, round, roundResult, roundTechnology, type RoundState } from '$lib/server/db/schema';
+import { prepared } from '$lib/server/db/prepared';
+import {
+	assignment,
+	frameworkVersion,
+	response,
+	round,
+	roundResult,
+	roundTechnology,
+	technology,
+	type RoundState
+} from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 
 /** Scope and progress of each round, as correlated counts that ride along with a round query. */
@@ -54,6 +64,30 @@ export async function getRound(id: number) {
 	return row;
 }
 
+/** A round and a technology by slug, in one statement: the context of every assessment request. */
+const roundAndTechnologyQuery = prepared((database) =>
+	database
+		.select({
+			round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate, frameworkVersionId: round.frameworkVersionId },
+			technology: {
+				id: technology.id,
+				name: technology.name,
+				slug: technology.slug,
+				category: technology.category,
+				description: technology.description
+			}
+		})
+		.from(round)
+		.innerJoin(technology, eq(technology.slug, sql.placeholder('slug')))
+		.where(eq(round.id, sql.placeholder('roundId')))
+		.prepare('round_and_technology')
+);
+
+export async function roundAndTechnology(roundId: number, slug: string) {
+	const [row] = await roundAndTechnologyQuery().execute({ roundId, slug });
+	return row;
+}
+
 /** A round with its scope and progress counts, for the pages that show them. */
 export async function getRoundWithProgress(id: number) {
 	const [row] = await db()
@@ -101,27 +135,4 @@ export async function updateRound(actorId: number, roundId: number, input: { nam
 		await recordAudit(tx, { actorId, action: 'round.update', entity: 'round', entityId: roundId, before, after: input });
 		return 'ok';
 	});
-}
-
-/** The rounds a technology took part in, newest first, with how many answered. */
-export async function technologyRounds(technologyId: number) {
-	return db()
-		.select({
-			id: round.id,
-			name: round.name,
-			state: round.state,
-			frameworkVersionId: round.frameworkVersionId,
-			assigned:
-				sql<number>`(select count(*) from ${assignment} where ${assignment.roundId} = ${round.id} and ${assignment.technologyId} = ${technologyId})`.mapWith(
-					Number
-				),
-			submitted:
-				sql<number>`(select count(*) from ${response} join ${assignment} a on a.round_id = ${response.roundId} and a.technology_id = ${response.technologyId} and a.user_id = ${response.userId} where ${response.roundId} = ${round.id} and ${response.technologyId} = ${technologyId} and ${response.state} = 'submitted')`.mapWith(
-					Number
-				)
-		})
-		.from(roundTechnology)
-		.innerJoin(round, eq(round.id, roundTechnology.roundId))
-		.where(eq(roundTechnology.technologyId, technologyId))
-		.orderBy(desc(round.createdAt), desc(round.id));
 }

@@ -5,18 +5,18 @@ import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/serve
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
-import { getRound } from '$lib/server/queries/rounds';
-import { getTechnology } from '$lib/server/queries/technologies';
+import { roundAndTechnology } from '$lib/server/queries/rounds';
 import { metrics } from '$lib/server/metrics';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
 	const user = requireCapability(event, capability);
 	const roundId = parseId(event.params.id);
-	const r = roundId ? await getRound(roundId) : undefined;
-	const tech = r ? await getTechnology(event.params.slug) : undefined;
-	if (!r || !tech) error(404, 'No such assessment.');
-	return { user, round: r, technology: tech, key: { roundId: r.id, technologyId: tech.id, userId: user.id } };
+	// Slugs are lower-case ASCII with hyphens: anything else names nothing.
+	const found = roundId && /^[a-z0-9-]{1,80}$/.test(event.params.slug) ? await roundAndTechnology(roundId, event.params.slug) : undefined;
+	if (!found) error(404, 'No such assessment.');
+	const { round, technology } = found;
+	return { user, round, technology, key: { roundId: round.id, technologyId: technology.id, userId: user.id } };
 }
 
 export const load: PageServerLoad = async (event) => {

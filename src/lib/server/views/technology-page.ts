@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { can } from '../auth/policy';
+import type { SessionUser } from '../auth/session';
+import { db } from '../db';
+import { rowsOf } from '../db/client';
+import type { TechnologyLinks } from '../db/schema/catalog';
+import { listBacklog } from '../queries/backlog';
+import { getFramework } from '../queries/framework';
+import { assignablePeople } from '../queries/round-scope';
+import { technologyComments, type TechnologyResult } from '../queries/results';
+import { chooseResultsRound } from '$lib/domain/round-choice';
+import type { Lifecycle } from '$lib/domain/catalog';
+
+type PageRound = { id: number; name: string; state: 'open' | 'closed'; frameworkVersionId: number; result: TechnologyResult | null };
+type Row = {
+	id: number;
+	slug: string;
+	name: string;
+	category: string;
+	lifecycle: Lifecycle;
+	targetLevel: number;
+	teamName: string | null;
+	description: string;
+	links: TechnologyLinks;
+	rounds: PageRound[];
+};
+
+/**
+ * A technology with every open or closed round it took part in, newest first, each with its
+ * stored result (kept current by every write that changes one, see `refreshResults`): one statement.
+ */
+async function technologyWithRounds(slug: string): Promise<Row | undefined> {
+	const rows = await db().execute(sql`
+		select t.id, t.slug, t.name, t.category, t.lifecycle, t.target_level as "targetLevel", tm.name as "teamName",
+			t.description, t.links,
+			coalesce((
+				select json_agg(json_build_object('id', r.id, 'name', r.name, 'state', r.state,
+						'frameworkVersionId', r.framework_version_id, 'result', rr.result) order by r.created_at desc, r.id desc)
+				from round_technology rt
+				join round r on r.id = rt.round_id
+				left join round_result rr on rr.round_id = rt.round_id and rr.technology_id = rt.technology_id
+				where rt.technology_id = t.id and r.state <> 'draft'
+			), '[]') as rounds
+		from technology t left join team tm on tm.id = t.team_id
+		where t.slug = ${slug}`);
+	return rowsOf<Row>(rows)[0];
+}
+
+/** What /technologies/[slug] shows, for `user`, in the round asked for (default: the newest closed one). */
+export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
+	// Slugs are lower-case ASCII with hyphens: anything else (a NUL byte in a path) names nothing.
+	const found = /^[a-z0-9-]{1,80}$/.test(slug) ? await technologyWithRounds(slug) : undefined;
+	if (!found) return undefined;
+	const { rounds, ...technology } = found;
+	const rated = rounds.map((r) => ({ ...r, rated: r.result?.rating ? 1 : 0 }));
+	const { round: selected, previous } = chooseResultsRound(rated, wantedRound);
+	const seeRespondents = can(user, 'seeRespondents');
+	const [framework, comments, backlog, people] = await Promise.all([
+		getFramework(selected?.frameworkVersionId),
+		selected ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
+		listBacklog({ technologyId: technology.id, includeMet: true }),
+		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
+	]);
+	return {
+		technology,
+		canEdit: can(user, 'editCatalog'),
+		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
+		selected: selected ? { id: selected.id, name: selected.name, state: selected.state, result: selected.result } : null,
+		previous: previous ? { id: previous.id, name: previous.name, result: previous.result } : null,
+		trend: [...rounds].reverse().map((r) => ({ label: r.name, rating: r.result?.rating?.rating ?? null })),
+		// Only what the page draws: the level texts and each vector's name and lane, not the framework's anchors.
+		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name, lane: v.lane })),
+		levels: framework.levels,
+		// Members see what was said, not who said it.
+		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
+		// A met item leaves the open list; it is listed apart with the level it reached.
+		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
+		people
+	};
+}
