@@ -31,7 +31,6 @@ async function worker(i) {
 				headers: { cookie, accept: 'application/json', 'x-sveltekit-action': 'true', origin: base }
 			});
 			const text = await res.text();
-			const m = /"version":(\d+)/.exec(text) || /version",(\d+)/.exec(text);
 			// devalue: {"type":"success","status":200,"data":"[{\"saved\":1,\"version\":2,...},true,5,...]"}
 			let ok = res.ok && text.includes('"type":"success"');
 			if (ok) {
@@ -48,7 +47,9 @@ async function worker(i) {
 				try {
 					const d = JSON.parse(JSON.parse(text).data);
 					version = d[d[0].version] ?? version;
-				} catch {}
+				} catch {
+					// not an action result (a 5xx page, say): keep the version and go on counting errors
+				}
 			}
 		} else {
 			res = await fetch(base + '/autosave', {
