@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { response } from '../../src/lib/server/db/schema';
@@ -60,6 +61,23 @@ describe('my work, paged per round', () => {
 		const { assessments } = await myWork(person, () => 99);
 		expect(assessments.filter((a) => a.roundId === big)).toHaveLength(11 - MY_PAGE_SIZE);
 		expect(assessments.filter((a) => a.roundId === small)).toHaveLength(3);
+	});
+
+	it('the next one to open rides along with any page, and is the one nextAssessment picks', async () => {
+		const expected = await nextAssessment(person);
+		expect(expected).toMatchObject({ technology: 'List big 11' });
+		for (const page of [1, 2, 99]) expect((await myWork(person, () => page)).next).toEqual(expected);
+		// Once that draft is submitted, the lead moves on within its round.
+		const draft = and(eq(response.roundId, big), eq(response.technologyId, bigTechs[11]), eq(response.userId, person));
+		await db().update(response).set({ state: 'submitted' }).where(draft);
+		try {
+			const after = await nextAssessment(person);
+			expect(after).toMatchObject({ roundId: big });
+			expect(after).not.toEqual(expected);
+			expect((await myWork(person, () => 2)).next).toEqual(after);
+		} finally {
+			await db().update(response).set({ state: 'draft' }).where(draft);
+		}
 	});
 
 	it('the next assessment prefers the round asked for', async () => {

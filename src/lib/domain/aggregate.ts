@@ -67,6 +67,9 @@ export function medianSeries(vectors: readonly { key: string }[], result: WithMe
  * Weighted mean of the medians that have data, one decimal; level is its floor. A technology
  * with no data has no rating (null), which is different from a rating of 0.
  */
+/** A rating's level: the whole step it has reached (3.9 is level 3). */
+export const levelOf = (rating: number) => Math.floor(rating);
+
 export function rateTechnology(vectors: { median: number | null; weight: number }[]): Rating | null {
 	const withData = vectors.filter((v) => v.median !== null);
 	if (withData.length === 0) return null;
@@ -74,7 +77,7 @@ export function rateTechnology(vectors: { median: number | null; weight: number 
 	const rating = roundRating(withData.reduce((sum, v) => sum + v.median! * v.weight, 0) / weight);
 	return {
 		rating,
-		level: Math.floor(rating),
+		level: levelOf(rating),
 		coverage: withData.length / vectors.length,
 		vectorsWithData: withData.length,
 		vectors: vectors.length

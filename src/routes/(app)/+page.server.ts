@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { levelOf } from '$lib/domain/aggregate';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { queryFilter, queryId } from '$lib/server/forms';
-import { clampPage, myWork, nextAssessment, pagesOf } from '$lib/server/queries/my-assessments';
-import { storedResults } from '$lib/server/queries/results';
-import { listRounds } from '$lib/server/queries/rounds';
+import { clampPage, myWork, pagesOf } from '$lib/server/queries/my-assessments';
+import { listRoundsWithRatings } from '$lib/server/queries/rounds';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,14 +20,12 @@ export const load: PageServerLoad = async (event) => {
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
-	const [work, next, rounds] = await Promise.all([
-		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [] },
-		scores ? nextAssessment(user.id) : null,
-		listRounds()
+	const [work, rounds] = await Promise.all([
+		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
+		listRoundsWithRatings()
 	]);
 	const { round: latest } = chooseResultsRound(rounds);
-	const results = latest ? await storedResults(latest.id) : [];
-	const ratings = results.flatMap((r) => (r.rating ? [r.rating] : []));
+	const ratings = latest?.ratings ?? [];
 	return {
 		name: user.name,
 		myRounds: work.rounds.map((r) => ({
@@ -36,17 +34,19 @@ export const load: PageServerLoad = async (event) => {
 			pages: pagesOf(r),
 			todo: work.assessments.filter((a) => a.roundId === r.roundId)
 		})),
-		next,
+		next: work.next,
 		// Focus Continue only on the plain dashboard: paging through a list keeps the keyboard where it was.
 		focusContinue: !event.url.search,
-		openRounds: rounds.filter((r) => r.state === 'open'),
+		openRounds: rounds
+			.filter((r) => r.state === 'open')
+			.map(({ id, name, dueDate, submitted, assigned, technologies }) => ({ id, name, dueDate, submitted, assigned, technologies })),
 		portfolio: latest
 			? {
 					round: roundStatus(latest),
 					rated: ratings.length,
-					inScope: results.length,
-					average: mean(ratings.map((r) => r.rating)),
-					distribution: levelDistribution(ratings.map((r) => r.level))
+					inScope: latest.technologies,
+					average: mean(ratings),
+					distribution: levelDistribution(ratings.map(levelOf))
 				}
 			: null
 	};

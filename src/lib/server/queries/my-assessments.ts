@@ -29,8 +29,9 @@ export type MyAssessment = {
 const ORDER = sql`case when r.state = 'draft' then 0 else 1 end, t.name`;
 
 /**
- * A person's open rounds with counts, and one page of the assessments still to finish in each
- * (page `pageOf(roundId)`): two statements however many technologies the person is asked about.
+ * A person's open rounds with counts, one page of the assessments still to finish in each (page
+ * `pageOf(roundId)`), and the one to open next (as `nextAssessment` finds it, whatever page is
+ * shown): two statements however many technologies the person is asked about.
  */
 export async function myWork(userId: number, pageOf: (roundId: number) => number = () => 1) {
 	const rounds = rowsOf<{ round_id: number; name: string; due_date: string | null; total: number; submitted: number; in_progress: number }>(
@@ -52,9 +53,18 @@ export async function myWork(userId: number, pageOf: (roundId: number) => number
 		submitted: r.submitted,
 		inProgress: r.in_progress
 	}));
-	if (!rounds.length) return { rounds, assessments: [] as MyAssessment[] };
+	if (!rounds.length) return { rounds, assessments: [] as MyAssessment[], next: null };
 	const skips = rounds.map((r) => (clampPage(pageOf(r.roundId), r) - 1) * MY_PAGE_SIZE);
-	const rows = rowsOf<{ round_id: number; slug: string; name: string; state: string | null; answered: number; total: number }>(
+	const rows = rowsOf<{
+		round_id: number;
+		slug: string;
+		name: string;
+		state: string | null;
+		answered: number;
+		total: number;
+		n: number | string;
+		on_page: boolean;
+	}>(
 		await db().execute(sql`
 			with pages(round_id, skip) as (select * from unnest(${intArray(rounds.map((r) => r.roundId))}, ${intArray(skips)})),
 			todo as (
@@ -68,19 +78,27 @@ export async function myWork(userId: number, pageOf: (roundId: number) => number
 				left join response r on r.round_id = a.round_id and r.technology_id = a.technology_id and r.user_id = a.user_id
 				where a.user_id = ${userId} and coalesce(r.state, 'draft') <> 'submitted'
 			)
-			select todo.* from todo join pages p on p.round_id = todo.round_id
-			where todo.n > p.skip and todo.n <= p.skip + ${MY_PAGE_SIZE}
+			select todo.*, todo.n > p.skip and todo.n <= p.skip + ${MY_PAGE_SIZE} as on_page
+			from todo join pages p on p.round_id = todo.round_id
+			-- The first of each round rides along off the page: the next one to open is among them.
+			where (todo.n > p.skip and todo.n <= p.skip + ${MY_PAGE_SIZE}) or todo.n = 1
 			order by todo.round_id, todo.n`)
 	);
-	const assessments = rows.map((r): MyAssessment => ({
-		roundId: Number(r.round_id),
-		slug: r.slug,
-		technology: r.name,
-		state: r.state === 'draft' ? 'draft' : 'not started',
-		answered: r.answered,
-		total: r.total
-	}));
-	return { rounds, assessments };
+	// Rounds are in the order of urgency nextAssessment uses; the first with work left leads.
+	const firsts = rows.filter((r) => Number(r.n) === 1);
+	const lead = rounds.map((r) => firsts.find((f) => Number(f.round_id) === r.roundId)).find((f) => f);
+	const next = lead ? { roundId: Number(lead.round_id), slug: lead.slug, technology: lead.name } : null;
+	const assessments = rows
+		.filter((r) => r.on_page)
+		.map((r): MyAssessment => ({
+			roundId: Number(r.round_id),
+			slug: r.slug,
+			technology: r.name,
+			state: r.state === 'draft' ? 'draft' : 'not started',
+			answered: r.answered,
+			total: r.total
+		}));
+	return { rounds, assessments, next };
 }
 
 /** The assessment to open next: unfinished, in the given round if it has one left, else the most urgent round. */

@@ -28,21 +28,44 @@ const roundCounts = {
 		)
 };
 
-export async function listRounds() {
-	return db()
-		.select({
-			id: round.id,
-			name: round.name,
-			state: round.state,
-			dueDate: round.dueDate,
-			frameworkVersionId: round.frameworkVersionId,
-			frameworkVersion: frameworkVersion.version,
-			...roundCounts
-		})
+const listedRound = {
+	id: round.id,
+	name: round.name,
+	state: round.state,
+	dueDate: round.dueDate,
+	frameworkVersionId: round.frameworkVersionId,
+	frameworkVersion: frameworkVersion.version,
+	...roundCounts
+};
+
+/** Every round, newest first, with its counts. */
+const allRounds = prepared((database) =>
+	database
+		.select(listedRound)
 		.from(round)
 		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
-		.orderBy(desc(round.createdAt), desc(round.id));
-}
+		.orderBy(desc(round.createdAt), desc(round.id))
+		.prepare('list_rounds')
+);
+
+/**
+ * The same, each round also with the ratings it stored: enough for the dashboard's portfolio
+ * summary without reading the results themselves. (drizzle's select types do not survive a
+ * helper generic over the columns, hence the two spelled out.)
+ */
+const ratings = sql<number[]>`(select coalesce(json_agg((${roundResult.result}->'rating'->>'rating')::float8), '[]')
+	from ${roundResult} where ${roundResult.roundId} = ${round.id} and ${roundResult.result}->'rating' <> 'null'::jsonb)`;
+const allRoundsWithRatings = prepared((database) =>
+	database
+		.select({ ...listedRound, ratings })
+		.from(round)
+		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
+		.orderBy(desc(round.createdAt), desc(round.id))
+		.prepare('list_rounds_with_ratings')
+);
+
+export const listRounds = () => allRounds().execute();
+export const listRoundsWithRatings = () => allRoundsWithRatings().execute();
 
 const roundColumns = {
 	id: round.id,
