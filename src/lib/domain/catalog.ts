@@ -6,6 +6,9 @@ export type Lifecycle = (typeof LIFECYCLES)[number];
 
 export const DEFAULT_TARGET_LEVEL = 3;
 
+/** Could this be a technology's slug? Anything else in an address (a NUL byte, say) names nothing. */
+export const isSlug = (text: string) => /^[a-z0-9-]{1,80}$/.test(text);
+
 /** "Grafana Loki — Ünicode" → "grafana-loki-unicode": lower-case, ASCII, hyphens. */
 export function slugify(name: string): string {
 	return name

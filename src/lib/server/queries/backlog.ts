@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import type { Tx } from '$lib/server/db/client';
+import type { Database, Tx } from '$lib/server/db/client';
+import { prepared } from '$lib/server/db/prepared';
 import { appUser, frameworkVector, remediationItem, round, roundResult, team, technology } from '$lib/server/db/schema';
 import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
 import type { Lane } from '$lib/domain/framework';
@@ -118,9 +119,10 @@ export async function backlogSummary(filter: BacklogFilter = {}) {
 	return row;
 }
 
-export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: number; offset: number }) {
-	const met = db().select({ id: round.id, name: round.name }).from(round).as('met');
-	const query = db()
+/** Backlog items matching `where`, most urgent first, with their technology, assignee and the round that met them. */
+function itemsWhere(database: Database, where: SQL | undefined) {
+	const met = database.select({ id: round.id, name: round.name }).from(round).as('met');
+	return database
 		.select({
 			id: remediationItem.id,
 			title: remediationItem.title,
@@ -155,10 +157,20 @@ export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: nu
 			roundResult,
 			and(eq(roundResult.roundId, remediationItem.metRoundId), eq(roundResult.technologyId, remediationItem.technologyId))
 		)
-		.where(backlogWhere(filter))
+		.where(where)
 		.orderBy(desc(remediationItem.priority), asc(technology.name), asc(remediationItem.vectorKey), asc(remediationItem.id));
+}
+
+export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: number; offset: number }) {
+	const query = itemsWhere(db(), backlogWhere(filter));
 	return page ? query.limit(page.limit).offset(page.offset) : query;
 }
+
+/** One technology's items, met ones included (its page lists them apart): built once, as it is on a hot page. */
+const itemsOfTechnology = prepared((database) =>
+	itemsWhere(database, eq(remediationItem.technologyId, sql.placeholder('technologyId'))).prepare('technology_backlog')
+);
+export const technologyBacklog = (technologyId: number) => itemsOfTechnology().execute({ technologyId });
 
 export type ItemEdit = { title: string; size: number; status: ItemStatus; assigneeId: number | null; ticketUrl: string };
 

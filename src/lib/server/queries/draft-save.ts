@@ -2,9 +2,13 @@ import { sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/client';
 import type { Answer } from '$lib/domain/assessment';
-import type { ResponseKey, SaveOutcome } from './responses';
+import type { SaveOutcome } from './responses';
+
+/** Whose draft: the technology by id, or by the slug in the page's address (saving a lookup). */
+export type DraftKey = { roundId: number; userId: number } & ({ technologyId: number } | { slug: string });
 
 type Row = {
+	found: boolean;
 	open: boolean;
 	assigned: boolean;
 	current_version: number | null;
@@ -20,7 +24,11 @@ type Row = {
  * land together or not at all: each write reads the row the version bump returned.
  * Submitting stays in `saveResponse`, which also checks completeness and refreshes results.
  */
-export async function saveDraft(key: ResponseKey, expectedVersion: number, answers: Record<string, Answer>): Promise<SaveOutcome> {
+export async function saveDraft(
+	key: DraftKey,
+	expectedVersion: number,
+	answers: Record<string, Answer>
+): Promise<SaveOutcome | { status: 'no-technology' }> {
 	const input = JSON.stringify(
 		Object.entries(answers).map(([vectorKey, a]) => ({
 			vector_key: vectorKey,
@@ -30,9 +38,11 @@ export async function saveDraft(key: ResponseKey, expectedVersion: number, answe
 			evidence_url: a.evidenceUrl
 		}))
 	);
-	const { roundId, technologyId, userId } = key;
+	const { roundId, userId } = key;
+	const technologyId = sql`(select id from tech)`;
 	const result = await db().execute(sql`
-		with input as (
+		with tech as (select id from technology where ${'slug' in key ? sql`slug = ${key.slug}` : sql`id = ${key.technologyId}`}),
+		input as (
 			select * from jsonb_to_recordset(${input}::jsonb)
 				as x(vector_key text, score smallint, dont_know boolean, comment text, evidence_url text)
 		),
@@ -83,10 +93,11 @@ export async function saveDraft(key: ResponseKey, expectedVersion: number, answe
 				jsonb_object_agg(c.vector_key, c.after)
 			from target, changed c group by target.id
 		)
-		select exists (select from open_round) as open, exists (select from assigned) as assigned,
+		select exists (select from tech) as found, exists (select from open_round) as open, exists (select from assigned) as assigned,
 			(select version from existing) as current_version, (select state from existing) as current_state,
 			(select version from target) as saved_version`);
 	const [row] = rowsOf<Row>(result);
+	if (!row.found) return { status: 'no-technology' };
 	if (!row.open) return { status: 'round-not-open' };
 	if (!row.assigned) return { status: 'not-assigned' };
 	const current = row.current_version ?? 0;

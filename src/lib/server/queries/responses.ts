@@ -81,7 +81,11 @@ export async function saveResponse(
 	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[]; submit: boolean }
 ): Promise<SaveOutcome> {
 	// An autosave is the hottest write there is: one statement with the same checks.
-	if (!input.submit) return saveDraft(key, input.expectedVersion, input.answers);
+	if (!input.submit) {
+		const outcome = await saveDraft(key, input.expectedVersion, input.answers);
+		// The caller found the technology by this id a moment ago; gone since, it cannot be assigned.
+		return outcome.status === 'no-technology' ? { status: 'not-assigned' } : outcome;
+	}
 	return db().transaction(async (tx) => {
 		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
 		if (r?.state !== 'open') return { status: 'round-not-open' };

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
+import { UNIQUE_VIOLATION, type Database, type Tx } from '$lib/server/db/client';
 import { prepared } from '$lib/server/db/prepared';
 import {
 	assignment,
@@ -85,6 +85,23 @@ export async function getRound(id: number) {
 		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
 		.where(eq(round.id, id));
 	return row;
+}
+
+/**
+ * The framework version a round pinned when it was created. It never changes, so once read it is
+ * kept per database (a round not found is asked again: it may be created later).
+ */
+const pinnedVersions = new WeakMap<Database, Map<number, number>>();
+export async function pinnedFrameworkVersion(roundId: number): Promise<number | undefined> {
+	const database = db();
+	let known = pinnedVersions.get(database);
+	if (!known) pinnedVersions.set(database, (known = new Map()));
+	if (!known.has(roundId)) {
+		const [row] = await database.select({ versionId: round.frameworkVersionId }).from(round).where(eq(round.id, roundId));
+		if (!row) return undefined;
+		known.set(roundId, row.versionId);
+	}
+	return known.get(roundId);
 }
 
 /** A round and a technology by slug, in one statement: the context of every assessment request. */

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { response, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
-import type { Lifecycle, PlannedTechnology } from '$lib/domain/catalog';
+import { isSlug, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
 import { recordAudit } from './audit';
 
 export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle };
@@ -55,8 +55,7 @@ export async function listCategories(): Promise<string[]> {
 }
 
 export async function getTechnology(slug: string) {
-	// Slugs are lower-case ASCII with hyphens: anything else (a NUL byte in a path) names nothing.
-	if (!/^[a-z0-9-]{1,80}$/.test(slug)) return undefined;
+	if (!isSlug(slug)) return undefined;
 	const [row] = await db()
 		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
 		.from(technology)

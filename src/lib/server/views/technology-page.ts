@@ -4,12 +4,12 @@ import type { SessionUser } from '../auth/session';
 import { db } from '../db';
 import { rowsOf } from '../db/client';
 import type { TechnologyLinks } from '../db/schema/catalog';
-import { listBacklog } from '../queries/backlog';
+import { technologyBacklog } from '../queries/backlog';
 import { getFramework } from '../queries/framework';
 import { assignablePeople } from '../queries/round-scope';
 import { technologyComments, type TechnologyResult } from '../queries/results';
 import { chooseResultsRound } from '$lib/domain/round-choice';
-import type { Lifecycle } from '$lib/domain/catalog';
+import { isSlug, type Lifecycle } from '$lib/domain/catalog';
 
 type PageRound = { id: number; name: string; state: 'open' | 'closed'; frameworkVersionId: number; result: TechnologyResult | null };
 type Row = {
@@ -48,8 +48,7 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 
 /** What /technologies/[slug] shows, for `user`, in the round asked for (default: the newest closed one). */
 export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
-	// Slugs are lower-case ASCII with hyphens: anything else (a NUL byte in a path) names nothing.
-	const found = /^[a-z0-9-]{1,80}$/.test(slug) ? await technologyWithRounds(slug) : undefined;
+	const found = isSlug(slug) ? await technologyWithRounds(slug) : undefined;
 	if (!found) return undefined;
 	const { rounds, ...technology } = found;
 	const rated = rounds.map((r) => ({ ...r, rated: r.result?.rating ? 1 : 0 }));
@@ -58,7 +57,7 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
-		listBacklog({ technologyId: technology.id, includeMet: true }),
+		technologyBacklog(technology.id),
 		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
 	]);
 	return {

@@ -5,15 +5,16 @@ import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/serve
 import { getFramework } from '$lib/server/queries/framework';
 import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
-import { roundAndTechnology } from '$lib/server/queries/rounds';
+import { isSlug } from '$lib/domain/catalog';
+import { saveDraft } from '$lib/server/queries/draft-save';
+import { pinnedFrameworkVersion, roundAndTechnology } from '$lib/server/queries/rounds';
 import { metrics } from '$lib/server/metrics';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
 	const user = requireCapability(event, capability);
 	const roundId = parseId(event.params.id);
-	// Slugs are lower-case ASCII with hyphens: anything else names nothing.
-	const found = roundId && /^[a-z0-9-]{1,80}$/.test(event.params.slug) ? await roundAndTechnology(roundId, event.params.slug) : undefined;
+	const found = roundId && isSlug(event.params.slug) ? await roundAndTechnology(roundId, event.params.slug) : undefined;
 	if (!found) error(404, 'No such assessment.');
 	const { round, technology } = found;
 	return { user, round, technology, key: { roundId: round.id, technologyId: technology.id, userId: user.id } };
@@ -83,27 +84,46 @@ function answerOutcome(outcome: SaveOutcome, values: Record<string, string>) {
 	return formFailure(status, message, values);
 }
 
-function answerAction(submit: boolean) {
-	return async (event: RequestEvent) => {
-		const { round, key } = await context(event, 'score');
-		const form = await event.request.formData();
-		const framework = await getFramework(round.frameworkVersionId);
-		const vectorKeys = framework.vectors.map((v) => v.key);
-		const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-		const parsed = parseAnswerForm(form, vectorKeys);
-		if (!parsed.ok) {
-			if (!submit) metrics.autosaves.inc({ outcome: 'invalid' });
-			return fail(400, { errors: parsed.errors, values });
-		}
-		const outcome = await saveResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys, submit });
-		if (!submit) metrics.autosaves.inc({ outcome: outcome.status });
-		return answerOutcome(outcome, values);
-	};
+/** The vector keys of the round's framework, and the answers the form carries (or what is wrong with them). */
+async function parseAnswers(event: RequestEvent, frameworkVersionId: number) {
+	const form = await event.request.formData();
+	const framework = await getFramework(frameworkVersionId);
+	const vectorKeys = framework.vectors.map((v) => v.key);
+	const values = Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+	return { vectorKeys, values, parsed: parseAnswerForm(form, vectorKeys) };
+}
+
+/**
+ * An autosave: the hottest write. The round's framework is known from memory, and the one
+ * statement of `saveDraft` finds the technology by slug and checks round, assignment and version.
+ */
+async function saveAction(event: RequestEvent) {
+	const user = requireCapability(event, 'score');
+	const roundId = parseId(event.params.id);
+	const versionId = roundId && isSlug(event.params.slug) ? await pinnedFrameworkVersion(roundId) : undefined;
+	if (!roundId || !versionId) error(404, 'No such assessment.');
+	const { values, parsed } = await parseAnswers(event, versionId);
+	if (!parsed.ok) {
+		metrics.autosaves.inc({ outcome: 'invalid' });
+		return fail(400, { errors: parsed.errors, values });
+	}
+	const outcome = await saveDraft({ roundId, slug: event.params.slug, userId: user.id }, parsed.version, parsed.answers);
+	if (outcome.status === 'no-technology') error(404, 'No such assessment.');
+	metrics.autosaves.inc({ outcome: outcome.status });
+	return answerOutcome(outcome, values);
+}
+
+async function submitAction(event: RequestEvent) {
+	const { round, key } = await context(event, 'score');
+	const { vectorKeys, values, parsed } = await parseAnswers(event, round.frameworkVersionId);
+	if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
+	const outcome = await saveResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys, submit: true });
+	return answerOutcome(outcome, values);
 }
 
 export const actions: Actions = {
-	save: answerAction(false),
-	submit: answerAction(true),
+	save: saveAction,
+	submit: submitAction,
 	reopen: async (event) => {
 		const { key } = await context(event, 'score');
 		const form = await event.request.formData();
