@@ -54,7 +54,8 @@ const sessionWithUser = prepared((database) =>
 		.prepare('session_with_user')
 );
 
-export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser } | null> {
+/** The session and its person; `refreshed` when its expiry slid, so the cookie must follow. */
+export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser; refreshed: boolean } | null> {
 	const id = hashToken(token);
 	const [row] = await sessionWithUser().execute({ id });
 	if (!row) return null;
@@ -65,11 +66,12 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
 	}
 	let expiresAt = row.expiresAt;
 	// Refresh at most once per half window, so an active user does not write on every request.
-	if (expiresAt.getTime() - now < SESSION_SLIDING_MS / 2) {
+	const refreshed = expiresAt.getTime() - now < SESSION_SLIDING_MS / 2;
+	if (refreshed) {
 		expiresAt = nextExpiry(row.createdAt, now);
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
-	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role } };
+	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role }, refreshed };
 }
 
 export async function invalidateSession(sessionId: string) {
