@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
 import { metrics } from '../metrics';
+import { preparedStatements } from './pglite-prepared';
 
 /** Times one query from when it is sent (a wait for a free connection included) to its answer. */
 function timed<T>(run: () => Promise<T>): Promise<T> {
@@ -89,7 +90,7 @@ export function instrumentPostgres(sql: Sql): Sql {
 	return sql;
 }
 
-/** PGlite runs one statement at a time: its "pool" is one connection. */
+/** PGlite runs one statement at a time: its "pool" is one connection. Its statements are kept prepared too. */
 export function instrumentPglite(client: PGlite): PGlite {
 	metrics.dbPoolSize.set(1);
 	const timeQueries = <C extends Pick<Transaction, 'query' | 'exec'>>(c: C) => {
@@ -99,9 +100,10 @@ export function instrumentPglite(client: PGlite): PGlite {
 		c.exec = ((...args: Parameters<Transaction['exec']>) => timed(() => exec(...args))) as C['exec'];
 		return c;
 	};
-	timeQueries(client);
+	const prepared = preparedStatements(client);
+	timeQueries(prepared.install(client, false));
 	const transaction = client.transaction.bind(client);
 	client.transaction = (<T>(fn: (tx: Transaction) => Promise<T>) =>
-		inTransaction(() => transaction((tx) => fn(timeQueries(tx))))) as PGlite['transaction'];
+		inTransaction(() => transaction((tx) => fn(timeQueries(prepared.install(tx, true)))))) as PGlite['transaction'];
 	return client;
 }
