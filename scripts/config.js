@@ -34,6 +34,9 @@ const schema = z.object({
 		.string()
 		.refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
 		.optional(),
+	DATABASE_PREPARED: z
+		.enum(['0', '1'], { error: 'must be 1 (keep statements prepared) or 0 (behind a pooler that cannot keep them)' })
+		.default('1'),
 	DATA_DIR: z.string().min(1).default('./data'),
 	SEED_DEMO: z.enum(['0', '1'], { error: 'must be 0 (never seed) or 1 (seed any empty database)' }).optional(),
 	SHUTDOWN_DRAIN_MS: integer(0, 60_000).default(5000),

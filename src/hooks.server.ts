@@ -57,8 +57,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
 		if (found) {
 			event.locals.user = found.user;
 			event.locals.session = found.session;
-			// The browser already holds this cookie with this expiry unless the session just slid forward.
-			if (found.refreshed) setSessionCookie(event.cookies, token, found.session.expiresAt, secure);
+			// The browser already holds this cookie with this expiry, unless the session slid forward lately.
+			if (found.sendCookie) setSessionCookie(event.cookies, token, found.session.expiresAt, secure);
 		} else {
 			deleteSessionCookie(event.cookies, secure);
 		}

@@ -163,11 +163,19 @@ describe('SIGTERM', () => {
 describe('configuration', () => {
 	it('refuses wrong values with one list and exit code 2', () => {
 		const run = spawnSync(process.execPath, ['server.js'], {
-			env: { ...process.env, PORT: 'eighty', DATABASE_URL: 'mysql://x', SHUTDOWN_DRAIN_MS: '-1', ORIGIN: 'https://x.example/app' },
+			env: {
+				...process.env,
+				PORT: 'eighty',
+				DATABASE_URL: 'mysql://x',
+				DATABASE_PREPARED: 'yes',
+				SHUTDOWN_DRAIN_MS: '-1',
+				ORIGIN: 'https://x.example/app'
+			},
 			encoding: 'utf8'
 		});
 		expect(run.status).toBe(2);
-		for (const name of ['PORT', 'DATABASE_URL', 'SHUTDOWN_DRAIN_MS', 'ORIGIN']) expect(run.stderr).toContain(`${name}=`);
+		for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_PREPARED', 'SHUTDOWN_DRAIN_MS', 'ORIGIN'])
+			expect(run.stderr).toContain(`${name}=`);
 		expect(run.stderr).not.toMatch(/\n\s+at /);
 	});
 

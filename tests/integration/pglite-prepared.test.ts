@@ -1,4 +1,4 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preparedStatements } from '../../src/lib/server/db/pglite-prepared';
 
@@ -32,7 +32,7 @@ describe('PGlite statements kept prepared', () => {
 			const [a, b] = [await plain.query(text, params, options), await fast.query(text, params, options)];
 			expect(b.rows).toEqual(a.rows);
 			expect(b.fields.map((f) => [f.name, f.dataTypeID])).toEqual(a.fields.map((f) => [f.name, f.dataTypeID]));
-			expect(b.affectedRows ?? 0).toBe(a.affectedRows ?? 0);
+			expect(b.affectedRows).toBe(a.affectedRows);
 		}
 	});
 
@@ -51,6 +51,14 @@ describe('PGlite statements kept prepared', () => {
 			})
 		).rejects.toMatchObject({ code: '23505' });
 		expect((await fast.query("select count(*)::int as n from t where name = 'c'")).rows).toEqual([{ n: 0 }]);
+	});
+
+	it('a transaction that has ended takes no more statements', async () => {
+		let leaked: Transaction | undefined;
+		await fast.transaction(async (tx) => {
+			leaked = tx;
+		});
+		await expect(leaked!.query('select name from t where id = $1', [1])).rejects.toThrow('Transaction is closed');
 	});
 
 	it('a schema change goes through PGlite itself, unprepared', async () => {

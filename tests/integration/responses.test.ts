@@ -4,6 +4,7 @@ import { db } from '../../src/lib/server/db';
 import { answer, assignment, auditLog, response, round, technology } from '../../src/lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
+import { saveDraft } from '../../src/lib/server/queries/draft-save';
 import { computeResults, storedResults } from '../../src/lib/server/queries/results';
 import * as assess from '../../src/routes/(app)/rounds/[id=id]/assess/[slug]/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
@@ -117,12 +118,29 @@ describe('saving a draft', () => {
 });
 
 describe('two saves at the same moment (two tabs)', () => {
-	let racer: SessionUser, raceRoundId: number;
+	let racer: SessionUser, raceRoundId: number, techId: number;
 	const raceParams = () => ({ id: String(raceRoundId), slug });
 	beforeAll(async () => {
 		racer = await createUserRow('member');
-		const [tech] = await db().select({ id: technology.id }).from(technology).where(eq(technology.slug, slug));
-		raceRoundId = (await createRoundRow('open', [{ technologyId: tech.id, userIds: [racer.id] }])).id;
+		[{ id: techId }] = await db().select({ id: technology.id }).from(technology).where(eq(technology.slug, slug));
+		raceRoundId = (await createRoundRow('open', [{ technologyId: techId, userIds: [racer.id] }])).id;
+	});
+
+	// Needs a second connection: PGlite runs one statement at a time, so the race cannot happen there.
+	it.runIf(process.env.TEST_DATABASE_URL)('a save waiting while a lead removes its respondent is refused', async () => {
+		const leaver = await createUserRow('member');
+		await db().insert(assignment).values({ roundId: raceRoundId, technologyId: techId, userId: leaver.id });
+		const answer = { recoverability: { score: 3, dontKnow: false, comment: '', evidenceUrl: '' } };
+		let save: ReturnType<typeof saveDraft> | undefined;
+		// As removeRespondents does: the round locked, the assignment deleted, then commit.
+		await db().transaction(async (tx) => {
+			await tx.select().from(round).where(eq(round.id, raceRoundId)).for('update');
+			await tx.delete(assignment).where(and(eq(assignment.roundId, raceRoundId), eq(assignment.userId, leaver.id)));
+			save = saveDraft({ roundId: raceRoundId, technologyId: techId, userId: leaver.id }, 0, answer);
+			await new Promise((settle) => setTimeout(settle, 300));
+		});
+		expect(await save).toEqual({ status: 'not-assigned' });
+		expect(await storedAnswers(leaver.id, raceRoundId)).toEqual([]);
 	});
 	const save = (version: number, score: string) =>
 		run(assess.actions.save, fakeEvent({ user: racer, params: raceParams(), form: answersForm(version, { recoverability: score }) }));

@@ -54,8 +54,14 @@ const sessionWithUser = prepared((database) =>
 		.prepare('session_with_user')
 );
 
-/** The session and its person; `refreshed` when its expiry slid, so the cookie must follow. */
-export async function validateSessionToken(token: string): Promise<{ session: SessionInfo; user: SessionUser; refreshed: boolean } | null> {
+/**
+ * The session and its person, and whether the cookie should be sent again: for a day after the
+ * expiry slid, so that a refresh whose response never reached the browser (an aborted
+ * navigation) is repaired by the next request, and not on every response after that.
+ */
+export async function validateSessionToken(
+	token: string
+): Promise<{ session: SessionInfo; user: SessionUser; sendCookie: boolean } | null> {
 	const id = hashToken(token);
 	const [row] = await sessionWithUser().execute({ id });
 	if (!row) return null;
@@ -71,7 +77,8 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
 		expiresAt = nextExpiry(row.createdAt, now);
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
-	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role }, refreshed };
+	const sendCookie = refreshed || expiresAt.getTime() - now > SESSION_SLIDING_MS - DAY;
+	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role }, sendCookie };
 }
 
 export async function invalidateSession(sessionId: string) {

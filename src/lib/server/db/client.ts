@@ -23,7 +23,8 @@ export type DatabaseHandle = {
 	close: () => Promise<void>;
 };
 
-export type DatabaseOptions = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+export type DatabaseOptions =
+	{ kind: 'postgres'; url: string; max?: number; prepared?: boolean } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 const CONNECT_TIMEOUT_S = 2;
@@ -43,7 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 			// No statement may hold a connection (and a request) for long; the slowest, an export batch, takes well under this.
 			connection: { statement_timeout: STATEMENT_TIMEOUT_MS }
 		});
-		const db = drizzlePostgres(instrumentPostgres(client), { schema }) as unknown as Database;
+		const db = drizzlePostgres(instrumentPostgres(client, options.prepared ?? true), { schema }) as unknown as Database;
 		return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
 	}
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });

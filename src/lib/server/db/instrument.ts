@@ -36,7 +36,9 @@ const withLastCallback = (args: unknown[], wrap: (fn: Callback) => Callback) =>
 
 /**
  * Statements are kept prepared on their connection (postgres.js names and caches them by text),
- * so a page's queries are parsed once per connection instead of once per request. A statement
+ * so a page's queries are parsed once per connection instead of once per request, unless
+ * DATABASE_PREPARED=0 (a pooler in transaction mode that cannot keep them, such as PgBouncer
+ * before 1.21 or without max_prepared_statements). A statement
  * with a long parameter list, such as an `in (…)` over a selection, is sent unnamed: its text
  * varies with the selection's length and would fill every connection's cache with variants.
  */
@@ -48,10 +50,10 @@ const keepPrepared = (params: unknown[] | undefined) => (params?.length ?? 0) <=
  * postgres.js queries are lazy until awaited, and an `unsafe` can be a fragment of another query
  * that is never awaited on its own: the clock starts when drizzle awaits it, not before.
  */
-function timeUnsafe(sql: Sql) {
+function timeUnsafe(sql: Sql, prepared: boolean) {
 	const unsafe = sql.unsafe;
 	sql.unsafe = ((text: string, params?: unknown[], options?: { prepare?: boolean }) => {
-		const query = unsafe(text, params as never, { ...options, prepare: keepPrepared(params) });
+		const query = unsafe(text, params as never, { ...options, prepare: prepared && keepPrepared(params) });
 		const then = query.then;
 		let started = false;
 		query.then = ((...handlers: Parameters<typeof then>) => {
@@ -66,25 +68,27 @@ function timeUnsafe(sql: Sql) {
 	return sql;
 }
 
-function timeTransactionScope(sql: Sql): Sql {
-	timeUnsafe(sql);
+function timeTransactionScope(sql: Sql, prepared: boolean): Sql {
+	timeUnsafe(sql, prepared);
 	const savepoint = (sql as unknown as { savepoint?: Callback }).savepoint;
 	if (savepoint)
 		(sql as unknown as { savepoint: Callback }).savepoint = ((...args: unknown[]) =>
-			savepoint(...(withLastCallback(args, (fn) => (inner: never) => fn(timeTransactionScope(inner) as never)) as never[]))) as Callback;
+			savepoint(
+				...(withLastCallback(args, (fn) => (inner: never) => fn(timeTransactionScope(inner, prepared) as never)) as never[])
+			)) as Callback;
 	return sql;
 }
 
 /** postgres.js: query durations, queries in flight, open transactions; the pool size is its `max`. */
-export function instrumentPostgres(sql: Sql): Sql {
+export function instrumentPostgres(sql: Sql, prepared: boolean): Sql {
 	metrics.dbPoolSize.set(sql.options.max);
-	timeUnsafe(sql);
+	timeUnsafe(sql, prepared);
 	const begin = sql.begin;
 	sql.begin = ((...args: unknown[]) =>
 		inTransaction(
 			() =>
 				(begin as Callback)(
-					...(withLastCallback(args, (fn) => (tx: never) => fn(timeTransactionScope(tx) as never)) as never[])
+					...(withLastCallback(args, (fn) => (tx: never) => fn(timeTransactionScope(tx, prepared) as never)) as never[])
 				) as Promise<unknown>
 		)) as never;
 	return sql;

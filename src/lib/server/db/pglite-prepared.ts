@@ -67,15 +67,18 @@ const execute = message('E', concat([cString(''), int32(0)]));
 const sync = message('S', new Uint8Array());
 
 const AFFECTING = /^(INSERT \d+|UPDATE|DELETE|MERGE) (\d+)$/;
+const STALE_STATEMENT = new Set(['0A000', '26000']);
 
 export function preparedStatements(pg: PGlite) {
 	const internals = pg as unknown as Internals;
 	const statements = new Map<string, Statement>();
+	// Unique per instance, should two ever wrap the same database.
+	const prefix = `opsm_${Math.random().toString(36).slice(2, 8)}_`;
 	let named = 0;
 
 	/** Parses and describes a statement once; a parse error is the statement's own error, thrown as PGlite would. */
 	async function describe(text: string): Promise<Statement> {
-		const name = `opsm_${++named}`;
+		const name = `${prefix}${++named}`;
 		const { messages } = await pg.execProtocol(concat([parse(name, text), describeStatement(name), sync]), { syncToFs: false });
 		const parameters = (messages as Message[]).find((m) => m.name === 'parameterDescription');
 		const rows = (messages as Message[]).find((m) => m.name === 'rowDescription');
@@ -97,7 +100,7 @@ export function preparedStatements(pg: PGlite) {
 		const parsers = statement.fields.map((f) => options?.parsers?.[f.dataTypeID] ?? internals.parsers[f.dataTypeID]);
 		const asArrays = options?.rowMode === 'array';
 		const rows: unknown[] = [];
-		let affectedRows: number | undefined;
+		let affectedRows = 0;
 		for (const m of messages as Message[]) {
 			if (m.name === 'dataRow') {
 				const values = (m.fields as (string | null)[]).map((text, i) =>
@@ -109,7 +112,7 @@ export function preparedStatements(pg: PGlite) {
 				if (affected) affectedRows = Number(affected[2]);
 			}
 		}
-		return { rows, fields: statement.fields, affectedRows } as Results;
+		return { rows, fields: [...statement.fields], affectedRows } as Results;
 	}
 
 	/** The prepared path when the statement qualifies, else `fallback` (PGlite's own query). */
@@ -121,12 +124,25 @@ export function preparedStatements(pg: PGlite) {
 		inTransaction: boolean
 	): Promise<Results> {
 		// One statement of data only: a text with a `;` may hold several, which cannot be prepared.
-		const preparable = !options?.blob && params.length <= MAX_PARAMETERS && DATA_STATEMENT.test(text) && !text.includes(';');
+		const preparable =
+			!options?.blob &&
+			!options?.paramTypes &&
+			!options?.onNotice &&
+			params.length <= MAX_PARAMETERS &&
+			DATA_STATEMENT.test(text) &&
+			!text.includes(';');
 		if (!preparable || (!statements.has(text) && statements.size >= MAX_STATEMENTS)) return fallback();
 		const exclusive = async () => {
 			let statement = statements.get(text);
 			if (!statement) statements.set(text, (statement = await describe(text)));
-			const result = await run(statement, params, options);
+			let result: Results;
+			try {
+				result = await run(statement, params, options);
+			} catch (error) {
+				// A plan whose result type changed (a migration) or a statement gone: parse it afresh next time.
+				if (STALE_STATEMENT.has((error as { code?: string }).code ?? '')) statements.delete(text);
+				throw error;
+			}
 			if (!inTransaction) await pg.syncToFs();
 			return result;
 		};
@@ -144,8 +160,11 @@ export function preparedStatements(pg: PGlite) {
 		/** Replaces `target.query` (the client's, or a transaction's) with the prepared path. */
 		install<C extends Pick<Transaction, 'query'>>(target: C, inTransaction: boolean) {
 			const original = target.query.bind(target);
-			target.query = ((text: string, params?: unknown[], options?: QueryOptions) =>
-				query(text, params, options, () => original(text, params, options), inTransaction)) as C['query'];
+			target.query = ((text: string, params?: unknown[], options?: QueryOptions) => {
+				// As PGlite's own: a transaction that has ended takes no more statements.
+				if (inTransaction && (target as Partial<Transaction>).closed) return Promise.reject(new Error('Transaction is closed'));
+				return query(text, params, options, () => original(text, params, options), inTransaction);
+			}) as C['query'];
 			return target;
 		}
 	};

@@ -19,7 +19,7 @@ type Row = {
 /**
  * Saves a draft (an autosave) in one statement, with every check of `saveResponse`: the round
  * is open (its row share-locked, so a close waits for the save or wins), the respondent is
- * assigned, the response is still a draft at the version the form was made on (its row locked,
+ * assigned (that row key-share locked, so a removal is never missed), the response is still a draft at the version the form was made on (its row locked,
  * so two tabs cannot both win). The version bump, the answers and an audit row of what changed
  * land together or not at all: each write reads the row the version bump returned.
  * Submitting stays in `saveResponse`, which also checks completeness and refreshes results.
@@ -47,7 +47,11 @@ export async function saveDraft(
 				as x(vector_key text, score smallint, dont_know boolean, comment text, evidence_url text)
 		),
 		open_round as (select id from round where id = ${roundId} and state = 'open' for share),
-		assigned as (select 1 from assignment where round_id = ${roundId} and technology_id = ${technologyId} and user_id = ${userId}),
+		-- Key-share locked: a removal that deleted it meanwhile is seen (the row drops out), and one that has not yet waits.
+		assigned as (
+			select 1 from assignment where round_id = ${roundId} and technology_id = ${technologyId} and user_id = ${userId}
+			for key share
+		),
 		allowed as (select 1 where exists (select from open_round) and exists (select from assigned)),
 		existing as (
 			select id, version, state from response
