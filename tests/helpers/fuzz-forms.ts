@@ -1,0 +1,294 @@
+import Papa from 'papaparse';
+import { and, eq, sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
+import { RINGS } from '../../src/lib/domain/tech-radar';
+import { db } from '../../src/lib/server/db';
+import { assignment, remediationItem, response, roundTechnology, setting, technology } from '../../src/lib/server/db/schema';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import { getFramework } from '../../src/lib/server/queries/framework';
+import { changeRoundState } from '../../src/lib/server/queries/round-state';
+import { createInvitation } from '../../src/lib/server/queries/users';
+import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, TEST_PASSWORD } from './factories';
+
+// The valid forms the fuzz suite (tests/integration/fuzz.test.ts) starts from, and the things they name.
+
+export const VECTOR_KEYS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
+
+export type Fields = Record<string, string | string[]>;
+export type Form = [string, string | Blob][];
+export const text = (v: string | Blob) => (typeof v === 'string' ? v : 'blob');
+export const formOf = (fields: Fields): Form =>
+	Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): Form[number] => [k, x]));
+
+let serial = 0;
+export const next = () => ++serial;
+
+export type Fixtures = {
+	admin: SessionUser;
+	member: SessionUser;
+	target: SessionUser;
+	pwUser: SessionUser;
+	team: { id: number; name: string };
+	renamedTeam: { id: number };
+	tech: { id: number; slug: string };
+	editTech: { id: number };
+	retireTech: { id: number; slug: string };
+	round: { id: number };
+	scopeRound: { id: number };
+	draftRound: { id: number };
+	itemId: number;
+	token: string;
+	framework: Fields;
+};
+export let fx: Fixtures;
+
+/** What one request needs: its form, and where the defaults will not do, its path parameters and user. */
+export type Prepared = { form: Fields; params?: Record<string, string>; user?: SessionUser | null };
+
+export const freshTech = async (name: string) => createTechnologyRow(`${name} ${next()}`, fx.team.id);
+
+/** The assessment `admin` answers in `round`, put in the given state; its version is what the next save must name. */
+export async function answerIn(state: 'draft' | 'submitted') {
+	const key = { roundId: fx.round.id, technologyId: fx.tech.id, userId: fx.admin.id };
+	await db()
+		.insert(response)
+		.values({ ...key, state })
+		.onConflictDoUpdate({ target: [response.roundId, response.technologyId, response.userId], set: { state } });
+	const [row] = await db()
+		.select({ version: response.version })
+		.from(response)
+		.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)));
+	return String(row.version);
+}
+
+export const answers = () =>
+	Object.fromEntries(
+		VECTOR_KEYS.flatMap((k) => [
+			[`score.${k}`, '3'],
+			[`comment.${k}`, 'ok'],
+			[`evidence.${k}`, 'https://wiki.example/x']
+		])
+	);
+
+export const technologyForm = (n: number) => ({
+	name: `Fuzzed ${n}`,
+	slug: `fuzzed-${n}`,
+	category: 'testing',
+	teamId: String(fx.team.id),
+	lifecycle: 'production',
+	targetLevel: '3',
+	description: 'd',
+	docs: 'https://docs.example',
+	runbook: 'https://runbook.example',
+	repo: 'https://git.example/r'
+});
+
+export const importCsv = (n: number) =>
+	Papa.unparse([
+		{ name: `Fuzz import ${n}`, category: 'testing', team: fx.team.name, lifecycle: 'production', description: 'd', target: '3' }
+	]);
+
+export const password = { password: TEST_PASSWORD, confirm: TEST_PASSWORD };
+
+/** Every password check starts with a clean slate, so the limiter does not stop the fuzzing at the tenth. */
+export const clearLimiter = () => db().execute(sql`delete from login_failure`);
+
+/**
+ * A valid form per action, built afresh for every request: names are unique, versions are read
+ * from the database and whatever the action consumes (a team to delete, a round to close, an
+ * invitation) is made anew. So a hostile value in one field gets past all the others and reaches
+ * the deepest check, the write included. Field-less actions have an empty form.
+ */
+export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
+	'(app)/account ?/password': async () => {
+		await clearLimiter();
+		return { user: fx.pwUser, form: { current: TEST_PASSWORD, ...password } };
+	},
+	'(app)/admin/demo ?/remove': async (n) => {
+		const team = await createTeamRow(`Fuzz demo ${n}`);
+		const record = { passwordHash: 'not a hash', userIds: [], teamIds: [team.id], technologyIds: [], roundIds: [] };
+		await db()
+			.insert(setting)
+			.values({ key: 'demo-data', value: sql`${JSON.stringify(record)}::jsonb` })
+			.onConflictDoUpdate({ target: setting.key, set: { value: sql`excluded.value` } });
+		return { form: { confirm: 'yes' } };
+	},
+	'(app)/admin/framework ?/default': async (n) => ({ form: { ...fx.framework, name: `Fuzz framework ${n}`, note: 'Fuzzed' } }),
+	'(app)/admin/teams ?/create': async (n) => ({ form: { name: `Fuzz team ${n}` } }),
+	'(app)/admin/teams ?/rename': async (n) => ({ form: { teamId: String(fx.renamedTeam.id), name: `Fuzz team renamed ${n}` } }),
+	'(app)/admin/teams ?/delete': async (n) => ({ form: { teamId: String((await createTeamRow(`Fuzz doomed team ${n}`)).id) } }),
+	'(app)/admin/users ?/invite': async (n) => ({ form: { email: `fuzz${n}@example.com`, role: 'member', teamIds: String(fx.team.id) } }),
+	'(app)/admin/users ?/update': async () => ({
+		form: { userId: String(fx.target.id), role: 'member', active: 'on', teamIds: String(fx.team.id) }
+	}),
+	'(app)/backlog ?/update': async () => {
+		const [item] = await db().select({ v: remediationItem.version }).from(remediationItem).where(eq(remediationItem.id, fx.itemId));
+		return {
+			form: {
+				itemId: String(fx.itemId),
+				version: String(item.v),
+				title: 'T',
+				status: 'open',
+				size: '3',
+				assigneeId: String(fx.member.id),
+				ticketUrl: 'https://jira.example/X-1'
+			}
+		};
+	},
+	'(app)/portfolio/radar ?/config': async () => {
+		const [row] = await db().select({ v: setting.version }).from(setting).where(eq(setting.key, 'tech-radar'));
+		return {
+			form: {
+				version: String(row?.v ?? 0),
+				...Object.fromEntries(['Data', 'Platforms', 'Delivery', 'Other'].map((q, i) => [`quadrant.${i}`, q])),
+				...Object.fromEntries([0, 1, 2, 3, 4, 5].map((l) => [`ring.${l}`, RINGS[Math.max(0, 3 - Math.floor(l / 2))]])),
+				'category.testing': '1'
+			}
+		};
+	},
+	'(app)/rounds ?/create': async (n) => ({ form: { name: `Fuzz round ${n}`, dueDate: '2027-01-31' } }),
+	'(app)/rounds/[id] ?/details': async (n) => ({
+		params: { id: String(fx.scopeRound.id) },
+		form: { name: `Fuzz round renamed ${n}`, dueDate: '2027-02-28' }
+	}),
+	'(app)/rounds/[id] ?/addTechnologies': async () => ({
+		params: { id: String(fx.scopeRound.id) },
+		form: { technologyIds: String(fx.tech.id) }
+	}),
+	'(app)/rounds/[id] ?/removeTechnology': async () => {
+		await db().insert(roundTechnology).values({ roundId: fx.draftRound.id, technologyId: fx.tech.id }).onConflictDoNothing();
+		return { params: { id: String(fx.draftRound.id) }, form: { technologyId: String(fx.tech.id) } };
+	},
+	'(app)/rounds/[id] ?/addRespondent': async () => ({
+		params: { id: String(fx.scopeRound.id) },
+		form: { technologyId: String(fx.tech.id), userId: String(fx.member.id) }
+	}),
+	'(app)/rounds/[id] ?/removeRespondent': async () => {
+		await db()
+			.insert(assignment)
+			.values({ roundId: fx.scopeRound.id, technologyId: fx.tech.id, userId: fx.member.id })
+			.onConflictDoNothing();
+		return { params: { id: String(fx.scopeRound.id) }, form: { technologyId: String(fx.tech.id), userId: String(fx.member.id) } };
+	},
+	'(app)/rounds/[id] ?/open': async () => ({
+		params: { id: String((await createRoundRow('draft', [{ technologyId: fx.tech.id, userIds: [] }])).id) },
+		form: {}
+	}),
+	'(app)/rounds/[id] ?/regenerate': async () => ({ params: { id: String(fx.scopeRound.id) }, form: {} }),
+	'(app)/rounds/[id] ?/close': async () => ({
+		params: { id: String((await createRoundRow('open', [{ technologyId: fx.tech.id, userIds: [] }])).id) },
+		form: { confirm: 'yes' }
+	}),
+	// A round made closed now is the newest closed one, the only kind that reopens.
+	'(app)/rounds/[id] ?/reopen': async () => ({
+		params: { id: String((await createRoundRow('closed', [{ technologyId: fx.tech.id, userIds: [] }])).id) },
+		form: { reason: 'a reason' }
+	}),
+	'(app)/rounds/[id]/assess/[slug] ?/save': async () => ({
+		form: { version: await answerIn('draft'), vector: VECTOR_KEYS, ...answers() }
+	}),
+	'(app)/rounds/[id]/assess/[slug] ?/submit': async () => ({
+		form: { version: await answerIn('draft'), vector: VECTOR_KEYS, ...answers() }
+	}),
+	'(app)/rounds/[id]/assess/[slug] ?/reopen': async () => ({ form: { version: await answerIn('submitted') } }),
+	'(app)/technologies/[slug] ?/delete': async () => ({ params: { slug: (await freshTech('Fuzz doomed')).slug }, form: { confirm: 'yes' } }),
+	'(app)/technologies/[slug] ?/retire': async () => ({ params: { slug: fx.retireTech.slug }, form: {} }),
+	'(app)/technologies/[slug]/edit ?/default': async () => {
+		// A hostile slug that is valid moves the technology: its current slug is the address.
+		const [row] = await db()
+			.select({ slug: technology.slug, v: technology.version })
+			.from(technology)
+			.where(eq(technology.id, fx.editTech.id));
+		return {
+			params: { slug: row.slug },
+			form: { ...technologyForm(0), name: 'Fuzz edit target', slug: 'fuzz-edit-target', version: String(row.v) }
+		};
+	},
+	'(app)/technologies/import ?/preview': async (n) => ({ form: { csv: importCsv(n) } }),
+	'(app)/technologies/import ?/import': async (n) => ({ form: { csv: importCsv(n) } }),
+	'(app)/technologies/new ?/default': async (n) => ({ form: technologyForm(n) }),
+	'(auth)/invite/[token] ?/default': async (n) => ({
+		user: null,
+		params: { token: await createInvitation(fx.admin.id, { email: `invitee${n}@example.com`, role: 'member', teamIds: [] }) },
+		form: { name: 'Invited', ...password }
+	}),
+	'(auth)/login ?/default': async () => {
+		await clearLimiter();
+		return { user: null, form: { email: fx.admin.email, password: TEST_PASSWORD, next: '/rounds' } };
+	},
+	'(auth)/logout ?/default': async () => ({ form: {} }),
+	// There are users already: a valid form reaches the first-admin insert, which declines, and signs in nobody.
+	'(auth)/setup ?/default': async (n) => ({ user: null, form: { name: 'First', email: `first${n}@example.com`, ...password } })
+};
+
+/** Actions that take no input at all: they get every field the app renders, hostile, and must not break. */
+export const FIELDLESS = new Set([
+	'(auth)/logout ?/default',
+	'(app)/rounds/[id] ?/open',
+	'(app)/rounds/[id] ?/regenerate',
+	'(app)/technologies/[slug] ?/retire'
+]);
+
+/** Fields that clean a value instead of refusing it: a bad `next` signs in and goes to `/`. */
+export const SANITISED: Record<string, string[]> = { '(auth)/login ?/default': ['next'] };
+
+/**
+ * Fields that another field of the same form stands for, being read by the same rule into the same
+ * kind of column. The technology editor shares its schema with the new-technology form, which
+ * gets every field; the editor's own are its version, the address (slug), the name and the team.
+ * Level descriptions and guidance lines are read like a vector's description.
+ */
+export const ALIKE: Record<string, string[]> = {
+	'(app)/admin/framework ?/default': ['levels.0', `v.${VECTOR_KEYS[0]}.anchor.0`],
+	'(app)/technologies/new ?/default': ['runbook', 'repo'],
+	'(app)/technologies/[slug]/edit ?/default': ['category', 'lifecycle', 'targetLevel', 'description', 'docs', 'runbook', 'repo'],
+	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
+	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
+};
+
+/** The users, teams, technologies, rounds, backlog item and invitation the baselines name. */
+export async function createFuzzFixtures() {
+	const admin = await createUserRow('admin');
+	const team = await createTeamRow('Fuzz owners');
+	const member = await createUserRow('member', { teamIds: [team.id] });
+	const tech = await createTechnologyRow('Fuzz Kafka', team.id);
+	const round = await createRoundRow('open', [{ technologyId: tech.id, userIds: [admin.id, member.id] }]);
+	const scopeRound = await createRoundRow('open', [{ technologyId: tech.id, userIds: [member.id] }]);
+	const draftRound = await createRoundRow('draft', [{ technologyId: tech.id, userIds: [] }]);
+	// Backlog items come from closing a round whose answers fall short of the target.
+	const backlogTech = await createTechnologyRow('Fuzz backlog', team.id, 4);
+	const backlogRound = await createRoundRow('open', [{ technologyId: backlogTech.id, userIds: [admin.id] }]);
+	await submitResponseRow(backlogRound.id, backlogTech.id, admin.id, () => 1);
+	expect(await changeRoundState(admin.id, backlogRound.id, 'closed')).toBe('ok');
+	const [item] = await db()
+		.select({ id: remediationItem.id })
+		.from(remediationItem)
+		.where(eq(remediationItem.technologyId, backlogTech.id))
+		.limit(1);
+	const base = await getFramework();
+	const framework: Fields = Object.fromEntries(base.levels.map((l, i) => [`levels.${i}`, l]));
+	for (const v of base.vectors) {
+		const p = `v.${v.key}`;
+		Object.assign(framework, { [`${p}.name`]: v.name, [`${p}.description`]: v.description, [`${p}.lane`]: v.lane });
+		Object.assign(framework, { [`${p}.weight`]: String(v.weight) });
+		v.anchors.forEach((a, i) => (framework[`${p}.anchor.${i}`] = a));
+	}
+	fx = {
+		admin,
+		member,
+		target: await createUserRow('member', { teamIds: [team.id] }),
+		pwUser: await createUserRow('member'),
+		team,
+		renamedTeam: await createTeamRow('Fuzz renamed'),
+		tech,
+		editTech: await createTechnologyRow('Fuzz edit target', team.id),
+		retireTech: await createTechnologyRow('Fuzz retiree', team.id),
+		round,
+		scopeRound,
+		draftRound,
+		itemId: item.id,
+		token: await createInvitation(admin.id, { email: 'never-accepted@example.com', role: 'member', teamIds: [] }),
+		framework
+	};
+}
