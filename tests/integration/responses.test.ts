@@ -136,7 +136,7 @@ describe('two saves at the same moment (two tabs)', () => {
 		await db().transaction(async (tx) => {
 			await tx.select().from(round).where(eq(round.id, raceRoundId)).for('update');
 			await tx.delete(assignment).where(and(eq(assignment.roundId, raceRoundId), eq(assignment.userId, leaver.id)));
-			save = saveDraft({ roundId: raceRoundId, technologyId: techId, userId: leaver.id }, 0, answer);
+			save = saveDraft({ roundId: raceRoundId, slug, userId: leaver.id }, 0, answer);
 			await new Promise((settle) => setTimeout(settle, 300));
 		});
 		expect(await save).toEqual({ status: 'not-assigned' });

@@ -4,8 +4,8 @@ import { rowsOf } from '$lib/server/db/client';
 import type { Answer } from '$lib/domain/assessment';
 import type { SaveOutcome } from './responses';
 
-/** Whose draft: the technology by id, or by the slug in the page's address (saving a lookup). */
-export type DraftKey = { roundId: number; userId: number } & ({ technologyId: number } | { slug: string });
+/** Whose draft: the technology by the slug in the page's address (the statement looks it up itself). */
+export type DraftKey = { roundId: number; userId: number; slug: string };
 
 type Row = {
 	found: boolean;
@@ -17,12 +17,12 @@ type Row = {
 };
 
 /**
- * Saves a draft (an autosave) in one statement, with every check of `saveResponse`: the round
+ * Saves a draft (an autosave) in one statement, with every check of `submitResponse`: the round
  * is open (its row share-locked, so a close waits for the save or wins), the respondent is
  * assigned (that row key-share locked, so a removal is never missed), the response is still a draft at the version the form was made on (its row locked,
  * so two tabs cannot both win). The version bump, the answers and an audit row of what changed
  * land together or not at all: each write reads the row the version bump returned.
- * Submitting stays in `saveResponse`, which also checks completeness and refreshes results.
+ * Submitting stays in `submitResponse`, which also checks completeness and refreshes results.
  */
 export async function saveDraft(
 	key: DraftKey,
@@ -41,7 +41,7 @@ export async function saveDraft(
 	const { roundId, userId } = key;
 	const technologyId = sql`(select id from tech)`;
 	const result = await db().execute(sql`
-		with tech as (select id from technology where ${'slug' in key ? sql`slug = ${key.slug}` : sql`id = ${key.technologyId}`}),
+		with tech as (select id from technology where slug = ${key.slug}),
 		input as (
 			select * from jsonb_to_recordset(${input}::jsonb)
 				as x(vector_key text, score smallint, dont_know boolean, comment text, evidence_url text)

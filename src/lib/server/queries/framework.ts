@@ -1,5 +1,6 @@
 import { asc, desc, eq, max } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { perDatabase } from '$lib/server/db/prepared';
 import { sqlState, UNIQUE_VIOLATION, type Database } from '$lib/server/db/client';
 import { frameworkVector, frameworkVersion } from '$lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '$lib/domain/agile-operations-v1';
@@ -54,16 +55,14 @@ export async function listFrameworkVersions() {
 /**
  * Framework versions never change once created (an edit adds the next version), so each is read
  * once per database and kept, frozen, in memory; only "which is the latest" is asked each time.
- * Keyed by the database handle so a test that installs another database starts afresh.
  */
-const frameworksByDatabase = new WeakMap<Database, Map<number, Promise<StoredFramework>>>();
+const knownVersions = perDatabase(() => new Map<number, Promise<StoredFramework>>());
 
 /** The version a round pinned, or the latest when none is given. */
 export async function getFramework(versionId?: number): Promise<StoredFramework> {
 	const database = db();
 	const id = versionId ?? (await latestFrameworkVersionId(database));
-	let versions = frameworksByDatabase.get(database);
-	if (!versions) frameworksByDatabase.set(database, (versions = new Map()));
+	const versions = knownVersions();
 	let framework = versions.get(id);
 	if (!framework) {
 		framework = readFramework(database, id);

@@ -3,7 +3,6 @@ import { db } from '$lib/server/db';
 import { answer, appUser, assignment, response, round } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
-import { saveDraft } from './draft-save';
 import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };
@@ -71,21 +70,16 @@ export type SaveOutcome =
 	| { status: 'incomplete'; version: number; missing: string[] };
 
 /**
- * Stores a respondent's answers (and optionally submits) if they were made on the latest
- * version; a write from an older tab is refused rather than overwriting newer answers.
- * Round state and assignment are checked inside the transaction, so a round closing
- * concurrently cannot let a late write in.
+ * Stores a respondent's answers and submits them, if they were made on the latest version; a
+ * write from an older tab is refused rather than overwriting newer answers. Round state and
+ * assignment are checked inside the transaction, so a round closing concurrently cannot let a
+ * late write in. An incomplete submit keeps what was typed, as a draft. (Drafts alone are saved
+ * by `saveDraft`, in one statement.)
  */
-export async function saveResponse(
+export async function submitResponse(
 	key: ResponseKey,
-	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[]; submit: boolean }
+	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[] }
 ): Promise<SaveOutcome> {
-	// An autosave is the hottest write there is: one statement with the same checks.
-	if (!input.submit) {
-		const outcome = await saveDraft(key, input.expectedVersion, input.answers);
-		// The caller found the technology by this id a moment ago; gone since, it cannot be assigned.
-		return outcome.status === 'no-technology' ? { status: 'not-assigned' } : outcome;
-	}
 	return db().transaction(async (tx) => {
 		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
 		if (r?.state !== 'open') return { status: 'round-not-open' };
@@ -112,9 +106,8 @@ export async function saveResponse(
 
 		const before = await answersOf(current.id, tx as never);
 		const merged = { ...before, ...input.answers };
-		// An incomplete submit still keeps what was typed, as a draft.
 		const { missing } = progressOf(input.vectorKeys, merged);
-		const submit = input.submit && missing.length === 0;
+		const submit = missing.length === 0;
 		const rows = Object.entries(input.answers).map(([vectorKey, a]) => ({ responseId: current.id, vectorKey, ...a }));
 		if (rows.length)
 			await tx
@@ -147,7 +140,7 @@ export async function saveResponse(
 			});
 		// A submitted response now counts towards results.
 		if (submit) await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
-		if (input.submit && !submit) return { status: 'incomplete', version, missing };
+		if (!submit) return { status: 'incomplete', version, missing };
 		return { status: 'saved', version, state };
 	});
 }

@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { UNIQUE_VIOLATION, type Database, type Tx } from '$lib/server/db/client';
-import { prepared } from '$lib/server/db/prepared';
+import { UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
+import { perDatabase, prepared } from '$lib/server/db/prepared';
 import {
 	assignment,
 	frameworkVersion,
@@ -91,13 +91,11 @@ export async function getRound(id: number) {
  * The framework version a round pinned when it was created. It never changes, so once read it is
  * kept per database (a round not found is asked again: it may be created later).
  */
-const pinnedVersions = new WeakMap<Database, Map<number, number>>();
+const pinnedVersions = perDatabase(() => new Map<number, number>());
 export async function pinnedFrameworkVersion(roundId: number): Promise<number | undefined> {
-	const database = db();
-	let known = pinnedVersions.get(database);
-	if (!known) pinnedVersions.set(database, (known = new Map()));
+	const known = pinnedVersions();
 	if (!known.has(roundId)) {
-		const [row] = await database.select({ versionId: round.frameworkVersionId }).from(round).where(eq(round.id, roundId));
+		const [row] = await db().select({ versionId: round.frameworkVersionId }).from(round).where(eq(round.id, roundId));
 		if (!row) return undefined;
 		known.set(roundId, row.versionId);
 	}

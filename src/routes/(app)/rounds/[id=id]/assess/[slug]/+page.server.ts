@@ -3,7 +3,7 @@ import { can, requireCapability, type Capability } from '$lib/server/auth/policy
 import { parseAnswerForm } from '$lib/server/forms/answers';
 import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
-import { getResponse, isAssigned, reopenResponse, respondentsOf, saveResponse, type SaveOutcome } from '$lib/server/queries/responses';
+import { getResponse, isAssigned, reopenResponse, respondentsOf, submitResponse, type SaveOutcome } from '$lib/server/queries/responses';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
 import { isSlug } from '$lib/domain/catalog';
 import { saveDraft } from '$lib/server/queries/draft-save';
@@ -117,7 +117,7 @@ async function submitAction(event: RequestEvent) {
 	const { round, key } = await context(event, 'score');
 	const { vectorKeys, values, parsed } = await parseAnswers(event, round.frameworkVersionId);
 	if (!parsed.ok) return fail(400, { errors: parsed.errors, values });
-	const outcome = await saveResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys, submit: true });
+	const outcome = await submitResponse(key, { expectedVersion: parsed.version, answers: parsed.answers, vectorKeys });
 	return answerOutcome(outcome, values);
 }
 
