@@ -11,7 +11,7 @@ import { changeRoundState } from '../../src/lib/server/queries/round-state';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, TEST_PASSWORD } from './factories';
 
-// The valid forms the fuzz suite (tests/integration/fuzz.test.ts) starts from, and the things they name.
+// The valid forms the fuzz suite (tests/integration/fuzz-actions.test.ts) starts from, and the things they name.
 
 export const VECTOR_KEYS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
 

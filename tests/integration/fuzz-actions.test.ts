@@ -2,21 +2,15 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
 import { db } from '../../src/lib/server/db';
-import type { SessionUser } from '../../src/lib/server/auth/session';
 import { useTestDatabase } from '../helpers/db';
-import { fakeEvent } from '../helpers/event';
 import { TEST_PASSWORD } from '../helpers/factories';
-import { HOSTILE, HOSTILE_NAMES } from '../helpers/hostile';
-import { routeEntries, type RouteEntry } from '../helpers/routes';
 import {
 	ALIKE,
 	BASELINES,
 	createFuzzFixtures,
 	FIELDLESS,
 	formOf,
-	fx,
 	next,
 	SANITISED,
 	text,
@@ -24,6 +18,10 @@ import {
 	type Fields,
 	type Form
 } from '../helpers/fuzz-forms';
+import { describeError, entries, outcomeOf, request, validParams, type Outcome } from '../helpers/fuzz-harness';
+import { HOSTILE, HOSTILE_NAMES } from '../helpers/hostile';
+
+// Hostile forms to every action, each built from a valid one: never a 5xx, nothing stored from refused input.
 
 /**
  * argon2 checks every hostile password for real. The valid one every baseline form carries is
@@ -44,13 +42,6 @@ vi.mock('../../src/lib/server/auth/password', async (importOriginal) => {
 });
 
 useTestDatabase();
-
-const entries = routeEntries();
-const MATCHERS = Object.fromEntries(
-	Object.entries(
-		import.meta.glob<{ match: (param: string) => boolean }>(['/src/params/*.ts', '!/src/params/*.spec.ts'], { eager: true })
-	).map(([file, mod]) => [/(\w+)\.ts$/.exec(file)![1], mod.match])
-);
 
 /** Every form field name the pages render, with the templated ones (`score.{vector.key}`) spelled out. */
 function fieldNames(): string[] {
@@ -73,39 +64,9 @@ function fieldNames(): string[] {
 }
 
 const FIELDS = fieldNames();
-/** Query parameters sent at once to a load that reads the whole query string: what filter forms and links send, and a name nothing reads. */
-const QUERY = [
-	'page',
-	'user',
-	'next',
-	'removed',
-	'round',
-	'team',
-	'q',
-	'category',
-	'lifecycle',
-	'status',
-	'sort',
-	'dir',
-	't',
-	'r',
-	'person',
-	'entity',
-	'from',
-	'to',
-	'confirm',
-	'version',
-	'mode',
-	'technology',
-	'level',
-	'met',
-	'waiting',
-	'unknown'
-];
 
-/** Hostile requests sent to a handler, counted across the file (loads and endpoints apart), and how many of them an action accepted. */
+/** Hostile requests sent to actions, counted across the file, and how many of them an action accepted. */
 let executed = 0;
-let toLoads = 0;
 let acceptedTotal = 0;
 
 /**
@@ -136,29 +97,6 @@ async function countWrites() {
 			sql`create trigger fuzz_count_write after insert or update or delete on ${sql.identifier(t)} for each row execute function fuzz.count_write()`
 		);
 }
-
-type Outcome = { status: number; failure: boolean; data?: unknown };
-
-/** What SvelteKit would answer: a status (a failure is an ActionFailure or an HttpError), or the error it would turn into a 500. */
-async function outcomeOf(entry: RouteEntry, event: object): Promise<Outcome> {
-	try {
-		const result = await entry.run(event as never);
-		if (isActionFailure(result)) return { status: result.status, failure: true, data: result.data };
-		if (result instanceof Response) {
-			// A file is streamed after the handler returns: a stream that breaks is a broken answer too.
-			await result.arrayBuffer();
-			return { status: result.status, failure: result.status >= 400 };
-		}
-		return { status: 200, failure: false, data: result };
-	} catch (e) {
-		if (isRedirect(e)) return { status: e.status, failure: false };
-		if (isHttpError(e)) return { status: e.status, failure: true };
-		throw e;
-	}
-}
-
-const describeError = (e: unknown) =>
-	`threw ${String((e as Error)?.message ?? e).slice(0, 200)} ${String((e as Error)?.cause ?? '').slice(0, 200)}`;
 
 /**
  * Fields worth a hostile value each: vector fields are alike, so the first vector's stand for all
@@ -214,13 +152,6 @@ function csvWith(csv: string, column: string, value: string) {
 }
 const CSV_COLUMNS = ['name', 'category', 'team', 'lifecycle', 'description', 'target'];
 
-/** Path parameters naming things that exist: the open round `admin` scores in, its technology, an open invitation. */
-const validParams = (): Record<string, string> => ({ id: String(fx.round.id), slug: fx.tech.slug, token: fx.token });
-
-function request(entry: RouteEntry, form: Form, params: Record<string, string>, query: string, user: SessionUser | null | undefined) {
-	return fakeEvent({ user: user === undefined ? fx.admin : user, params, url: entry.path(params) + query, form });
-}
-
 const entryOf = (key: string) => entries.find((e) => e.key === key)!;
 const isAccepted = (o: Outcome) =>
 	!o.failure &&
@@ -234,88 +165,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-	console.info(
-		`fuzz: ${executed} hostile requests sent: ${toLoads} to loads and endpoints, ${executed - toLoads} to actions, which accepted ${acceptedTotal} (valid somewhere, stored)`
-	);
-});
-
-describe('fuzz: hostile path and query parameters to every load and endpoint', () => {
-	/** Which query parameters a handler reads by name, and `*` when it reads the whole query string. */
-	async function queryReads(entry: RouteEntry, params: Record<string, string>, user: SessionUser | null) {
-		const reads = new Set<string>();
-		const event = request(entry, [], params, `?${new URLSearchParams(QUERY.map((q) => [q, '1']))}`, user) as unknown as { url: URL };
-		const search = event.url.searchParams as unknown as Record<string | symbol, (...a: unknown[]) => unknown>;
-		for (const m of ['get', 'getAll', 'has']) {
-			const f = search[m].bind(search);
-			Object.defineProperty(search, m, { value: (name: string, ...rest: unknown[]) => (reads.add(name), f(name, ...rest)) });
-		}
-		for (const m of ['entries', 'keys', 'values', 'forEach', 'toString', Symbol.iterator]) {
-			const f = search[m].bind(search);
-			Object.defineProperty(search, m, { value: (...a: unknown[]) => (reads.add('*'), f(...a)) });
-		}
-		const url = event.url;
-		event.url = new Proxy(url, {
-			get(target, p) {
-				if (p === 'search' || p === 'href' || p === 'toString' || p === 'toJSON') reads.add('*');
-				const v = Reflect.get(target, p) as unknown;
-				return typeof v === 'function' ? v.bind(target) : v;
-			}
-		});
-		await outcomeOf(entry, event).catch(() => null);
-		return reads;
-	}
-
-	const loads = entries.filter((e) => e.kind !== 'action');
-	const QUERY_VARIANT = 'report.json';
-
-	it.each(loads.map((e) => [e.key, e] as const))('%s: never a 5xx', async (key, entry) => {
-		const valid = { ...validParams(), ...entry.params };
-		const users = key.startsWith('(auth)') ? [null, fx.admin] : [fx.admin];
-		const failures: string[] = [];
-		const send = async (label: string, params: Record<string, string>, query: string) => {
-			for (const user of users) {
-				executed++;
-				toLoads++;
-				try {
-					const o = await outcomeOf(entry, request(entry, [], params, query, user));
-					if (o.status >= 500) failures.push(`${label}: answered ${o.status}`);
-				} catch (e) {
-					failures.push(`${label}: ${describeError(e)}`);
-				}
-			}
-		};
-		const values = HOSTILE.flatMap((k) => {
-			const v = k.value();
-			return typeof v === 'string' ? [[k.name, v] as const] : [];
-		});
-		// Variants share one handler, which reads the query before the variant matters: their own
-		// parameter is fuzzed on the first variant, the query on the cheapest to make.
-		const variants = loads.filter((e) => e.run === entry.run);
-		const queryVariant = variants.find((e) => Object.values(e.params).includes(QUERY_VARIANT)) ?? variants[0];
-
-		// The path, one parameter at a time, the others valid.
-		for (const param of [...key.matchAll(/\[(\w+)\]/g)].map((m) => m[1])) {
-			if (param in entry.params && variants[0] !== entry) continue;
-			const matcher = entry.matchers[param];
-			for (const [name, value] of values) {
-				// SvelteKit answers 404 itself when the parameter's matcher refuses the value.
-				if (matcher && !MATCHERS[matcher](value)) continue;
-				await send(`path ${param} = ${name}`, { ...valid, [param]: value }, '');
-			}
-		}
-
-		// The query, with a valid path: each parameter the handler reads by name on its own, and
-		// every parameter at once to a handler that reads the whole query string.
-		const reads = new Set<string>();
-		if (queryVariant === entry) for (const user of users) for (const r of await queryReads(entry, valid, user)) reads.add(r);
-		for (const read of reads) {
-			for (const [name, value] of values) {
-				const query = read === '*' ? QUERY.map((q) => [q, value]) : [[read, value]];
-				await send(`${read === '*' ? 'every query parameter' : `?${read}`} = ${name}`, valid, `?${new URLSearchParams(query)}`);
-			}
-		}
-		expect(failures, failures.join('\n')).toEqual([]);
-	});
+	console.info(`fuzz: ${executed} hostile requests sent to actions, which accepted ${acceptedTotal} (valid somewhere, stored)`);
 });
 
 describe('fuzz: the valid form each action is fuzzed from', () => {
@@ -400,7 +250,6 @@ describe('fuzz: one hostile value in an otherwise valid form', () => {
 
 describe('fuzz: the total', () => {
 	it('sent thousands of hostile requests', () => {
-		console.info(`fuzz: ${executed} hostile requests sent`);
 		expect(executed).toBeGreaterThan(1000);
 	});
 });
