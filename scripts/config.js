@@ -42,7 +42,18 @@ const schema = z.object({
 	SHUTDOWN_DRAIN_MS: integer(0, 60_000).default(5000),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters: it is a bearer secret').optional()
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters: it is a bearer secret').optional(),
+	SMTP_URL: z
+		.string()
+		.refine(
+			(v) => /^smtps?:\/\//.test(v) && URL.canParse(v),
+			'must be an smtp:// or smtps:// URL, such as smtps://user:password@mail.example.com'
+		)
+		.optional(),
+	MAIL_FROM: z
+		.string()
+		.regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, such as Opsmaturity <maturity@example.com>')
+		.optional()
 });
 
 const SECRETS = new Set(['METRICS_TOKEN']);
@@ -68,7 +79,7 @@ export function describeConfig(config) {
 		.map(([key, value]) => {
 			let shown = String(value);
 			if (SECRETS.has(key)) shown = '********';
-			if (key === 'DATABASE_URL') {
+			if (key === 'DATABASE_URL' || key === 'SMTP_URL') {
 				const url = new URL(shown);
 				if (url.password) url.password = '********';
 				shown = url.toString();

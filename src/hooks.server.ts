@@ -8,6 +8,7 @@ import { isConnectionFailure, markDatabaseDown } from '$lib/server/db/availabili
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
 import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
+import { startJobs, stopJobs } from '$lib/server/jobs';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/http/log';
 import { crossSiteFormRefusal } from '$lib/server/http/cross-site';
@@ -24,6 +25,7 @@ export const init: ServerInit = async () => {
 		async () => {
 			await ensureFramework();
 			const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
+			await startJobs();
 			log.info(`Opsmaturity is using the ${where}.`);
 			if (seeded) {
 				const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
@@ -36,13 +38,20 @@ export const init: ServerInit = async () => {
 	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
 	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);
 	// server.js emits this once requests have drained on SIGTERM/SIGINT, and waits for the pool to close.
-	process.once('sveltekit:shutdown' as never, () => stopDatabase());
+	process.once('sveltekit:shutdown' as never, async () => {
+		await stopJobs().catch((error) => log.warn('Stopping the job queue failed', { error: String(error) }));
+		await stopDatabase();
+	});
 };
 
 // /metrics checks its own bearer token.
 const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz', '/metrics'];
 const isPublic = (path: string) =>
-	PUBLIC_PATHS.includes(path) || path.startsWith('/invite/') || path.startsWith('/_app/') || path === '/favicon.svg';
+	PUBLIC_PATHS.includes(path) ||
+	path.startsWith('/invite/') ||
+	path.startsWith('/unsubscribe/') ||
+	path.startsWith('/_app/') ||
+	path === '/favicon.svg';
 
 // Only demo-data removal deletes users, and it keeps the admin doing it: once the first exists, the answer is settled.
 let hasUsers = false;
@@ -77,9 +86,15 @@ const gate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in svelte.config.js for this). */
+/**
+ * Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in
+ * svelte.config.js for this). Unsubscribe links are exempt: mail clients post them from outside
+ * (RFC 8058), the token in the path is their only credential, and all they can do is stop emails.
+ */
 const sameOriginForms: Handle = async ({ event, resolve }) =>
-	crossSiteFormRefusal(event.request, event.url) ?? (await refuseUnreadablePost(event.request, event.url)) ?? resolve(event);
+	(event.url.pathname.startsWith('/unsubscribe/') ? null : crossSiteFormRefusal(event.request, event.url)) ??
+	(await refuseUnreadablePost(event.request, event.url)) ??
+	resolve(event);
 
 // Headers wrap everything, so even the anonymous redirect carries them.
 export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate);

@@ -169,12 +169,14 @@ describe('configuration', () => {
 				DATABASE_URL: 'mysql://x',
 				DATABASE_PREPARED: 'yes',
 				SHUTDOWN_DRAIN_MS: '-1',
-				ORIGIN: 'https://x.example/app'
+				ORIGIN: 'https://x.example/app',
+				SMTP_URL: 'mail.example.com:25',
+				MAIL_FROM: 'nobody'
 			},
 			encoding: 'utf8'
 		});
 		expect(run.status).toBe(2);
-		for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_PREPARED', 'SHUTDOWN_DRAIN_MS', 'ORIGIN'])
+		for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_PREPARED', 'SHUTDOWN_DRAIN_MS', 'ORIGIN', 'SMTP_URL', 'MAIL_FROM'])
 			expect(run.stderr).toContain(`${name}=`);
 		expect(run.stderr).not.toMatch(/\n\s+at /);
 	});
@@ -185,6 +187,7 @@ describe('configuration', () => {
 				...process.env,
 				DATABASE_URL: 'postgres://app:hunter2hunter2@db:5432/x',
 				METRICS_TOKEN: 'a-long-secret-token-value',
+				SMTP_URL: 'smtps://mailer:smtp-secret-pw@mail.example.com:465',
 				PORT: ''
 			},
 			encoding: 'utf8'
@@ -195,6 +198,8 @@ describe('configuration', () => {
 		expect(run.stdout).toContain('METRICS_TOKEN=********');
 		expect(run.stdout).not.toContain('hunter2');
 		expect(run.stdout).not.toContain('a-long-secret');
+		expect(run.stdout).toContain('SMTP_URL=smtps://mailer:********@mail.example.com:465');
+		expect(run.stdout).not.toContain('smtp-secret-pw');
 	});
 
 	it('a second start does not rebuild', () => {

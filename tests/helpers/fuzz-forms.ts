@@ -1,10 +1,20 @@
 import Papa from 'papaparse';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { env } from '$env/dynamic/private';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { RINGS } from '../../src/lib/domain/tech-radar';
 import { db } from '../../src/lib/server/db';
-import { assignment, remediationItem, response, roundTechnology, setting, technology } from '../../src/lib/server/db/schema';
+import {
+	appUser,
+	assignment,
+	mailMessage,
+	remediationItem,
+	response,
+	roundTechnology,
+	setting,
+	technology
+} from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { getFramework } from '../../src/lib/server/queries/framework';
 import { changeRoundState } from '../../src/lib/server/queries/round-state';
@@ -39,12 +49,13 @@ export type Fixtures = {
 	draftRound: { id: number };
 	itemId: number;
 	token: string;
+	unsubscribeToken: string;
 	framework: Fields;
 };
 export let fx: Fixtures;
 
 /** What one request needs: its form, and where the defaults will not do, its path parameters and user. */
-export type Prepared = { form: Fields; params?: Record<string, string>; user?: SessionUser | null };
+export type Prepared = { form: Fields; params?: Record<string, string>; query?: string; user?: SessionUser | null };
 
 export const freshTech = async (name: string) => createTechnologyRow(`${name} ${next()}`, fx.team.id);
 
@@ -105,6 +116,24 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		await clearLimiter();
 		return { user: fx.pwUser, form: { current: TEST_PASSWORD, ...password } };
 	},
+	'(app)/account ?/mail': async () => ({ user: fx.pwUser, form: { wanted: ['round_opened', 'digest'] } }),
+	'(app)/admin/outbox ?/retry': async (n) => {
+		// Sending again needs a mail server to send to; nothing listens here, and no queue runs in tests.
+		env.SMTP_URL = 'smtp://127.0.0.1:9';
+		const [row] = await db()
+			.insert(mailMessage)
+			.values({
+				dedupeKey: `fuzz:${n}`,
+				kind: 'digest',
+				recipientEmail: 'fuzz@example.com',
+				subject: 'S',
+				textBody: 'T',
+				htmlBody: 'H',
+				status: 'failed'
+			})
+			.returning({ id: mailMessage.id });
+		return { form: { messageId: String(row.id) } };
+	},
 	'(app)/admin/demo ?/remove': async (n) => {
 		const team = await createTeamRow(`Fuzz demo ${n}`);
 		const record = { passwordHash: 'not a hash', userIds: [], teamIds: [team.id], technologyIds: [], roundIds: [] };
@@ -150,7 +179,7 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 	'(app)/rounds ?/create': async (n) => ({ form: { name: `Fuzz round ${n}`, dueDate: '2027-01-31' } }),
 	'(app)/rounds/[id] ?/details': async (n) => ({
 		params: { id: String(fx.scopeRound.id) },
-		form: { name: `Fuzz round renamed ${n}`, dueDate: '2027-02-28' }
+		form: { name: `Fuzz round renamed ${n}`, dueDate: '2027-02-28', reminderDays: '5' }
 	}),
 	'(app)/rounds/[id] ?/addTechnologies': async () => ({
 		params: { id: String(fx.scopeRound.id) },
@@ -218,6 +247,12 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		return { user: null, form: { email: fx.admin.email, password: TEST_PASSWORD, next: '/rounds' } };
 	},
 	'(auth)/logout ?/default': async () => ({ form: {} }),
+	'(auth)/unsubscribe/[token] ?/default': async () => ({
+		user: null,
+		params: { token: fx.unsubscribeToken },
+		query: '&kind=digest',
+		form: {}
+	}),
 	// There are users already: a valid form reaches the first-admin insert, which declines, and signs in nobody.
 	'(auth)/setup ?/default': async (n) => ({ user: null, form: { name: 'First', email: `first${n}@example.com`, ...password } })
 };
@@ -225,6 +260,7 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 /** Actions that take no input at all: they get every field the app renders, hostile, and must not break. */
 export const FIELDLESS = new Set([
 	'(auth)/logout ?/default',
+	'(auth)/unsubscribe/[token] ?/default',
 	'(app)/rounds/[id] ?/open',
 	'(app)/rounds/[id] ?/regenerate',
 	'(app)/technologies/[slug] ?/retire'
@@ -289,6 +325,12 @@ export async function createFuzzFixtures() {
 		draftRound,
 		itemId: item.id,
 		token: await createInvitation(admin.id, { email: 'never-accepted@example.com', role: 'member', teamIds: [] }),
+		unsubscribeToken: (
+			await db()
+				.select({ t: sql<string>`unsubscribe_token::text` })
+				.from(appUser)
+				.where(eq(appUser.id, member.id))
+		)[0].t,
 		framework
 	};
 }

@@ -21,8 +21,11 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app) load': 'read',
 	'(app)/account load': 'read',
 	'(app)/account ?/password': 'read',
+	'(app)/account ?/mail': 'read',
 	'(app)/admin load': 'administer',
 	'(app)/admin/audit load': 'administer',
+	'(app)/admin/outbox load': 'administer',
+	'(app)/admin/outbox ?/retry': 'administer',
 	'(app)/admin/demo load': 'administer',
 	'(app)/admin/demo ?/remove': 'administer',
 	'(app)/admin/audit/export.csv GET': 'administer',
@@ -87,6 +90,9 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(auth)/logout ?/default': 'public',
 	'(auth)/setup load': 'public',
 	'(auth)/setup ?/default': 'public',
+	// The link's token is the credential, and all it can do is stop emails.
+	'(auth)/unsubscribe/[token] load': 'public',
+	'(auth)/unsubscribe/[token] ?/default': 'public',
 	'healthz GET': 'public',
 	// Its own check: 404 unless METRICS_TOKEN is set, then the bearer token (tests/integration/observability.test.ts).
 	'metrics GET': 'public',

@@ -26,3 +26,15 @@ export function formatTime(value: string | Date): string {
 	const t = new Date(value);
 	return `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())} UTC`;
 }
+
+/** The UTC calendar date of an instant, as YYYY-MM-DD. */
+export const isoDate = (t: Date) => t.toISOString().slice(0, 10);
+
+/** The ISO 8601 week of an instant in UTC, as 2026-W49: weeks start on Monday, and week 1 holds the year's first Thursday. */
+export function isoWeek(t: Date): string {
+	// The Thursday of this week decides the year; its day of that year, the week.
+	const thursday = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() + 3 - ((t.getUTCDay() + 6) % 7)));
+	const year = thursday.getUTCFullYear();
+	const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 604_800_000) + 1;
+	return `${year}-W${String(week).padStart(2, '0')}`;
+}

@@ -20,6 +20,8 @@ export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type DatabaseHandle = {
 	db: Database;
 	kind: 'postgres' | 'pglite';
+	/** The embedded database's own client, for the job queue that shares its one connection. */
+	pglite?: PGlite;
 	close: () => Promise<void>;
 };
 
@@ -53,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		loadDataDir: options.loadDataDir
 	});
 	const db = drizzlePglite(instrumentPglite(client), { schema }) as unknown as Database;
-	return { db, kind: 'pglite', close: () => client.close() };
+	return { db, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 
 /**

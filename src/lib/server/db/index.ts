@@ -59,6 +59,11 @@ export function useDatabase(h: DatabaseHandle | undefined) {
 	handle = h;
 }
 
+/** The open handle, for what needs more than drizzle (the job queue). */
+export function databaseHandle(): DatabaseHandle | undefined {
+	return handle;
+}
+
 export function db(): Database {
 	if (!handle) throw new Error('database not started');
 	return handle.db;

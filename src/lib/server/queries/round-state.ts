@@ -2,7 +2,9 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/client';
 import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '$lib/server/db/schema';
+import { sendMail } from '$lib/server/jobs/mail-jobs';
 import { recordAudit } from './audit';
+import { recordReportReadyMail, recordRoundOpenedMail } from './mail-occasions';
 import { regenerateBacklog } from './backlog';
 import { answeredCount, responseOfAssignment } from './responses';
 import { refreshResults } from './results';
@@ -40,7 +42,8 @@ export async function changeRoundState(
 	reason?: string
 ): Promise<StateChange> {
 	const { from, action } = TRANSITIONS[to];
-	return db().transaction(async (tx) => {
+	let mail: number[] = [];
+	const outcome = await db().transaction(async (tx): Promise<StateChange> => {
 		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
 		if (!row) return 'not-found';
 		if (row.state !== from) return 'wrong-state';
@@ -85,9 +88,14 @@ export async function changeRoundState(
 		if (to === 'closed') {
 			await refreshResults(tx, { roundId });
 			await regenerateBacklog(tx, roundId, actorId);
+			mail = await recordReportReadyMail(tx, roundId);
 		}
+		// Recorded with the change, so an opened round always has its messages; sent once committed.
+		if (to === 'open') mail = await recordRoundOpenedMail(tx, roundId);
 		return 'ok';
 	});
+	if (outcome === 'ok') await sendMail(mail);
+	return outcome;
 }
 
 /** Who has not submitted in a round, with how much each draft holds: what a lead sees before closing. */

@@ -1,3 +1,4 @@
+import type { ReminderDays } from '$lib/domain/mail-kinds';
 import { desc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
@@ -72,6 +73,7 @@ const roundColumns = {
 	name: round.name,
 	state: round.state,
 	dueDate: round.dueDate,
+	reminderDays: round.reminderDays,
 	openedAt: round.openedAt,
 	closedAt: round.closedAt,
 	frameworkVersionId: round.frameworkVersionId,
@@ -164,11 +166,18 @@ export async function lockRound(tx: Tx, roundId: number, allowed: RoundState[]):
 	return row.state === 'closed' ? 'closed' : 'not-draft';
 }
 
-export async function updateRound(actorId: number, roundId: number, input: { name: string; dueDate: string | null }) {
+export async function updateRound(
+	actorId: number,
+	roundId: number,
+	input: { name: string; dueDate: string | null; reminderDays?: ReminderDays | null }
+) {
 	return db().transaction(async (tx) => {
 		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
-		const [before] = await tx.select({ name: round.name, dueDate: round.dueDate }).from(round).where(eq(round.id, roundId));
+		const [before] = await tx
+			.select({ name: round.name, dueDate: round.dueDate, reminderDays: round.reminderDays })
+			.from(round)
+			.where(eq(round.id, roundId));
 		await tx.update(round).set(input).where(eq(round.id, roundId));
 		await recordAudit(tx, { actorId, action: 'round.update', entity: 'round', entityId: roundId, before, after: input });
 		return 'ok';

@@ -6,6 +6,9 @@ import { appUser, invitation, team, userTeam, type Role } from '$lib/server/db/s
 import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/auth/session';
 import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
+import { recordInvitationMail } from './mail-occasions';
+import { sendMail } from '$lib/server/jobs/mail-jobs';
+import { publicOrigin } from '$lib/server/mail/config';
 
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -71,23 +74,28 @@ export async function listPendingInvitations() {
 		.orderBy(asc(invitation.expiresAt));
 }
 
-/** Returns the raw token exactly once; only its hash is stored. */
+/**
+ * Returns the raw token exactly once; only its hash is stored. The invitation email, with the
+ * link, is recorded in the same transaction and sent once it commits.
+ */
 export async function createInvitation(actorId: number, input: { email: string; role: Role; teamIds: number[] }) {
 	const token = generateToken();
-	await db().transaction(async (tx) => {
+	const mail = await db().transaction(async (tx) => {
+		const expiresAt = new Date(Date.now() + INVITATION_MS);
 		const [row] = await tx
 			.insert(invitation)
-			.values({
-				tokenHash: hashToken(token),
-				email: input.email,
-				role: input.role,
-				teamIds: input.teamIds,
-				createdBy: actorId,
-				expiresAt: new Date(Date.now() + INVITATION_MS)
-			})
+			.values({ tokenHash: hashToken(token), email: input.email, role: input.role, teamIds: input.teamIds, createdBy: actorId, expiresAt })
 			.returning({ id: invitation.id, email: invitation.email, role: invitation.role, teamIds: invitation.teamIds });
 		await recordAudit(tx, { actorId, action: 'invitation.create', entity: 'invitation', entityId: row.id, after: row });
+		const [inviter] = await tx.select({ name: appUser.name }).from(appUser).where(eq(appUser.id, actorId));
+		return recordInvitationMail(tx, {
+			...row,
+			inviter: inviter?.name ?? 'An administrator',
+			link: `${publicOrigin()}/invite/${token}`,
+			expiresAt
+		});
 	});
+	await sendMail(mail);
 	return token;
 }
 

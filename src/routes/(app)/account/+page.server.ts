@@ -5,18 +5,46 @@ import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-lim
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
 import { changePassword, findPasswordHash } from '$lib/server/queries/users';
+import { mailOptOutOf, setMailOptOut } from '$lib/server/queries/mail-preferences';
+import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES, type MailPreference } from '$lib/domain/mail-kinds';
 import type { Actions, PageServerLoad } from './$types';
 
 const passwordSchema = withConfirmation({
 	current: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(PASSWORD_MAX)
 });
 
+const preference = z.enum(MAIL_PREFERENCE_KEYS as [MailPreference, ...MailPreference[]], { error: 'Tick only the emails listed.' });
+const mailSchema = z.object({
+	// Ticked boxes are the emails wanted: one box sends a value, several an array.
+	wanted: z
+		.union([preference, z.array(preference).max(MAIL_PREFERENCE_KEYS.length)], { error: 'Tick only the emails listed.' })
+		.optional()
+		.transform((v) => (v === undefined ? [] : [v].flat()))
+});
+
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	return { email: user.email, name: user.name, role: user.role };
+	const optOut = await mailOptOutOf(user.id);
+	return {
+		email: user.email,
+		name: user.name,
+		role: user.role,
+		mail: MAIL_PREFERENCES.map((p) => ({ key: p.key, label: p.label, wanted: !optOut.includes(p.key) }))
+	};
 };
 
 export const actions: Actions = {
+	mail: async (event) => {
+		const user = requireCapability(event, 'read');
+		const form = await event.request.formData();
+		const { data, failure } = parseForm(mailSchema, form);
+		if (failure) return failure;
+		await setMailOptOut(
+			user.id,
+			MAIL_PREFERENCE_KEYS.filter((k) => !data.wanted.includes(k))
+		);
+		return { mailSaved: true };
+	},
 	password: async (event) => {
 		const user = requireCapability(event, 'read');
 		const form = await event.request.formData();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit reads the schema without SvelteKit's aliases.
 import { ROLES } from '../../../domain/roles';
 
@@ -22,6 +22,16 @@ export const appUser = pgTable(
 		passwordHash: text('password_hash').notNull(),
 		role: text('role', { enum: ROLES }).notNull(),
 		active: boolean('active').notNull().default(true),
+		/** Kinds of email this person turned off on /account (MAIL_PREFERENCE_KEYS). */
+		mailOptOut: text('mail_opt_out')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		/** Names this person in the unsubscribe link of every email, so it works without signing in. */
+		unsubscribeToken: uuid('unsubscribe_token')
+			.notNull()
+			.unique()
+			.default(sql`gen_random_uuid()`),
 		createdAt: createdAt()
 	},
 	(t) => [

@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './rounds';
 export * from './backlog';
 export * from './settings';
+export * from './mail';

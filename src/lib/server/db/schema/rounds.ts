@@ -34,13 +34,19 @@ export const round = pgTable(
 			.notNull()
 			.references(() => frameworkVersion.id, { onDelete: 'restrict' }),
 		dueDate: date('due_date', { mode: 'string' }),
+		/** Days before the due date that respondents who have not submitted are reminded; null is off. */
+		reminderDays: smallint('reminder_days').default(2),
 		state: text('state', { enum: ROUND_STATES }).notNull().default('draft'),
 		openedAt: ts('opened_at'),
 		closedAt: ts('closed_at'),
 		createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [check('round_state_check', sql`${t.state} in ('draft', 'open', 'closed')`), unique('round_name_unique').on(t.name)]
+	(t) => [
+		check('round_state_check', sql`${t.state} in ('draft', 'open', 'closed')`),
+		check('round_reminder_days_check', sql`${t.reminderDays} in (2, 5, 7)`),
+		unique('round_name_unique').on(t.name)
+	]
 );
 
 export const roundTechnology = pgTable(

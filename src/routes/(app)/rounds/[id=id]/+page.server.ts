@@ -1,3 +1,4 @@
+import { REMINDER_DAYS, type ReminderDays } from '$lib/domain/mail-kinds';
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
@@ -90,7 +91,15 @@ const techAndUser = z.object({ technologyId: id('Technology'), userId: id('Perso
 
 export const actions: Actions = {
 	details: manage(
-		z.object({ name: text('Name', 80), dueDate: optionalDate }),
+		z.object({
+			name: text('Name', 80),
+			dueDate: optionalDate,
+			reminderDays: z
+				.enum(['off', ...REMINDER_DAYS.map(String)], { error: 'Choose when to remind people.' })
+				.transform((v) => (v === 'off' ? null : (Number(v) as ReminderDays)))
+				// A form without the field (an older page) leaves the setting as it is.
+				.optional()
+		}),
 		(actor, rid, d) => updateRound(actor, rid, d),
 		ROUND_NAME_TAKEN
 	),

@@ -1,0 +1,26 @@
+import { env } from '$env/dynamic/private';
+import { databaseHandle } from '$lib/server/db';
+import { closeSmtpTransport } from '$lib/server/mail/sender';
+import { mailQueues } from './mail-jobs';
+import { startQueue, stopQueue } from './queue';
+
+let started = false;
+
+/** Starts the queues and schedules of this instance, on the database the app opened. */
+export async function startJobs() {
+	if (started) return;
+	const handle = databaseHandle();
+	if (!handle) throw new Error('database not started');
+	const database =
+		handle.kind === 'pglite' && handle.pglite
+			? { kind: 'pglite' as const, client: handle.pglite }
+			: { kind: 'postgres' as const, url: env.DATABASE_URL! };
+	await startQueue(database, mailQueues());
+	started = true;
+}
+
+export async function stopJobs() {
+	started = false;
+	await stopQueue();
+	closeSmtpTransport();
+}

@@ -1,0 +1,45 @@
+import { isoWeek, isoDate } from '$lib/domain/format';
+import { smtpConfigured } from '$lib/server/mail/config';
+import { deliverMail } from '$lib/server/mail/sender';
+import { pendingMailIds } from '$lib/server/queries/mail-outbox';
+import { recordDigests, recordReminders } from '$lib/server/queries/mail-occasions';
+import { enqueue, type QueueSpec } from './queue';
+
+export const MAIL_SEND = 'mail-send';
+
+/** Sends what was just recorded; messages recorded as held (no SMTP) are not sent. */
+export async function sendMail(ids: number[]) {
+	if (smtpConfigured())
+		await enqueue(
+			MAIL_SEND,
+			ids.map((id) => ({ id }))
+		);
+}
+
+/**
+ * Every 10 minutes: reminders that fell due, and messages recorded but never handed to the queue
+ * (a process that stopped between its commit and its enqueue). Both are safe to run on every
+ * instance at once: the outbox's dedupe keys and claims let each message out once.
+ */
+export async function scanMail(now = new Date()) {
+	await sendMail(await recordReminders(isoDate(now)));
+	await sendMail(await pendingMailIds(120));
+}
+
+export function mailQueues(): QueueSpec[] {
+	const send: QueueSpec = {
+		name: MAIL_SEND,
+		batchSize: 10,
+		// 30 s, 1 min, 2 min … about 2 hours of attempts before the message stays failed in the outbox.
+		retryLimit: 8,
+		retryDelay: 30,
+		handler: async ({ id }) => {
+			await deliverMail(Number(id));
+		}
+	};
+	return [
+		...(smtpConfigured() ? [send] : []),
+		{ name: 'mail-scan', cron: '*/10 * * * *', handler: () => scanMail() },
+		{ name: 'mail-digest', cron: '0 7 * * 1', handler: async () => sendMail(await recordDigests(isoWeek(new Date()))) }
+	];
+}

@@ -1,0 +1,93 @@
+import type { PGlite } from '@electric-sql/pglite';
+import PgBoss from 'pg-boss';
+import { log } from '$lib/server/http/log';
+
+/**
+ * The job queue: pg-boss, in its own `pgboss` schema of the app's database. On PostgreSQL it
+ * keeps its own small pool and gives what several instances need: each job to one worker,
+ * retries with backoff, dead letters and cron schedules that fire once per slot. On the embedded
+ * database it runs through PGlite's single connection (timgit/pg-boss#563): same queues, same
+ * schedules, one process.
+ */
+export type QueueDatabase = { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite };
+
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+export type QueueSpec = {
+	name: string;
+	handler: JobHandler;
+	/** Attempts after the first, spaced by `retryDelay` seconds, doubling. */
+	retryLimit?: number;
+	retryDelay?: number;
+	/** Five-field cron in UTC: the queue receives one job per slot, whichever instance fires it. */
+	cron?: string;
+	/** Jobs fetched per poll and run one after the other. */
+	batchSize?: number;
+};
+
+/** pg-boss's `db` adapter over PGlite: statements with parameters go through `query`, scripts through `exec`. */
+function pgliteAdapter(client: PGlite) {
+	return {
+		async executeSql(text: string, values?: unknown[]) {
+			if (values?.length) return { rows: (await client.query(text, values)).rows };
+			const results = await client.exec(text);
+			return { rows: results.at(-1)?.rows ?? [] };
+		}
+	};
+}
+
+let boss: PgBoss | undefined;
+
+export async function startQueue(database: QueueDatabase, specs: QueueSpec[], options: { pollingIntervalSeconds?: number } = {}) {
+	const instance = new PgBoss({
+		...(database.kind === 'postgres'
+			? { connectionString: database.url, max: 3, connectionTimeoutMillis: 2000 }
+			: { db: pgliteAdapter(database.client) }),
+		schema: 'pgboss',
+		// Completed jobs are history the outbox already keeps: a week of them is plenty.
+		deleteAfterDays: 7,
+		archiveCompletedAfterSeconds: 3600
+	} as PgBoss.ConstructorOptions);
+	instance.on('error', (error) => log.warn('Job queue error', { error: String((error as Error)?.message ?? error) }));
+	await instance.start();
+	for (const spec of specs) {
+		await instance.createQueue(spec.name, {
+			name: spec.name,
+			retryLimit: spec.retryLimit ?? 0,
+			retryDelay: spec.retryDelay ?? 30,
+			retryBackoff: true
+		});
+		await instance.work(
+			spec.name,
+			{ batchSize: spec.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+			async (jobs) => {
+				const failed: { id: string; error: unknown }[] = [];
+				for (const job of jobs) {
+					try {
+						await spec.handler((job.data ?? {}) as Record<string, unknown>);
+					} catch (error) {
+						failed.push({ id: job.id, error });
+					}
+				}
+				// The rest of the batch completes; each failure is retried on its own.
+				for (const { id, error } of failed)
+					await instance.fail(spec.name, id, { message: error instanceof Error ? error.message : String(error) });
+			}
+		);
+		if (spec.cron) await instance.schedule(spec.name, spec.cron, {}, { tz: 'UTC' });
+		else await instance.unschedule(spec.name).catch(() => {});
+	}
+	boss = instance;
+	return instance;
+}
+
+/** Hands jobs to the queue; a no-op where no queue runs (tests, the backup CLI): the periodic sweep picks the work up. */
+export async function enqueue(name: string, items: Record<string, unknown>[]) {
+	if (!boss || items.length === 0) return;
+	for (let i = 0; i < items.length; i += 1000) await boss.insert(items.slice(i, i + 1000).map((data) => ({ name, data })));
+}
+
+export async function stopQueue() {
+	const instance = boss;
+	boss = undefined;
+	await instance?.stop({ graceful: true, wait: true, timeout: 3000 });
+}

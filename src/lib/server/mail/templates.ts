@@ -1,0 +1,106 @@
+import { formatDate } from '$lib/domain/format';
+import type { Role } from '$lib/domain/roles';
+import type { Block, Composed } from './render';
+
+/** Where links in emails point: the public address of the app. */
+export type Links = { origin: string };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const preferencesFooter = ({ origin }: Links) =>
+	`You receive this because you take part in maturity assessments. Choose which emails you get at ${origin}/account.`;
+
+export type AssessmentLink = { technology: string; slug: string };
+type RoundRef = { id: number; name: string; dueDate: string | null };
+
+/** Past this many, an email lists the first ones and sends the reader to their dashboard for the rest. */
+export const LISTED = 25;
+
+const assessmentList = (links: Links, round: RoundRef, items: AssessmentLink[]): Block[] => [
+	{
+		list: items
+			.slice(0, LISTED)
+			.map((i) => ({ text: i.technology, href: `${links.origin}/rounds/${round.id}/assess/${encodeURIComponent(i.slug)}` }))
+	},
+	...(items.length > LISTED
+		? [{ action: { label: `See all ${items.length} on your dashboard`, href: `${links.origin}/` } } satisfies Block]
+		: [])
+];
+const dueLine = (round: RoundRef) => (round.dueDate ? ` by ${formatDate(round.dueDate)}` : '');
+
+export function invitationMail(links: Links, input: { inviter: string; role: Role; link: string; expiresAt: Date }): Composed {
+	return {
+		subject: 'You are invited to Opsmaturity',
+		blocks: [
+			{ paragraph: `${input.inviter} invited you to Opsmaturity as ${input.role === 'admin' ? 'an' : 'a'} ${input.role}.` },
+			{ paragraph: 'Opsmaturity is where operations teams rate how mature the technologies they run are, and plan what to improve.' },
+			{ action: { label: 'Accept the invitation', href: input.link } },
+			{ paragraph: `The link works once, until ${formatDate(input.expiresAt)}.` }
+		],
+		footer: `Not expecting this? Ignore it: nothing happens until the link is used. ${links.origin}`
+	};
+}
+
+export function roundOpenedMail(links: Links, round: RoundRef, items: AssessmentLink[]): Composed {
+	return {
+		subject: `Round opened: you are asked to score ${plural(items.length, 'technology', 'technologies')}`,
+		blocks: [
+			{ paragraph: `The round “${round.name}” is open. Please score these${dueLine(round)}:` },
+			...assessmentList(links, round, items),
+			{ paragraph: 'Each takes a few minutes: fifteen vectors, a level from 0 to 5 each. Drafts are saved as you go.' }
+		],
+		footer: preferencesFooter(links)
+	};
+}
+
+export function reminderMail(links: Links, round: RoundRef, items: AssessmentLink[], overdue: boolean): Composed {
+	const what = plural(items.length, 'assessment');
+	return {
+		subject: overdue ? `Overdue: ${what} in “${round.name}”` : `Reminder: ${what} due${dueLine(round)}`,
+		blocks: [
+			{
+				paragraph: overdue
+					? `The round “${round.name}” was due on ${formatDate(round.dueDate ?? '')}, and these are not submitted yet:`
+					: `The round “${round.name}” is due${dueLine(round)}, and these are not submitted yet:`
+			},
+			...assessmentList(links, round, items),
+			{ paragraph: 'Whatever you saved as a draft is still there.' }
+		],
+		footer: preferencesFooter(links)
+	};
+}
+
+export type DigestRow = { technology: string; submitted: number; assigned: number; waitingFor: string[] };
+
+export function digestMail(links: Links, round: RoundRef, rows: DigestRow[]): Composed {
+	const submitted = rows.reduce((n, r) => n + r.submitted, 0);
+	const assigned = rows.reduce((n, r) => n + r.assigned, 0);
+	return {
+		subject: `Weekly digest: “${round.name}”, ${submitted} of ${assigned} responses submitted`,
+		blocks: [
+			{
+				paragraph: `Progress of “${round.name}”${round.dueDate ? `, due ${formatDate(round.dueDate)}` : ''}, for the technologies of your teams:`
+			},
+			{
+				table: {
+					head: ['Technology', 'Submitted', 'Not submitted yet'],
+					rows: rows.map((r) => [r.technology, `${r.submitted} of ${r.assigned}`, r.waitingFor.join(', ') || '—'])
+				}
+			},
+			{ action: { label: 'Open the round', href: `${links.origin}/rounds/${round.id}` } }
+		],
+		footer: preferencesFooter(links)
+	};
+}
+
+export function reportReadyMail(links: Links, round: RoundRef, technologies: number): Composed {
+	return {
+		subject: `“${round.name}” closed: the report is ready`,
+		blocks: [
+			{
+				paragraph: `The round “${round.name}” is closed. Ratings, radars and the remediation backlog of its ${plural(technologies, 'technology', 'technologies')} are final.`
+			},
+			{ action: { label: 'Read the report', href: `${links.origin}/rounds/${round.id}/report` } }
+		],
+		footer: preferencesFooter(links)
+	};
+}
