@@ -15,7 +15,7 @@ const integer = (min, max) =>
 		.refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
 /** Every variable, with what it means when unset. Unknown variables are ignored. */
-const schema = z.object({
+const shape = {
 	PORT: integer(1, 65535).default(3000),
 	HOST: z.string().min(1).default('0.0.0.0'),
 	ORIGIN: z
@@ -53,10 +53,38 @@ const schema = z.object({
 	MAIL_FROM: z
 		.string()
 		.regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, such as Opsmaturity <maturity@example.com>')
-		.optional()
+		.optional(),
+	OIDC_ISSUER: z
+		.url({ protocol: /^https?$/, error: "must be the provider's issuer URL, such as https://login.example.com/realms/ops" })
+		.refine((v) => {
+			const url = new URL(v);
+			return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+		}, 'must use https (plain http only for a provider on this machine)')
+		.optional(),
+	OIDC_CLIENT_ID: z.string().max(200).optional(),
+	OIDC_CLIENT_SECRET: z.string().max(500).optional(),
+	OIDC_SCOPES: z
+		.string()
+		.refine((v) => v.split(/\s+/).includes('openid'), 'must include openid, such as "openid email profile groups"')
+		.optional(),
+	OIDC_LABEL: z.string().max(60, 'must be at most 60 characters').optional(),
+	LOCAL_LOGIN: z.enum(['0', '1'], { error: 'must be 1 (passwords allowed) or 0 (single sign-on only)' }).default('1'),
+	BREAK_GLASS_EMAIL: z.email({ error: 'must be the email of the administrator who may still use a password' }).optional()
+};
+
+/** Settings that only make sense together. */
+const schema = z.object(shape).superRefine((c, ctx) => {
+	if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is needed with OIDC_ISSUER' });
+	if (c.OIDC_CLIENT_ID && !c.OIDC_ISSUER) ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'is needed with OIDC_CLIENT_ID' });
+	if (c.LOCAL_LOGIN === '0' && !c.OIDC_ISSUER)
+		ctx.addIssue({
+			code: 'custom',
+			path: ['LOCAL_LOGIN'],
+			message: 'can be 0 only with single sign-on (OIDC_ISSUER): nobody could sign in'
+		});
 });
 
-const SECRETS = new Set(['METRICS_TOKEN']);
+const SECRETS = new Set(['METRICS_TOKEN', 'OIDC_CLIENT_SECRET']);
 
 /**
  * The configuration the environment gives, or the list of everything wrong with it. Empty
@@ -64,7 +92,7 @@ const SECRETS = new Set(['METRICS_TOKEN']);
  * @param {Record<string, string | undefined>} env
  */
 export function readConfig(env) {
-	const given = Object.fromEntries(Object.keys(schema.shape).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+	const given = Object.fromEntries(Object.keys(shape).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
 	const result = schema.safeParse(given);
 	if (result.success) return { config: result.data, problems: [] };
 	return {

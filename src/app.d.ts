@@ -11,6 +11,8 @@ declare global {
 		interface Error {
 			message: string;
 			id?: string;
+			/** A heading for the error page where the status alone would say less (a sign-in that did not complete). */
+			heading?: string;
 		}
 	}
 }

@@ -8,6 +8,7 @@ import { isConnectionFailure, markDatabaseDown } from '$lib/server/db/availabili
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
 import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
+import { startOidc } from '$lib/server/auth/oidc';
 import { startJobs, stopJobs } from '$lib/server/jobs';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/http/log';
@@ -18,6 +19,15 @@ import { databaseGate } from '$lib/server/http/availability';
 import { observe } from '$lib/server/http/observe';
 
 export const init: ServerInit = async () => {
+	// A provider that cannot be read is a setting to fix, not an outage to wait out: stop with the reason.
+	try {
+		await startOidc();
+	} catch (error) {
+		process.stderr.write(
+			`Opsmaturity cannot start: the single sign-on provider at ${env.OIDC_ISSUER} could not be read (${error instanceof Error ? error.message : String(error)}). Check OIDC_ISSUER and that ${env.OIDC_ISSUER}/.well-known/openid-configuration answers from this server.\n`
+		);
+		process.exit(2);
+	}
 	const options = databaseOptionsFromEnv();
 	const where = options.kind === 'pglite' ? `embedded database in ${options.dataDir}` : 'PostgreSQL';
 	// Starting while the database is away does not exit: pages say 503 until a retry gets through.
@@ -45,7 +55,7 @@ export const init: ServerInit = async () => {
 };
 
 // /metrics checks its own bearer token.
-const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz', '/metrics'];
+const PUBLIC_PATHS = ['/login', '/setup', '/healthz', '/readyz', '/metrics', '/auth/oidc', '/auth/oidc/callback'];
 const isPublic = (path: string) =>
 	PUBLIC_PATHS.includes(path) ||
 	path.startsWith('/invite/') ||

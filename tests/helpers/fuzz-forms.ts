@@ -17,6 +17,7 @@ import {
 } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { getFramework } from '../../src/lib/server/queries/framework';
+import { getSsoConfig } from '../../src/lib/server/queries/settings';
 import { changeRoundState } from '../../src/lib/server/queries/round-state';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, TEST_PASSWORD } from './factories';
@@ -134,6 +135,16 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 			.returning({ id: mailMessage.id });
 		return { form: { messageId: String(row.id) } };
 	},
+	'(app)/admin/sso ?/save': async (n) => ({
+		form: {
+			version: String((await getSsoConfig()).version),
+			groupsClaim: 'groups',
+			defaultRole: 'viewer',
+			'group.0': `ops-${n}`,
+			'role.0': 'lead',
+			'team.0': String(fx.team.id)
+		}
+	}),
 	'(app)/admin/demo ?/remove': async (n) => {
 		const team = await createTeamRow(`Fuzz demo ${n}`);
 		const record = { passwordHash: 'not a hash', userIds: [], teamIds: [team.id], technologyIds: [], roundIds: [] };

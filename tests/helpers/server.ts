@@ -18,8 +18,8 @@ export function freePort(): Promise<number> {
 export type Running = { child: ChildProcess; url: string; dir: string; output: string[] };
 
 /** Starts the built server (`npm run build` first) the way production does, on its own embedded database. */
-export async function startServer(env: Record<string, string>, until: '/readyz' | '/healthz' = '/readyz'): Promise<Running> {
-	const port = await freePort();
+export async function startServer(env: Record<string, string>, until: '/readyz' | '/healthz' = '/readyz', port?: number): Promise<Running> {
+	port ??= await freePort();
 	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-e2e-'));
 	const child = spawn(process.execPath, ['server.js'], {
 		env: {

@@ -25,6 +25,8 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/admin load': 'administer',
 	'(app)/admin/audit load': 'administer',
 	'(app)/admin/outbox load': 'administer',
+	'(app)/admin/sso load': 'administer',
+	'(app)/admin/sso ?/save': 'administer',
 	'(app)/admin/outbox ?/retry': 'administer',
 	'(app)/admin/demo load': 'administer',
 	'(app)/admin/demo ?/remove': 'administer',
@@ -84,6 +86,9 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/technologies/new ?/default': 'editCatalog',
 	'(auth)/invite/[token] load': 'public',
 	'(auth)/invite/[token] ?/default': 'public',
+	// Single sign-on starts and ends signed out (404 here, where no provider is set up).
+	'(auth)/auth/oidc GET': 'public',
+	'(auth)/auth/oidc/callback load': 'public',
 	'(auth)/login load': 'public',
 	'(auth)/login ?/default': 'public',
 	'(auth)/logout load': 'public',

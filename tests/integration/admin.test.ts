@@ -64,7 +64,10 @@ describe('invitations', () => {
 		const [stored] = await db().select().from(invitation);
 		expect(stored.tokenHash).not.toContain(token);
 
-		expect(await run(invite.load, fakeEvent({ params: { token } }))).toEqual({ kind: 'data', data: { email: 'new@x.io', role: 'lead' } });
+		expect(await run(invite.load, fakeEvent({ params: { token } }))).toEqual({
+			kind: 'data',
+			data: { email: 'new@x.io', role: 'lead', sso: null, passwords: true }
+		});
 		const mismatch = await run(
 			invite.actions.default,
 			fakeEvent({ params: { token }, form: { name: 'Nia', password: PASSWORD, confirm: 'different password' } })

@@ -25,8 +25,8 @@ export function hashToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export async function createSession(token: string, userId: number): Promise<SessionInfo> {
-	const row = { id: hashToken(token), userId, expiresAt: new Date(Date.now() + SESSION_SLIDING_MS) };
+export async function createSession(token: string, userId: number, idToken?: string): Promise<SessionInfo> {
+	const row = { id: hashToken(token), userId, expiresAt: new Date(Date.now() + SESSION_SLIDING_MS), idToken };
 	await db().insert(session).values(row);
 	return { id: row.id, expiresAt: row.expiresAt };
 }
@@ -81,8 +81,10 @@ export async function validateSessionToken(
 	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role }, sendCookie };
 }
 
-export async function invalidateSession(sessionId: string) {
-	await db().delete(session).where(eq(session.id, sessionId));
+/** Ends a session, answering the provider's ID token if it was a single sign-on. */
+export async function endSession(sessionId: string): Promise<string | null> {
+	const [row] = await db().delete(session).where(eq(session.id, sessionId)).returning({ idToken: session.idToken });
+	return row?.idToken ?? null;
 }
 
 /** Ends every session of a user (deactivation, a password change), inside the caller's transaction if given. */
@@ -104,10 +106,10 @@ export function deleteSessionCookie(cookies: Cookies, secure: boolean) {
 	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 
-/** Starts a fresh session (a new token at every sign-in) and sets its cookie. */
-export async function signIn(event: { cookies: Cookies; url: URL }, userId: number) {
+/** Starts a fresh session (a new token at every sign-in) and sets its cookie; a single sign-on keeps the provider's ID token for signing out there. */
+export async function signIn(event: { cookies: Cookies; url: URL }, userId: number, idToken?: string) {
 	const token = generateToken();
-	const created = await createSession(token, userId);
+	const created = await createSession(token, userId, idToken);
 	setSessionCookie(event.cookies, token, created.expiresAt, event.url.protocol === 'https:');
 }
 

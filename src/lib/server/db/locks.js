@@ -18,7 +18,9 @@ export const LOCK = /** @type {const} */ ({
 
 const KEYED_CLASS = /** @type {const} */ ({
 	/** Sign-in attempts, counted and claimed under one lock per account and per address. */
-	login: 727_100
+	login: 727_100,
+	/** Single sign-on, per email: two first sign-ins of one person at once create one account. */
+	sso: 727_101
 });
 
 /**

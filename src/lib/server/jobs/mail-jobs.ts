@@ -29,7 +29,9 @@ export async function scanMail(now = new Date()) {
 export function mailQueues(): QueueSpec[] {
 	const send: QueueSpec = {
 		name: MAIL_SEND,
-		batchSize: 10,
+		// Sends overlap on the SMTP pool's connections; a full batch fetches the next at once.
+		batchSize: 50,
+		concurrency: 6,
 		// 30 s, 1 min, 2 min … about 2 hours of attempts before the message stays failed in the outbox.
 		retryLimit: 8,
 		retryDelay: 30,

@@ -20,8 +20,9 @@ export type QueueSpec = {
 	retryDelay?: number;
 	/** Five-field cron in UTC: the queue receives one job per slot, whichever instance fires it. */
 	cron?: string;
-	/** Jobs fetched per poll and run one after the other. */
+	/** Jobs fetched per poll, and how many of them run at once. */
 	batchSize?: number;
+	concurrency?: number;
 };
 
 /** pg-boss's `db` adapter over PGlite: statements with parameters go through `query`, scripts through `exec`. */
@@ -36,6 +37,10 @@ function pgliteAdapter(client: PGlite) {
 }
 
 let boss: PgBoss | undefined;
+/** Every queue this process started: one in the app; tests start two, as two instances would. */
+const started: PgBoss[] = [];
+/** This process's workers per queue, to wake when it hands them work. */
+const workers = new Map<string, string[]>();
 
 export async function startQueue(database: QueueDatabase, specs: QueueSpec[], options: { pollingIntervalSeconds?: number } = {}) {
 	const instance = new PgBoss({
@@ -56,27 +61,36 @@ export async function startQueue(database: QueueDatabase, specs: QueueSpec[], op
 			retryDelay: spec.retryDelay ?? 30,
 			retryBackoff: true
 		});
-		await instance.work(
+		const batchSize = spec.batchSize ?? 1;
+		const workerId: string = await instance.work(
 			spec.name,
-			{ batchSize: spec.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+			{ batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
 			async (jobs) => {
 				const failed: { id: string; error: unknown }[] = [];
-				for (const job of jobs) {
-					try {
-						await spec.handler((job.data ?? {}) as Record<string, unknown>);
-					} catch (error) {
-						failed.push({ id: job.id, error });
+				const queue = [...jobs];
+				const lane = async () => {
+					for (let job = queue.shift(); job; job = queue.shift()) {
+						try {
+							await spec.handler((job.data ?? {}) as Record<string, unknown>);
+						} catch (error) {
+							failed.push({ id: job.id, error });
+						}
 					}
-				}
+				};
+				await Promise.all(Array.from({ length: Math.min(spec.concurrency ?? 1, jobs.length) }, lane));
 				// The rest of the batch completes; each failure is retried on its own.
 				for (const { id, error } of failed)
 					await instance.fail(spec.name, id, { message: error instanceof Error ? error.message : String(error) });
+				// A full batch means more may be waiting: fetch again at once instead of after the polling pause.
+				if (jobs.length === batchSize) instance.notifyWorker(workerId);
 			}
 		);
+		workers.set(spec.name, [...(workers.get(spec.name) ?? []), workerId]);
 		if (spec.cron) await instance.schedule(spec.name, spec.cron, {}, { tz: 'UTC' });
 		else await instance.unschedule(spec.name).catch(() => {});
 	}
 	boss = instance;
+	started.push(instance);
 	return instance;
 }
 
@@ -84,10 +98,13 @@ export async function startQueue(database: QueueDatabase, specs: QueueSpec[], op
 export async function enqueue(name: string, items: Record<string, unknown>[]) {
 	if (!boss || items.length === 0) return;
 	for (let i = 0; i < items.length; i += 1000) await boss.insert(items.slice(i, i + 1000).map((data) => ({ name, data })));
+	// This instance's workers start now rather than at their next poll; others' find the jobs at theirs.
+	for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
 }
 
 export async function stopQueue() {
-	const instance = boss;
 	boss = undefined;
-	await instance?.stop({ graceful: true, wait: true, timeout: 3000 });
+	workers.clear();
+	const stopping = started.splice(0);
+	await Promise.all(stopping.map((instance) => instance.stop({ graceful: true, wait: true, timeout: 3000 })));
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { intArray, rowsOf } from '$lib/server/db/client';
+import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
 import { appUser, assignment, response, roundResult, roundTechnology, team, technology } from '$lib/server/db/schema';
 import { SCORING_ROLES } from '$lib/server/auth/policy';
 import { recordAudit } from './audit';
@@ -185,4 +185,24 @@ export async function assignablePeople() {
 		.from(appUser)
 		.where(and(eq(appUser.active, true), inArray(appUser.role, SCORING_ROLES)))
 		.orderBy(asc(appUser.name));
+}
+
+/**
+ * Someone who joins (an accepted invitation, a first single sign-on) is asked to score, in every
+ * draft or open round, the technologies their teams own, as they would have been had they been
+ * there when the technologies were added. Returns how many assessments they were given.
+ */
+export async function askNewcomer(tx: Tx, userId: number): Promise<number> {
+	const rows = await tx.execute(sql`
+		insert into assignment (round_id, technology_id, user_id)
+		select rt.round_id, rt.technology_id, u.id
+		from app_user u
+		join user_team ut on ut.user_id = u.id
+		join technology t on t.team_id = ut.team_id
+		join round_technology rt on rt.technology_id = t.id
+		join round r on r.id = rt.round_id and r.state in ('draft', 'open')
+		where u.id = ${userId} and u.active and u.role = any(${sql.param(SCORING_ROLES)}::text[])
+		on conflict do nothing
+		returning round_id`);
+	return rowsOf(rows).length;
 }

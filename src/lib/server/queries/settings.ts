@@ -1,10 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { db } from '$lib/server/db';
-import { setting } from '$lib/server/db/schema';
+import { setting, type SettingValue } from '$lib/server/db/schema';
+import { ROLES } from '$lib/domain/roles';
+import { DEFAULT_SSO, type SsoConfig } from '$lib/domain/sso';
 import { DEFAULT_RADAR, RINGS, type RadarConfig } from '$lib/domain/tech-radar';
 import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
+const SSO_KEY = 'sso';
 
 /** The stored value is typed, but an older release (or a hand edit) may have written another shape. */
 function isRadarConfig(c: RadarConfig): boolean {
@@ -19,31 +23,47 @@ function isRadarConfig(c: RadarConfig): boolean {
 	);
 }
 
-export async function getRadarConfig(): Promise<RadarConfig & { version: number }> {
-	const [row] = await db().select().from(setting).where(eq(setting.key, RADAR_KEY));
-	if (!row || !isRadarConfig(row.value)) return { ...DEFAULT_RADAR, version: 0 };
-	return { ...row.value, version: row.version };
+const ssoShape = z.object({
+	groupsClaim: z.string(),
+	defaultRole: z.enum(ROLES),
+	mappings: z.array(z.object({ group: z.string(), role: z.enum(ROLES).nullable(), teamId: z.number().int().nullable() }))
+});
+
+async function readSetting<T extends SettingValue>(key: string, valid: (v: T) => boolean, fallback: T): Promise<T & { version: number }> {
+	const [row] = await db().select().from(setting).where(eq(setting.key, key));
+	if (!row || !valid(row.value as T)) return { ...fallback, version: 0 };
+	return { ...(row.value as T), version: row.version };
 }
 
-/** Saves the mapping if nobody saved another one since `expectedVersion` (0 = never saved). */
-export async function saveRadarConfig(actorId: number, expectedVersion: number, config: RadarConfig): Promise<'saved' | 'stale'> {
+/** Saves a setting if nobody saved another one since `expectedVersion` (0 = never saved), with an audit entry. */
+async function saveSetting<T extends SettingValue>(actorId: number, key: string, expectedVersion: number, value: T, fallback: T) {
 	return db().transaction(async (tx) => {
-		const [before] = await tx.select().from(setting).where(eq(setting.key, RADAR_KEY)).for('update');
-		if ((before?.version ?? 0) !== expectedVersion) return 'stale';
+		const [before] = await tx.select().from(setting).where(eq(setting.key, key)).for('update');
+		if ((before?.version ?? 0) !== expectedVersion) return 'stale' as const;
 		if (before)
 			await tx
 				.update(setting)
-				.set({ value: config, version: sql`${setting.version} + 1`, updatedBy: actorId, updatedAt: new Date() })
-				.where(eq(setting.key, RADAR_KEY));
-		else await tx.insert(setting).values({ key: RADAR_KEY, value: config, updatedBy: actorId });
+				.set({ value, version: sql`${setting.version} + 1`, updatedBy: actorId, updatedAt: new Date() })
+				.where(eq(setting.key, key));
+		else await tx.insert(setting).values({ key, value, updatedBy: actorId });
 		await recordAudit(tx, {
 			actorId,
 			action: 'setting.update',
 			entity: 'setting',
-			entityId: RADAR_KEY,
-			before: before?.value ?? DEFAULT_RADAR,
-			after: config
+			entityId: key,
+			before: before?.value ?? fallback,
+			after: value
 		});
-		return 'saved';
+		return 'saved' as const;
 	});
 }
+
+export const getRadarConfig = () => readSetting<RadarConfig>(RADAR_KEY, isRadarConfig, DEFAULT_RADAR);
+
+export const saveRadarConfig = (actorId: number, expectedVersion: number, config: RadarConfig) =>
+	saveSetting(actorId, RADAR_KEY, expectedVersion, config, DEFAULT_RADAR);
+
+export const getSsoConfig = () => readSetting<SsoConfig>(SSO_KEY, (v) => ssoShape.safeParse(v).success, DEFAULT_SSO);
+
+export const saveSsoConfig = (actorId: number, expectedVersion: number, config: SsoConfig) =>
+	saveSetting(actorId, SSO_KEY, expectedVersion, config, DEFAULT_SSO);

@@ -7,6 +7,7 @@ import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/au
 import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
 import { recordInvitationMail } from './mail-occasions';
+import { askNewcomer } from './round-scope';
 import { sendMail } from '$lib/server/jobs/mail-jobs';
 import { publicOrigin } from '$lib/server/mail/config';
 
@@ -127,12 +128,13 @@ export async function acceptInvitation(token: string, input: { name: string; pas
 			.returning({ id: appUser.id, email: appUser.email, role: appUser.role });
 		const teamIds = await existingTeamIds(tx, inv.teamIds);
 		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId: user.id, teamId })));
+		const assessments = await askNewcomer(tx, user.id);
 		await recordAudit(tx, {
 			actorId: user.id,
 			action: 'invitation.accept',
 			entity: 'user',
 			entityId: user.id,
-			after: { ...user, teamIds }
+			after: { ...user, teamIds, assessments }
 		});
 		return { ok: true, userId: user.id };
 	});

@@ -7,6 +7,8 @@ import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
 import { changePassword, findPasswordHash } from '$lib/server/queries/users';
 import { mailOptOutOf, setMailOptOut } from '$lib/server/queries/mail-preferences';
 import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES, type MailPreference } from '$lib/domain/mail-kinds';
+import { mayUsePassword } from '$lib/server/auth/local-login';
+import { NO_PASSWORD } from '$lib/server/queries/sso-accounts';
 import type { Actions, PageServerLoad } from './$types';
 
 const passwordSchema = withConfirmation({
@@ -24,8 +26,10 @@ const mailSchema = z.object({
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	const optOut = await mailOptOutOf(user.id);
+	const [optOut, passwordHash] = await Promise.all([mailOptOutOf(user.id), findPasswordHash(user.id)]);
 	return {
+		// Only someone who has a password, and may still use it, can change it.
+		password: passwordHash !== NO_PASSWORD && mayUsePassword(user.email),
 		email: user.email,
 		name: user.name,
 		role: user.role,
@@ -55,6 +59,8 @@ export const actions: Actions = {
 		const claim = await claimLoginAttempt(user.email, address);
 		if (!claim.ok) return fieldFailure(form, 'current', 'Too many wrong passwords. Wait 15 minutes and try again.', 429);
 		const stored = await findPasswordHash(user.id);
+		if (!mayUsePassword(user.email))
+			return fieldFailure(form, 'current', 'Passwords are turned off here: you sign in with single sign-on.', 403);
 		if (!stored || !(await verifyPassword(stored, data.current)))
 			return fieldFailure(form, 'current', 'That is not your current password.');
 		await settleLoginSuccess(user.email, address, claim);

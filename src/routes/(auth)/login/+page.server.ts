@@ -7,6 +7,9 @@ import { email, parseForm, formFailure } from '$lib/server/forms';
 import { metrics } from '$lib/server/metrics';
 import { demoAccountsExist } from '$lib/server/queries/demo-data';
 import { countUsers, findUserForLogin } from '$lib/server/queries/users';
+import { breakGlassEmail, localLoginEnabled, mayUsePassword } from '$lib/server/auth/local-login';
+import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
+import { NO_PASSWORD } from '$lib/server/queries/sso-accounts';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginSchema = z.object({
@@ -18,7 +21,14 @@ const loginSchema = z.object({
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
 	if ((await countUsers()) === 0) redirect(303, '/setup');
-	return { next: safeNext(url.searchParams.get('next')), demoAccounts: await demoAccountsExist() };
+	return {
+		next: safeNext(url.searchParams.get('next')),
+		demoAccounts: await demoAccountsExist(),
+		sso: oidcEnabled() ? oidcLabel() : null,
+		// With passwords off, the form is there only for the break-glass account, behind ?local=1.
+		passwords: localLoginEnabled() || (!!breakGlassEmail() && url.searchParams.has('local')),
+		breakGlass: !localLoginEnabled() && !!breakGlassEmail()
+	};
 };
 
 const WRONG = 'That email and password do not match an active account.';
@@ -42,8 +52,12 @@ export const actions: Actions = {
 				values
 			);
 		}
-		const user = await findUserForLogin(data.email);
-		const ok = user && user.active ? await verifyPassword(user.passwordHash, data.password) : await verifyAgainstNothing(data.password);
+		const user = mayUsePassword(data.email) ? await findUserForLogin(data.email) : undefined;
+		// An account made by single sign-on has no password: like an unknown one, it takes as long to refuse.
+		const ok =
+			user && user.active && user.passwordHash !== NO_PASSWORD
+				? await verifyPassword(user.passwordHash, data.password)
+				: await verifyAgainstNothing(data.password);
 		if (!ok || !user) {
 			metrics.loginFailures.inc({ reason: 'wrong-credentials' });
 			return formFailure(400, WRONG, values);

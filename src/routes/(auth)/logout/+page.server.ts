@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { deleteSessionCookie, invalidateSession } from '$lib/server/auth/session';
+import { endSessionUrl } from '$lib/server/auth/oidc';
+import { deleteSessionCookie, endSession } from '$lib/server/auth/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -8,9 +9,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
+	/** Ends the session here and, after a single sign-on, at the provider too when it offers that. */
 	default: async ({ locals, cookies, url }) => {
-		if (locals.session) await invalidateSession(locals.session.id);
+		const idToken = locals.session ? await endSession(locals.session.id) : null;
 		deleteSessionCookie(cookies, url.protocol === 'https:');
-		redirect(303, '/login');
+		redirect(303, (idToken && endSessionUrl(idToken)?.href) || '/login');
 	}
 };

@@ -62,10 +62,41 @@ export const session = pgTable(
 			.notNull()
 			.references(() => appUser.id, { onDelete: 'cascade' }),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		/** The provider's ID token of a single sign-on session, sent back as the hint when signing out there too. */
+		idToken: text('id_token'),
 		createdAt: createdAt()
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
+
+/** A person as an OpenID provider knows them: matched by verified email once, then remembered by `sub`. */
+export const userIdentity = pgTable(
+	'user_identity',
+	{
+		issuer: text('issuer').notNull(),
+		subject: text('subject').notNull(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'cascade' }),
+		lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }).notNull().defaultNow(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.issuer, t.subject] }), index('user_identity_user_idx').on(t.userId)]
+);
+
+/**
+ * A sign-in on its way through the provider: what the callback must check (state, nonce, the
+ * PKCE verifier) and where to go after. Keyed by the SHA-256 of a cookie only this browser holds,
+ * used once, and short-lived.
+ */
+export const oidcFlow = pgTable('oidc_flow', {
+	id: text('id').primaryKey(),
+	state: text('state').notNull(),
+	nonce: text('nonce').notNull(),
+	codeVerifier: text('code_verifier').notNull(),
+	next: text('next').notNull(),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+});
 
 export const invitation = pgTable(
 	'invitation',

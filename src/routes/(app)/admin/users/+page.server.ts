@@ -5,6 +5,7 @@ import { ROLES } from '$lib/server/db/schema';
 import { email, fieldFailure, id, idList, parseForm, formFailure } from '$lib/server/forms';
 import { listTeams } from '$lib/server/queries/teams';
 import { createInvitation, findUserForLogin, listPendingInvitations, listUsers, updateUser } from '$lib/server/queries/users';
+import { smtpConfigured } from '$lib/server/mail/config';
 import type { Actions, PageServerLoad } from './$types';
 
 const role = z.enum(ROLES, { error: 'Choose a role.' });
@@ -31,7 +32,7 @@ export const actions: Actions = {
 		if (failure) return failure;
 		if (await findUserForLogin(data.email)) return fieldFailure(form, 'email', 'Someone with this email already has an account.');
 		const token = await createInvitation(admin.id, data);
-		return { invited: { email: data.email, link: `${event.url.origin}/invite/${token}` } };
+		return { invited: { email: data.email, link: `${event.url.origin}/invite/${token}`, emailed: smtpConfigured() } };
 	},
 	update: async (event) => {
 		const admin = requireCapability(event, 'administer');

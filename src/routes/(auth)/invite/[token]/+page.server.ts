@@ -3,6 +3,8 @@ import { hashPassword } from '$lib/server/auth/password';
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
 import { acceptInvitation, findOpenInvitation } from '$lib/server/queries/users';
+import { mayUsePassword } from '$lib/server/auth/local-login';
+import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
 import type { Actions, PageServerLoad } from './$types';
 
 const acceptSchema = withConfirmation({ name: text('Name', 100) });
@@ -11,7 +13,13 @@ const GONE = 'This invitation link is invalid, already used or expired. Ask an a
 export const load: PageServerLoad = async ({ params }) => {
 	const invitation = await findOpenInvitation(params.token);
 	if (!invitation) error(404, GONE);
-	return { email: invitation.email, role: invitation.role };
+	// With single sign-on the person may join through the provider: the invitation is matched by their verified email.
+	return {
+		email: invitation.email,
+		role: invitation.role,
+		sso: oidcEnabled() ? oidcLabel() : null,
+		passwords: mayUsePassword(invitation.email)
+	};
 };
 
 export const actions: Actions = {
@@ -19,6 +27,9 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(acceptSchema, form);
 		if (failure) return failure;
+		const invitation = await findOpenInvitation(event.params.token);
+		if (invitation && !mayUsePassword(invitation.email))
+			return fieldFailure(form, 'form', 'Passwords are turned off here: join with single sign-on instead.', 403);
 		const result = await acceptInvitation(event.params.token, {
 			name: data.name,
 			passwordHash: await hashPassword(data.password)

@@ -1,0 +1,131 @@
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
+import { keyedTransactionLock } from '$lib/server/db/locks';
+import { appUser, invitation, userIdentity, userTeam } from '$lib/server/db/schema';
+import { groupsOf, membershipFrom } from '$lib/domain/sso';
+import type { ProviderIdentity } from '$lib/server/auth/oidc';
+import { recordAudit } from './audit';
+import { askNewcomer } from './round-scope';
+import { getSsoConfig } from './settings';
+
+/** An account made by single sign-on has no password: nothing a password can match. */
+export const NO_PASSWORD = '';
+
+export type SsoAccount = { ok: true; userId: number; created: boolean } | { ok: false; reason: 'inactive' | 'taken' };
+
+/**
+ * The account a provider's identity signs in to, in one transaction: the one remembered for this
+ * `sub`; else the account with this verified email (then remembered); else a new one, with the
+ * role and teams of a pending invitation to that email, or of the group mapping, or the default
+ * role. At every sign-in the groups claim updates role and mapped teams, as /admin/sso says.
+ */
+export async function signInFromProvider(identity: ProviderIdentity): Promise<SsoAccount> {
+	const config = await getSsoConfig();
+	const membership = membershipFrom(config, groupsOf(identity.claims, config.groupsClaim));
+	return db().transaction(async (tx) => {
+		await tx.execute(keyedTransactionLock('sso', identity.email));
+		const [known] = await tx
+			.select({ userId: userIdentity.userId })
+			.from(userIdentity)
+			.where(and(eq(userIdentity.issuer, identity.issuer), eq(userIdentity.subject, identity.subject)));
+		let userId = known?.userId;
+		let created = false;
+		if (userId) {
+			await tx
+				.update(userIdentity)
+				.set({ lastSignInAt: new Date() })
+				.where(and(eq(userIdentity.issuer, identity.issuer), eq(userIdentity.subject, identity.subject)));
+		} else {
+			const [byEmail] = await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, identity.email));
+			if (byEmail) {
+				// Someone else at this provider held this email before: do not hand their account over.
+				const [other] = await tx
+					.select({ subject: userIdentity.subject })
+					.from(userIdentity)
+					.where(
+						and(eq(userIdentity.userId, byEmail.id), eq(userIdentity.issuer, identity.issuer), ne(userIdentity.subject, identity.subject))
+					);
+				if (other) return { ok: false, reason: 'taken' } as const;
+				userId = byEmail.id;
+			} else {
+				const [invited] = await tx
+					.select()
+					.from(invitation)
+					.where(and(eq(invitation.email, identity.email), isNull(invitation.usedAt), gt(invitation.expiresAt, new Date())))
+					.orderBy(desc(invitation.createdAt))
+					.limit(1)
+					.for('update');
+				const role = membership.role ?? invited?.role ?? config.defaultRole;
+				const [row] = await tx
+					.insert(appUser)
+					.values({ email: identity.email, name: identity.name, passwordHash: NO_PASSWORD, role })
+					.returning({ id: appUser.id });
+				userId = row.id;
+				created = true;
+				const teamIds = [...new Set([...(invited?.teamIds ?? []), ...membership.teamIds])];
+				await addTeams(tx, userId, teamIds);
+				if (invited) await tx.update(invitation).set({ usedAt: new Date() }).where(eq(invitation.id, invited.id));
+				const assessments = await askNewcomer(tx, userId);
+				await recordAudit(tx, {
+					actorId: userId,
+					action: 'user.sso_create',
+					entity: 'user',
+					entityId: userId,
+					after: { email: identity.email, role, teamIds, invitationId: invited?.id ?? null, assessments }
+				});
+			}
+			await tx.insert(userIdentity).values({ issuer: identity.issuer, subject: identity.subject, userId });
+		}
+		const [user] = await tx
+			.select({ active: appUser.active, role: appUser.role })
+			.from(appUser)
+			.where(eq(appUser.id, userId))
+			.for('update');
+		if (!user.active) return { ok: false, reason: 'inactive' } as const;
+		if (!created) await followGroups(tx, userId, user.role, membership);
+		return { ok: true, userId, created } as const;
+	});
+}
+
+async function addTeams(tx: Tx, userId: number, teamIds: number[]) {
+	// A mapping may still name a team that was deleted since: only existing teams are joined.
+	if (teamIds.length)
+		await tx.execute(
+			sql`insert into user_team (user_id, team_id) select ${userId}, id from team where id = any(${intArray(teamIds)}) on conflict do nothing`
+		);
+}
+
+async function followGroups(tx: Tx, userId: number, role: string, membership: ReturnType<typeof membershipFrom>) {
+	const before = rowsOf<{ teamId: number }>(
+		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
+	).map((r) => Number(r.teamId));
+	const leave = before.filter((t) => membership.managedTeamIds.includes(t) && !membership.teamIds.includes(t));
+	if (leave.length) await tx.delete(userTeam).where(and(eq(userTeam.userId, userId), sql`${userTeam.teamId} = any(${intArray(leave)})`));
+	await addTeams(
+		tx,
+		userId,
+		membership.teamIds.filter((t) => !before.includes(t))
+	);
+	let newRole = membership.role && membership.role !== role ? membership.role : null;
+	if (newRole && role === 'admin') {
+		// The groups never remove the last active administrator.
+		const [{ n }] = rowsOf<{ n: number }>(
+			await tx.execute(sql`select count(*)::int as n from app_user where role = 'admin' and active and id <> ${userId}`)
+		);
+		if (n === 0) newRole = null;
+	}
+	if (newRole) await tx.update(appUser).set({ role: newRole }).where(eq(appUser.id, userId));
+	const after = rowsOf<{ teamId: number }>(
+		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
+	).map((r) => Number(r.teamId));
+	if (newRole || after.join() !== before.join())
+		await recordAudit(tx, {
+			actorId: userId,
+			action: 'user.sso_groups',
+			entity: 'user',
+			entityId: userId,
+			before: { role, teamIds: before },
+			after: { role: newRole ?? role, teamIds: after }
+		});
+}
