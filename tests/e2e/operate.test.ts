@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/lib/server/db/seed';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres';
-import { startServer, stopServer, type Running } from '../helpers/server';
+import { freePort, startServer, stopServer, type Running } from '../helpers/server';
 
 /** One GET without keep-alive or fetch's retries: the status (0 for a failure) and how long it took. */
 function timedGet(url: string, cookie = ''): Promise<{ status: number; ms: number; error?: string }> {
@@ -178,6 +180,25 @@ describe('configuration', () => {
 		expect(run.status).toBe(2);
 		for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_PREPARED', 'SHUTDOWN_DRAIN_MS', 'ORIGIN', 'SMTP_URL', 'MAIL_FROM'])
 			expect(run.stderr).toContain(`${name}=`);
+		expect(run.stderr).not.toMatch(/\n\s+at /);
+	});
+
+	it('a single sign-on provider that cannot be read stops the start with the reason and exit code 2', async () => {
+		const port = await freePort();
+		const run = spawnSync(process.execPath, ['server.js'], {
+			env: {
+				...process.env,
+				PORT: String(await freePort()),
+				DATA_DIR: path.join(tmpdir(), `opsm-sso-${port}`),
+				OIDC_ISSUER: `http://127.0.0.1:${port}/realms/ops`,
+				OIDC_CLIENT_ID: 'app'
+			},
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(run.status).toBe(2);
+		expect(run.stderr).toContain(`the single sign-on provider at http://127.0.0.1:${port}/realms/ops could not be read`);
+		expect(run.stderr).toContain('Check OIDC_ISSUER');
 		expect(run.stderr).not.toMatch(/\n\s+at /);
 	});
 
