@@ -1,6 +1,7 @@
 import { it } from 'vitest';
 import { benchAutosave } from './autosave';
 import { benchBackup } from './backup';
+import { benchMail } from './mail';
 import { benchResultsEverywhere } from './results';
 
 // Runs inside vitest only so that `$lib`/`$env` resolve as in the app; it asserts nothing and prints figures.
@@ -15,3 +16,6 @@ it.runIf(!only || only === 'results')('results and pages at 1,000 technologies',
 	if (!pgUrl) process.stdout.write('(set BENCH_DATABASE_URL=postgres://… for the PostgreSQL figures)\n');
 });
 it.runIf(!only || only === 'backup')('backup and restore at 1,000 technologies', async () => print(await benchBackup(pgUrl)));
+it.runIf(!only || only === 'mail')('emails when a round of 1,000 technologies × 20 respondents opens', async () =>
+	print(await benchMail(pgUrl))
+);
