@@ -1,8 +1,8 @@
 import { env } from '$env/dynamic/private';
 import { databaseHandle } from '$lib/server/db';
 import { closeSmtpTransport } from '$lib/server/mail/sender';
-import { mailQueues } from './mail-jobs';
-import { startQueue, stopQueue } from './queue';
+import { MAIL_SCAN, mailQueues } from './mail-jobs';
+import { enqueue, startQueue, stopQueue } from './queue';
 
 let started = false;
 
@@ -17,6 +17,8 @@ export async function startJobs() {
 			: { kind: 'postgres' as const, url: env.DATABASE_URL! };
 	await startQueue(database, mailQueues());
 	started = true;
+	// Catch up at once on what fell due while no instance ran, instead of at the next 10-minute slot.
+	await enqueue(MAIL_SCAN, [{}]);
 }
 
 export async function stopJobs() {

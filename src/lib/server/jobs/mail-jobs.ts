@@ -6,6 +6,7 @@ import { recordDigests, recordReminders } from '$lib/server/queries/mail-occasio
 import { enqueue, type QueueSpec } from './queue';
 
 export const MAIL_SEND = 'mail-send';
+export const MAIL_SCAN = 'mail-scan';
 
 /** Sends what was just recorded; messages recorded as held (no SMTP) are not sent. */
 export async function sendMail(ids: number[]) {
@@ -41,7 +42,7 @@ export function mailQueues(): QueueSpec[] {
 	};
 	return [
 		...(smtpConfigured() ? [send] : []),
-		{ name: 'mail-scan', cron: '*/10 * * * *', handler: () => scanMail() },
+		{ name: MAIL_SCAN, cron: '*/10 * * * *', handler: () => scanMail() },
 		{ name: 'mail-digest', cron: '0 7 * * 1', handler: async () => sendMail(await recordDigests(isoWeek(new Date()))) }
 	];
 }
