@@ -23,6 +23,8 @@ CREATE TABLE "mail_message" (
 ALTER TABLE "app_user" ADD COLUMN "mail_opt_out" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "app_user" ADD COLUMN "unsubscribe_token" uuid DEFAULT gen_random_uuid() NOT NULL;--> statement-breakpoint
 ALTER TABLE "round" ADD COLUMN "reminder_days" smallint DEFAULT 2;--> statement-breakpoint
+-- Rounds already under way when email arrives stay quiet until a lead turns reminders on: no overdue mailing at the upgrade.
+UPDATE "round" SET "reminder_days" = NULL WHERE "state" <> 'draft';--> statement-breakpoint
 ALTER TABLE "mail_message" ADD CONSTRAINT "mail_message_recipient_user_id_app_user_id_fk" FOREIGN KEY ("recipient_user_id") REFERENCES "public"."app_user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "mail_message" ADD CONSTRAINT "mail_message_round_id_round_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."round"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "mail_message_created_idx" ON "mail_message" USING btree ("created_at");--> statement-breakpoint

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,23 +183,43 @@ describe('configuration', () => {
 		expect(run.stderr).not.toMatch(/\n\s+at /);
 	});
 
-	it('a single sign-on provider that cannot be read stops the start with the reason and exit code 2', async () => {
-		const port = await freePort();
-		const run = spawnSync(process.execPath, ['server.js'], {
-			env: {
-				...process.env,
-				PORT: String(await freePort()),
-				DATA_DIR: path.join(tmpdir(), `opsm-sso-${port}`),
-				OIDC_ISSUER: `http://127.0.0.1:${port}/realms/ops`,
-				OIDC_CLIENT_ID: 'app'
-			},
-			encoding: 'utf8',
-			timeout: 30_000
-		});
-		expect(run.status).toBe(2);
-		expect(run.stderr).toContain(`the single sign-on provider at http://127.0.0.1:${port}/realms/ops could not be read`);
-		expect(run.stderr).toContain('Check OIDC_ISSUER');
-		expect(run.stderr).not.toMatch(/\n\s+at /);
+	it('an OIDC_ISSUER that answers but is no OpenID provider stops the start with the reason and exit code 2', async () => {
+		const notAProvider = http.createServer((_req, res) => res.writeHead(404).end('Not found'));
+		await new Promise<void>((resolve) => notAProvider.listen(0, '127.0.0.1', resolve));
+		const issuer = `http://127.0.0.1:${(notAProvider.address() as { port: number }).port}/realms/ops`;
+		try {
+			const run = spawn(process.execPath, ['server.js'], {
+				env: {
+					...process.env,
+					PORT: String(await freePort()),
+					DATA_DIR: path.join(tmpdir(), `opsm-sso-${process.pid}`),
+					OIDC_ISSUER: issuer,
+					OIDC_CLIENT_ID: 'app'
+				}
+			});
+			let stderr = '';
+			run.stderr.on('data', (d) => (stderr += String(d)));
+			const status = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+			expect(status).toBe(2);
+			expect(stderr).toContain(`the single sign-on provider at ${issuer} could not be read`);
+			expect(stderr).toContain('Check OIDC_ISSUER');
+			expect(stderr).not.toMatch(/\n\s+at /);
+		} finally {
+			notAProvider.close();
+		}
+	});
+
+	it('a provider that cannot be reached at start: the server serves passwords meanwhile and says single sign-on is unavailable', async () => {
+		const closed = await freePort();
+		const server = await startServer({ OIDC_ISSUER: `http://127.0.0.1:${closed}`, OIDC_CLIENT_ID: 'app' });
+		try {
+			const html = await (await fetch(`${server.url}/login`)).text();
+			expect(html).toContain('is unavailable: its provider cannot be reached right now');
+			expect(html).toContain('name="password"');
+			expect((await fetch(`${server.url}/auth/oidc`, { redirect: 'manual' })).status).toBe(404);
+		} finally {
+			await stopServer(server, true);
+		}
 	});
 
 	it('--check prints the effective configuration with secrets masked', () => {

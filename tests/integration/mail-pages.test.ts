@@ -135,6 +135,9 @@ describe('the outbox', () => {
 		expect(await retry(failed.id)).toMatchObject({ kind: 'data', data: { retried: failed.id } });
 		const [after] = await db().select().from(mailMessage).where(eq(mailMessage.id, failed.id));
 		expect(after).toMatchObject({ status: 'queued', lastError: null });
+		expect(await db().select().from(auditLog).where(eq(auditLog.action, 'mail.retry'))).toEqual([
+			expect.objectContaining({ actorId: admin.id, entityId: String(failed.id) })
+		]);
 		// Nothing picked it up (no queue runs here): the periodic sweep will, once it is old enough.
 		expect(await pendingMailIds(0)).toContain(failed.id);
 		expect(await pendingMailIds(3600)).not.toContain(failed.id);

@@ -19,6 +19,8 @@ let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let lead: SessionUser, ana: SessionUser, ben: SessionUser, cy: SessionUser, quiet: SessionUser;
 let kafka: { id: number }, redis: { id: number }, nagios: { id: number };
 const ORIGIN = 'https://maturity.example.com';
+/** Digests cover rounds open when their week began: for these, opened today, that is a week that starts tomorrow. */
+const tomorrow = new Date(Date.now() + 86_400_000);
 
 beforeAll(async () => {
 	smtp = await startSmtp();
@@ -160,7 +162,9 @@ describe('reminders, overdue notices, digests and the report', () => {
 	});
 
 	it('the weekly digest goes to the leads of the teams owning technologies, once a week', async () => {
-		const ids = await recordDigests('2026-W49');
+		// A round that opened after its week began waits for the next week's digest.
+		expect(await recordDigests('2026-W48', new Date(Date.now() - 86_400_000))).toEqual([]);
+		const ids = await recordDigests('2026-W49', tomorrow);
 		const rows = (await messages(id)).filter((m) => ids.includes(m.id));
 		expect(rows.map((m) => m.recipientEmail)).toEqual([lead.email]);
 		expect(rows[0].subject).toBe(
@@ -169,7 +173,7 @@ describe('reminders, overdue notices, digests and the report', () => {
 		expect(rows[0].textBody).toContain('Kafka | 1 of 2 | Ana');
 		expect(rows[0].textBody).toContain('Redis | 0 of 2 | Ana, Quiet');
 		expect(rows[0].textBody).not.toContain('Nagios');
-		expect(await recordDigests('2026-W49')).toEqual([]);
+		expect(await recordDigests('2026-W49', tomorrow)).toEqual([]);
 	});
 
 	it('closing tells respondents and owning leads the report is ready', async () => {
@@ -196,5 +200,11 @@ describe('invitation', () => {
 		const [stored] = await db().select().from(mailMessage).where(eq(mailMessage.id, row.id));
 		expect(stored.textBody).not.toContain(token);
 		expect(stored.htmlBody).not.toContain(token);
+		// Without a mail server the copy is never sent: it keeps no link from the start (the admin was shown it).
+		delete env.SMTP_URL;
+		const heldToken = await createInvitation(admin.id, { email: 'held.person@example.com', role: 'member', teamIds: [] });
+		const [held] = await db().select().from(mailMessage).where(eq(mailMessage.recipientEmail, 'held.person@example.com'));
+		expect(held).toMatchObject({ status: 'held', textBody: expect.stringContaining('/invite/(link shown to the admin who invited)') });
+		expect(held.textBody + held.htmlBody).not.toContain(heldToken);
 	});
 });

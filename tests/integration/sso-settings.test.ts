@@ -91,6 +91,15 @@ describe('the group mapping at /admin/sso', () => {
 		expect((await getSsoConfig()).version).toBe(1);
 	});
 
+	it('never makes admin the role of everyone the provider lets in', async () => {
+		const out = await save({ version: '1', groupsClaim: 'groups', defaultRole: 'admin' });
+		expect(out).toMatchObject({
+			kind: 'failure',
+			status: 400,
+			data: { errors: { defaultRole: expect.stringContaining('admin is given only through a group') } }
+		});
+	});
+
 	it('refuses a save over someone else’s', async () => {
 		const out = await save({ version: '0', groupsClaim: 'groups', defaultRole: 'viewer' });
 		expect(out).toMatchObject({ kind: 'failure', status: 409 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { env } from '$env/dynamic/private';
 import { db } from '../../src/lib/server/db';
 import { appUser, auditLog, invitation, oidcFlow, session, userIdentity, userTeam } from '../../src/lib/server/db/schema';
-import { FLOW_COOKIE, startOidc } from '../../src/lib/server/auth/oidc';
+import { flowCookie, startOidc } from '../../src/lib/server/auth/oidc';
 import { saveSsoConfig } from '../../src/lib/server/queries/settings';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import * as begin from '../../src/routes/(auth)/auth/oidc/+server';
@@ -24,7 +24,8 @@ const accounts: Record<string, Account> = {
 	ana: { email: 'ana@example.com', email_verified: true, name: 'Ana Ops', groups: ['ops-leads'] },
 	newbie: { email: 'invited@example.com', email_verified: true, name: 'New Person' },
 	unverified: { email: 'un@example.com', email_verified: false },
-	stranger: { email: 'stranger@example.com', email_verified: true }
+	stranger: { email: 'stranger@example.com', email_verified: true },
+	glass: { email: 'glass@example.com', email_verified: true }
 };
 let op: Awaited<ReturnType<typeof startOidcProvider>>;
 const settings = () => ({
@@ -66,6 +67,13 @@ async function signInAs(login: string, next = '/') {
 const userByEmail = async (email: string) => (await db().select().from(appUser).where(eq(appUser.email, email)))[0];
 
 describe('single sign-on against a real OpenID provider', () => {
+	it('before the first administrator exists (/setup), nobody joins through the provider', async () => {
+		expect((await db().select().from(appUser)).length).toBe(0);
+		const { outcome } = await signInAs('stranger');
+		expect(outcome).toMatchObject({ kind: 'error', status: 409, message: expect.stringContaining('/setup') });
+		expect((await db().select().from(appUser)).length).toBe(0);
+	});
+
 	it('sends the browser to the provider with PKCE, state and nonce, keeping the flow under a cookie', async () => {
 		const { to, cookies } = await start('/portfolio');
 		expect(to.origin).toBe(op.issuer);
@@ -78,7 +86,7 @@ describe('single sign-on against a real OpenID provider', () => {
 		});
 		expect(to.searchParams.get('state')).toMatch(/.{20,}/);
 		expect(to.searchParams.get('nonce')).toMatch(/.{20,}/);
-		expect(cookies.jar.get(FLOW_COOKIE)).toMatch(/.{20,}/);
+		expect(cookies.jar.get(flowCookie(false).name)).toMatch(/.{20,}/);
 		expect((await db().select().from(oidcFlow)).length).toBeGreaterThan(0);
 	});
 
@@ -89,6 +97,9 @@ describe('single sign-on against a real OpenID provider', () => {
 		expect(cookies.jar.get('session')).toBeTruthy();
 		expect(await db().select().from(userIdentity).where(eq(userIdentity.userId, ana.id))).toEqual([
 			expect.objectContaining({ issuer: op.issuer, subject: 'ana' })
+		]);
+		expect(await db().select().from(auditLog).where(eq(auditLog.action, 'user.sso_link'))).toEqual([
+			expect.objectContaining({ entityId: String(ana.id), after: { issuer: op.issuer, subject: 'ana', email: 'ana@example.com' } })
 		]);
 		const [s] = await db().select().from(session).where(eq(session.userId, ana.id));
 		expect(s.idToken).toMatch(/^ey/);
@@ -138,6 +149,21 @@ describe('single sign-on against a real OpenID provider', () => {
 		expect(audit.length).toBe(2);
 	});
 
+	it('the break-glass account never signs in through the provider', async () => {
+		await createUserRow('admin', { email: 'glass@example.com' });
+		env.BREAK_GLASS_EMAIL = 'glass@example.com';
+		try {
+			expect((await signInAs('glass')).outcome).toMatchObject({
+				kind: 'error',
+				status: 403,
+				message: expect.stringContaining('break-glass')
+			});
+			expect(await db().select().from(userIdentity).where(eq(userIdentity.subject, 'glass'))).toEqual([]);
+		} finally {
+			delete env.BREAK_GLASS_EMAIL;
+		}
+	});
+
 	it('someone new and uninvited gets the default role', async () => {
 		expect((await signInAs('stranger')).outcome).toMatchObject({ kind: 'redirect', location: '/' });
 		expect(await userByEmail('stranger@example.com')).toMatchObject({ role: 'viewer' });
@@ -184,7 +210,10 @@ describe('single sign-on failures show a clear page and create nothing', () => {
 		const forged = new URL(back);
 		forged.searchParams.set('state', 'not-the-state');
 		expect(await finish(forged, cookies)).toMatchObject({ kind: 'error', status: 400 });
-		// The flow was used up by the forged attempt: the genuine answer cannot be replayed into it either.
+		expect(await people()).toBe(before);
+		// A stray link does not end the sign-in in progress: its genuine answer still completes it, once.
+		const genuine = await finish(back, cookies);
+		expect(genuine, JSON.stringify(genuine)).toMatchObject({ kind: 'redirect' });
 		expect(await finish(back, cookies)).toMatchObject({ kind: 'error', status: 400 });
 	});
 

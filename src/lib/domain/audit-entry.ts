@@ -31,6 +31,7 @@ const ACTIONS: Record<string, string> = {
 	'framework.create': 'published framework version',
 	'invitation.accept': 'accepted invitation',
 	'invitation.create': 'invited someone as',
+	'mail.retry': 'sent again',
 	'response.reopen': 'reopened answers of',
 	'round.add-respondent': 'added a respondent to',
 	'round.add-technologies': 'added technologies to',
@@ -50,7 +51,12 @@ const ACTIONS: Record<string, string> = {
 	'technology.delete': 'deleted',
 	'technology.import': 'imported technologies',
 	'technology.update': 'changed',
+	'user.mail_preferences': 'changed the email choices of',
 	'user.password': 'changed the password of',
+	'user.sso_create': 'joined through single sign-on as',
+	'user.sso_groups': 'had role or teams set by single sign-on groups:',
+	'user.sso_link': 'linked a single sign-on identity to',
+	'user.unsubscribe': 'unsubscribed by email link:',
 	'user.update': 'changed'
 };
 
@@ -60,6 +66,7 @@ const ENTITY_WORDS: Record<string, string> = {
 	technology: 'technology',
 	user: 'user',
 	invitation: 'invitation',
+	mail_message: 'email',
 	remediation_item: 'item',
 	framework_version: 'version',
 	setting: '',

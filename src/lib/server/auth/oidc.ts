@@ -1,10 +1,11 @@
 import * as client from 'openid-client';
 import { env } from '$env/dynamic/private';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, count, eq, lt } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { oidcFlow } from '$lib/server/db/schema';
 import { publicOrigin } from '$lib/server/mail/config';
 import { log } from '$lib/server/http/log';
+import { email as emailSchema } from '$lib/server/forms';
 import { generateToken, hashToken } from './session';
 
 /**
@@ -28,15 +29,24 @@ export function oidcSettingsFromEnv(): OidcSettings | null {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const FLOW_MS = 10 * 60 * 1000;
-export const FLOW_COOKIE = 'oidc_flow';
+/** Sign-ins in progress at once, across everyone: a bound on what anonymous requests can store. */
+const MAX_FLOWS = 5000;
+const MAX_NEXT = 2000;
+/** Over https the cookie is host-only and whole-site (`__Host-`), so a sibling subdomain cannot plant one. */
+export const flowCookie = (secure: boolean) =>
+	secure ? { name: '__Host-oidc_flow', path: '/' } : { name: 'oidc_flow', path: '/auth/oidc' };
 export const CALLBACK_PATH = '/auth/oidc/callback';
 
-let provider: { config: client.Configuration; settings: OidcSettings } | null = null;
+let provider: { config: client.Configuration; settings: OidcSettings; endSessionOrigin: string | null } | null = null;
+/** Set while the provider could not be reached at start and is being asked again. */
+let pending: OidcSettings | null = null;
+let retry: ReturnType<typeof setTimeout> | undefined;
+const RETRY_MS = 30_000;
 
-/** Reads the provider's metadata; throws with the reason when it cannot. */
-export async function startOidc(settings = oidcSettingsFromEnv()) {
-	provider = null;
-	if (!settings) return;
+/** Could not reach the provider at all (as opposed to reaching something that is not one). */
+const isUnreachable = (error: unknown) => failureOf(error) === 'unreachable';
+
+async function discover(settings: OidcSettings) {
 	const issuer = new URL(settings.issuer);
 	// Plain http only to a provider on this machine (tests, a local Keycloak); config.js refuses it elsewhere.
 	const insecure = issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname);
@@ -45,16 +55,48 @@ export async function startOidc(settings = oidcSettingsFromEnv()) {
 		timeout: 5
 	});
 	config.timeout = 10;
-	provider = { config, settings };
+	const endSession = config.serverMetadata().end_session_endpoint;
+	provider = { config, settings, endSessionOrigin: endSession && URL.canParse(endSession) ? new URL(endSession).origin : null };
+	pending = null;
+}
+
+/**
+ * Reads the provider's metadata. Something that answers but is not that provider (a wrong
+ * OIDC_ISSUER) throws: a setting to fix. A provider that cannot be reached is asked again every
+ * 30 s meanwhile, so a restart during its outage still serves passwords and the break-glass account.
+ */
+export async function startOidc(settings = oidcSettingsFromEnv()) {
+	provider = null;
+	pending = null;
+	clearTimeout(retry);
+	if (!settings) return;
+	try {
+		await discover(settings);
+	} catch (error) {
+		if (!isUnreachable(error)) throw error;
+		pending = settings;
+		log.error(`The single sign-on provider at ${settings.issuer} cannot be reached; asking again every ${RETRY_MS / 1000} s`, error);
+		const again = () => {
+			retry = setTimeout(() => {
+				if (pending !== settings) return;
+				discover(settings).then(() => log.info(`The single sign-on provider at ${settings.issuer} answered; single sign-on is on.`), again);
+			}, RETRY_MS);
+			retry.unref();
+		};
+		again();
+	}
 }
 
 export const oidcEnabled = () => provider !== null;
-export const oidcLabel = () => provider?.settings.label ?? '';
+/** Configured, but the provider has not answered since start: the sign-in page says so. */
+export const oidcUnavailable = () => pending !== null;
+export const oidcLabel = () => provider?.settings.label ?? pending?.label ?? '';
 export const oidcIssuer = () => provider?.config.serverMetadata().issuer ?? '';
 
-/** Where the browser goes to sign in; the flow's secrets stay in the database under a cookie's hash. */
-export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: string; expiresAt: Date }> {
+/** Where the browser goes to sign in; the flow's secrets stay in the database under a cookie's hash. Null when too many are under way. */
+export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: string; expiresAt: Date } | null> {
 	if (!provider) throw new Error('single sign-on is not configured');
+	if (next.length > MAX_NEXT) next = '/';
 	const { config, settings } = provider;
 	const codeVerifier = client.randomPKCECodeVerifier();
 	const state = client.randomState();
@@ -62,6 +104,8 @@ export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: 
 	const flowToken = generateToken();
 	const expiresAt = new Date(Date.now() + FLOW_MS);
 	await db().delete(oidcFlow).where(lt(oidcFlow.expiresAt, new Date()));
+	const [{ n }] = await db().select({ n: count() }).from(oidcFlow);
+	if (n >= MAX_FLOWS) return null;
 	await db()
 		.insert(oidcFlow)
 		.values({ id: hashToken(flowToken), state, nonce, codeVerifier, next, expiresAt });
@@ -110,10 +154,12 @@ export async function finishSignIn(
 ): Promise<{ ok: true; identity: ProviderIdentity } | { ok: false; failure: SignInFailure; detail?: string }> {
 	if (!provider) throw new Error('single sign-on is not configured');
 	const { config } = provider;
-	if (!flowToken) return { ok: false, failure: 'expired' };
+	const state = callback.searchParams.get('state');
+	if (!flowToken || !state) return { ok: false, failure: 'expired' };
+	// Used once, and only by the answer to it: a stray link with another state leaves the sign-in in progress alone.
 	const [flow] = await db()
 		.delete(oidcFlow)
-		.where(and(eq(oidcFlow.id, hashToken(flowToken))))
+		.where(and(eq(oidcFlow.id, hashToken(flowToken)), eq(oidcFlow.state, state)))
 		.returning();
 	if (!flow || flow.expiresAt < new Date()) return { ok: false, failure: 'expired' };
 	if (callback.searchParams.has('error'))
@@ -122,7 +168,6 @@ export async function finishSignIn(
 			failure: 'refused',
 			detail: callback.searchParams.get('error_description') ?? callback.searchParams.get('error') ?? ''
 		};
-	if (callback.searchParams.get('state') !== flow.state) return { ok: false, failure: 'expired' };
 	// The redirect URI is checked by the provider against what the flow sent: build it from ORIGIN, not from the request.
 	const current = new URL(`${publicOrigin()}${CALLBACK_PATH}${callback.search}`);
 	try {
@@ -137,7 +182,8 @@ export async function finishSignIn(
 		if (config.serverMetadata().userinfo_endpoint)
 			claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)) };
 		const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-		if (!email || claims.email_verified !== true) return { ok: false, failure: 'unverified-email' };
+		// Checked as the app checks any address: it becomes an account's email and a mail recipient.
+		if (!emailSchema.safeParse(email).success || claims.email_verified !== true) return { ok: false, failure: 'unverified-email' };
 		const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : email.split('@')[0];
 		return {
 			ok: true,
@@ -155,8 +201,7 @@ export async function finishSignIn(
  * form-action covers the redirect, so the security headers add this origin to it.
  */
 export function endSessionOrigin(): string | null {
-	const endpoint = provider?.config.serverMetadata().end_session_endpoint;
-	return endpoint ? new URL(endpoint).origin : null;
+	return provider?.endSessionOrigin ?? null;
 }
 
 /** Where signing out continues, when the provider advertises an end-session endpoint. */

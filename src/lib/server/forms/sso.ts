@@ -18,7 +18,8 @@ const head = z.object({
 		.string({ error: 'Name the claim.' })
 		.trim()
 		.regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'Name the claim that holds the groups, such as groups or roles (letters, digits, _ : . / -).'),
-	defaultRole: z.enum(ROLES, { error: 'Choose a role.' })
+	// Everyone the provider lets in gets this role: never admin, which only a named group may give.
+	defaultRole: z.enum(['viewer', 'member', 'lead'], { error: 'Choose viewer, member or lead: admin is given only through a group.' })
 });
 
 /**

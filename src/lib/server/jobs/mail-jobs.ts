@@ -17,13 +17,20 @@ export async function sendMail(ids: number[]) {
 		);
 }
 
+/** The digest's week turns on Monday at 07:00 UTC: from then, the week's digest is due. */
+const DIGEST_HOUR_MS = 7 * 3600_000;
+
 /**
- * Every 10 minutes: reminders that fell due, and messages recorded but never handed to the queue
- * (a process that stopped between its commit and its enqueue). Both are safe to run on every
- * instance at once: the outbox's dedupe keys and claims let each message out once.
+ * Every 10 minutes (and as an instance starts): reminders that fell due, this week's digest if not
+ * yet recorded, and messages recorded but never handed to the queue (a process that stopped
+ * between its commit and its enqueue). Safe on every instance at once: the outbox's dedupe keys
+ * and claims let each message out once, and a missed slot is caught up by the next scan.
  */
 export async function scanMail(now = new Date()) {
 	await sendMail(await recordReminders(isoDate(now)));
+	const shifted = new Date(now.getTime() - DIGEST_HOUR_MS);
+	const weekStarted = Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate() - ((shifted.getUTCDay() + 6) % 7));
+	await sendMail(await recordDigests(isoWeek(shifted), new Date(weekStarted + DIGEST_HOUR_MS)));
 	await sendMail(await pendingMailIds(120));
 }
 
@@ -40,9 +47,5 @@ export function mailQueues(): QueueSpec[] {
 			await deliverMail(Number(id));
 		}
 	};
-	return [
-		...(smtpConfigured() ? [send] : []),
-		{ name: MAIL_SCAN, cron: '*/10 * * * *', handler: () => scanMail() },
-		{ name: 'mail-digest', cron: '0 7 * * 1', handler: async () => sendMail(await recordDigests(isoWeek(new Date()))) }
-	];
+	return [...(smtpConfigured() ? [send] : []), { name: MAIL_SCAN, cron: '*/10 * * * *', handler: () => scanMail() }];
 }

@@ -30,8 +30,15 @@ function pgliteAdapter(client: PGlite) {
 	return {
 		async executeSql(text: string, values?: unknown[]) {
 			if (values?.length) return { rows: (await client.query(text, values)).rows };
-			const results = await client.exec(text);
-			return { rows: results.at(-1)?.rows ?? [] };
+			try {
+				const results = await client.exec(text);
+				return { rows: results.at(-1)?.rows ?? [] };
+			} catch (error) {
+				// pg-boss's scripts wrap themselves in BEGIN … COMMIT; one that fails half-way would leave
+				// the one connection in an aborted transaction, failing every query of the app after it.
+				await client.exec('ROLLBACK').catch(() => {});
+				throw error;
+			}
 		}
 	};
 }
@@ -55,12 +62,10 @@ export async function startQueue(database: QueueDatabase, specs: QueueSpec[], op
 	instance.on('error', (error) => log.warn('Job queue error', { error: String((error as Error)?.message ?? error) }));
 	await instance.start();
 	for (const spec of specs) {
-		await instance.createQueue(spec.name, {
-			name: spec.name,
-			retryLimit: spec.retryLimit ?? 0,
-			retryDelay: spec.retryDelay ?? 30,
-			retryBackoff: true
-		});
+		const queue = { name: spec.name, retryLimit: spec.retryLimit ?? 0, retryDelay: spec.retryDelay ?? 30, retryBackoff: true };
+		// createQueue leaves an existing queue as it was: the update carries changed retry settings over.
+		await instance.createQueue(spec.name, queue);
+		await instance.updateQueue(spec.name, queue);
 		const batchSize = spec.batchSize ?? 1;
 		const workerId: string = await instance.work(
 			spec.name,

@@ -15,7 +15,7 @@ import {
 	type Links
 } from '$lib/server/mail/templates';
 import type { Role } from '$lib/domain/roles';
-import { recordMail, type NewMail } from './mail-outbox';
+import { recordMail, withoutInvitationLinks, type NewMail } from './mail-outbox';
 
 /**
  * Who is told what, and when. Each function decides the messages of one occasion, renders them
@@ -84,7 +84,14 @@ export async function recordInvitationMail(
 		),
 		unsubscribeUrl: null
 	};
-	return recordMail(tx, [mail], !smtpConfigured());
+	const held = !smtpConfigured();
+	if (held)
+		mail.rendered = {
+			...mail.rendered,
+			text: withoutInvitationLinks(mail.rendered.text),
+			html: withoutInvitationLinks(mail.rendered.html)
+		};
+	return recordMail(tx, [mail], held);
 }
 
 type AssignmentRow = Recipient & AssessmentLink;
@@ -151,6 +158,11 @@ export async function recordReminders(today: string): Promise<number[]> {
 				and ${today}::date >= r.due_date - r.reminder_days
 				and coalesce(resp.state, 'draft') <> 'submitted'
 				and ${wants('reminder')}
+				-- Once recorded, an occasion is not rendered again at every scan while the round stays overdue.
+				and not exists (
+					select 1 from mail_message m
+					where m.dedupe_key = (case when r.due_date < ${today}::date then 'overdue' else 'reminder' end) || ':' || r.id || ':' || u.id || ':' || r.due_date::text
+				)
 			order by r.id, u.id, t.name`)
 	);
 	const mails: NewMail[] = [];
@@ -168,11 +180,12 @@ export async function recordReminders(today: string): Promise<number[]> {
 type DigestSourceRow = Recipient & DigestRow & { roundId: number; roundName: string; dueDate: string | null };
 
 /**
- * The weekly digest: for each open round, each lead (or admin) in a team that owns technologies
- * in it gets their teams' technologies with progress and who has not submitted. `week` names
- * the week (2026-W49), so a second scan in the same week records nothing.
+ * The weekly digest: for each round that was already open when the week began (`weekStarted`),
+ * each lead (or admin) in a team that owns technologies in it gets their teams' technologies with
+ * progress and who has not submitted. `week` names the week (2026-W49), so a second scan in the
+ * same week records nothing.
  */
-export async function recordDigests(week: string): Promise<number[]> {
+export async function recordDigests(week: string, weekStarted: Date): Promise<number[]> {
 	const rows = rowsOf<DigestSourceRow>(
 		await db().execute(sql`
 			with progress as (
@@ -180,7 +193,7 @@ export async function recordDigests(week: string): Promise<number[]> {
 					count(*) filter (where resp.state = 'submitted')::int as submitted,
 					coalesce(array_agg(w.name order by w.name) filter (where coalesce(resp.state, 'draft') <> 'submitted'), '{}') as "waitingFor"
 				from assignment a
-				join round r on r.id = a.round_id and r.state = 'open'
+				join round r on r.id = a.round_id and r.state = 'open' and r.opened_at < ${weekStarted}
 				join app_user w on w.id = a.user_id
 				left join response resp on resp.round_id = a.round_id and resp.technology_id = a.technology_id and resp.user_id = a.user_id
 				group by a.round_id, a.technology_id
@@ -193,6 +206,7 @@ export async function recordDigests(week: string): Promise<number[]> {
 			join user_team ut on ut.team_id = t.team_id
 			join app_user u on u.id = ut.user_id and u.role in ('lead', 'admin')
 			where ${wants('digest')}
+				and not exists (select 1 from mail_message m where m.dedupe_key = 'digest:' || r.id || ':' || u.id || ':' || ${week})
 			order by r.id, u.id, t.name`)
 	);
 	const mails: NewMail[] = [];

@@ -4,6 +4,7 @@ import type { Database, Tx } from '$lib/server/db/client';
 import { mailMessage, type MailMessage } from '$lib/server/db/schema';
 import type { MailKind, MailState } from '$lib/domain/mail-kinds';
 import type { Rendered } from '$lib/server/mail/render';
+import { recordAudit } from './audit';
 
 export type NewMail = {
 	dedupeKey: string;
@@ -71,10 +72,15 @@ export async function claimMail(id: number): Promise<MailMessage | undefined> {
 
 /** An invitation's link is a credential: once delivered, the stored copy no longer holds it. */
 const REDACTED = '(link removed once the message was sent)';
+const INVITE_LINK = '/invite/[A-Za-z0-9_-]+';
+
+/** A copy of an invitation that will never be sent (no mail server) keeps no link: the inviting admin was shown it. */
+export const withoutInvitationLinks = (body: string) =>
+	body.replace(new RegExp(INVITE_LINK, 'g'), '/invite/(link shown to the admin who invited)');
 
 export async function settleMail(message: Pick<MailMessage, 'id' | 'kind'>, outcome: { sent: true } | { sent: false; error: string }) {
 	const redact = (body: typeof mailMessage.textBody | typeof mailMessage.htmlBody) =>
-		sql`regexp_replace(${body}, '/invite/[A-Za-z0-9_-]+', ${'/invite/' + REDACTED}, 'g')`;
+		sql`regexp_replace(${body}, ${INVITE_LINK}, ${'/invite/' + REDACTED}, 'g')`;
 	await db()
 		.update(mailMessage)
 		.set(
@@ -108,13 +114,23 @@ export async function pendingMailIds(olderThanSeconds: number, limit = 5000): Pr
 }
 
 /** Puts a failed message back in the queue, on an admin's request. */
-export async function requeueMail(id: number): Promise<boolean> {
-	const rows = await db()
-		.update(mailMessage)
-		.set({ status: 'queued', lastError: null })
-		.where(and(eq(mailMessage.id, id), eq(mailMessage.status, 'failed')))
-		.returning({ id: mailMessage.id });
-	return rows.length > 0;
+export async function requeueMail(actorId: number, id: number): Promise<boolean> {
+	return db().transaction(async (tx) => {
+		const [row] = await tx
+			.update(mailMessage)
+			.set({ status: 'queued', lastError: null })
+			.where(and(eq(mailMessage.id, id), eq(mailMessage.status, 'failed')))
+			.returning({ id: mailMessage.id, recipientEmail: mailMessage.recipientEmail, kind: mailMessage.kind });
+		if (!row) return false;
+		await recordAudit(tx, {
+			actorId,
+			action: 'mail.retry',
+			entity: 'mail_message',
+			entityId: id,
+			after: { to: row.recipientEmail, kind: row.kind }
+		});
+		return true;
+	});
 }
 
 export type OutboxFilter = { status?: MailState; page: number };

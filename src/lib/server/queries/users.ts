@@ -34,7 +34,7 @@ export async function createFirstAdmin(input: { email: string; name: string; pas
 
 export async function findUserForLogin(email: string) {
 	const [row] = await db()
-		.select({ id: appUser.id, passwordHash: appUser.passwordHash, active: appUser.active })
+		.select({ id: appUser.id, passwordHash: appUser.passwordHash, active: appUser.active, role: appUser.role })
 		.from(appUser)
 		.where(eq(appUser.email, email));
 	return row;

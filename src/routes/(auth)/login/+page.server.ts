@@ -8,7 +8,7 @@ import { metrics } from '$lib/server/metrics';
 import { demoAccountsExist } from '$lib/server/queries/demo-data';
 import { countUsers, findUserForLogin } from '$lib/server/queries/users';
 import { breakGlassEmail, localLoginEnabled, mayUsePassword } from '$lib/server/auth/local-login';
-import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
+import { oidcEnabled, oidcLabel, oidcUnavailable } from '$lib/server/auth/oidc';
 import { NO_PASSWORD } from '$lib/server/queries/sso-accounts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,6 +25,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		next: safeNext(url.searchParams.get('next')),
 		demoAccounts: await demoAccountsExist(),
 		sso: oidcEnabled() ? oidcLabel() : null,
+		ssoUnavailable: oidcUnavailable() ? oidcLabel() : null,
 		// With passwords off, the form is there only for the break-glass account, behind ?local=1.
 		passwords: localLoginEnabled() || (!!breakGlassEmail() && url.searchParams.has('local')),
 		breakGlass: !localLoginEnabled() && !!breakGlassEmail()
@@ -52,7 +53,9 @@ export const actions: Actions = {
 				values
 			);
 		}
-		const user = mayUsePassword(data.email) ? await findUserForLogin(data.email) : undefined;
+		const found = mayUsePassword(data.email) ? await findUserForLogin(data.email) : undefined;
+		// With passwords off, the break-glass account works only while it is an administrator.
+		const user = found && (localLoginEnabled() || found.role === 'admin') ? found : undefined;
 		// An account made by single sign-on has no password: like an unknown one, it takes as long to refuse.
 		const ok =
 			user && user.active && user.passwordHash !== NO_PASSWORD

@@ -25,11 +25,11 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	/** Puts a message that failed every attempt back in the queue, once the mail server is fixed. */
 	retry: async (event) => {
-		requireCapability(event, 'administer');
+		const admin = requireCapability(event, 'administer');
 		const { data, failure } = parseForm(z.object({ messageId: id('Message') }), await event.request.formData());
 		if (failure) return failure;
 		if (!smtpConfigured()) return formFailure(409, 'No mail server is configured (SMTP_URL), so nothing can be sent.');
-		if (!(await requeueMail(data.messageId)))
+		if (!(await requeueMail(admin.id, data.messageId)))
 			return formFailure(409, 'Only a message that failed can be sent again; this one is not failed (any more).');
 		await sendMail([data.messageId]);
 		return { retried: data.messageId };
