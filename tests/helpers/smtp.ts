@@ -6,20 +6,24 @@ export type Received = { from: string; to: string[]; mail: ParsedMail };
 
 /**
  * A real SMTP server on loopback (the `smtp-server` package, by nodemailer's author): what the
- * app sends arrives over SMTP and is parsed as a mail client would. `refuse` turns it into a
- * server that answers every message with a temporary failure.
+ * app sends arrives over SMTP and is parsed as a mail client would. `state` makes it refuse
+ * every message, temporarily or for good.
  */
 export async function startSmtp() {
 	const received: Received[] = [];
-	const state = { refuse: false };
+	// refuse: answer every message with a temporary failure (451); reject: with a permanent one (550).
+	const state = { refuse: false, reject: false };
 	const server = new SMTPServer({
 		authOptional: true,
 		disabledCommands: ['STARTTLS'],
 		logger: false,
 		onData(stream, session, callback) {
-			if (state.refuse) {
+			if (state.refuse || state.reject) {
+				const refusal = state.reject
+					? Object.assign(new Error('No such mailbox here'), { responseCode: 550 })
+					: Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 });
 				stream.resume();
-				stream.on('end', () => callback(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 })));
+				stream.on('end', () => callback(refusal));
 				return;
 			}
 			simpleParser(stream)

@@ -44,6 +44,7 @@ beforeAll(async () => {
 beforeEach(() => {
 	smtp.received.length = 0;
 	smtp.state.refuse = false;
+	smtp.state.reject = false;
 });
 
 afterAll(async () => {
@@ -122,6 +123,19 @@ describe('round opened', () => {
 		[row] = await db().select().from(mailMessage).where(eq(mailMessage.id, first.id));
 		expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
 		expect((await smtp.waitFor(1)).length).toBe(1);
+	});
+});
+
+describe('a permanent refusal', () => {
+	it('(550, no such mailbox) is not retried: the message stays failed with the reason', async () => {
+		env.SMTP_URL = smtp.url;
+		const r = await openRound();
+		const [first] = await messages(r.id);
+		smtp.state.reject = true;
+		expect(await deliverMail(first.id, transport())).toBe('rejected');
+		const [row] = await db().select().from(mailMessage).where(eq(mailMessage.id, first.id));
+		expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('550') });
+		smtp.state.reject = false;
 	});
 });
 

@@ -34,10 +34,10 @@ export function describeSendError(error: unknown): string {
 }
 
 /**
- * Sends one recorded message, if this caller wins its claim. An SMTP failure is written to the
- * outbox and thrown again, so the job queue retries the attempt with backoff.
+ * Sends one recorded message, if this caller wins its claim. A temporary SMTP failure is written
+ * to the outbox and thrown again, so the job queue retries the attempt with backoff.
  */
-export async function deliverMail(id: number, via: Transporter = smtpTransport()): Promise<'sent' | 'not-claimed'> {
+export async function deliverMail(id: number, via: Transporter = smtpTransport()): Promise<'sent' | 'not-claimed' | 'rejected'> {
 	const message = await claimMail(id);
 	if (!message) return 'not-claimed';
 	try {
@@ -55,6 +55,8 @@ export async function deliverMail(id: number, via: Transporter = smtpTransport()
 		});
 	} catch (error) {
 		await settleMail(message, { sent: false, error: describeSendError(error) });
+		// A permanent refusal (5xx: no such mailbox, a policy) will not change by asking again; it stays failed in the outbox.
+		if (((error as { responseCode?: number }).responseCode ?? 0) >= 500) return 'rejected';
 		throw error;
 	}
 	await settleMail(message, { sent: true });
