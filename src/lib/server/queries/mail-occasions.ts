@@ -193,7 +193,7 @@ export async function recordDigests(week: string, weekStarted: Date): Promise<nu
 					count(*) filter (where resp.state = 'submitted')::int as submitted,
 					coalesce(array_agg(w.name order by w.name) filter (where coalesce(resp.state, 'draft') <> 'submitted'), '{}') as "waitingFor"
 				from assignment a
-				join round r on r.id = a.round_id and r.state = 'open' and r.opened_at < ${weekStarted}
+				join round r on r.id = a.round_id and r.state = 'open' and r.opened_at < ${weekStarted.toISOString()}::timestamptz
 				join app_user w on w.id = a.user_id
 				left join response resp on resp.round_id = a.round_id and resp.technology_id = a.technology_id and resp.user_id = a.user_id
 				group by a.round_id, a.technology_id
