@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts two app instances at once against one empty PostgreSQL database: both must become
-# ready (migrations under the advisory lock, framework installed once) and stop on SIGTERM.
+# ready (migrations under the advisory lock, framework installed once, the job queue set up
+# without an error) and stop on SIGTERM.
 set -euo pipefail
 admin_url=$1
 db=opsm_ci_$$
@@ -21,6 +22,10 @@ for port in 3301 3302; do
 	done
 	[ -n "$ok" ] || { cat "/tmp/$db-$port.log"; exit 1; }
 done
+# Starting together must not cost either an error (a deadlock setting up the job queue, say).
+if grep -l '"level":50' "/tmp/$db-3301.log" "/tmp/$db-3302.log"; then cat "/tmp/$db-3301.log" "/tmp/$db-3302.log"; exit 1; fi
+queues=$(psql "$base/$db" -tAc "select count(*) from pgboss.queue where name like 'mail-%'")
+[ "$queues" -ge 1 ] || { echo "expected the mail queues, found $queues"; exit 1; }
 frameworks=$(psql "$base/$db" -tAc "select count(*) from framework_version")
 admins=$(psql "$base/$db" -tAc "select count(*) from app_user where email = 'admin@example.com'")
 [ "$frameworks" = 1 ] || { echo "expected one framework version, found $frameworks"; exit 1; }

@@ -49,7 +49,9 @@ export const init: ServerInit = async () => {
 	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);
 	// server.js emits this once requests have drained on SIGTERM/SIGINT, and waits for the pool to close.
 	process.once('sveltekit:shutdown' as never, async () => {
-		await stopJobs().catch((error) => log.warn('Stopping the job queue failed', { error: String(error) }));
+		// Jobs in flight get a few seconds; the database closes after them either way.
+		const grace = new Promise((resolve) => setTimeout(resolve, 4000).unref());
+		await Promise.race([stopJobs().catch((error) => log.warn('Stopping the job queue failed', { error: String(error) })), grace]);
 		await stopDatabase();
 	});
 };

@@ -13,7 +13,9 @@ export const LOCK = /** @type {const} */ ({
 	/** First-run setup: two visitors at once cannot both become the first admin. */
 	setup: 727_100_002,
 	/** Demo seeding: the second instance finds users and seeds nothing. */
-	seed: 727_100_003
+	seed: 727_100_003,
+	/** The job queue's schema and queues, set up by one starting instance at a time. */
+	jobs: 727_100_004
 });
 
 const KEYED_CLASS = /** @type {const} */ ({

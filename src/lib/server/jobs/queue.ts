@@ -1,5 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import PgBoss from 'pg-boss';
+import postgres from 'postgres';
+import { LOCK } from '$lib/server/db/locks';
 import { log } from '$lib/server/http/log';
 
 /**
@@ -60,43 +62,70 @@ export async function startQueue(database: QueueDatabase, specs: QueueSpec[], op
 		archiveCompletedAfterSeconds: 3600
 	} as PgBoss.ConstructorOptions);
 	instance.on('error', (error) => log.warn('Job queue error', { error: String((error as Error)?.message ?? error) }));
-	await instance.start();
-	for (const spec of specs) {
-		const queue = { name: spec.name, retryLimit: spec.retryLimit ?? 0, retryDelay: spec.retryDelay ?? 30, retryBackoff: true };
-		// createQueue leaves an existing queue as it was: the update carries changed retry settings over.
-		await instance.createQueue(spec.name, queue);
-		await instance.updateQueue(spec.name, queue);
-		const batchSize = spec.batchSize ?? 1;
-		const workerId: string = await instance.work(
-			spec.name,
-			{ batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-			async (jobs) => {
-				const failed: { id: string; error: unknown }[] = [];
-				const queue = [...jobs];
-				const lane = async () => {
-					for (let job = queue.shift(); job; job = queue.shift()) {
-						try {
-							await spec.handler((job.data ?? {}) as Record<string, unknown>);
-						} catch (error) {
-							failed.push({ id: job.id, error });
-						}
-					}
-				};
-				await Promise.all(Array.from({ length: Math.min(spec.concurrency ?? 1, jobs.length) }, lane));
-				// The rest of the batch completes; each failure is retried on its own.
-				for (const { id, error } of failed)
-					await instance.fail(spec.name, id, { message: error instanceof Error ? error.message : String(error) });
-				// A full batch means more may be waiting: fetch again at once instead of after the polling pause.
-				if (jobs.length === batchSize) instance.notifyWorker(workerId);
-			}
-		);
-		workers.set(spec.name, [...(workers.get(spec.name) ?? []), workerId]);
-		if (spec.cron) await instance.schedule(spec.name, spec.cron, {}, { tz: 'UTC' });
-		else await instance.unschedule(spec.name).catch(() => {});
+	try {
+		// pg-boss creating its schema and queues from two instances at once can deadlock: they take turns.
+		await oneAtATime(database, async () => {
+			await instance.start();
+			for (const spec of specs) await defineQueue(instance, spec);
+		});
+		for (const spec of specs) await startWorker(instance, spec, options.pollingIntervalSeconds ?? 2);
+	} catch (error) {
+		// A half-started instance keeps its pool and timers: stop it, or the process never exits.
+		await instance.stop({ graceful: false, wait: false }).catch(() => {});
+		throw error;
 	}
 	boss = instance;
 	started.push(instance);
 	return instance;
+}
+
+async function defineQueue(instance: PgBoss, spec: QueueSpec) {
+	const queue = { name: spec.name, retryLimit: spec.retryLimit ?? 0, retryDelay: spec.retryDelay ?? 30, retryBackoff: true };
+	// createQueue leaves an existing queue as it was: the update carries changed retry settings over.
+	await instance.createQueue(spec.name, queue);
+	await instance.updateQueue(spec.name, queue);
+	if (spec.cron) await instance.schedule(spec.name, spec.cron, {}, { tz: 'UTC' });
+	else await instance.unschedule(spec.name).catch(() => {});
+}
+
+async function startWorker(instance: PgBoss, spec: QueueSpec, pollingIntervalSeconds: number) {
+	const batchSize = spec.batchSize ?? 1;
+	const workerId: string = await instance.work(spec.name, { batchSize, pollingIntervalSeconds }, async (jobs) => {
+		const failed: { id: string; error: unknown }[] = [];
+		const queue = [...jobs];
+		const lane = async () => {
+			for (let job = queue.shift(); job; job = queue.shift()) {
+				try {
+					await spec.handler((job.data ?? {}) as Record<string, unknown>);
+				} catch (error) {
+					failed.push({ id: job.id, error });
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(spec.concurrency ?? 1, jobs.length) }, lane));
+		// The rest of the batch completes; each failure is retried on its own.
+		for (const { id, error } of failed)
+			await instance.fail(spec.name, id, { message: error instanceof Error ? error.message : String(error) });
+		// A full batch means more may be waiting: fetch again at once instead of after the polling pause.
+		if (jobs.length === batchSize) instance.notifyWorker(workerId);
+	});
+	workers.set(spec.name, [...(workers.get(spec.name) ?? []), workerId]);
+}
+
+/** Runs `fn` under a session advisory lock on PostgreSQL (PGlite has one connection: nothing to wait for). */
+async function oneAtATime(database: QueueDatabase, fn: () => Promise<void>) {
+	if (database.kind !== 'postgres') return fn();
+	const client = postgres(database.url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
+	try {
+		await client`select pg_advisory_lock(${LOCK.jobs})`;
+		try {
+			await fn();
+		} finally {
+			await client`select pg_advisory_unlock(${LOCK.jobs})`;
+		}
+	} finally {
+		await client.end({ timeout: 5 });
+	}
 }
 
 /** Hands jobs to the queue; a no-op where no queue runs (tests, the backup CLI): the periodic sweep picks the work up. */
