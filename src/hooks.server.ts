@@ -9,6 +9,7 @@ import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed'
 import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
 import { ensureFramework } from '$lib/server/queries/framework';
 import { startOidc } from '$lib/server/auth/oidc';
+import { authenticateToken } from '$lib/server/queries/api-tokens';
 import { startJobs, stopJobs } from '$lib/server/jobs';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/http/log';
@@ -62,6 +63,9 @@ const isPublic = (path: string) =>
 	PUBLIC_PATHS.includes(path) ||
 	path.startsWith('/invite/') ||
 	path.startsWith('/unsubscribe/') ||
+	// The API answers 401 problem+json itself; its reference is for anyone.
+	path === '/api' ||
+	path.startsWith('/api/') ||
 	path.startsWith('/_app/') ||
 	path === '/favicon.svg';
 
@@ -69,9 +73,19 @@ const isPublic = (path: string) =>
 let hasUsers = false;
 
 const authenticate: Handle = async ({ event, resolve }) => {
-	const token = event.cookies.get(SESSION_COOKIE);
 	event.locals.user = null;
 	event.locals.session = null;
+	// The API takes personal access tokens only: a browser's session cookie never authorises it, so no page can be made to call it.
+	if (event.url.pathname.startsWith('/api/v1/')) {
+		const bearer = /^Bearer (\S+)$/.exec(event.request.headers.get('authorization') ?? '')?.[1];
+		const user = bearer ? await authenticateToken(bearer) : undefined;
+		if (user) {
+			event.locals.user = { id: user.id, email: user.email, name: user.name, role: user.role };
+			event.locals.apiTokenId = user.tokenId;
+		} else event.locals.apiAuth = bearer ? 'invalid' : 'missing';
+		return resolve(event);
+	}
+	const token = event.cookies.get(SESSION_COOKIE);
 	const secure = event.url.protocol === 'https:';
 	if (token) {
 		const found = await validateSessionToken(token);

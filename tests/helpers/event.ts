@@ -34,8 +34,10 @@ export function fakeEvent(input: EventInput = {}) {
 		for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
 	}
 	const url = new URL(input.url ?? '/', 'http://localhost');
+	// On the API a user arrives with a personal access token (hooks.server.ts); tests stand for it with token id 0.
+	const api = url.pathname.startsWith('/api/v1/') && input.user ? { apiTokenId: 0 } : {};
 	return {
-		locals: { user: input.user ?? null, session: input.session ?? null },
+		locals: { user: input.user ?? null, session: input.session ?? null, ...api },
 		params: input.params ?? {},
 		url,
 		cookies: input.cookies ?? fakeCookies(),

@@ -6,6 +6,7 @@ import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { RINGS } from '../../src/lib/domain/tech-radar';
 import { db } from '../../src/lib/server/db';
 import {
+	apiToken,
 	appUser,
 	assignment,
 	mailMessage,
@@ -118,6 +119,21 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		return { user: fx.pwUser, form: { current: TEST_PASSWORD, ...password } };
 	},
 	'(app)/account ?/mail': async () => ({ user: fx.pwUser, form: { wanted: ['round_opened', 'digest'] } }),
+	'(app)/account/tokens ?/create': async (n) => ({ user: fx.pwUser, form: { name: `Fuzz token ${n}`, scope: 'read', days: '30' } }),
+	'(app)/account/tokens ?/revoke': async (n) => {
+		const [row] = await db()
+			.insert(apiToken)
+			.values({
+				userId: fx.pwUser.id,
+				name: `Fuzz doomed ${n}`,
+				scope: 'read',
+				tokenHash: `fuzz-${n}-${Math.random()}`,
+				prefix: 'fuzz',
+				expiresAt: new Date(Date.now() + 86_400_000)
+			})
+			.returning({ id: apiToken.id });
+		return { user: fx.pwUser, form: { tokenId: String(row.id) } };
+	},
 	'(app)/admin/outbox ?/retry': async (n) => {
 		// Sending again needs a mail server to send to; nothing listens here, and no queue runs in tests.
 		env.SMTP_URL = 'smtp://127.0.0.1:9';

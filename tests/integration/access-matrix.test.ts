@@ -22,6 +22,17 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/account load': 'read',
 	'(app)/account ?/password': 'read',
 	'(app)/account ?/mail': 'read',
+	'(app)/account/tokens load': 'read',
+	'(app)/account/tokens ?/create': 'read',
+	'(app)/account/tokens ?/revoke': 'read',
+	// The API's reference and description hold no data.
+	'api load': 'public',
+	'api/v1/openapi.json GET': 'public',
+	'api/v1/rounds GET': 'read',
+	'api/v1/rounds/[id]/results GET': 'read',
+	'api/v1/teams GET': 'read',
+	'api/v1/technologies GET': 'read',
+	'api/v1/technologies/[slug] GET': 'read',
 	'(app)/admin load': 'administer',
 	'(app)/admin/audit load': 'administer',
 	'(app)/admin/outbox load': 'administer',
@@ -119,6 +130,8 @@ async function verdictOf(entry: RouteEntry, user: SessionUser | null, params: Re
 		const result = await entry.run(fakeEvent({ user, params, url: entry.path(params), form: {} }));
 		// An endpoint answers with a Response; a 403 one is as much a refusal as a thrown one.
 		if (result instanceof Response && result.status === 403) return 'forbidden';
+		// The API answers 401 instead of sending anyone to sign in.
+		if (result instanceof Response && result.status === 401) return 'sign-in';
 		return 'allowed';
 	} catch (e) {
 		if (isRedirect(e) && e.location.startsWith('/login')) return 'sign-in';

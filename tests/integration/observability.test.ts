@@ -1,9 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { env } from '$env/dynamic/private';
-// @ts-expect-error kit's internal entry has no types of its own; the request store is what its server wraps `handle` in.
-import { with_request_store } from '@sveltejs/kit/internal/server';
 import { eq, sql } from 'drizzle-orm';
-import { handle, handleError } from '../../src/hooks.server';
+import { handleError } from '../../src/hooks.server';
 import { db } from '../../src/lib/server/db';
 import { appUser } from '../../src/lib/server/db/schema';
 import { metrics } from '../../src/lib/server/metrics';
@@ -15,42 +13,16 @@ import * as healthz from '../../src/routes/healthz/+server';
 import * as metricsRoute from '../../src/routes/metrics/+server';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { useTestDatabase } from '../helpers/db';
-import { dataOf, fakeCookies, fakeEvent, run } from '../helpers/event';
+import { throughHooks, type Handler } from '../helpers/through-hooks';
+import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
 
 useTestDatabase();
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
-type Handler = (event: never) => Response | Promise<Response>;
-
-/** A request through the app's real hook sequence, answered by `route` the way SvelteKit's resolve would. */
-async function request(
-	path: string,
-	routeId: string | null,
-	route: Handler,
-	init: { headers?: Record<string, string>; cookies?: Record<string, string> } = {}
-) {
-	const url = new URL(path, 'http://localhost');
-	const event = {
-		url,
-		request: new Request(url, { headers: init.headers }),
-		route: { id: routeId },
-		params: {},
-		locals: {} as App.Locals,
-		cookies: fakeCookies(init.cookies),
-		getClientAddress: () => '127.0.0.1',
-		setHeaders: () => {},
-		isDataRequest: false,
-		isSubRequest: false
-	};
-	// SvelteKit's sequence() reads its per-request store, which its server sets up around `handle`.
-	const store = { event, state: { tracing: { record_span: ({ fn }: { fn: (span: unknown) => unknown }) => fn({}) } } };
-	const response = await with_request_store(store as never, () =>
-		handle({ event: event as never, resolve: (e) => Promise.resolve(route(e as never)) })
-	);
-	return { response, event };
-}
+/** A request through the app's real hook sequence (tests/helpers/through-hooks.ts). */
+const request = throughHooks;
 
 let out: string[] = [];
 beforeEach(() => {

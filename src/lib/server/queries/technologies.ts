@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { response, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
 import { isSlug, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
@@ -29,24 +29,39 @@ const summaryColumns = {
 	teamName: team.name
 };
 
-export async function listTechnologies(filter: TechnologyFilter = {}) {
+function technologyWhere(filter: TechnologyFilter) {
 	const q = filter.q?.trim();
 	const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+	return and(
+		pattern ? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern)) : undefined,
+		filter.category ? eq(technology.category, filter.category) : undefined,
+		filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
+		filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined
+	);
+}
+
+export async function listTechnologies(filter: TechnologyFilter = {}) {
 	return db()
 		.select(summaryColumns)
 		.from(technology)
 		.leftJoin(team, eq(team.id, technology.teamId))
-		.where(
-			and(
-				pattern
-					? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern))
-					: undefined,
-				filter.category ? eq(technology.category, filter.category) : undefined,
-				filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
-				filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined
-			)
-		)
+		.where(technologyWhere(filter))
 		.orderBy(asc(technology.name));
+}
+
+/**
+ * One page of the catalog in slug order, after the slug `after`: keyset paging, so a page costs
+ * the same wherever it is and technologies added meanwhile neither repeat nor vanish.
+ */
+export async function pageTechnologies(filter: TechnologyFilter, after: string | null, limit: number) {
+	const rows = await db()
+		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
+		.from(technology)
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.where(and(technologyWhere(filter), after ? gt(technology.slug, after) : undefined))
+		.orderBy(asc(technology.slug))
+		.limit(limit + 1);
+	return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 
 export async function listCategories(): Promise<string[]> {

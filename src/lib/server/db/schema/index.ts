@@ -6,3 +6,4 @@ export * from './rounds';
 export * from './backlog';
 export * from './settings';
 export * from './mail';
+export * from './api';

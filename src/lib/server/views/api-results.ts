@@ -1,0 +1,36 @@
+import { eq, inArray } from 'drizzle-orm';
+import { db } from '$lib/server/db';
+import { round, technology } from '$lib/server/db/schema';
+import { storedResults } from '$lib/server/queries/results';
+
+/** A round's results as the API gives them: the stored results, each named by its technology's slug. */
+export async function roundResultsForApi(roundId: number) {
+	const [r] = await db().select({ id: round.id, name: round.name, state: round.state }).from(round).where(eq(round.id, roundId));
+	if (!r) return null;
+	const results = await storedResults(roundId);
+	const names = results.length
+		? await db()
+				.select({ id: technology.id, slug: technology.slug, name: technology.name })
+				.from(technology)
+				.where(
+					inArray(
+						technology.id,
+						results.map((x) => x.technologyId)
+					)
+				)
+		: [];
+	const byId = new Map(names.map((t) => [t.id, t]));
+	const items = results
+		.map((x) => ({
+			technology: byId.get(x.technologyId)?.slug ?? '',
+			name: byId.get(x.technologyId)?.name ?? '',
+			rating: x.rating?.rating ?? null,
+			level: x.rating?.level ?? null,
+			coverage: x.rating?.coverage ?? null,
+			assigned: x.assigned,
+			submitted: x.submitted,
+			vectors: x.vectors
+		}))
+		.sort((a, b) => a.technology.localeCompare(b.technology));
+	return { round: r, provisional: r.state !== 'closed', items };
+}

@@ -1,0 +1,6 @@
+import type { RequestHandler } from './$types';
+import { json } from '$lib/server/http/api';
+import { openApiDocument } from '$lib/server/http/openapi';
+
+/** The API's description, for anyone and for code generators: it holds no data. */
+export const GET: RequestHandler = async ({ url }) => json(openApiDocument(url.origin));

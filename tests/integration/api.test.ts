@@ -1,0 +1,235 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db';
+import { apiToken, appUser, technology as technologyTable } from '../../src/lib/server/db/schema';
+import { refreshResults } from '../../src/lib/server/queries/results';
+import { createSession, generateToken, type SessionUser } from '../../src/lib/server/auth/session';
+import { openApiDocument } from '../../src/lib/server/http/openapi';
+import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
+import * as technologies from '../../src/routes/api/v1/technologies/+server';
+import * as technology from '../../src/routes/api/v1/technologies/[slug]/+server';
+import * as teams from '../../src/routes/api/v1/teams/+server';
+import * as rounds from '../../src/routes/api/v1/rounds/+server';
+import * as results from '../../src/routes/api/v1/rounds/[id=id]/results/+server';
+import { useTestDatabase } from '../helpers/db';
+import { dataOf, fakeEvent, run } from '../helpers/event';
+import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import { throughHooks, type Handler } from '../helpers/through-hooks';
+
+useTestDatabase();
+
+let lead: SessionUser, viewer: SessionUser;
+let readToken: string;
+const document = openApiDocument('http://localhost');
+
+async function newToken(user: SessionUser, scope: string, name = `t-${Math.random()}`) {
+	const out = dataOf<{ created: { token: string } }>(
+		await run(tokensPage.actions.create, fakeEvent({ user, form: { name, scope, days: '30' } }))
+	);
+	return out.created.token;
+}
+
+beforeAll(async () => {
+	lead = await createUserRow('lead');
+	viewer = await createUserRow('viewer');
+	const team = await createTeamRow('API team');
+	for (const name of ['Alpha DB', 'Bravo Queue', 'Charlie Cache', 'Delta Mesh', 'Echo Proxy']) await createTechnologyRow(name, team.id);
+	readToken = await newToken(lead, 'read');
+});
+
+const ROUTES: Record<string, { id: string; handler: Handler }> = {
+	technologies: { id: '/api/v1/technologies', handler: technologies.GET as Handler },
+	technology: { id: '/api/v1/technologies/[slug]', handler: technology.GET as Handler },
+	teams: { id: '/api/v1/teams', handler: teams.GET as Handler },
+	rounds: { id: '/api/v1/rounds', handler: rounds.GET as Handler },
+	results: { id: '/api/v1/rounds/[id=id]/results', handler: results.GET as Handler }
+};
+
+async function call(
+	route: keyof typeof ROUTES,
+	path: string,
+	init: { token?: string; headers?: Record<string, string>; params?: Record<string, string>; cookies?: Record<string, string> } = {}
+) {
+	const headers = { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers };
+	const { response } = await throughHooks(path, ROUTES[route].id, ROUTES[route].handler, {
+		headers,
+		params: init.params,
+		cookies: init.cookies
+	});
+	const text = await response.text();
+	return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** Checks a body against the schema the OpenAPI document gives for this operation and status. */
+const ajv = new Ajv2020({ strict: false });
+for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
+	ajv.addSchema(schema as object, `#/components/schemas/${name}`);
+function matchesDocument(path: string, status: number, contentType: string, body: unknown) {
+	const op = (document.paths as Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: object }> }> } }>)[
+		path
+	].get;
+	const schema = op.responses[String(status)]?.content?.[contentType]?.schema;
+	expect(schema, `${path} documents ${status} ${contentType}`).toBeTruthy();
+	const validate = ajv.compile({ ...schema, $defs: undefined });
+	expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+}
+
+describe('the OpenAPI document', () => {
+	it('is valid OpenAPI 3.1 by a validator of its own', async () => {
+		const result = await new Validator().validate(document as never);
+		expect(result.errors ?? []).toEqual([]);
+		expect(result.valid).toBe(true);
+		expect(document.openapi).toBe('3.1.0');
+	});
+
+	it('checks bodies for real: a page without items does not match', () => {
+		expect(() => matchesDocument('/technologies', 200, 'application/json', { nextCursor: null })).toThrow();
+	});
+});
+
+describe('personal access tokens', () => {
+	it('are shown once, stored only as a hash, listed by their first characters, and revocable', async () => {
+		const token = await newToken(lead, 'write', 'CMDB sync');
+		expect(token).toMatch(/^opsm_[a-z0-9]{32}$/);
+		const rows = await db().select().from(apiToken).where(eq(apiToken.name, 'CMDB sync'));
+		expect(rows[0].tokenHash).not.toContain(token.slice(5));
+		const page = dataOf<{ tokens: { id: number; name: string; prefix: string }[] }>(await run(tokensPage.load, fakeEvent({ user: lead })));
+		const listed = page.tokens.find((t) => t.name === 'CMDB sync')!;
+		expect(listed.prefix).toBe(token.slice(5, 11));
+		expect(JSON.stringify(page)).not.toContain(token.slice(5));
+		expect((await call('teams', '/api/v1/teams', { token })).status).toBe(200);
+		expect(dataOf(await run(tokensPage.actions.revoke, fakeEvent({ user: lead, form: { tokenId: String(listed.id) } })))).toEqual({
+			revoked: listed.id
+		});
+		expect((await call('teams', '/api/v1/teams', { token })).status).toBe(401);
+		// Someone else's token cannot be revoked by id.
+		expect(await run(tokensPage.actions.revoke, fakeEvent({ user: viewer, form: { tokenId: String(listed.id) } }))).toMatchObject({
+			status: 404
+		});
+	});
+
+	it('cannot be scoped above the owner’s role', async () => {
+		const out = await run(tokensPage.actions.create, fakeEvent({ user: viewer, form: { name: 'too much', scope: 'write', days: '30' } }));
+		expect(out).toMatchObject({ kind: 'failure', status: 403, data: { errors: { scope: expect.stringContaining('viewer') } } });
+		expect(await run(tokensPage.actions.create, fakeEvent({ user: viewer, form: { name: 'x', scope: 'read', days: '3' } }))).toMatchObject({
+			status: 400,
+			data: { errors: { days: expect.any(String) } }
+		});
+	});
+
+	it('an expired token, or one whose owner is deactivated, gets 401', async () => {
+		const expiring = await newToken(viewer, 'read', 'expiring');
+		await db()
+			.update(apiToken)
+			.set({ expiresAt: new Date(Date.now() - 1000) })
+			.where(eq(apiToken.name, 'expiring'));
+		expect((await call('teams', '/api/v1/teams', { token: expiring })).status).toBe(401);
+		const gone = await createUserRow('member');
+		const goneToken = await newToken(gone, 'read');
+		await db().update(appUser).set({ active: false }).where(eq(appUser.id, gone.id));
+		const out = await call('teams', '/api/v1/teams', { token: goneToken });
+		expect(out).toMatchObject({ status: 401, body: { title: 'Unauthorized', detail: expect.stringContaining('revoked or expired') } });
+	});
+});
+
+describe('the API', () => {
+	it('refuses a request without a token with 401 problem+json, and never takes the session cookie', async () => {
+		const session = generateToken();
+		await createSession(session, lead.id);
+		const out = await call('technologies', '/api/v1/technologies', { cookies: { session } });
+		expect(out.status).toBe(401);
+		expect(out.headers.get('content-type')).toBe('application/problem+json');
+		expect(out.headers.get('www-authenticate')).toBe('Bearer');
+		matchesDocument('/technologies', 401, 'application/problem+json', out.body);
+	});
+
+	it('lists technologies a page at a time by cursor, in slug order, each page as documented', async () => {
+		const seen: string[] = [];
+		let path = '/api/v1/technologies?limit=2';
+		for (let pages = 0; pages < 10; pages++) {
+			const out = await call('technologies', path, { token: readToken });
+			expect(out.status).toBe(200);
+			matchesDocument('/technologies', 200, 'application/json', out.body);
+			seen.push(...out.body.items.map((t: { slug: string }) => t.slug));
+			if (!out.body.nextCursor) break;
+			path = `/api/v1/technologies?limit=2&cursor=${out.body.nextCursor}`;
+		}
+		expect(seen).toEqual(['alpha-db', 'bravo-queue', 'charlie-cache', 'delta-mesh', 'echo-proxy']);
+		const filtered = await call('technologies', '/api/v1/technologies?q=cache', { token: readToken });
+		expect(filtered.body.items.map((t: { slug: string }) => t.slug)).toEqual(['charlie-cache']);
+	});
+
+	it('names each refused parameter in a 400', async () => {
+		for (const [query, field] of [
+			['limit=0', 'limit'],
+			['limit=abc', 'limit'],
+			['lifecycle=ancient', 'lifecycle'],
+			['colour=red', 'colour'],
+			['cursor=%2F%2F%2F', 'cursor'],
+			['q=%00', 'q'],
+			['limit=1&limit=2', 'limit']
+		]) {
+			const out = await call('technologies', `/api/v1/technologies?${query}`, { token: readToken });
+			expect(out.status, query).toBe(400);
+			expect(
+				out.body.errors.map((e: { field: string }) => e.field),
+				query
+			).toContain(field);
+			matchesDocument('/technologies', 400, 'application/problem+json', out.body);
+		}
+	});
+
+	it('gets one technology with its ETag, answers 304 when unchanged and 404 problem+json for an unknown slug', async () => {
+		const out = await call('technology', '/api/v1/technologies/bravo-queue', { token: readToken, params: { slug: 'bravo-queue' } });
+		expect(out.status).toBe(200);
+		matchesDocument('/technologies/{slug}', 200, 'application/json', out.body);
+		expect(out.headers.get('etag')).toBe(`"${out.body.version}"`);
+		const again = await call('technology', '/api/v1/technologies/bravo-queue', {
+			token: readToken,
+			params: { slug: 'bravo-queue' },
+			headers: { 'if-none-match': out.headers.get('etag')! }
+		});
+		expect(again.status).toBe(304);
+		const missing = await call('technology', '/api/v1/technologies/nope', { token: readToken, params: { slug: 'nope' } });
+		expect(missing.status).toBe(404);
+		matchesDocument('/technologies/{slug}', 404, 'application/problem+json', missing.body);
+	});
+
+	it('lists teams as documented', async () => {
+		const out = await call('teams', '/api/v1/teams', { token: readToken });
+		expect(out.status).toBe(200);
+		matchesDocument('/teams', 200, 'application/json', out.body);
+		expect(out.body.items).toContainEqual({ id: expect.any(Number), name: 'API team', members: 0, technologies: 5 });
+	});
+
+	it('lists rounds and gives a round’s results, provisional until it closes, as documented', async () => {
+		const [tech] = await db().select().from(technologyTable).where(eq(technologyTable.slug, 'alpha-db'));
+		const member = await createUserRow('member');
+		const r = await createRoundRow('open', [{ technologyId: tech.id, userIds: [member.id] }]);
+		await submitResponseRow(r.id, tech.id, member.id, () => 3);
+		await db().transaction((tx) => refreshResults(tx, { roundId: r.id }));
+		const list = await call('rounds', '/api/v1/rounds', { token: readToken });
+		matchesDocument('/rounds', 200, 'application/json', list.body);
+		expect(list.body.items).toContainEqual(
+			expect.objectContaining({ id: r.id, state: 'open', technologies: 1, assigned: 1, submitted: 1 })
+		);
+		const out = await call('results', `/api/v1/rounds/${r.id}/results`, { token: readToken, params: { id: String(r.id) } });
+		expect(out.status).toBe(200);
+		matchesDocument('/rounds/{id}/results', 200, 'application/json', out.body);
+		expect(out.body).toMatchObject({ provisional: true, items: [{ technology: 'alpha-db', rating: 3, level: 3, submitted: 1 }] });
+		expect(JSON.stringify(out.body)).not.toContain(member.name);
+		const missing = await call('results', '/api/v1/rounds/999999/results', { token: readToken, params: { id: '999999' } });
+		expect(missing.status).toBe(404);
+		matchesDocument('/rounds/{id}/results', 404, 'application/problem+json', missing.body);
+	});
+
+	it('records when a token was last used', async () => {
+		const [row] = await db()
+			.select({ used: apiToken.lastUsedAt })
+			.from(apiToken)
+			.where(sql`${apiToken.prefix} = ${readToken.slice(5, 11)}`);
+		expect(row.used).not.toBeNull();
+	});
+});
