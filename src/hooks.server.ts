@@ -76,8 +76,9 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	// The API takes personal access tokens only: a browser's session cookie never authorises it, so no page can be made to call it.
-	if (event.url.pathname.startsWith('/api/v1/')) {
-		const bearer = /^Bearer (\S+)$/.exec(event.request.headers.get('authorization') ?? '')?.[1];
+	// By route as well as path: SvelteKit routes the decoded path, so /api/v%31/… is the API too.
+	if (event.route.id?.startsWith('/api/v1/') || event.url.pathname.startsWith('/api/v1/')) {
+		const bearer = /^bearer\s+(\S+)\s*$/i.exec(event.request.headers.get('authorization') ?? '')?.[1];
 		const user = bearer ? await authenticateToken(bearer) : undefined;
 		if (user) {
 			event.locals.user = { id: user.id, email: user.email, name: user.name, role: user.role };

@@ -3,8 +3,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { apiToken, appUser, technology as technologyTable } from '../../src/lib/server/db/schema';
+import { apiToken, appUser, team, technology as technologyTable } from '../../src/lib/server/db/schema';
 import { refreshResults } from '../../src/lib/server/queries/results';
+import { changePassword } from '../../src/lib/server/queries/users';
 import { createSession, generateToken, type SessionUser } from '../../src/lib/server/auth/session';
 import { openApiDocument } from '../../src/lib/server/http/openapi';
 import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
@@ -22,7 +23,7 @@ useTestDatabase();
 
 let lead: SessionUser, viewer: SessionUser;
 let readToken: string;
-const document = openApiDocument('http://localhost');
+const document = openApiDocument();
 
 async function newToken(user: SessionUser, scope: string, name = `t-${Math.random()}`) {
 	const out = dataOf<{ created: { token: string } }>(
@@ -110,6 +111,20 @@ describe('personal access tokens', () => {
 		});
 	});
 
+	it('go with a password change, are at most 20 live per person, and take the scheme in any case', async () => {
+		const owner = await createUserRow('member');
+		const token = await newToken(owner, 'read');
+		expect((await call('teams', '/api/v1/teams', { headers: { authorization: `bearer  ${token}` } })).status).toBe(200);
+		await changePassword(owner.id, 'not a real hash');
+		expect((await call('teams', '/api/v1/teams', { token })).status).toBe(401);
+		for (let i = 0; i < 20; i++) await newToken(owner, 'read');
+		const over = await run(
+			tokensPage.actions.create,
+			fakeEvent({ user: owner, form: { name: 'one too many', scope: 'read', days: '30' } })
+		);
+		expect(over).toMatchObject({ kind: 'failure', status: 409, data: { errors: { form: expect.stringContaining('20 live tokens') } } });
+	});
+
 	it('cannot be scoped above the owner’s role', async () => {
 		const out = await run(tokensPage.actions.create, fakeEvent({ user: viewer, form: { name: 'too much', scope: 'write', days: '30' } }));
 		expect(out).toMatchObject({ kind: 'failure', status: 403, data: { errors: { scope: expect.stringContaining('viewer') } } });
@@ -169,7 +184,8 @@ describe('the API', () => {
 			['colour=red', 'colour'],
 			['cursor=%2F%2F%2F', 'cursor'],
 			['q=%00', 'q'],
-			['limit=1&limit=2', 'limit']
+			['limit=1&limit=2', 'limit'],
+			['constructor=1', 'constructor']
 		]) {
 			const out = await call('technologies', `/api/v1/technologies?${query}`, { token: readToken });
 			expect(out.status, query).toBe(400);
@@ -185,13 +201,23 @@ describe('the API', () => {
 		const out = await call('technology', '/api/v1/technologies/bravo-queue', { token: readToken, params: { slug: 'bravo-queue' } });
 		expect(out.status).toBe(200);
 		matchesDocument('/technologies/{slug}', 200, 'application/json', out.body);
-		expect(out.headers.get('etag')).toBe(`"${out.body.version}"`);
+		expect(out.headers.get('etag')).toMatch(new RegExp(`^"${out.body.version}-[A-Za-z0-9_-]{16}"$`));
 		const again = await call('technology', '/api/v1/technologies/bravo-queue', {
 			token: readToken,
 			params: { slug: 'bravo-queue' },
 			headers: { 'if-none-match': out.headers.get('etag')! }
 		});
 		expect(again.status).toBe(304);
+		// Renaming its team changes what the answer says, so the ETag changes although the technology did not.
+		await db().update(team).set({ name: 'API team renamed' }).where(eq(team.name, 'API team'));
+		const renamed = await call('technology', '/api/v1/technologies/bravo-queue', {
+			token: readToken,
+			params: { slug: 'bravo-queue' },
+			headers: { 'if-none-match': out.headers.get('etag')! }
+		});
+		expect(renamed.status).toBe(200);
+		expect(renamed.body.team.name).toBe('API team renamed');
+		await db().update(team).set({ name: 'API team' }).where(eq(team.name, 'API team renamed'));
 		const missing = await call('technology', '/api/v1/technologies/nope', { token: readToken, params: { slug: 'nope' } });
 		expect(missing.status).toBe(404);
 		matchesDocument('/technologies/{slug}', 404, 'application/problem+json', missing.body);

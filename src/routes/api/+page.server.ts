@@ -5,8 +5,8 @@ type Param = { name: string; in: string; required?: boolean; description?: strin
 type Operation = { operationId: string; summary: string; parameters?: Param[]; responses: Record<string, { description: string }> };
 
 /** The API reference, read from the same OpenAPI document the API serves: it cannot describe another API. */
-export const load: PageServerLoad = async ({ url }) => {
-	const doc = openApiDocument(url.origin);
+export const load: PageServerLoad = async () => {
+	const doc = openApiDocument();
 	const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
 		Object.entries(item as Record<string, Operation>).map(([method, op]) => ({
 			method: method.toUpperCase(),

@@ -72,7 +72,7 @@ export const TeamListSchema = z.object({ items: z.array(TeamSchema) }).meta({ id
 export function parseQuery<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
 	const raw: Record<string, string> = {};
 	for (const [k, v] of url.searchParams) {
-		if (k in raw)
+		if (Object.hasOwn(raw, k))
 			throw new Problem(400, 'Bad Request', `The parameter ${k} is given twice.`, { errors: [{ field: k, message: 'given twice' }] });
 		raw[k] = v;
 	}

@@ -30,16 +30,17 @@ export function problemResponse(p: Problem, headers: Record<string, string> = {}
 export const json = (body: unknown, init: { status?: number; headers?: Record<string, string> } = {}) =>
 	new Response(JSON.stringify(body), { status: init.status ?? 200, headers: { 'content-type': 'application/json', ...init.headers } });
 
-/** Requests per token per minute, per instance. */
+/** Requests per person per minute, on each instance, whatever the number of their tokens. */
 export const RATE_PER_MINUTE = 600;
 const windows = new Map<number, { minute: number; count: number }>();
 
-function overLimit(tokenId: number): number | null {
+function overLimit(userId: number): number | null {
 	const minute = Math.floor(Date.now() / 60_000);
-	const w = windows.get(tokenId);
+	// Last minute's counters are done with: dropping them keeps the map to the people active now.
+	if (windows.size > 1000) for (const [key, w] of windows) if (w.minute < minute) windows.delete(key);
+	const w = windows.get(userId);
 	if (!w || w.minute !== minute) {
-		if (windows.size > 10_000) windows.clear();
-		windows.set(tokenId, { minute, count: 1 });
+		windows.set(userId, { minute, count: 1 });
 		return null;
 	}
 	if (++w.count <= RATE_PER_MINUTE) return null;
@@ -64,11 +65,14 @@ export function endpoint(capability: Capability, handler: (event: RequestEvent, 
 				);
 			if (!can(user, capability))
 				throw new Problem(403, 'Forbidden', `This needs ${CAPABILITIES[capability].means}, within the token's scope.`);
-			const wait = overLimit(locals.apiTokenId);
+			const wait = overLimit(user.id);
 			if (wait !== null)
-				return problemResponse(new Problem(429, 'Too Many Requests', `At most ${RATE_PER_MINUTE} requests a minute per token.`), {
-					'retry-after': String(wait)
-				});
+				return problemResponse(
+					new Problem(429, 'Too Many Requests', `At most ${RATE_PER_MINUTE} requests a minute per person on each server.`),
+					{
+						'retry-after': String(wait)
+					}
+				);
 			return await handler(event, user);
 		} catch (error) {
 			if (error instanceof Problem) return problemResponse(error, error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});

@@ -17,12 +17,14 @@ const refusals = {
 	'400': problem('A parameter was refused; `errors` names it.'),
 	'401': problem('No token, or one that is unknown, revoked or expired.'),
 	'403': problem("The token's scope, or its owner's role, does not allow this."),
-	'429': problem(`More than ${RATE_PER_MINUTE} requests in a minute with this token.`)
+	'429': problem(`More than ${RATE_PER_MINUTE} requests in a minute by this person on one server.`)
 };
 
-/** The OpenAPI 3.1 document of /api/v1, generated from the schemas that validate its requests. */
-export function openApiDocument(origin: string) {
-	return createDocument({
+let built: ReturnType<typeof createDocument> | undefined;
+
+/** The OpenAPI 3.1 document of /api/v1, generated (once) from the schemas that validate its requests. */
+export function openApiDocument() {
+	return (built ??= createDocument({
 		openapi: '3.1.0',
 		info: {
 			title: 'Opsmaturity API',
@@ -30,7 +32,8 @@ export function openApiDocument(origin: string) {
 			description:
 				'Read and automate maturity assessments. Authenticate with a personal access token from /account/tokens: `Authorization: Bearer opsm_…`. A token acts as its owner, within its scope (read, write or admin). Errors are RFC 9457 problem details.'
 		},
-		servers: [{ url: `${origin}/api/v1` }],
+		// Relative: a forged Host header cannot point clients, and their tokens, elsewhere.
+		servers: [{ url: '/api/v1' }],
 		security: [{ bearer: [] }],
 		components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (opsm_…).' } } },
 		paths: {
@@ -92,5 +95,5 @@ export function openApiDocument(origin: string) {
 				}
 			}
 		}
-	});
+	}));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { apiToken, appUser } from '$lib/server/db/schema';
 import { generateToken, hashToken, type SessionUser } from '$lib/server/auth/session';
@@ -8,11 +8,21 @@ import { recordAudit } from './audit';
 /** Tokens start with this, so secret scanners and people can tell them apart from other secrets. */
 export const TOKEN_PREFIX = 'opsm_';
 
-/** Creates a token and returns it, the only time it is ever seen; only its hash is stored. */
-export async function createApiToken(userId: number, input: { name: string; scope: Scope; days: number }): Promise<string> {
+/** Live tokens a person may hold at once. */
+export const MAX_TOKENS = 20;
+
+/** Creates a token and returns it, the only time it is ever seen (only its hash is stored); null at MAX_TOKENS live ones. */
+export async function createApiToken(userId: number, input: { name: string; scope: Scope; days: number }): Promise<string | null> {
 	const secret = generateToken();
 	const token = `${TOKEN_PREFIX}${secret}`;
-	await db().transaction(async (tx) => {
+	return db().transaction(async (tx) => {
+		// Under the person's row lock, so two creations at once cannot both pass the count.
+		await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.id, userId)).for('update');
+		const [{ live }] = await tx
+			.select({ live: count() })
+			.from(apiToken)
+			.where(and(eq(apiToken.userId, userId), isNull(apiToken.revokedAt), gt(apiToken.expiresAt, new Date())));
+		if (live >= MAX_TOKENS) return null;
 		const [row] = await tx
 			.insert(apiToken)
 			.values({
@@ -25,8 +35,8 @@ export async function createApiToken(userId: number, input: { name: string; scop
 			})
 			.returning({ id: apiToken.id, name: apiToken.name, scope: apiToken.scope, expiresAt: apiToken.expiresAt });
 		await recordAudit(tx, { actorId: userId, action: 'token.create', entity: 'api_token', entityId: row.id, after: row });
+		return token;
 	});
-	return token;
 }
 
 export async function listApiTokens(userId: number) {

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { LOCK } from '$lib/server/db/locks';
 import type { Tx } from '$lib/server/db/client';
-import { appUser, invitation, team, userTeam, type Role } from '$lib/server/db/schema';
+import { apiToken, appUser, invitation, team, userTeam, type Role } from '$lib/server/db/schema';
 import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/auth/session';
 import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
@@ -201,6 +201,11 @@ export async function changePassword(userId: number, passwordHash: string) {
 	await db().transaction(async (tx) => {
 		await tx.update(appUser).set({ passwordHash }).where(eq(appUser.id, userId));
 		await invalidateUserSessions(userId, tx);
+		// A password change is how a leak is answered: API tokens made with the old password go too.
+		await tx
+			.update(apiToken)
+			.set({ revokedAt: new Date() })
+			.where(and(eq(apiToken.userId, userId), isNull(apiToken.revokedAt)));
 		await recordAudit(tx, { actorId: userId, action: 'user.password', entity: 'user', entityId: userId });
 	});
 	// It may have been the last demo account with the public password: the banner asks again.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { mayHoldScope, SCOPES, TOKEN_DAYS } from '$lib/domain/api-scopes';
 import { requireCapability } from '$lib/server/auth/policy';
 import { fieldFailure, formFailure, id, parseForm, text } from '$lib/server/forms';
-import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/queries/api-tokens';
+import { createApiToken, listApiTokens, MAX_TOKENS, revokeApiToken } from '$lib/server/queries/api-tokens';
 import type { Actions, PageServerLoad } from './$types';
 
 const createSchema = z.object({
@@ -28,7 +28,10 @@ export const actions: Actions = {
 		if (failure) return failure;
 		if (!mayHoldScope(user.role, data.scope))
 			return fieldFailure(form, 'scope', `Your role (${user.role}) cannot hold a ${data.scope} token.`, 403);
-		return { created: { name: data.name, token: await createApiToken(user.id, data) } };
+		const token = await createApiToken(user.id, data);
+		if (!token)
+			return formFailure(409, `You have ${MAX_TOKENS} live tokens already. Revoke one you no longer use first.`, { name: data.name });
+		return { created: { name: data.name, token } };
 	},
 	revoke: async (event) => {
 		const user = requireCapability(event, 'read');

@@ -3,4 +3,4 @@ import { json } from '$lib/server/http/api';
 import { openApiDocument } from '$lib/server/http/openapi';
 
 /** The API's description, for anyone and for code generators: it holds no data. */
-export const GET: RequestHandler = async ({ url }) => json(openApiDocument(url.origin));
+export const GET: RequestHandler = async () => json(openApiDocument(), { headers: { 'cache-control': 'public, max-age=300' } });
