@@ -28,6 +28,7 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	// The API's reference and description hold no data.
 	'api load': 'public',
 	'api/v1/openapi.json GET': 'public',
+	'api/v1/me/assignments GET': 'read',
 	'api/v1/rounds GET': 'read',
 	'api/v1/rounds/[id]/results GET': 'read',
 	'api/v1/teams GET': 'read',

@@ -12,6 +12,8 @@ import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server'
 import * as technologies from '../../src/routes/api/v1/technologies/+server';
 import * as technology from '../../src/routes/api/v1/technologies/[slug]/+server';
 import * as teams from '../../src/routes/api/v1/teams/+server';
+import * as mine from '../../src/routes/api/v1/me/assignments/+server';
+import * as unknown from '../../src/routes/api/v1/[...rest]/+server';
 import * as rounds from '../../src/routes/api/v1/rounds/+server';
 import * as results from '../../src/routes/api/v1/rounds/[id=id]/results/+server';
 import { useTestDatabase } from '../helpers/db';
@@ -45,7 +47,9 @@ const ROUTES: Record<string, { id: string; handler: Handler }> = {
 	technology: { id: '/api/v1/technologies/[slug]', handler: technology.GET as Handler },
 	teams: { id: '/api/v1/teams', handler: teams.GET as Handler },
 	rounds: { id: '/api/v1/rounds', handler: rounds.GET as Handler },
-	results: { id: '/api/v1/rounds/[id=id]/results', handler: results.GET as Handler }
+	results: { id: '/api/v1/rounds/[id=id]/results', handler: results.GET as Handler },
+	mine: { id: '/api/v1/me/assignments', handler: mine.GET as Handler },
+	unknown: { id: '/api/v1/[...rest]', handler: unknown.fallback as Handler }
 };
 
 async function call(
@@ -249,6 +253,34 @@ describe('the API', () => {
 		const missing = await call('results', '/api/v1/rounds/999999/results', { token: readToken, params: { id: '999999' } });
 		expect(missing.status).toBe(404);
 		matchesDocument('/rounds/{id}/results', 404, 'application/problem+json', missing.body);
+	});
+
+	it('lists the token owner’s own open assessments, most urgent first', async () => {
+		const [tech] = await db().select().from(technologyTable).where(eq(technologyTable.slug, 'delta-mesh'));
+		const scorer = await createUserRow('member');
+		const r = await createRoundRow('open', [{ technologyId: tech.id, userIds: [scorer.id] }]);
+		const out = await call('mine', '/api/v1/me/assignments', { token: await newToken(scorer, 'read') });
+		expect(out.status).toBe(200);
+		matchesDocument('/me/assignments', 200, 'application/json', out.body);
+		expect(out.body.items).toEqual([
+			{
+				round: { id: r.id, name: r.name, dueDate: null },
+				technology: { slug: 'delta-mesh', name: 'Delta Mesh' },
+				state: 'not started',
+				answered: 0
+			}
+		]);
+		// Someone else's token sees their own, not these.
+		expect((await call('mine', '/api/v1/me/assignments', { token: readToken })).body.items).not.toContainEqual(
+			expect.objectContaining({ technology: { slug: 'delta-mesh', name: 'Delta Mesh' } })
+		);
+	});
+
+	it('answers an unknown operation with 404 problem+json', async () => {
+		const out = await call('unknown', '/api/v1/nothing-here', { token: readToken });
+		expect(out.status).toBe(404);
+		expect(out.headers.get('content-type')).toBe('application/problem+json');
+		expect(out.body).toMatchObject({ title: 'Not Found', status: 404, detail: expect.stringContaining('/api/v1/openapi.json') });
 	});
 
 	it('records when a token was last used', async () => {

@@ -142,3 +142,16 @@ export const RoundResultsSchema = z
 		)
 	})
 	.meta({ id: 'RoundResults' });
+
+export const AssignmentListSchema = z
+	.object({
+		items: z.array(
+			z.object({
+				round: z.object({ id: z.number().int(), name: z.string(), dueDate: z.string().nullable() }),
+				technology: z.object({ slug: z.string(), name: z.string() }),
+				state: z.enum(['not started', 'draft', 'submitted']),
+				answered: z.number().int().meta({ description: 'Vectors answered so far.' })
+			})
+		)
+	})
+	.meta({ id: 'AssignmentList', description: "The token owner's assessments in open rounds, most urgent first." });

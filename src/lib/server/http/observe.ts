@@ -39,7 +39,9 @@ export const observe: Handle = async ({ event, resolve }) => {
 			route,
 			status,
 			durationMs: Math.round(seconds * 10_000) / 10,
-			userId: event.locals.user?.id ?? null
+			userId: event.locals.user?.id ?? null,
+			// Which token made an API request, so a leaked one can be traced in the logs.
+			...(event.locals.apiTokenId !== undefined ? { tokenId: event.locals.apiTokenId } : {})
 		});
 	}
 };

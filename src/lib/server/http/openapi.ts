@@ -1,5 +1,6 @@
 import { createDocument } from 'zod-openapi';
 import {
+	AssignmentListSchema,
 	IdParams,
 	ProblemSchema,
 	RoundListSchema,
@@ -83,6 +84,16 @@ export function openApiDocument() {
 							content: { 'application/json': { schema: RoundResultsSchema } }
 						},
 						'404': problem('No round has this id.'),
+						...refusals
+					}
+				}
+			},
+			'/me/assignments': {
+				get: {
+					operationId: 'listMyAssignments',
+					summary: "The token owner's assessments in open rounds, most urgent first",
+					responses: {
+						'200': { description: 'Every open assessment of yours.', content: { 'application/json': { schema: AssignmentListSchema } } },
 						...refusals
 					}
 				}

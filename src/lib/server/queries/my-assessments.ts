@@ -1,5 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { assignment, response, round, technology } from '$lib/server/db/schema';
+import { answeredCount, responseOfAssignment } from './responses';
 import { intArray, rowsOf } from '$lib/server/db/client';
 
 export const MY_PAGE_SIZE = 10;
@@ -118,4 +120,30 @@ export async function nextAssessment(
 			limit 1`)
 	);
 	return row ? { roundId: Number(row.round_id), slug: row.slug, technology: row.name } : null;
+}
+
+/** Every assessment of a person in open rounds, most urgent first: what the API lists as "my assignments". */
+export async function openAssignments(userId: number) {
+	const rows = await db()
+		.select({
+			roundId: round.id,
+			roundName: round.name,
+			dueDate: round.dueDate,
+			slug: technology.slug,
+			name: technology.name,
+			state: response.state,
+			answered: answeredCount
+		})
+		.from(assignment)
+		.innerJoin(round, and(eq(round.id, assignment.roundId), eq(round.state, 'open')))
+		.innerJoin(technology, eq(technology.id, assignment.technologyId))
+		.leftJoin(response, responseOfAssignment)
+		.where(eq(assignment.userId, userId))
+		.orderBy(sql`${round.dueDate} nulls last`, asc(round.name), asc(technology.name));
+	return rows.map((r) => ({
+		round: { id: r.roundId, name: r.roundName, dueDate: r.dueDate },
+		technology: { slug: r.slug, name: r.name },
+		state: (r.state ?? 'not started') as 'not started' | 'draft' | 'submitted',
+		answered: r.state ? r.answered : 0
+	}));
 }
