@@ -1,13 +1,11 @@
 import Papa from 'papaparse';
 import { and, eq, sql } from 'drizzle-orm';
-import { expect } from 'vitest';
 import { env } from '$env/dynamic/private';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { RINGS } from '../../src/lib/domain/tech-radar';
 import { db } from '../../src/lib/server/db';
 import {
 	apiToken,
-	appUser,
 	assignment,
 	mailMessage,
 	remediationItem,
@@ -16,14 +14,15 @@ import {
 	setting,
 	technology
 } from '../../src/lib/server/db/schema';
-import type { SessionUser } from '../../src/lib/server/auth/session';
-import { getFramework } from '../../src/lib/server/queries/framework';
 import { getSsoConfig } from '../../src/lib/server/queries/settings';
-import { changeRoundState } from '../../src/lib/server/queries/round-state';
 import { createInvitation } from '../../src/lib/server/queries/users';
-import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, TEST_PASSWORD } from './factories';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
+import { fx } from './fuzz-fixtures';
 
-// The valid forms the fuzz suite (tests/integration/fuzz-actions.test.ts) starts from, and the things they name.
+export { createFuzzFixtures, fx, type Fixtures } from './fuzz-fixtures';
+
+// The valid forms the fuzz suite (tests/integration/fuzz-actions.test.ts) starts from; what they name is in fuzz-fixtures.ts.
 
 export const VECTOR_KEYS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
 
@@ -35,26 +34,6 @@ export const formOf = (fields: Fields): Form =>
 
 let serial = 0;
 export const next = () => ++serial;
-
-export type Fixtures = {
-	admin: SessionUser;
-	member: SessionUser;
-	target: SessionUser;
-	pwUser: SessionUser;
-	team: { id: number; name: string };
-	renamedTeam: { id: number };
-	tech: { id: number; slug: string };
-	editTech: { id: number };
-	retireTech: { id: number; slug: string };
-	round: { id: number };
-	scopeRound: { id: number };
-	draftRound: { id: number };
-	itemId: number;
-	token: string;
-	unsubscribeToken: string;
-	framework: Fields;
-};
-export let fx: Fixtures;
 
 /** What one request needs: its form, and where the defaults will not do, its path parameters and user. */
 export type Prepared = { form: Fields; params?: Record<string, string>; query?: string; user?: SessionUser | null };
@@ -309,55 +288,3 @@ export const ALIKE: Record<string, string[]> = {
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
 };
-
-/** The users, teams, technologies, rounds, backlog item and invitation the baselines name. */
-export async function createFuzzFixtures() {
-	const admin = await createUserRow('admin');
-	const team = await createTeamRow('Fuzz owners');
-	const member = await createUserRow('member', { teamIds: [team.id] });
-	const tech = await createTechnologyRow('Fuzz Kafka', team.id);
-	const round = await createRoundRow('open', [{ technologyId: tech.id, userIds: [admin.id, member.id] }]);
-	const scopeRound = await createRoundRow('open', [{ technologyId: tech.id, userIds: [member.id] }]);
-	const draftRound = await createRoundRow('draft', [{ technologyId: tech.id, userIds: [] }]);
-	// Backlog items come from closing a round whose answers fall short of the target.
-	const backlogTech = await createTechnologyRow('Fuzz backlog', team.id, 4);
-	const backlogRound = await createRoundRow('open', [{ technologyId: backlogTech.id, userIds: [admin.id] }]);
-	await submitResponseRow(backlogRound.id, backlogTech.id, admin.id, () => 1);
-	expect(await changeRoundState(admin.id, backlogRound.id, 'closed')).toBe('ok');
-	const [item] = await db()
-		.select({ id: remediationItem.id })
-		.from(remediationItem)
-		.where(eq(remediationItem.technologyId, backlogTech.id))
-		.limit(1);
-	const base = await getFramework();
-	const framework: Fields = Object.fromEntries(base.levels.map((l, i) => [`levels.${i}`, l]));
-	for (const v of base.vectors) {
-		const p = `v.${v.key}`;
-		Object.assign(framework, { [`${p}.name`]: v.name, [`${p}.description`]: v.description, [`${p}.lane`]: v.lane });
-		Object.assign(framework, { [`${p}.weight`]: String(v.weight) });
-		v.anchors.forEach((a, i) => (framework[`${p}.anchor.${i}`] = a));
-	}
-	fx = {
-		admin,
-		member,
-		target: await createUserRow('member', { teamIds: [team.id] }),
-		pwUser: await createUserRow('member'),
-		team,
-		renamedTeam: await createTeamRow('Fuzz renamed'),
-		tech,
-		editTech: await createTechnologyRow('Fuzz edit target', team.id),
-		retireTech: await createTechnologyRow('Fuzz retiree', team.id),
-		round,
-		scopeRound,
-		draftRound,
-		itemId: item.id,
-		token: await createInvitation(admin.id, { email: 'never-accepted@example.com', role: 'member', teamIds: [] }),
-		unsubscribeToken: (
-			await db()
-				.select({ t: sql<string>`unsubscribe_token::text` })
-				.from(appUser)
-				.where(eq(appUser.id, member.id))
-		)[0].t,
-		framework
-	};
-}

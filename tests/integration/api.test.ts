@@ -276,6 +276,20 @@ describe('the API', () => {
 		);
 	});
 
+	it('limits a person to 600 requests a minute, whatever the token, with 429 and Retry-After', async () => {
+		const busy = await createUserRow('viewer');
+		const [first, second] = [await newToken(busy, 'read'), await newToken(busy, 'read')];
+		// A page that refuses its parameter still counts: the cheapest way to spend the allowance.
+		for (let i = 0; i < 600; i++) expect((await call('teams', '/api/v1/teams?x=1', { token: i % 2 ? first : second })).status).toBe(400);
+		const over = await call('teams', '/api/v1/teams', { token: first });
+		expect(over.status).toBe(429);
+		expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(over.body).toMatchObject({ title: 'Too Many Requests', status: 429 });
+		matchesDocument('/teams', 429, 'application/problem+json', over.body);
+		// Someone else is not held back by it.
+		expect((await call('teams', '/api/v1/teams', { token: readToken })).status).toBe(200);
+	});
+
 	it('answers an unknown operation with 404 problem+json', async () => {
 		const out = await call('unknown', '/api/v1/nothing-here', { token: readToken });
 		expect(out.status).toBe(404);

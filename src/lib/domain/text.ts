@@ -8,3 +8,8 @@ const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export const hasControlCharacters = (text: string, options: { multiline?: boolean } = {}) =>
 	(options.multiline ? MULTI_LINE_CONTROL : SINGLE_LINE_CONTROL).test(text);
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text as HTML shows it, for the few pages and emails written as strings rather than Svelte. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);

@@ -3,6 +3,8 @@
  * Templates say what to tell; this module alone decides how, so the two never drift apart and
  * every piece of text that came from a person is escaped in the HTML.
  */
+import { escapeHtml } from '$lib/domain/text';
+
 export type Block =
 	| { paragraph: string }
 	| { list: { text: string; href?: string }[] }
@@ -11,9 +13,6 @@ export type Block =
 
 export type Composed = { subject: string; blocks: Block[]; footer: string };
 export type Rendered = { subject: string; text: string; html: string };
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 function textOf(block: Block): string {
 	if ('paragraph' in block) return block.paragraph;

@@ -3,15 +3,20 @@ import { db } from '$lib/server/db';
 import { appUser } from '$lib/server/db/schema';
 import { MAIL_PREFERENCE_KEYS, type MailPreference } from '$lib/domain/mail-kinds';
 import { recordAudit } from './audit';
+import { NO_PASSWORD } from './sso-accounts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Only known keys are kept, whatever an older release or a hand edit left in the column. */
 const known = (keys: readonly string[]) => MAIL_PREFERENCE_KEYS.filter((k) => keys.includes(k));
 
-export async function mailOptOutOf(userId: number): Promise<MailPreference[]> {
-	const [row] = await db().select({ optOut: appUser.mailOptOut }).from(appUser).where(eq(appUser.id, userId));
-	return known(row?.optOut ?? []);
+/** What /account shows of a person's settings, in one read: the emails they turned off, and whether they have a password. */
+export async function accountSettings(userId: number): Promise<{ optOut: MailPreference[]; hasPassword: boolean }> {
+	const [row] = await db()
+		.select({ optOut: appUser.mailOptOut, hasPassword: sql<boolean>`${appUser.passwordHash} <> ${NO_PASSWORD}` })
+		.from(appUser)
+		.where(eq(appUser.id, userId));
+	return { optOut: known(row?.optOut ?? []), hasPassword: !!row?.hasPassword };
 }
 
 export async function setMailOptOut(userId: number, optOut: MailPreference[]) {

@@ -7,6 +7,7 @@ import { groupsOf, membershipFrom, type Membership, type SsoConfig } from '$lib/
 import { breakGlassEmail } from '$lib/server/auth/local-login';
 import type { ProviderIdentity } from '$lib/server/auth/oidc';
 import { recordAudit } from './audit';
+import { joinTeams } from './teams';
 import { askNewcomer } from './round-scope';
 import { getSsoConfig } from './settings';
 
@@ -88,7 +89,7 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 			userId = row.id;
 			created = true;
 			const teamIds = [...new Set([...(invited?.teamIds ?? []), ...membership.teamIds])];
-			await addTeams(tx, userId, teamIds);
+			await joinTeams(tx, userId, teamIds);
 			if (invited) await tx.update(invitation).set({ usedAt: new Date() }).where(eq(invitation.id, invited.id));
 			const assessments = await askNewcomer(tx, userId);
 			await recordAudit(tx, {
@@ -107,21 +108,13 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 	return { ok: true, userId, created } as const;
 }
 
-async function addTeams(tx: Tx, userId: number, teamIds: number[]) {
-	// A mapping may still name a team that was deleted since: only existing teams are joined.
-	if (teamIds.length)
-		await tx.execute(
-			sql`insert into user_team (user_id, team_id) select ${userId}, id from team where id = any(${intArray(teamIds)}) on conflict do nothing`
-		);
-}
-
 async function followGroups(tx: Tx, userId: number, role: string, membership: Membership) {
 	const before = rowsOf<{ teamId: number }>(
 		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
 	).map((r) => Number(r.teamId));
 	const leave = before.filter((t) => membership.managedTeamIds.includes(t) && !membership.teamIds.includes(t));
 	if (leave.length) await tx.delete(userTeam).where(and(eq(userTeam.userId, userId), sql`${userTeam.teamId} = any(${intArray(leave)})`));
-	await addTeams(
+	const joined = await joinTeams(
 		tx,
 		userId,
 		membership.teamIds.filter((t) => !before.includes(t))
@@ -136,9 +129,7 @@ async function followGroups(tx: Tx, userId: number, role: string, membership: Me
 		if (n === 0) newRole = null;
 	}
 	if (newRole) await tx.update(appUser).set({ role: newRole }).where(eq(appUser.id, userId));
-	const after = rowsOf<{ teamId: number }>(
-		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
-	).map((r) => Number(r.teamId));
+	const after = [...before.filter((t) => !leave.includes(t)), ...joined].sort((a, b) => a - b);
 	if (newRole || after.join() !== before.join())
 		await recordAudit(tx, {
 			actorId: userId,

@@ -1,5 +1,6 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
 import { technology, team, userTeam } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 
@@ -46,4 +47,18 @@ export async function deleteTeam(actorId: number, id: number): Promise<DeleteTea
 		await recordAudit(tx, { actorId, action: 'team.delete', entity: 'team', entityId: id, before });
 		return 'deleted';
 	});
+}
+
+/**
+ * Puts a person in teams, skipping any that no longer exist (an invitation or a group mapping may
+ * name one deleted since) and any they are in already. Returns the teams joined now.
+ */
+export async function joinTeams(tx: Tx, userId: number, teamIds: number[]): Promise<number[]> {
+	if (!teamIds.length) return [];
+	const rows = rowsOf<{ teamId: number }>(
+		await tx.execute(
+			sql`insert into user_team (user_id, team_id) select ${userId}, id from team where id = any(${intArray(teamIds)}) on conflict do nothing returning team_id as "teamId"`
+		)
+	);
+	return rows.map((r) => Number(r.teamId)).sort((a, b) => a - b);
 }

@@ -8,6 +8,7 @@ import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
 import { recordInvitationMail } from './mail-occasions';
 import { askNewcomer } from './round-scope';
+import { joinTeams } from './teams';
 import { sendMail } from '$lib/server/jobs/mail-jobs';
 import { publicOrigin } from '$lib/server/mail/config';
 
@@ -126,8 +127,7 @@ export async function acceptInvitation(token: string, input: { name: string; pas
 			.insert(appUser)
 			.values({ email: inv.email, name: input.name, passwordHash: input.passwordHash, role: inv.role })
 			.returning({ id: appUser.id, email: appUser.email, role: appUser.role });
-		const teamIds = await existingTeamIds(tx, inv.teamIds);
-		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId: user.id, teamId })));
+		const teamIds = await joinTeams(tx, user.id, inv.teamIds);
 		const assessments = await askNewcomer(tx, user.id);
 		await recordAudit(tx, {
 			actorId: user.id,

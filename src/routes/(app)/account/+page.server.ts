@@ -5,10 +5,9 @@ import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-lim
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
 import { changePassword, findPasswordHash } from '$lib/server/queries/users';
-import { mailOptOutOf, setMailOptOut } from '$lib/server/queries/mail-preferences';
+import { accountSettings, setMailOptOut } from '$lib/server/queries/mail-preferences';
 import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES, type MailPreference } from '$lib/domain/mail-kinds';
 import { mayUsePassword } from '$lib/server/auth/local-login';
-import { NO_PASSWORD } from '$lib/server/queries/sso-accounts';
 import type { Actions, PageServerLoad } from './$types';
 
 const passwordSchema = withConfirmation({
@@ -26,10 +25,10 @@ const mailSchema = z.object({
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	const [optOut, passwordHash] = await Promise.all([mailOptOutOf(user.id), findPasswordHash(user.id)]);
+	const { optOut, hasPassword } = await accountSettings(user.id);
 	return {
 		// Only someone who has a password, and may still use it, can change it.
-		password: passwordHash !== NO_PASSWORD && mayUsePassword(user.email),
+		password: hasPassword && mayUsePassword(user.email),
 		email: user.email,
 		name: user.name,
 		role: user.role,

@@ -3,7 +3,7 @@ import { hashPassword } from '$lib/server/auth/password';
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
 import { acceptInvitation, findOpenInvitation } from '$lib/server/queries/users';
-import { mayUsePassword } from '$lib/server/auth/local-login';
+import { localLoginEnabled, mayUsePassword } from '$lib/server/auth/local-login';
 import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,7 +27,8 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(acceptSchema, form);
 		if (failure) return failure;
-		const invitation = await findOpenInvitation(event.params.token);
+		// Only with passwords off is there anything to check (the break-glass address), so only then the extra read.
+		const invitation = localLoginEnabled() ? null : await findOpenInvitation(event.params.token);
 		if (invitation && !mayUsePassword(invitation.email))
 			return fieldFailure(form, 'form', 'Passwords are turned off here: join with single sign-on instead.', 403);
 		const result = await acceptInvitation(event.params.token, {
