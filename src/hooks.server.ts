@@ -69,6 +69,10 @@ const isPublic = (path: string) =>
 	path.startsWith('/_app/') ||
 	path === '/favicon.svg';
 
+// By route as well as path: SvelteKit routes the decoded path, so /api/v%31/… is the API too.
+const isApiRequest = (event: Parameters<Handle>[0]['event']) =>
+	event.route.id?.startsWith('/api/v1/') || event.url.pathname.startsWith('/api/v1/');
+
 // Only demo-data removal deletes users, and it keeps the admin doing it: once the first exists, the answer is settled.
 let hasUsers = false;
 
@@ -76,8 +80,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	// The API takes personal access tokens only: a browser's session cookie never authorises it, so no page can be made to call it.
-	// By route as well as path: SvelteKit routes the decoded path, so /api/v%31/… is the API too.
-	if (event.route.id?.startsWith('/api/v1/') || event.url.pathname.startsWith('/api/v1/')) {
+	if (isApiRequest(event)) {
 		const bearer = /^bearer\s+(\S+)\s*$/i.exec(event.request.headers.get('authorization') ?? '')?.[1];
 		const user = bearer ? await authenticateToken(bearer) : undefined;
 		if (user) {
@@ -117,11 +120,14 @@ const gate: Handle = async ({ event, resolve }) => {
  * Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in
  * svelte.config.js for this). Unsubscribe links are exempt: mail clients post them from outside
  * (RFC 8058), the token in the path is their only credential, and all they can do is stop emails.
+ * The API is exempt too: it takes JSON and bearer tokens only, never a cookie a page could ride on.
  */
 const sameOriginForms: Handle = async ({ event, resolve }) =>
-	(event.url.pathname.startsWith('/unsubscribe/') ? null : crossSiteFormRefusal(event.request, event.url)) ??
-	(await refuseUnreadablePost(event.request, event.url)) ??
-	resolve(event);
+	isApiRequest(event)
+		? resolve(event)
+		: ((event.url.pathname.startsWith('/unsubscribe/') ? null : crossSiteFormRefusal(event.request, event.url)) ??
+			(await refuseUnreadablePost(event.request, event.url)) ??
+			resolve(event));
 
 // Headers wrap everything, so even the anonymous redirect carries them.
 export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate);

@@ -12,9 +12,10 @@ import {
 	response,
 	roundTechnology,
 	setting,
-	technology
+	technology,
+	webhook
 } from '../../src/lib/server/db/schema';
-import { getSsoConfig } from '../../src/lib/server/queries/settings';
+import { getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
@@ -130,6 +131,16 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 			.returning({ id: mailMessage.id });
 		return { form: { messageId: String(row.id) } };
 	},
+	'(app)/admin/webhooks ?/create': async (n) => {
+		// At most 20 webhooks: each valid variant may add one.
+		await db().delete(webhook);
+		return { form: { url: `https://hooks.example.com/fuzz/${n}`, events: ['round.opened', 'backlog.item.changed'] } };
+	},
+	'(app)/admin/webhooks ?/delete': async (n) => ({ form: { webhookId: String(await fuzzWebhook(n)) } }),
+	'(app)/admin/webhooks ?/ping': async (n) => ({ form: { webhookId: String(await fuzzWebhook(n)) } }),
+	'(app)/admin/webhooks ?/policy': async () => ({
+		form: { version: String((await getWebhookPolicy()).version), allowPrivateTargets: 'on' }
+	}),
 	'(app)/admin/sso ?/save': async (n) => ({
 		form: {
 			version: String((await getSsoConfig()).version),
@@ -288,3 +299,11 @@ export const ALIKE: Record<string, string[]> = {
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
 };
+
+async function fuzzWebhook(n: number) {
+	const [row] = await db()
+		.insert(webhook)
+		.values({ url: `https://hooks.example.com/${n}`, secret: 'whsec_fuzz', events: ['round.closed'] })
+		.returning({ id: webhook.id });
+	return row.id;
+}

@@ -19,7 +19,12 @@ const VARIANTS: Record<string, { param: string; values: string[] }> = {
 	'(app)/rounds/[id]/report/[file]': {
 		param: 'file',
 		values: ['report.pdf', 'report.xlsx', 'scores.csv', 'backlog.csv', 'report.json']
-	}
+	},
+	'api/v1/rounds/[id]/files/[file]': {
+		param: 'file',
+		values: ['report.pdf', 'scores.csv']
+	},
+	'api/v1/rounds/[id]/[step]': { param: 'step', values: ['open', 'close'] }
 };
 
 export type RouteEntry = {

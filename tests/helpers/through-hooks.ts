@@ -10,12 +10,18 @@ export async function throughHooks(
 	path: string,
 	routeId: string | null,
 	route: Handler,
-	init: { headers?: Record<string, string>; cookies?: Record<string, string>; params?: Record<string, string> } = {}
+	init: {
+		headers?: Record<string, string>;
+		cookies?: Record<string, string>;
+		params?: Record<string, string>;
+		method?: string;
+		body?: string;
+	} = {}
 ) {
 	const url = new URL(path, 'http://localhost');
 	const event = {
 		url,
-		request: new Request(url, { headers: init.headers }),
+		request: new Request(url, { headers: init.headers, method: init.method, body: init.body }),
 		route: { id: routeId },
 		params: init.params ?? {},
 		locals: {} as App.Locals,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIFECYCLES } from '$lib/domain/catalog';
 import { MAX_ID } from '$lib/domain/ids';
 import { ROUND_STATES } from '$lib/domain/states';
-import { Problem } from '$lib/server/http/api';
+import { fieldProblem, Problem } from '$lib/server/http/api';
 import { hasControlCharacters } from './index';
 
 /**
@@ -21,7 +21,8 @@ export const ProblemSchema = z
 		title: z.string(),
 		status: z.number().int(),
 		detail: z.string().optional(),
-		errors: z.array(z.object({ field: z.string(), message: z.string() })).optional()
+		errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+		version: z.number().int().optional().meta({ description: 'On a refused answer write: the version the answers are at now.' })
 	})
 	.meta({ id: 'Problem', description: 'An error, as RFC 9457 problem details; `errors` names each field that was refused.' });
 
@@ -78,11 +79,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, url: URL): z.output<S
 	}
 	const parsed = schema.safeParse(raw);
 	if (parsed.success) return parsed.data;
-	const errors = parsed.error.issues.map((i) => ({
-		field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || 'query',
-		message: i.code === 'unrecognized_keys' ? 'not a parameter of this operation' : i.message
-	}));
-	throw new Problem(400, 'Bad Request', `Refused: ${errors.map((e) => e.field).join(', ')}.`, { errors });
+	throw fieldProblem(parsed.error.issues, 'query');
 }
 
 /** Cursors are the last slug of a page, encoded so clients treat them as opaque. */

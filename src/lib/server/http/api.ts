@@ -1,4 +1,6 @@
-import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
+import { createHash } from 'node:crypto';
+import { isHttpError, isRedirect, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import type { z } from 'zod';
 import { can, CAPABILITIES, type Capability } from '$lib/server/auth/policy';
 import type { SessionUser } from '$lib/server/auth/session';
 
@@ -76,7 +78,97 @@ export function endpoint(capability: Capability, handler: (event: RequestEvent, 
 			return await handler(event, user);
 		} catch (error) {
 			if (error instanceof Problem) return problemResponse(error, error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+			// Code shared with the pages refuses with SvelteKit's error(); the API says the same in its own format.
+			if (isHttpError(error)) return problemResponse(new Problem(error.status, statusTitle(error.status), error.body.message));
+			if (isRedirect(error)) return problemResponse(new Problem(403, 'Forbidden', 'This token may not do this.'));
 			throw error;
 		}
 	};
+}
+
+const TITLES: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	409: 'Conflict',
+	412: 'Precondition Failed',
+	413: 'Content Too Large',
+	415: 'Unsupported Media Type',
+	422: 'Unprocessable Content',
+	428: 'Precondition Required'
+};
+export const statusTitle = (status: number) => TITLES[status] ?? 'Error';
+
+/** A refusal naming each field zod refused, unknown fields included. */
+export function fieldProblem(issues: z.core.$ZodIssue[], where: string): Problem {
+	const errors = issues.flatMap((i) =>
+		i.code === 'unrecognized_keys'
+			? i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `not a field of this ${where}` }))
+			: [{ field: i.path.join('.') || where, message: i.message }]
+	);
+	return new Problem(400, 'Bad Request', `Refused: ${errors.map((e) => e.field).join(', ')}.`, { errors });
+}
+
+/** Bodies the API takes: a bulk upsert of 1,000 technologies fits; below the server's default BODY_SIZE_LIMIT (512K), so this refusal, in this format, comes first. */
+export const MAX_BODY_BYTES = 500_000;
+
+/**
+ * Reads a JSON body, refusing what is not JSON (415), too large (413, counted as it arrives, so a
+ * lying Content-Length does not help), malformed (400) or not of the schema (400, fields named).
+ */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
+	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase();
+	if (type !== 'application/json')
+		throw new Problem(415, 'Unsupported Media Type', 'Send the body as JSON, with "Content-Type: application/json".');
+	const tooLarge = () => new Problem(413, 'Content Too Large', `The body may hold at most ${maxBytes.toLocaleString('en')} bytes.`);
+	if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	if (request.body)
+		for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+			size += chunk.byteLength;
+			if (size > maxBytes) throw tooLarge();
+			chunks.push(chunk);
+		}
+	let body: unknown;
+	try {
+		body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
+	} catch (error) {
+		const why = error instanceof SyntaxError ? error.message : 'it is not UTF-8';
+		throw new Problem(400, 'Bad Request', `The body is not valid JSON: ${why}.`, { errors: [{ field: 'body', message: 'not JSON' }] });
+	}
+	const parsed = schema.safeParse(body);
+	if (!parsed.success) throw fieldProblem(parsed.error.issues, 'body');
+	return parsed.data;
+}
+
+/**
+ * Optimistic concurrency for writes: the client sends back the ETag it read. None is 428 (a blind
+ * write could undo someone's change); another is 412.
+ */
+export function requireIfMatch(request: Request, current: string) {
+	const sent = request.headers.get('if-match');
+	if (!sent)
+		throw new Problem(
+			428,
+			'Precondition Required',
+			'Send the ETag you last read in an If-Match header, so no newer change is overwritten.'
+		);
+	const tags = sent.split(',').map((t) => t.trim());
+	if (!tags.includes(current) && !tags.includes('*'))
+		throw new Problem(412, 'Precondition Failed', `This changed since you read it; its ETag is now ${current}. Read it again and retry.`);
+}
+
+/** A strong ETag of what an answer says, after the resource's version where it has one. */
+export function entityTag(body: string, version?: number) {
+	const hash = createHash('sha256').update(body).digest('base64url').slice(0, 16);
+	return `"${version === undefined ? '' : `${version}-`}${hash}"`;
+}
+
+/** A JSON answer with its ETag, and for a 201 where the new resource is. */
+export function entityResponse(body: string, etag: string, status = 200, location?: string) {
+	const headers: Record<string, string> = { 'content-type': 'application/json', etag };
+	if (location) headers.location = location;
+	return new Response(body, { status, headers });
 }

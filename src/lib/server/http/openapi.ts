@@ -1,25 +1,86 @@
-import { createDocument } from 'zod-openapi';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import {
 	AssignmentListSchema,
 	IdParams,
 	ProblemSchema,
 	RoundListSchema,
 	RoundResultsSchema,
+	RoundSchema,
 	SlugParams,
 	TeamListSchema,
 	TechnologyListQuery,
 	TechnologyPageSchema,
 	TechnologySchema
 } from '$lib/server/forms/api';
-import { RATE_PER_MINUTE } from './api';
+import {
+	BacklogItemSchema,
+	BacklogPageSchema,
+	BacklogPatchSchema,
+	BacklogQuery,
+	BulkResultSchema,
+	ResponseSchema,
+	ResponseWriteSchema,
+	RoundCreateSchema,
+	RoundScopeSchema,
+	TechnologyBulkSchema,
+	TechnologyCreateSchema,
+	TechnologyPatchSchema
+} from '$lib/server/forms/api-writes';
+import { REPORT_FILES } from '$lib/server/export/round-download';
+import { MAX_BODY_BYTES, RATE_PER_MINUTE } from './api';
+
+type Responses = ZodOpenApiOperationObject['responses'];
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const refusals = {
-	'400': problem('A parameter was refused; `errors` names it.'),
+const etag = { ETag: { description: 'Send it back in If-Match to change this resource.', schema: { type: 'string' as const } } };
+const answer = (description: string, schema: z.ZodType, tagged = false) => ({
+	description,
+	...(tagged ? { headers: etag } : {}),
+	content: { 'application/json': { schema } }
+});
+const body = (schema: z.ZodType) => ({ requestBody: { required: true, content: { 'application/json': { schema } } } });
+
+const refusals: Responses = {
+	'400': problem('A parameter or field was refused; `errors` names it.'),
 	'401': problem('No token, or one that is unknown, revoked or expired.'),
 	'403': problem("The token's scope, or its owner's role, does not allow this."),
 	'429': problem(`More than ${RATE_PER_MINUTE} requests in a minute by this person on one server.`)
 };
+const bodyRefusals: Responses = {
+	'413': problem(`The body is larger than ${MAX_BODY_BYTES.toLocaleString('en')} bytes.`),
+	'415': problem('The body is not sent as application/json.')
+};
+const conditional: Responses = {
+	'412': problem('The If-Match ETag is not the current one: someone changed it since. Read it again.'),
+	'428': problem('If-Match is missing: send the ETag you read.')
+};
+const IfMatch = z.object({ 'if-match': z.string().meta({ description: 'The ETag you read.' }) });
+const missing = (what: string) => ({ '404': problem(`No ${what} here.`) });
+const conflict = (why: string) => ({ '409': problem(why) });
+
+/** An operation with its parameters, and the refusals every operation can meet. */
+function operation(
+	operationId: string,
+	summary: string,
+	responses: Responses,
+	params: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject } = {},
+	extra: Partial<ZodOpenApiOperationObject> = {}
+): ZodOpenApiOperationObject {
+	return {
+		operationId,
+		summary,
+		...(Object.keys(params).length ? { requestParams: params } : {}),
+		...extra,
+		responses: { ...responses, ...refusals }
+	};
+}
+
+const ResponseParams = z.object({ id: IdParams.shape.id, slug: SlugParams.shape.slug });
+const FileParams = z.object({ id: IdParams.shape.id, file: z.enum(REPORT_FILES) });
+const FileQuery = z.object({ team: z.coerce.number().int().min(1).optional().meta({ description: 'Narrow the report to one team.' }) });
+const file = (type: string) => ({ [type]: { schema: { type: 'string' as const, format: 'binary' } } });
+const round = (description: string) => answer(description, RoundSchema, true);
 
 let built: ReturnType<typeof createDocument> | undefined;
 
@@ -31,7 +92,7 @@ export function openApiDocument() {
 			title: 'Opsmaturity API',
 			version: '1',
 			description:
-				'Read and automate maturity assessments. Authenticate with a personal access token from /account/tokens: `Authorization: Bearer opsm_…`. A token acts as its owner, within its scope (read, write or admin). Errors are RFC 9457 problem details.'
+				'Read and automate maturity assessments. Authenticate with a personal access token from /account/tokens: `Authorization: Bearer opsm_…`. A token acts as its owner, within its scope (read, write or admin), with the same rules as the pages. Errors are RFC 9457 problem details. Writes take JSON; changes to technologies and backlog items need the ETag you read, in If-Match.'
 		},
 		// Relative: a forged Host header cannot point clients, and their tokens, elsewhere.
 		servers: [{ url: '/api/v1' }],
@@ -39,71 +100,205 @@ export function openApiDocument() {
 		components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (opsm_…).' } } },
 		paths: {
 			'/technologies': {
-				get: {
-					operationId: 'listTechnologies',
-					summary: 'List technologies, filtered, a page at a time',
-					requestParams: { query: TechnologyListQuery },
-					responses: {
-						'200': { description: 'One page of the catalog.', content: { 'application/json': { schema: TechnologyPageSchema } } },
-						...refusals
-					}
-				}
+				get: operation(
+					'listTechnologies',
+					'List technologies, filtered, a page at a time',
+					{ '200': answer('One page of the catalog.', TechnologyPageSchema) },
+					{ query: TechnologyListQuery }
+				),
+				post: operation(
+					'createTechnology',
+					'Create a technology',
+					{
+						'201': answer('Created; Location says where.', TechnologySchema, true),
+						...conflict('Another technology has this slug.'),
+						...bodyRefusals
+					},
+					{},
+					body(TechnologyCreateSchema)
+				),
+				patch: operation(
+					'upsertTechnologies',
+					'Create or update technologies by slug, all or nothing',
+					{ '200': answer('What happened to each slug.', BulkResultSchema), ...bodyRefusals },
+					{},
+					body(TechnologyBulkSchema)
+				)
 			},
 			'/technologies/{slug}': {
-				get: {
-					operationId: 'getTechnology',
-					summary: 'Get one technology',
-					requestParams: { path: SlugParams },
-					responses: {
-						'200': {
-							description: 'The technology; its ETag is its version.',
-							headers: { ETag: { description: 'The version, quoted.', schema: { type: 'string' } } },
-							content: { 'application/json': { schema: TechnologySchema } }
-						},
+				get: operation(
+					'getTechnology',
+					'Get one technology',
+					{
+						'200': answer('The technology.', TechnologySchema, true),
 						'304': { description: 'Not changed since the ETag sent in If-None-Match.' },
-						'404': problem('No technology has this slug.'),
-						...refusals
-					}
-				}
-			},
-			'/rounds': {
-				get: {
-					operationId: 'listRounds',
-					summary: 'List rounds, newest first, with their progress',
-					responses: { '200': { description: 'Every round.', content: { 'application/json': { schema: RoundListSchema } } }, ...refusals }
-				}
-			},
-			'/rounds/{id}/results': {
-				get: {
-					operationId: 'getRoundResults',
-					summary: "A round's results: each technology's rating, level, coverage and vector statistics",
-					requestParams: { path: IdParams },
-					responses: {
-						'200': {
-							description: 'The results; provisional until the round closes.',
-							content: { 'application/json': { schema: RoundResultsSchema } }
-						},
-						'404': problem('No round has this id.'),
-						...refusals
-					}
-				}
-			},
-			'/me/assignments': {
-				get: {
-					operationId: 'listMyAssignments',
-					summary: "The token owner's assessments in open rounds, most urgent first",
-					responses: {
-						'200': { description: 'Every open assessment of yours.', content: { 'application/json': { schema: AssignmentListSchema } } },
-						...refusals
-					}
-				}
+						...missing('technology has this slug')
+					},
+					{ path: SlugParams }
+				),
+				patch: operation(
+					'updateTechnology',
+					'Change some fields of a technology (If-Match)',
+					{
+						'200': answer('The technology as it is now.', TechnologySchema, true),
+						...missing('technology has this slug'),
+						...conflict('The new slug is taken.'),
+						...conditional,
+						...bodyRefusals
+					},
+					{ path: SlugParams, header: IfMatch },
+					body(TechnologyPatchSchema)
+				)
 			},
 			'/teams': {
-				get: {
-					operationId: 'listTeams',
-					summary: 'List teams with their member and technology counts',
-					responses: { '200': { description: 'Every team.', content: { 'application/json': { schema: TeamListSchema } } }, ...refusals }
-				}
+				get: operation('listTeams', 'List teams with their member and technology counts', { '200': answer('Every team.', TeamListSchema) })
+			},
+			'/rounds': {
+				get: operation('listRounds', 'List rounds, newest first, with their progress', { '200': answer('Every round.', RoundListSchema) }),
+				post: operation(
+					'createRound',
+					'Create a draft round, pinned to the newest framework version',
+					{ '201': round('Created; Location says where.'), ...conflict('A round has this name.'), ...bodyRefusals },
+					{},
+					body(RoundCreateSchema)
+				)
+			},
+			'/rounds/{id}': {
+				get: operation(
+					'getRound',
+					'Get one round with its progress',
+					{ '200': round('The round.'), ...missing('round has this id') },
+					{ path: IdParams }
+				)
+			},
+			'/rounds/{id}/technologies': {
+				post: operation(
+					'addRoundTechnologies',
+					"Add technologies to a draft or open round; each owning team's scorers are asked",
+					{
+						'200': round('The round, with its new scope.'),
+						...missing('round has this id'),
+						...conflict('The round is closed.'),
+						...bodyRefusals
+					},
+					{ path: IdParams },
+					body(RoundScopeSchema)
+				)
+			},
+			'/rounds/{id}/open': {
+				post: operation(
+					'openRound',
+					'Open a draft round: its respondents are asked by email',
+					{ '200': round('The round, open.'), ...missing('round has this id'), ...conflict('Not a draft, or nothing in scope.') },
+					{ path: IdParams }
+				)
+			},
+			'/rounds/{id}/close': {
+				post: operation(
+					'closeRound',
+					'Close an open round: results settle and the backlog follows',
+					{ '200': round('The round, closed.'), ...missing('round has this id'), ...conflict('The round is not open.') },
+					{ path: IdParams }
+				)
+			},
+			'/rounds/{id}/results': {
+				get: operation(
+					'getRoundResults',
+					"A round's results: each technology's rating, level, coverage and vector statistics",
+					{ '200': answer('The results; provisional until the round closes.', RoundResultsSchema), ...missing('round has this id') },
+					{ path: IdParams }
+				)
+			},
+			'/rounds/{id}/files/{file}': {
+				get: operation(
+					'getReportFile',
+					"A round's report file: the PDF for everyone, the data files for leads and admins",
+					{
+						'200': {
+							description: 'The file, as an attachment.',
+							content: {
+								...file('application/pdf'),
+								...file('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+								...file('text/csv'),
+								'application/json': { schema: { type: 'object' } }
+							}
+						},
+						...missing('round has this id')
+					},
+					{ path: FileParams, query: FileQuery }
+				)
+			},
+			'/rounds/{id}/technologies/{slug}/response': {
+				get: operation(
+					'getMyResponse',
+					'Your own answers for one technology in one round',
+					{ '200': answer('Your answers; version 0 means none saved yet.', ResponseSchema, true), ...missing('assessment') },
+					{ path: ResponseParams }
+				),
+				put: operation(
+					'saveMyResponse',
+					'Save your answers as a draft, with the version you read',
+					{
+						'200': answer('Saved; the new version.', ResponseSchema, true),
+						...missing('assessment'),
+						...conflict('Stale version, round not open, or already submitted; nothing was written.'),
+						...bodyRefusals
+					},
+					{ path: ResponseParams },
+					body(ResponseWriteSchema)
+				)
+			},
+			'/rounds/{id}/technologies/{slug}/response/submit': {
+				post: operation(
+					'submitMyResponse',
+					'Save the answers sent and submit, once every vector is answered',
+					{
+						'200': answer('Submitted.', ResponseSchema, true),
+						...missing('assessment'),
+						...conflict('Stale version, round not open, or already submitted; nothing was written.'),
+						'422': problem('Vectors are unanswered (named in `errors`); what was sent is saved as a draft.'),
+						...bodyRefusals
+					},
+					{ path: ResponseParams },
+					body(ResponseWriteSchema)
+				)
+			},
+			'/me/assignments': {
+				get: operation('listMyAssignments', "The token owner's assessments in open rounds, most urgent first", {
+					'200': answer('Every open assessment of yours.', AssignmentListSchema)
+				})
+			},
+			'/backlog': {
+				get: operation(
+					'listBacklog',
+					'The remediation backlog, most urgent first',
+					{ '200': answer('One page.', BacklogPageSchema) },
+					{ query: BacklogQuery }
+				)
+			},
+			'/backlog/{id}': {
+				get: operation(
+					'getBacklogItem',
+					'One backlog item',
+					{
+						'200': answer('The item.', BacklogItemSchema, true),
+						'304': { description: 'Not changed since the ETag sent in If-None-Match.' },
+						...missing('backlog item has this id')
+					},
+					{ path: IdParams }
+				),
+				patch: operation(
+					'updateBacklogItem',
+					'Change status, assignee, ticket link, title or size (If-Match)',
+					{
+						'200': answer('The item as it is now.', BacklogItemSchema, true),
+						...missing('backlog item has this id'),
+						...conditional,
+						...bodyRefusals
+					},
+					{ path: IdParams, header: IfMatch },
+					body(BacklogPatchSchema)
+				)
 			}
 		}
 	}));

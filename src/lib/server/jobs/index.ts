@@ -3,6 +3,7 @@ import { databaseHandle } from '$lib/server/db';
 import { closeSmtpTransport } from '$lib/server/mail/sender';
 import { MAIL_SCAN, mailQueues } from './mail-jobs';
 import { enqueue, startQueue, stopQueue } from './queue';
+import { webhookQueues } from './webhook-jobs';
 
 let started = false;
 
@@ -15,7 +16,7 @@ export async function startJobs() {
 		handle.kind === 'pglite' && handle.pglite
 			? { kind: 'pglite' as const, client: handle.pglite }
 			: { kind: 'postgres' as const, url: env.DATABASE_URL! };
-	await startQueue(database, mailQueues());
+	await startQueue(database, [...mailQueues(), ...webhookQueues()]);
 	started = true;
 	// Catch up at once on what fell due while no instance ran, instead of at the next 10-minute slot.
 	await enqueue(MAIL_SCAN, [{}]);

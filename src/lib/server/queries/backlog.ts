@@ -6,6 +6,8 @@ import { appUser, frameworkVector, remediationItem, round, roundResult, team, te
 import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
 import type { Lane } from '$lib/domain/framework';
 import { recordAudit } from './audit';
+import { recordWebhookEvent } from './webhooks';
+import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
 import { computeResults } from './results';
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -82,6 +84,7 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 }
 
 export type BacklogFilter = {
+	itemId?: number;
 	technologyId?: number;
 	technologyIds?: number[];
 	teamId?: number;
@@ -93,6 +96,7 @@ export type BacklogFilter = {
 
 function backlogWhere(filter: BacklogFilter) {
 	return and(
+		filter.itemId ? eq(remediationItem.id, filter.itemId) : undefined,
 		filter.technologyId ? eq(remediationItem.technologyId, filter.technologyId) : undefined,
 		filter.technologyIds ? inArray(remediationItem.technologyId, filter.technologyIds) : undefined,
 		filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
@@ -176,7 +180,8 @@ export type ItemEdit = { title: string; size: number; status: ItemStatus; assign
 
 /** A person's edit, version-checked; each changed field is remembered so regeneration leaves it be. */
 export async function updateItem(actorId: number, id: number, expectedVersion: number, edit: ItemEdit) {
-	return db().transaction(async (tx) => {
+	let hooks: number[] = [];
+	const outcome = await db().transaction(async (tx) => {
 		const [before] = await tx.select().from(remediationItem).where(eq(remediationItem.id, id)).for('update');
 		if (!before) return 'not-found' as const;
 		if (before.version !== expectedVersion) return 'stale' as const;
@@ -195,6 +200,14 @@ export async function updateItem(actorId: number, id: number, expectedVersion: n
 			before: Object.fromEntries(changed.map((k) => [k, before[k]])),
 			after: Object.fromEntries(changed.map((k) => [k, edit[k]]))
 		});
+		const [t] = await tx.select({ slug: technology.slug }).from(technology).where(eq(technology.id, before.technologyId));
+		hooks = await recordWebhookEvent(tx, 'backlog.item.changed', {
+			item: { id, technology: t.slug, vector: before.vectorKey, version: before.version + 1 },
+			changes: Object.fromEntries(changed.map((k) => [k, { before: before[k], after: edit[k] }])),
+			actorId
+		});
 		return 'updated' as const;
 	});
+	await sendWebhooks(hooks);
+	return outcome;
 }

@@ -1,8 +1,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { answer, appUser, assignment, response, round } from '$lib/server/db/schema';
+import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
+import { recordWebhookEvent } from './webhooks';
+import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
 import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };
@@ -80,7 +82,8 @@ export async function submitResponse(
 	key: ResponseKey,
 	input: { expectedVersion: number; answers: Record<string, Answer>; vectorKeys: string[] }
 ): Promise<SaveOutcome> {
-	return db().transaction(async (tx) => {
+	let hooks: number[] = [];
+	const outcome = await db().transaction(async (tx): Promise<SaveOutcome> => {
 		const [r] = await tx.select({ state: round.state }).from(round).where(eq(round.id, key.roundId)).for('share');
 		if (r?.state !== 'open') return { status: 'round-not-open' };
 		const [assigned] = await tx.select({ userId: assignment.userId }).from(assignment).where(assignmentOf(key));
@@ -138,11 +141,24 @@ export async function submitResponse(
 				before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.before])),
 				after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.after]))
 			});
-		// A submitted response now counts towards results.
-		if (submit) await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
 		if (!submit) return { status: 'incomplete', version, missing };
+		// A submitted response now counts towards results.
+		await refreshResults(tx, { roundId: key.roundId, technologyId: key.technologyId });
+		const [t] = await tx
+			.select({ slug: technology.slug, name: technology.name })
+			.from(technology)
+			.where(eq(technology.id, key.technologyId));
+		hooks = await recordWebhookEvent(tx, 'response.submitted', {
+			round: { id: key.roundId },
+			technology: t,
+			respondentId: key.userId,
+			responseId: current.id,
+			version
+		});
 		return { status: 'saved', version, state };
 	});
+	await sendWebhooks(hooks);
+	return outcome;
 }
 
 /** A submitted response goes back to draft for changes, while its round is open. */

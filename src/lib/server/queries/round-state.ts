@@ -3,6 +3,8 @@ import { db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/client';
 import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '$lib/server/db/schema';
 import { sendMail } from '$lib/server/jobs/mail-jobs';
+import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
+import { recordWebhookEvent } from './webhooks';
 import { recordAudit } from './audit';
 import { recordReportReadyMail, recordRoundOpenedMail } from './mail-occasions';
 import { regenerateBacklog } from './backlog';
@@ -43,6 +45,7 @@ export async function changeRoundState(
 ): Promise<StateChange> {
 	const { from, action } = TRANSITIONS[to];
 	let mail: number[] = [];
+	let hooks: number[] = [];
 	const outcome = await db().transaction(async (tx): Promise<StateChange> => {
 		const [row] = await tx.select({ state: round.state }).from(round).where(eq(round.id, roundId)).for('update');
 		if (!row) return 'not-found';
@@ -92,9 +95,16 @@ export async function changeRoundState(
 		}
 		// Recorded with the change, so an opened round always has its messages; sent once committed.
 		if (to === 'open') mail = await recordRoundOpenedMail(tx, roundId);
+		if (to !== 'reopen') {
+			const [r] = await tx
+				.select({ id: round.id, name: round.name, state: round.state, dueDate: round.dueDate })
+				.from(round)
+				.where(eq(round.id, roundId));
+			hooks = await recordWebhookEvent(tx, to === 'open' ? 'round.opened' : 'round.closed', { round: r, actorId });
+		}
 		return 'ok';
 	});
-	if (outcome === 'ok') await sendMail(mail);
+	if (outcome === 'ok') await Promise.all([sendMail(mail), sendWebhooks(hooks)]);
 	return outcome;
 }
 

@@ -9,6 +9,7 @@ import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
 const SSO_KEY = 'sso';
+const WEBHOOK_KEY = 'webhooks';
 
 /** The stored value is typed, but an older release (or a hand edit) may have written another shape. */
 function isRadarConfig(c: RadarConfig): boolean {
@@ -67,3 +68,12 @@ export const getSsoConfig = () => readSetting<SsoConfig>(SSO_KEY, (v) => ssoShap
 
 export const saveSsoConfig = (actorId: number, expectedVersion: number, config: SsoConfig) =>
 	saveSetting(actorId, SSO_KEY, expectedVersion, config, DEFAULT_SSO);
+
+export type WebhookPolicy = { allowPrivateTargets: boolean };
+const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { allowPrivateTargets: false };
+
+export const getWebhookPolicy = () =>
+	readSetting<WebhookPolicy>(WEBHOOK_KEY, (v) => typeof v?.allowPrivateTargets === 'boolean', DEFAULT_WEBHOOK_POLICY);
+
+export const saveWebhookPolicy = (actorId: number, expectedVersion: number, policy: WebhookPolicy) =>
+	saveSetting(actorId, WEBHOOK_KEY, expectedVersion, policy, DEFAULT_WEBHOOK_POLICY);

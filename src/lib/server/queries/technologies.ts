@@ -125,13 +125,17 @@ export async function technologiesForImport() {
 			teamId: technology.teamId,
 			lifecycle: technology.lifecycle,
 			description: technology.description,
+			links: technology.links,
 			targetLevel: technology.targetLevel
 		})
 		.from(technology);
 }
 
-/** Writes a whole planned import in one transaction: every row lands, or none does. */
-export async function importTechnologies(actorId: number, rows: PlannedTechnology[]) {
+/**
+ * Writes a whole planned import in one transaction: every row lands, or none does. Links are
+ * replaced only by a row that brings some (a CSV has none, and must not erase them).
+ */
+export async function importTechnologies(actorId: number, rows: (PlannedTechnology & { links?: TechnologyLinks })[]) {
 	if (!rows.length) return 0;
 	return db().transaction(async (tx) => {
 		await tx
@@ -146,6 +150,7 @@ export async function importTechnologies(actorId: number, rows: PlannedTechnolog
 					lifecycle: sql`excluded.lifecycle`,
 					description: sql`excluded.description`,
 					targetLevel: sql`excluded.target_level`,
+					links: sql`case when excluded.links = '{}'::jsonb then ${technology.links} else excluded.links end`,
 					version: sql`${technology.version} + 1`,
 					updatedAt: sql`now()`
 				}

@@ -1,3 +1,6 @@
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '$lib/server/db/client';
+import { entityResponse, entityTag, Problem } from '$lib/server/http/api';
+import type { getTechnology } from '$lib/server/queries/technologies';
 import type { TechnologySchema } from '$lib/server/forms/api';
 import type { z } from 'zod';
 
@@ -26,3 +29,35 @@ export const technologyOut = (t: Row): z.output<typeof TechnologySchema> => ({
 	links: t.links ?? {},
 	version: t.version
 });
+
+type Found = NonNullable<Awaited<ReturnType<typeof getTechnology>>>;
+
+/**
+ * A technology's ETag: its version and a hash of the answer, so a renamed team (which changes
+ * what the answer says without changing the technology) changes it too.
+ */
+export function technologyEntity(found: Found) {
+	const body = JSON.stringify(technologyOut(found));
+	return { body, etag: entityTag(body, found.version) };
+}
+
+export function technologyResponse(found: Found, status = 200) {
+	const { body, etag } = technologyEntity(found);
+	return entityResponse(body, etag, status, status === 201 ? `/api/v1/technologies/${found.slug}` : undefined);
+}
+
+/** A write the database refuses for a reason the client can fix: a taken slug (409) or a team that does not exist (400). */
+export async function refuseWrite<T>(write: () => Promise<T>, field = ''): Promise<T> {
+	try {
+		return await write();
+	} catch (error) {
+		const at = (name: string) => (field ? `${field}.${name}` : name);
+		if (sqlState(error) === UNIQUE_VIOLATION)
+			throw new Problem(409, 'Conflict', 'Another technology already has this slug.', {
+				errors: [{ field: at('slug'), message: 'taken' }]
+			});
+		if (sqlState(error) === FOREIGN_KEY_VIOLATION)
+			throw new Problem(400, 'Bad Request', 'No team has this id.', { errors: [{ field: at('team'), message: 'no such team' }] });
+		throw error;
+	}
+}

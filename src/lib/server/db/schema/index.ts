@@ -7,3 +7,4 @@ export * from './backlog';
 export * from './settings';
 export * from './mail';
 export * from './api';
+export * from './webhooks';

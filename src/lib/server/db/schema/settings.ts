@@ -4,7 +4,7 @@ import type { SsoConfig } from '../../../domain/sso';
 import { appUser } from './auth';
 
 /** What may be stored under a key (one member per key); read sites still check the shape an older release wrote. */
-export type SettingValue = RadarConfig | SsoConfig;
+export type SettingValue = RadarConfig | SsoConfig | { allowPrivateTargets: boolean };
 
 /** Small organisation-wide settings, one JSON value per key (e.g. the tech-radar mapping). */
 export const setting = pgTable('setting', {

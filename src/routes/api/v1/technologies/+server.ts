@@ -1,7 +1,16 @@
 import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '$lib/server/forms/api';
-import { endpoint, json } from '$lib/server/http/api';
-import { pageTechnologies } from '$lib/server/queries/technologies';
+import { TechnologyBulkSchema, TechnologyCreateSchema } from '$lib/server/forms/api-writes';
+import { endpoint, json, readJson } from '$lib/server/http/api';
+import {
+	createTechnology,
+	getTechnology,
+	importTechnologies,
+	pageTechnologies,
+	technologiesForImport
+} from '$lib/server/queries/technologies';
 import { technologyOut } from '$lib/server/views/api-technology';
+import { createInput, planBulk } from '$lib/server/views/api-writes';
+import { refuseWrite, technologyResponse } from '$lib/server/views/api-technology';
 
 export const GET = endpoint('read', async ({ url }) => {
 	const query = parseQuery(TechnologyListQuery, url);
@@ -11,4 +20,22 @@ export const GET = endpoint('read', async ({ url }) => {
 		query.limit
 	);
 	return json({ items: page.items.map(technologyOut), nextCursor: page.more ? encodeCursor(page.items.at(-1)!.slug) : null });
+});
+
+/** Creates one technology: 201 with its ETag and Location; a taken slug or unknown team is named. */
+export const POST = endpoint('editCatalog', async ({ url, request }, user) => {
+	parseQuery(TechnologyListQuery.pick({}), url);
+	const input = createInput(await readJson(request, TechnologyCreateSchema));
+	await refuseWrite(() => createTechnology(user.id, input));
+	return technologyResponse((await getTechnology(input.slug))!, 201);
+});
+
+/** Upserts technologies by slug, all or nothing. */
+export const PATCH = endpoint('editCatalog', async ({ url, request }, user) => {
+	parseQuery(TechnologyListQuery.pick({}), url);
+	const { items } = await readJson(request, TechnologyBulkSchema);
+	const existing = new Map((await technologiesForImport()).map((t) => [t.slug, { ...t, links: t.links ?? {} }]));
+	const plan = planBulk(items, existing);
+	await refuseWrite(() => importTechnologies(user.id, plan.rows), 'items');
+	return json({ created: plan.created, updated: plan.updated, unchanged: plan.unchanged });
 });

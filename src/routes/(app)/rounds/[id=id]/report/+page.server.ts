@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { listTeams } from '$lib/server/queries/teams';
-import { reportFor } from './load-report';
+import { reportFor } from '$lib/server/views/report-for';
 import type { PageServerLoad } from './$types';
 
 /** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */

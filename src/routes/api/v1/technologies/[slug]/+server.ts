@@ -1,18 +1,38 @@
-import { parseQuery, SlugParams } from '$lib/server/forms/api';
-import { createHash } from 'node:crypto';
-import { endpoint, Problem } from '$lib/server/http/api';
-import { getTechnology } from '$lib/server/queries/technologies';
 import { z } from 'zod';
-import { technologyOut } from '$lib/server/views/api-technology';
+import { parseQuery, SlugParams } from '$lib/server/forms/api';
+import { TechnologyPatchSchema } from '$lib/server/forms/api-writes';
+import { endpoint, Problem, readJson, requireIfMatch } from '$lib/server/http/api';
+import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
+import { sameTechnology, technologyInput } from '$lib/server/views/api-writes';
+import { refuseWrite, technologyEntity, technologyResponse } from '$lib/server/views/api-technology';
+
+async function found(params: Partial<Record<string, string>>) {
+	const slug = SlugParams.safeParse(params).success ? params.slug! : null;
+	const row = slug ? await getTechnology(slug) : undefined;
+	if (!row) throw new Problem(404, 'Not Found', `No technology has the slug ${JSON.stringify(params.slug)}.`);
+	return row;
+}
 
 export const GET = endpoint('read', async ({ params, url, request }) => {
 	parseQuery(z.object({}).strict(), url);
-	const slug = SlugParams.safeParse(params).success ? params.slug! : null;
-	const found = slug ? await getTechnology(slug) : undefined;
-	if (!found) throw new Problem(404, 'Not Found', `No technology has the slug ${JSON.stringify(params.slug)}.`);
-	// The body, not just the version: a renamed team changes what this answer says without changing the technology.
-	const body = JSON.stringify(technologyOut(found));
-	const etag = `"${found.version}-${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
+	const row = await found(params);
+	const { etag } = technologyEntity(row);
 	if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
-	return new Response(body, { headers: { 'content-type': 'application/json', etag } });
+	return technologyResponse(row);
+});
+
+/** Changes the fields given, if the technology is still as the client read it (If-Match). */
+export const PATCH = endpoint('editCatalog', async ({ params, url, request }, user) => {
+	parseQuery(z.object({}).strict(), url);
+	const row = await found(params);
+	requireIfMatch(request, technologyEntity(row).etag);
+	const body = await readJson(request, TechnologyPatchSchema);
+	const current = { ...row, links: row.links ?? {} };
+	const input = technologyInput(body, current);
+	// Nothing to change: no new version, no audit row.
+	if (sameTechnology(current, input)) return technologyResponse(row);
+	const outcome = await refuseWrite(() => updateTechnology(user.id, row.id, row.version, input));
+	// Changed between our read and our write: the same answer as a stale If-Match.
+	if (outcome !== 'updated') throw new Problem(412, 'Precondition Failed', 'This technology changed meanwhile; read it again and retry.');
+	return technologyResponse((await getTechnology(input.slug))!);
 });

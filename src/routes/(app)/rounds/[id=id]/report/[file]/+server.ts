@@ -1,53 +1,5 @@
-import { Readable } from 'node:stream';
-import { error, json } from '@sveltejs/kit';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
-import { csvResponse, toCsv } from '$lib/server/export/csv';
-import { reportPdf } from '$lib/server/export/pdf';
-import { roundJson, SCORE_COLUMNS, scoreRows } from '$lib/server/export/report-files';
-import { reportXlsx } from '$lib/server/export/xlsx';
-import { measureExport } from '$lib/server/metrics';
-import { roundComments, roundScoreBatches, roundScores } from '$lib/server/queries/report';
-import { reportFor } from '../load-report';
+import { reportFile } from '$lib/server/export/round-download';
 import type { RequestHandler } from './$types';
 
-const FILES = ['report.pdf', 'report.xlsx', 'scores.csv', 'backlog.csv', 'report.json'] as const;
-
-/** Downloads of a round's report. Everyone signed in may take the PDF; the data files need downloadData. */
-export const GET: RequestHandler = (event) => measureExport(`round/${event.params.file}`, () => reportFile(event));
-
-async function reportFile(event: Parameters<RequestHandler>[0]) {
-	const file = event.params.file as (typeof FILES)[number];
-	if (!FILES.includes(file)) error(404, 'No such report file.');
-	const user = requireCapability(event, file === 'report.pdf' ? 'read' : 'downloadData');
-	const report = await reportFor(event);
-	const base = `opsmaturity-${report.round.name}${report.team ? `-${report.team}` : ''}`.replace(/[^\w.-]+/g, '-');
-	const ids = report.technologies.map((t) => t.id);
-	const download = (type: string, name: string) => ({
-		'content-type': type,
-		'content-disposition': `attachment; filename="${name}"`,
-		'cache-control': 'no-store'
-	});
-
-	switch (file) {
-		case 'report.pdf':
-			return new Response(
-				Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, can(user, 'seeRespondents')))) as ReadableStream,
-				{
-					headers: download('application/pdf', `${base}.pdf`)
-				}
-			);
-		case 'report.xlsx':
-			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids))) as ReadableStream, {
-				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
-			});
-		case 'scores.csv':
-			return csvResponse(`${base}-scores.csv`, toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids))]));
-		case 'backlog.csv':
-			return csvResponse(`${base}-backlog.csv`, toCsv([JIRA_HEADER, ...report.technologies.flatMap((t) => t.backlog.map(jiraRow))]));
-		case 'report.json':
-			return json(roundJson(report, await roundScores(report.round.id, ids)), {
-				headers: download('application/json', `${base}.json`)
-			});
-	}
-}
+/** Downloads of a round's report (the API serves the same files). */
+export const GET: RequestHandler = (event) => reportFile(event);

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { parseId } from '$lib/server/forms';
+import type { BacklogItemSchema } from '$lib/server/forms/api-writes';
+import { json, Problem } from '$lib/server/http/api';
+import { listBacklog } from '$lib/server/queries/backlog';
+
+type Row = Awaited<ReturnType<typeof listBacklog>>[number];
+
+export const backlogItemOut = (r: Row): z.output<typeof BacklogItemSchema> => ({
+	id: r.id,
+	technology: { slug: r.technologySlug, name: r.technologyName },
+	vector: r.vectorKey,
+	lane: r.lane,
+	title: r.title,
+	actions: r.actions,
+	currentLevel: r.currentLevel,
+	targetLevel: r.targetLevel,
+	priority: r.priority,
+	size: r.size,
+	status: r.status,
+	assignee: r.assigneeId === null ? null : { id: r.assigneeId, name: r.assigneeName ?? '' },
+	ticketUrl: r.ticketUrl,
+	met: r.metRoundName !== null,
+	version: r.version
+});
+
+export async function backlogItemOfPath(params: Partial<Record<string, string>>) {
+	const itemId = parseId(params.id);
+	const [row] = itemId ? await listBacklog({ itemId, includeMet: true }) : [];
+	if (!row) throw new Problem(404, 'Not Found', `No backlog item has the id ${JSON.stringify(params.id)}.`);
+	return row;
+}
+
+export const backlogItemResponse = (row: Row) => json(backlogItemOut(row), { headers: { etag: `"${row.version}"` } });

@@ -1,0 +1,21 @@
+import { parseQuery } from '$lib/server/forms/api';
+import { BacklogQuery } from '$lib/server/forms/api-writes';
+import { endpoint, json } from '$lib/server/http/api';
+import { backlogSummary, listBacklog, type BacklogFilter } from '$lib/server/queries/backlog';
+import { getTechnology } from '$lib/server/queries/technologies';
+import { backlogItemOut } from '$lib/server/views/api-backlog';
+
+/** The remediation backlog, most urgent first, filtered, a page at a time. */
+export const GET = endpoint('read', async ({ url }) => {
+	const query = parseQuery(BacklogQuery, url);
+	const technologyId = query.technology ? ((await getTechnology(query.technology))?.id ?? -1) : undefined;
+	const filter: BacklogFilter = {
+		technologyId,
+		teamId: query.team,
+		status: query.status,
+		lane: query.lane,
+		includeMet: query.includeMet === 'true'
+	};
+	const [rows, summary] = await Promise.all([listBacklog(filter, { limit: query.limit, offset: query.offset }), backlogSummary(filter)]);
+	return json({ items: rows.map(backlogItemOut), total: summary.items });
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { parseQuery } from '$lib/server/forms/api';
+import { BacklogPatchSchema } from '$lib/server/forms/api-writes';
+import { FOREIGN_KEY_VIOLATION, sqlState } from '$lib/server/db/client';
+import { endpoint, Problem, readJson, requireIfMatch } from '$lib/server/http/api';
+import { updateItem } from '$lib/server/queries/backlog';
+import { backlogItemOfPath, backlogItemResponse } from '$lib/server/views/api-backlog';
+
+const noQuery = z.object({}).strict();
+
+export const GET = endpoint('read', async ({ url, params, request }) => {
+	parseQuery(noQuery, url);
+	const row = await backlogItemOfPath(params);
+	if (request.headers.get('if-none-match') === `"${row.version}"`)
+		return new Response(null, { status: 304, headers: { etag: `"${row.version}"` } });
+	return backlogItemResponse(row);
+});
+
+/** Changes status, assignee, ticket link, title or size, if the item is still as read (If-Match); regeneration keeps these edits. */
+export const PATCH = endpoint('editBacklog', async ({ url, params, request }, user) => {
+	parseQuery(noQuery, url);
+	const row = await backlogItemOfPath(params);
+	requireIfMatch(request, `"${row.version}"`);
+	const body = await readJson(request, BacklogPatchSchema);
+	const edit = {
+		title: body.title ?? row.title,
+		size: body.size ?? row.size,
+		status: body.status ?? row.status,
+		assigneeId: body.assignee !== undefined ? body.assignee : row.assigneeId,
+		ticketUrl: body.ticketUrl ?? row.ticketUrl
+	};
+	let outcome;
+	try {
+		outcome = await updateItem(user.id, row.id, row.version, edit);
+	} catch (error) {
+		if (sqlState(error) !== FOREIGN_KEY_VIOLATION) throw error;
+		throw new Problem(400, 'Bad Request', 'No person has this id.', { errors: [{ field: 'assignee', message: 'no such person' }] });
+	}
+	if (outcome === 'stale') throw new Problem(412, 'Precondition Failed', 'This item changed meanwhile; read it again and retry.');
+	return backlogItemResponse(await backlogItemOfPath(params));
+});

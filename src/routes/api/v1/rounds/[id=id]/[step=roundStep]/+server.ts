@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { parseQuery } from '$lib/server/forms/api';
+import { endpoint } from '$lib/server/http/api';
+import { getRoundWithProgress } from '$lib/server/queries/rounds';
+import { changeRoundState } from '$lib/server/queries/round-state';
+import { refuseRoundChange, roundOfPath, roundResponse } from '$lib/server/views/api-rounds';
+
+/** Opens a draft round (its respondents are emailed) or closes an open one (results settle, the backlog follows). */
+export const POST = endpoint('manageRounds', async ({ url, params }, user) => {
+	parseQuery(z.object({}).strict(), url);
+	const round = await roundOfPath(params);
+	refuseRoundChange(await changeRoundState(user.id, round.id, params.step === 'open' ? 'open' : 'closed'));
+	return roundResponse((await getRoundWithProgress(round.id))!);
+});

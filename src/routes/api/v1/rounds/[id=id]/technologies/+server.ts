@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { parseQuery } from '$lib/server/forms/api';
+import { RoundScopeSchema } from '$lib/server/forms/api-writes';
+import { endpoint, readJson } from '$lib/server/http/api';
+import { getRoundWithProgress } from '$lib/server/queries/rounds';
+import { addTechnologies } from '$lib/server/queries/round-scope';
+import { refuseRoundChange, roundOfPath, roundResponse, technologyIds } from '$lib/server/views/api-rounds';
+
+/** Adds technologies to a draft or open round; each owning team's scorers are asked. Adding one twice changes nothing. */
+export const POST = endpoint('manageRounds', async ({ url, params, request }, user) => {
+	parseQuery(z.object({}).strict(), url);
+	const round = await roundOfPath(params);
+	const body = await readJson(request, RoundScopeSchema);
+	refuseRoundChange(await addTechnologies(user.id, round.id, await technologyIds(body.technologies, 'technologies')));
+	return roundResponse((await getRoundWithProgress(round.id))!);
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { parseQuery } from '$lib/server/forms/api';
+import { ResponseWriteSchema } from '$lib/server/forms/api-writes';
+import { endpoint, readJson } from '$lib/server/http/api';
+import { saveDraft } from '$lib/server/queries/draft-save';
+import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '$lib/server/views/api-responses';
+
+const noQuery = z.object({}).strict();
+
+/** The token owner's answers for this technology in this round. */
+export const GET = endpoint('read', async ({ url, params }, user) => {
+	parseQuery(noQuery, url);
+	return responseAnswer(await ownAssessment(params, user.id));
+});
+
+/** Saves answers as a draft, with the same rules as the scoring form: the version sent must be the latest (else 409). */
+export const PUT = endpoint('score', async ({ url, params, request }, user) => {
+	parseQuery(noQuery, url);
+	const assessment = await ownAssessment(params, user.id);
+	const body = await readJson(request, ResponseWriteSchema);
+	const { answers } = await answersOf(body, assessment.round.frameworkVersionId);
+	refuseOutcome(
+		await saveDraft({ roundId: assessment.round.id, slug: assessment.technology.slug, userId: user.id }, body.version, answers)
+	);
+	return responseAnswer(assessment);
+});
