@@ -10,7 +10,7 @@ describe('every page as an admin', () => {
 		['/technologies/kafka', 'Kafka'],
 		['/technologies/kafka/edit', 'Edit Kafka'],
 		['/technologies/new', 'New technology'],
-		['/technologies/import', 'Import technologies from CSV'],
+		['/technologies/import', 'Import technologies'],
 		['/rounds', 'Assessment rounds'],
 		['/rounds/2', ' Q'],
 		['/rounds/2?confirm=close', ' Q'],

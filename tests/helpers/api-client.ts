@@ -16,6 +16,7 @@ import * as response from '../../src/routes/api/v1/rounds/[id=id]/technologies/[
 import * as submit from '../../src/routes/api/v1/rounds/[id=id]/technologies/[slug]/response/submit/+server';
 import * as backlog from '../../src/routes/api/v1/backlog/+server';
 import * as backlogItem from '../../src/routes/api/v1/backlog/[id=id]/+server';
+import * as techRadar from '../../src/routes/api/v1/tech-radar/+server';
 import { throughHooks, type Handler } from './through-hooks';
 
 /**
@@ -41,7 +42,8 @@ const ROUTES: [string, unknown][] = [
 	['/api/v1/rounds/[id=id]/technologies/[slug]/response/submit', submit],
 	['/api/v1/rounds/[id=id]/[step=roundStep]', roundStep],
 	['/api/v1/backlog', backlog],
-	['/api/v1/backlog/[id=id]', backlogItem]
+	['/api/v1/backlog/[id=id]', backlogItem],
+	['/api/v1/tech-radar', techRadar]
 ];
 
 /** The route SvelteKit would choose: static segments before parameters, as its own sorting does. */

@@ -375,6 +375,7 @@ describe('the contract', () => {
 	it('every documented operation was called and answered as documented', async () => {
 		// The reads api.test.ts examines closely, called here too, so one file reaches every operation.
 		expect((await api('GET', '/api/v1/teams', { token: leadRead })).status).toBe(200);
+		expect((await api('GET', '/api/v1/tech-radar', { token: leadRead })).status).toBe(200);
 		expect((await api('GET', '/api/v1/me/assignments', { token: memberWrite })).status).toBe(200);
 		const [latest] = (await api('GET', '/api/v1/rounds', { token: leadRead })).body.items;
 		expect((await api('GET', `/api/v1/rounds/${latest.id}/results`, { token: leadRead })).status).toBe(200);

@@ -28,7 +28,22 @@ export type ImportRow = {
 	lifecycle: string;
 	description: string;
 	target: string;
+	/** Where the row starts in its file (a CSV row by default: its index after the header). */
+	line?: number;
+	/** The slug, when the source names one apart from the display name (a Backstage entity's name). */
+	slug?: string;
+	/** Links, when the source has them; none keeps the stored ones. */
+	links?: TechnologyLinks;
 };
+
+export type TechnologyLinks = { docs?: string; runbook?: string; repo?: string };
+
+/** Equal as stored: objects compare by their entries, whatever their key order (jsonb keeps its own). */
+export const sameValue = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+const canonical = (v: unknown) =>
+	JSON.stringify(
+		v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).sort(([x], [y]) => x.localeCompare(y)) : (v ?? null)
+	);
 
 export type PlannedTechnology = {
 	slug: string;
@@ -38,13 +53,14 @@ export type PlannedTechnology = {
 	lifecycle: Lifecycle;
 	description: string;
 	targetLevel: number;
+	links?: TechnologyLinks;
 };
 
 export type ImportLine =
 	| { line: number; action: 'create' | 'update' | 'unchanged'; technology: PlannedTechnology }
 	| { line: number; action: 'error'; name: string; errors: string[] };
 
-type Existing = Omit<PlannedTechnology, 'slug'> & { slug: string };
+type Existing = Omit<PlannedTechnology, 'links'> & { links?: TechnologyLinks | null };
 
 const HEADER = ['name', 'category', 'team', 'lifecycle', 'description', 'target'] as const;
 
@@ -62,10 +78,10 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 	const teamByName = new Map(teams.map((t) => [t.name.trim().toLowerCase(), t.id]));
 	const seen = new Map<string, number>();
 	return rows.map((row, i) => {
-		const line = i + 2; // the header is line 1
+		const line = row.line ?? i + 2; // the header is line 1
 		const errors: string[] = [];
 		const name = (row.name ?? '').trim();
-		const slug = slugify(name);
+		const slug = slugify(row.slug ?? name);
 		if (!name) errors.push('Name is required.');
 		else if (name.length > 100) errors.push('Name must be at most 100 characters.');
 		else if (hasControlCharacters(name)) errors.push('Name cannot contain control characters such as tabs or line breaks.');
@@ -90,10 +106,19 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 			errors.push('Description cannot contain control characters other than line breaks and tabs.');
 		if (errors.length) return { line, action: 'error', name: name || `(line ${line})`, errors };
 
-		const technology: PlannedTechnology = { slug, name, category, teamId: teamId ?? null, lifecycle, description, targetLevel };
+		const technology: PlannedTechnology = {
+			slug,
+			name,
+			category,
+			teamId: teamId ?? null,
+			lifecycle,
+			description,
+			targetLevel,
+			...(row.links && Object.keys(row.links).length ? { links: row.links } : {})
+		};
 		const before = bySlug.get(slug);
 		if (!before) return { line, action: 'create', technology };
-		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => before[k] === technology[k]);
+		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => sameValue(before[k], technology[k]));
 		return { line, action: same ? 'unchanged' : 'update', technology };
 	});
 }

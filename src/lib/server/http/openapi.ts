@@ -27,6 +27,7 @@ import {
 	TechnologyCreateSchema,
 	TechnologyPatchSchema
 } from '$lib/server/forms/api-writes';
+import { BackstageRadarSchema } from '$lib/server/forms/api-backstage';
 import { REPORT_FILES } from '$lib/server/export/round-download';
 import { MAX_BODY_BYTES, RATE_PER_MINUTE } from './api';
 
@@ -261,6 +262,15 @@ export function openApiDocument() {
 					},
 					{ path: ResponseParams },
 					body(ResponseWriteSchema)
+				)
+			},
+			'/tech-radar': {
+				get: operation(
+					'getTechRadar',
+					"The tech radar as Backstage's tech-radar plugin loads it, with each technology's ring moves across closed rounds",
+					{
+						'200': answer('A TechRadarLoaderResponse.', BackstageRadarSchema)
+					}
 				)
 			},
 			'/me/assignments': {

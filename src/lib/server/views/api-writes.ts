@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { slugify, type PlannedTechnology } from '$lib/domain/catalog';
+import { sameValue, slugify, type PlannedTechnology } from '$lib/domain/catalog';
 import type { TechnologyInput } from '$lib/server/queries/technologies';
 import type { TechnologyBulkSchema, TechnologyCreateSchema, TechnologyPatchSchema } from '$lib/server/forms/api-writes';
 import { Problem } from '$lib/server/http/api';
@@ -27,7 +27,7 @@ export function technologyInput(body: Fields, current?: TechnologyInput): Techno
 }
 
 export const sameTechnology = (a: TechnologyInput, b: TechnologyInput) =>
-	(Object.keys(b) as (keyof TechnologyInput)[]).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+	(Object.keys(b) as (keyof TechnologyInput)[]).every((k) => sameValue(a[k], b[k]));
 
 export const createInput = (body: z.output<typeof TechnologyCreateSchema>) => technologyInput(body);
 

@@ -1,4 +1,8 @@
-import { blipsFor, byorRows, unmappedCategories } from '$lib/domain/tech-radar';
+import { sql } from 'drizzle-orm';
+import { backstageRadar } from '$lib/domain/backstage';
+import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '$lib/domain/tech-radar';
+import { db } from '../db';
+import { rowsOf } from '../db/client';
 import { getFramework } from '../queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { previousResults, storedResults } from '../queries/results';
@@ -42,4 +46,42 @@ export async function radarFor(roundParam: number | null) {
 		categories,
 		unmapped: unmappedCategories(categories, config)
 	};
+}
+
+/**
+ * The radar as Backstage's tech-radar plugin loads it: every technology rated in a closed round,
+ * with its ring moves across the closed rounds. One statement reads every rating there is.
+ */
+export async function backstageRadarJson() {
+	const [config, technologies, rated] = await Promise.all([
+		getRadarConfig(),
+		listTechnologies(),
+		db().execute(sql`
+			select rr.technology_id as "technologyId", r.name as round, r.closed_at as "closedAt",
+				(rr.result->'rating'->>'level')::int as level
+			from round_result rr join round r on r.id = rr.round_id and r.state = 'closed'
+			where rr.result->'rating' <> 'null'::jsonb
+			order by r.closed_at, r.id`)
+	]);
+	const history = new Map<number, { round: string; date: string; level: number; ring: ReturnType<typeof ringOf> }[]>();
+	for (const row of rowsOf<{ technologyId: number; round: string; closedAt: string | Date; level: number }>(rated)) {
+		const list = history.get(Number(row.technologyId)) ?? [];
+		list.push({
+			round: row.round,
+			date: new Date(row.closedAt).toISOString(),
+			level: Number(row.level),
+			ring: ringOf(Number(row.level), config)
+		});
+		history.set(Number(row.technologyId), list);
+	}
+	return backstageRadar(
+		config.quadrants,
+		technologies.map((t) => ({
+			slug: t.slug,
+			name: t.name,
+			quadrant: quadrantOf(t.category, config),
+			description: `${t.category}${t.teamName ? `, owned by ${t.teamName}` : ''}`,
+			history: history.get(t.id) ?? []
+		}))
+	);
 }

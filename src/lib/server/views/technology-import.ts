@@ -1,4 +1,6 @@
 import Papa from 'papaparse';
+import { parseAllDocuments } from 'yaml';
+import { catalogRows, IMPORTED_KINDS, isCatalogYaml } from '$lib/domain/backstage';
 import { missingColumns, planImport, type ImportLine, type ImportRow } from '$lib/domain/catalog';
 import { listTeams } from '../queries/teams';
 import { technologiesForImport } from '../queries/technologies';
@@ -8,10 +10,14 @@ export const IMPORT_MAX_BYTES = 1_000_000;
 
 export type ImportPlan = { lines: ImportLine[]; problem?: undefined } | { lines?: undefined; problem: string };
 
-/** Parses an uploaded catalog CSV and plans it against the current catalog; writes nothing. */
+/**
+ * Parses an uploaded catalog, a CSV or Backstage's catalog-info.yaml, and plans it against the
+ * current catalog; writes nothing.
+ */
 export async function planTechnologyImport(csv: string): Promise<ImportPlan> {
-	if (!csv.trim()) return { problem: 'Choose a CSV file: the one chosen is empty, or none was chosen.' };
+	if (!csv.trim()) return { problem: 'Choose a file: the one chosen is empty, or none was chosen.' };
 	if (csv.length > IMPORT_MAX_BYTES) return { problem: 'The file is larger than 1 MB; split it into smaller imports.' };
+	if (isCatalogYaml(csv)) return planCatalogYaml(csv);
 	const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ''), {
 		header: true,
 		skipEmptyLines: 'greedy',
@@ -34,4 +40,32 @@ export async function planTechnologyImport(csv: string): Promise<ImportPlan> {
 	}));
 	const [existing, teams] = await Promise.all([technologiesForImport(), listTeams()]);
 	return { lines: planImport(rows, existing, teams) };
+}
+
+const lineAt = (source: string, offset: number) => source.slice(0, offset).split('\n').length;
+
+/** Backstage entities, one YAML document each; a document YAML cannot read stops the import, naming its line. */
+async function planCatalogYaml(source: string): Promise<ImportPlan> {
+	const documents = parseAllDocuments(source.replace(/^\uFEFF/, ''), { prettyErrors: false });
+	if (!Array.isArray(documents)) return { problem: 'The file holds no YAML documents.' };
+	if (documents.length > IMPORT_MAX_ROWS) return { problem: `At most ${IMPORT_MAX_ROWS} entities per import.` };
+	const broken = documents.find((d) => d.errors.length);
+	if (broken) {
+		const error = broken.errors[0];
+		return { problem: `The YAML cannot be read at line ${lineAt(source, error.pos[0])}: ${error.message.split('\n')[0]}` };
+	}
+	let values;
+	try {
+		values = documents.map((d) => ({ line: lineAt(source, d.range[0]), value: d.toJS({ maxAliasCount: 50 }) }));
+	} catch (error) {
+		return { problem: `The YAML cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	const [existing, teams] = await Promise.all([technologiesForImport(), listTeams()]);
+	const reading = catalogRows(values, teams);
+	if (reading.problems.length) return { problem: reading.problems.join(' ') };
+	if (!reading.rows.length)
+		return {
+			problem: `The file has no ${IMPORTED_KINDS.join(', ')} entities${reading.skipped.length ? ` (only ${[...new Set(reading.skipped.map((s) => s.kind))].join(', ')})` : ''}.`
+		};
+	return { lines: planImport(reading.rows, existing, teams) };
 }

@@ -6,7 +6,8 @@ export { LIFECYCLES };
 
 import { LIFECYCLES } from '../../../domain/catalog';
 
-export type TechnologyLinks = { docs?: string; runbook?: string; repo?: string };
+export type { TechnologyLinks } from '../../../domain/catalog';
+import type { TechnologyLinks } from '../../../domain/catalog';
 
 export const technology = pgTable(
 	'technology',

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db';
+import { round, technology } from '../../src/lib/server/db/schema';
+import { refreshResults } from '../../src/lib/server/queries/results';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import * as importPage from '../../src/routes/(app)/technologies/import/+page.server';
+import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
+import { useTestDatabase } from '../helpers/db';
+import { dataOf, fakeEvent, run } from '../helpers/event';
+import { createRoundRow, createTeamRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import { api } from '../helpers/api-client';
+
+useTestDatabase();
+
+const CATALOG = readFileSync(new URL('../fixtures/backstage/catalog-info.yaml', import.meta.url), 'utf8');
+type Lines = { lines: { line: number; action: string; technology?: { slug: string }; errors?: string[] }[]; refused?: boolean };
+
+/**
+ * What Backstage's tech-radar plugin accepts, after the parser its backend applies to a loaded
+ * radar (TechRadarLoaderResponseParser in @backstage-community/plugin-tech-radar-common):
+ * dates coerced, `moved` one of -1, 0, 1, and links and url optional.
+ */
+const BackstageReader = z.object({
+	quadrants: z.array(z.object({ id: z.string(), name: z.string() })),
+	rings: z.array(z.object({ id: z.string(), name: z.string(), color: z.string(), description: z.string().optional() })),
+	entries: z.array(
+		z.object({
+			key: z.string(),
+			id: z.string(),
+			quadrant: z.string(),
+			title: z.string(),
+			url: z.string().optional(),
+			timeline: z.array(
+				z.object({
+					date: z.coerce.date(),
+					ringId: z.string(),
+					description: z.string().optional(),
+					moved: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional()
+				})
+			),
+			description: z.string().optional(),
+			links: z.array(z.object({ url: z.string(), title: z.string() })).optional()
+		})
+	)
+});
+
+let lead: SessionUser;
+beforeAll(async () => {
+	lead = await createUserRow('lead');
+	await createTeamRow('Platform team');
+});
+
+describe('importing a Backstage catalog-info.yaml', () => {
+	it('previews Components, Resources and Systems, skipping other kinds, then imports them all', async () => {
+		const preview = dataOf<Lines>(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: CATALOG } })));
+		expect(preview.lines.map((l) => [l.action, l.technology?.slug])).toEqual([
+			['create', 'payments-kafka'],
+			['create', 'orders-db'],
+			['create', 'payments']
+		]);
+		// Lines point into the file, so a problem can be found.
+		expect(preview.lines[0].line).toBe(3);
+		expect(await db().select().from(technology).where(eq(technology.slug, 'payments-kafka'))).toEqual([]);
+		const done = await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: CATALOG } }));
+		expect(dataOf(done)).toMatchObject({ created: 3, updated: 0 });
+		const rows = await db().select().from(technology);
+		const kafka = rows.find((t) => t.slug === 'payments-kafka')!;
+		expect(kafka).toMatchObject({
+			name: 'Payments Kafka',
+			category: 'messaging',
+			lifecycle: 'production',
+			description: 'Event bus for the payments domain.'
+		});
+		expect(kafka.links).toEqual({
+			docs: 'https://wiki.example.com/payments/kafka',
+			runbook: 'https://runbooks.example.com/kafka',
+			repo: 'https://github.example.com/payments/kafka-config/'
+		});
+		expect(rows.find((t) => t.slug === 'orders-db')).toMatchObject({ category: 'database', lifecycle: 'evaluating', name: 'orders-db' });
+		expect(rows.find((t) => t.slug === 'payments')).toMatchObject({ category: 'system', name: 'Payments platform' });
+		const teamIds = new Set(rows.filter((t) => ['payments-kafka', 'orders-db', 'payments'].includes(t.slug)).map((t) => t.teamId));
+		expect(teamIds.size).toBe(1);
+		expect([...teamIds][0]).not.toBeNull();
+		// The same file again changes nothing.
+		const again = dataOf<Lines>(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: CATALOG } })));
+		expect(again.lines.map((l) => l.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+	});
+
+	it('imports nothing when one entity is wrong, and names it; unreadable YAML names its line', async () => {
+		const bad = CATALOG.replace('lifecycle: experimental', 'lifecycle: sunset').replace('name: payments\n', 'name: payments-v2\n');
+		const out = dataOf<Lines>(await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: bad } })));
+		expect(out.refused).toBe(true);
+		expect(out.lines[1]).toMatchObject({ action: 'error', errors: [expect.stringMatching(/^Lifecycle must be one of/)] });
+		expect(await db().select().from(technology).where(eq(technology.slug, 'payments-v2'))).toEqual([]);
+		const broken = await run(
+			importPage.actions.preview,
+			fakeEvent({ user: lead, form: { csv: 'apiVersion: v1\nkind: Component\nmetadata:\n  name: [unclosed\n' } })
+		);
+		expect(broken).toMatchObject({ status: 400, data: { errors: { form: expect.stringMatching(/^The YAML cannot be read at line \d/) } } });
+		const onlyApis = await run(
+			importPage.actions.preview,
+			fakeEvent({ user: lead, form: { csv: '---\nkind: API\nmetadata:\n  name: x\n' } })
+		);
+		expect(onlyApis).toMatchObject({ status: 400, data: { errors: { form: expect.stringContaining('(only API)') } } });
+		const bomb = `---\na: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from(
+			{ length: 8 },
+			(_, i) =>
+				`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+					.fill(`*${String.fromCharCode(97 + i)}`)
+					.join(',')}]`
+		).join('\n')}\nkind: Component\n`;
+		expect(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: bomb } }))).toMatchObject({ status: 400 });
+	});
+});
+
+describe('the tech radar for Backstage', () => {
+	it('lists each rated technology with its ring moves across closed rounds, newest first, as the plugin reads it', async () => {
+		const [kafka] = await db().select().from(technology).where(eq(technology.slug, 'payments-kafka'));
+		const scorer = await createUserRow('member');
+		// Level 1 (Hold), then 3 (Trial), then 3 again (no move), then 4 (Adopt).
+		const levels = [1, 3, 3, 4];
+		for (const [i, level] of levels.entries()) {
+			const r = await createRoundRow('closed', [{ technologyId: kafka.id, userIds: [scorer.id] }], `Radar round ${i + 1}`);
+			await db()
+				.update(round)
+				.set({ closedAt: new Date(Date.UTC(2026, i, 15)) })
+				.where(eq(round.id, r.id));
+			await submitResponseRow(r.id, kafka.id, scorer.id, () => level);
+			await db().transaction((tx) => refreshResults(tx, { roundId: r.id }));
+		}
+		const token = dataOf<{ created: { token: string } }>(
+			await run(tokensPage.actions.create, fakeEvent({ user: lead, form: { name: 'backstage', scope: 'read', days: '30' } }))
+		).created.token;
+		const out = await api('GET', '/api/v1/tech-radar', { token });
+		expect(out.status).toBe(200);
+		const radar = BackstageReader.parse(out.body);
+		expect(radar.quadrants).toHaveLength(4);
+		const entry = radar.entries.find((e) => e.id === 'payments-kafka')!;
+		expect(entry.title).toBe('Payments Kafka');
+		expect(radar.quadrants.map((q) => q.id)).toContain(entry.quadrant);
+		expect(entry.timeline.map((t) => [t.ringId, t.moved, t.date.toISOString().slice(0, 10)])).toEqual([
+			['adopt', 1, '2026-04-15'],
+			['trial', 1, '2026-02-15'],
+			['hold', 0, '2026-01-15']
+		]);
+		for (const t of entry.timeline) expect(radar.rings.map((r) => r.id)).toContain(t.ringId);
+		// Only rated technologies are on the radar: the round trip keeps the Backstage names as ids.
+		expect(radar.entries.map((e) => e.id)).toEqual(['payments-kafka']);
+	});
+});
