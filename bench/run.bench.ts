@@ -1,4 +1,5 @@
 import { it } from 'vitest';
+import { benchApi } from './api';
 import { benchAutosave } from './autosave';
 import { benchBackup } from './backup';
 import { benchMail } from './mail';
@@ -19,3 +20,4 @@ it.runIf(!only || only === 'backup')('backup and restore at 1,000 technologies',
 it.runIf(!only || only === 'mail')('emails when a round of 1,000 technologies × 20 respondents opens', async () =>
 	print(await benchMail(pgUrl))
 );
+it.runIf(!only || only === 'api')('API latency: listing 1,000 technologies and saving answers', async () => print(await benchApi(pgUrl)));

@@ -5,11 +5,19 @@ import { baseUrl, expectNoAxeViolations, signIn, useBrowser } from './browser';
 
 const browser = useBrowser();
 
-/** The curl commands of the README's API section, exactly as written there. */
-function readmeCommands(): string[] {
+/**
+ * The README's API examples, as one script exactly as written there (later lines use what earlier
+ * ones set), with a marker after each `curl` line so each answer can be checked on its own.
+ */
+function readmeScript(): { script: string; commands: string[] } {
 	const readme = readFileSync('README.md', 'utf8');
-	const section = readme.slice(readme.indexOf('### API'), readme.indexOf('### Email'));
-	return section.split('\n').filter((line) => line.startsWith('curl '));
+	const section = readme.slice(readme.indexOf('### API'));
+	const block = section.slice(section.indexOf('```sh\n') + 6, section.indexOf('\n```', section.indexOf('```sh\n')));
+	const lines = block.split('\n').filter((line) => line && !line.startsWith('#'));
+	return {
+		script: ['set -euo pipefail', ...lines.map((line) => (line.startsWith('curl ') ? `${line}\necho\necho '@@END@@'` : line))].join('\n'),
+		commands: lines.filter((line) => line.startsWith('curl '))
+	};
 }
 
 describe('the API, as a person sets it up', () => {
@@ -19,6 +27,7 @@ describe('the API, as a person sets it up', () => {
 		await page.goto(`${baseUrl()}/account/tokens`);
 		await expectNoAxeViolations(page);
 		await page.getByLabel('Name').fill('README examples');
+		await page.getByLabel('Scope').selectOption('write');
 		await page.getByRole('button', { name: 'Create token' }).click();
 		const token = await page.getByLabel('New token').inputValue();
 		expect(token).toMatch(/^opsm_/);
@@ -27,17 +36,19 @@ describe('the API, as a person sets it up', () => {
 		expect(await page.content()).not.toContain(token);
 		expect(await page.getByRole('cell', { name: `opsm_${token.slice(5, 11)}…` }).count()).toBe(1);
 
-		const commands = readmeCommands();
-		expect(commands.length).toBeGreaterThanOrEqual(3);
-		for (const command of commands) {
-			const out = execFileSync('bash', ['-c', command], {
-				env: { ...process.env, ORIGIN: baseUrl(), OPSM_TOKEN: token },
-				encoding: 'utf8'
-			});
-			const body = out.includes('\r\n\r\n') ? out.slice(out.indexOf('\r\n\r\n') + 4) : out;
-			expect(() => JSON.parse(body), command).not.toThrow();
-			if (command.includes('-fsSi')) expect(out).toMatch(/etag: "\d+-[A-Za-z0-9_-]{16}"/i);
+		const { script, commands } = readmeScript();
+		expect(commands.length).toBeGreaterThanOrEqual(10);
+		const out = execFileSync('bash', ['-c', script], { env: { ...process.env, ORIGIN: baseUrl(), OPSM_TOKEN: token }, encoding: 'utf8' });
+		const answers = out.split('@@END@@\n').slice(0, -1);
+		expect(answers).toHaveLength(commands.length);
+		for (const [i, answer] of answers.entries()) {
+			const body = answer.includes('\r\n\r\n') ? answer.slice(answer.indexOf('\r\n\r\n') + 4) : answer;
+			expect(() => JSON.parse(body), commands[i]).not.toThrow();
+			if (commands[i].includes('-fsSi')) expect(answer).toMatch(/etag: "\d+-[A-Za-z0-9_-]{16}"/i);
 		}
+		// The writes landed: the pipeline's score is in, and the backlog item moved.
+		expect(out).toContain('"currency":{"score":4');
+		expect(out).toContain('"ticketUrl":"https://jira.example.com/browse/OPS-42"');
 		// The reference page shows every operation the OpenAPI document has.
 		const document = await (await fetch(`${baseUrl()}/api/v1/openapi.json`)).json();
 		const operations = Object.values(document.paths as Record<string, object>).flatMap((item) => Object.keys(item));
