@@ -116,7 +116,8 @@ export async function api(
 	const raw = Buffer.from(await response.arrayBuffer());
 	const type = response.headers.get('content-type')?.split(';', 1)[0] ?? '';
 	const body = type.includes('json') && raw.length ? JSON.parse(raw.toString()) : raw.toString();
-	if (target.id !== '/api/v1/[...rest]') {
+	// The unknown path, and a method the path does not have (405), are no operation to check against.
+	if (target.id !== '/api/v1/[...rest]' && response.status !== 405) {
 		const op = matchesDocument(templateOf(target.id, target.params), response.status, type, body, method.toLowerCase());
 		if (response.status < 300) reached.add(op.operationId);
 	}

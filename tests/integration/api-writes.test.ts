@@ -316,6 +316,15 @@ describe('token scopes × roles', () => {
 	});
 });
 
+describe('methods', () => {
+	it('a method a path does not have is 405 problem+json naming those it has', async () => {
+		const out = await api('DELETE', '/api/v1/technologies/kafka', { token: leadWrite });
+		expect(out).toMatchObject({ status: 405, body: { title: 'Method Not Allowed' } });
+		expect(out.headers.get('allow')).toBe('GET, PATCH');
+		expect(out.headers.get('content-type')).toBe('application/problem+json');
+	});
+});
+
 describe('hostile bodies', () => {
 	const BODIES: unknown[] = [
 		null,

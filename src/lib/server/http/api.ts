@@ -91,6 +91,7 @@ const TITLES: Record<number, string> = {
 	401: 'Unauthorized',
 	403: 'Forbidden',
 	404: 'Not Found',
+	405: 'Method Not Allowed',
 	409: 'Conflict',
 	412: 'Precondition Failed',
 	413: 'Content Too Large',
@@ -171,4 +172,12 @@ export function entityResponse(body: string, etag: string, status = 200, locatio
 	const headers: Record<string, string> = { 'content-type': 'application/json', etag };
 	if (location) headers.location = location;
 	return new Response(body, { status, headers });
+}
+
+/** Any other method on an operation's path: 405 in the API's own format, naming the methods it has. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+	return ({ request }) =>
+		problemResponse(new Problem(405, 'Method Not Allowed', `${request.method} is not an operation here; use ${allowed.join(' or ')}.`), {
+			allow: allowed.join(', ')
+		});
 }

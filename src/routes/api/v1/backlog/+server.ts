@@ -1,6 +1,6 @@
 import { parseQuery } from '$lib/server/forms/api';
 import { BacklogQuery } from '$lib/server/forms/api-writes';
-import { endpoint, json } from '$lib/server/http/api';
+import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
 import { backlogSummary, listBacklog, type BacklogFilter } from '$lib/server/queries/backlog';
 import { getTechnology } from '$lib/server/queries/technologies';
 import { backlogItemOut } from '$lib/server/views/api-backlog';
@@ -19,3 +19,5 @@ export const GET = endpoint('read', async ({ url }) => {
 	const [rows, summary] = await Promise.all([listBacklog(filter, { limit: query.limit, offset: query.offset }), backlogSummary(filter)]);
 	return json({ items: rows.map(backlogItemOut), total: summary.items });
 });
+
+export const fallback = methodNotAllowed(['GET']);

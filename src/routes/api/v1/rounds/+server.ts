@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
 import { RoundCreateSchema } from '$lib/server/forms/api-writes';
-import { endpoint, json, readJson } from '$lib/server/http/api';
+import { endpoint, json, readJson, methodNotAllowed } from '$lib/server/http/api';
 import { createRound, getRoundWithProgress, listRounds } from '$lib/server/queries/rounds';
 import { refuseTakenName, roundOut, roundResponse } from '$lib/server/views/api-rounds';
 
@@ -19,3 +19,5 @@ export const POST = endpoint('manageRounds', async ({ url, request }, user) => {
 	const created = await refuseTakenName(() => createRound(user.id, { name: body.name, dueDate: body.dueDate ?? null }));
 	return roundResponse((await getRoundWithProgress(created.id))!, 201);
 });
+
+export const fallback = methodNotAllowed(['GET', 'POST']);

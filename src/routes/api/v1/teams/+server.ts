@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json } from '$lib/server/http/api';
+import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
 import { listTeams } from '$lib/server/queries/teams';
 
 export const GET = endpoint('read', async ({ url }) => {
 	parseQuery(z.object({}).strict(), url);
 	return json({ items: await listTeams() });
 });
+
+export const fallback = methodNotAllowed(['GET']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json } from '$lib/server/http/api';
+import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
 import { backstageRadarJson } from '$lib/server/views/tech-radar';
 
 /** The radar as Backstage's tech-radar plugin loads it (TechRadarLoaderResponse). */
@@ -8,3 +8,5 @@ export const GET = endpoint('read', async ({ url }) => {
 	parseQuery(z.object({}).strict(), url);
 	return json(await backstageRadarJson());
 });
+
+export const fallback = methodNotAllowed(['GET']);

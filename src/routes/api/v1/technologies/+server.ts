@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '$lib/server/forms/api';
 import { TechnologyBulkSchema, TechnologyCreateSchema } from '$lib/server/forms/api-writes';
-import { endpoint, json, readJson } from '$lib/server/http/api';
+import { endpoint, json, readJson, methodNotAllowed } from '$lib/server/http/api';
 import {
 	createTechnology,
 	getTechnology,
@@ -39,3 +39,5 @@ export const PATCH = endpoint('editCatalog', async ({ url, request }, user) => {
 	await refuseWrite(() => importTechnologies(user.id, plan.rows), 'items');
 	return json({ created: plan.created, updated: plan.updated, unchanged: plan.unchanged });
 });
+
+export const fallback = methodNotAllowed(['GET', 'POST', 'PATCH']);

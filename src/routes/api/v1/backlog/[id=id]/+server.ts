@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
 import { BacklogPatchSchema } from '$lib/server/forms/api-writes';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '$lib/server/db/client';
-import { endpoint, Problem, readJson, requireIfMatch } from '$lib/server/http/api';
+import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '$lib/server/http/api';
 import { updateItem } from '$lib/server/queries/backlog';
 import { backlogItemOfPath, backlogItemResponse } from '$lib/server/views/api-backlog';
 
@@ -39,3 +39,5 @@ export const PATCH = endpoint('editBacklog', async ({ url, params, request }, us
 	if (outcome === 'stale') throw new Problem(412, 'Precondition Failed', 'This item changed meanwhile; read it again and retry.');
 	return backlogItemResponse(await backlogItemOfPath(params));
 });
+
+export const fallback = methodNotAllowed(['GET', 'PATCH']);

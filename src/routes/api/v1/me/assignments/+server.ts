@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json } from '$lib/server/http/api';
+import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
 import { openAssignments } from '$lib/server/queries/my-assessments';
 
 export const GET = endpoint('read', async ({ url }, user) => {
 	parseQuery(z.object({}).strict(), url);
 	return json({ items: await openAssignments(user.id) });
 });
+
+export const fallback = methodNotAllowed(['GET']);

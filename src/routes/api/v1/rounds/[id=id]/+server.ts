@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint } from '$lib/server/http/api';
+import { endpoint, methodNotAllowed } from '$lib/server/http/api';
 import { roundOfPath, roundResponse } from '$lib/server/views/api-rounds';
 
 export const GET = endpoint('read', async ({ url, params }) => {
 	parseQuery(z.object({}).strict(), url);
 	return roundResponse(await roundOfPath(params));
 });
+
+export const fallback = methodNotAllowed(['GET']);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery, SlugParams } from '$lib/server/forms/api';
 import { TechnologyPatchSchema } from '$lib/server/forms/api-writes';
-import { endpoint, Problem, readJson, requireIfMatch } from '$lib/server/http/api';
+import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '$lib/server/http/api';
 import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
 import { sameTechnology, technologyInput } from '$lib/server/views/api-writes';
 import { refuseWrite, technologyEntity, technologyResponse } from '$lib/server/views/api-technology';
@@ -36,3 +36,5 @@ export const PATCH = endpoint('editCatalog', async ({ params, url, request }, us
 	if (outcome !== 'updated') throw new Problem(412, 'Precondition Failed', 'This technology changed meanwhile; read it again and retry.');
 	return technologyResponse((await getTechnology(input.slug))!);
 });
+
+export const fallback = methodNotAllowed(['GET', 'PATCH']);

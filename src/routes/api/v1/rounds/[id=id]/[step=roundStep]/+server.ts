@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint } from '$lib/server/http/api';
+import { endpoint, methodNotAllowed } from '$lib/server/http/api';
 import { getRoundWithProgress } from '$lib/server/queries/rounds';
 import { changeRoundState } from '$lib/server/queries/round-state';
 import { refuseRoundChange, roundOfPath, roundResponse } from '$lib/server/views/api-rounds';
@@ -12,3 +12,5 @@ export const POST = endpoint('manageRounds', async ({ url, params }, user) => {
 	refuseRoundChange(await changeRoundState(user.id, round.id, params.step === 'open' ? 'open' : 'closed'));
 	return roundResponse((await getRoundWithProgress(round.id))!);
 });
+
+export const fallback = methodNotAllowed(['POST']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json, Problem } from '$lib/server/http/api';
+import { endpoint, json, Problem, methodNotAllowed } from '$lib/server/http/api';
 import { roundResultsForApi } from '$lib/server/views/api-results';
 
 /** Every technology's stored result in a round: rating, level, coverage and each vector's statistics; no names of respondents. */
@@ -10,3 +10,5 @@ export const GET = endpoint('read', async ({ params, url }) => {
 	if (!results) throw new Problem(404, 'Not Found', `No round has the id ${params.id}.`);
 	return json(results);
 });
+
+export const fallback = methodNotAllowed(['GET']);

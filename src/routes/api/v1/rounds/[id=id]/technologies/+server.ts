@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
 import { RoundScopeSchema } from '$lib/server/forms/api-writes';
-import { endpoint, readJson } from '$lib/server/http/api';
+import { endpoint, readJson, methodNotAllowed } from '$lib/server/http/api';
 import { getRoundWithProgress } from '$lib/server/queries/rounds';
 import { addTechnologies } from '$lib/server/queries/round-scope';
 import { refuseRoundChange, roundOfPath, roundResponse, technologyIds } from '$lib/server/views/api-rounds';
@@ -14,3 +14,5 @@ export const POST = endpoint('manageRounds', async ({ url, params, request }, us
 	refuseRoundChange(await addTechnologies(user.id, round.id, await technologyIds(body.technologies, 'technologies')));
 	return roundResponse((await getRoundWithProgress(round.id))!);
 });
+
+export const fallback = methodNotAllowed(['POST']);

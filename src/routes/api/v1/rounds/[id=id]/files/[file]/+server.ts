@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
-import { endpoint } from '$lib/server/http/api';
+import { endpoint, methodNotAllowed } from '$lib/server/http/api';
 import { reportFile } from '$lib/server/export/round-download';
 
 /** The round's report files, as on its report page: the PDF for everyone, the data files for downloadData. */
@@ -8,3 +8,5 @@ export const GET = endpoint('read', async (event) => {
 	parseQuery(z.object({ team: z.coerce.number().int().min(1).optional() }).strict(), event.url);
 	return reportFile(event);
 });
+
+export const fallback = methodNotAllowed(['GET']);

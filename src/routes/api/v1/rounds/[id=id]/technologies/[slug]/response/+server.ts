@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
 import { ResponseWriteSchema } from '$lib/server/forms/api-writes';
-import { endpoint, readJson } from '$lib/server/http/api';
+import { endpoint, readJson, methodNotAllowed } from '$lib/server/http/api';
 import { saveDraft } from '$lib/server/queries/draft-save';
 import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '$lib/server/views/api-responses';
 
@@ -24,3 +24,5 @@ export const PUT = endpoint('score', async ({ url, params, request }, user) => {
 	);
 	return responseAnswer(assessment);
 });
+
+export const fallback = methodNotAllowed(['GET', 'PUT']);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
 import { ResponseWriteSchema } from '$lib/server/forms/api-writes';
-import { endpoint, readJson } from '$lib/server/http/api';
+import { endpoint, readJson, methodNotAllowed } from '$lib/server/http/api';
 import { submitResponse } from '$lib/server/queries/responses';
 import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '$lib/server/views/api-responses';
 
@@ -14,3 +14,5 @@ export const POST = endpoint('score', async ({ url, params, request }, user) => 
 	refuseOutcome(await submitResponse(assessment.key, { expectedVersion: body.version, answers, vectorKeys }));
 	return responseAnswer(assessment);
 });
+
+export const fallback = methodNotAllowed(['POST']);
