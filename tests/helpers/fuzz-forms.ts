@@ -16,6 +16,8 @@ import {
 	webhook
 } from '../../src/lib/server/db/schema';
 import { getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
+import { getFramework } from '../../src/lib/server/queries/framework';
+import { frameworkToLens } from '../../src/lib/domain/aws-lens';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
@@ -141,6 +143,7 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 	'(app)/admin/webhooks ?/policy': async () => ({
 		form: { version: String((await getWebhookPolicy()).version), allowPrivateTargets: 'on' }
 	}),
+	'(app)/admin/framework/lens ?/default': async () => ({ form: { lens: JSON.stringify(frameworkToLens(await getFramework())) } }),
 	'(app)/admin/sso ?/save': async (n) => ({
 		form: {
 			version: String((await getSsoConfig()).version),

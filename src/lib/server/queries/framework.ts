@@ -130,3 +130,11 @@ export async function createFrameworkVersion(
 		edit.note
 	);
 }
+
+/** The version `?version=` names, else (or when it names none) the newest, with every version number. */
+export async function frameworkOfQuery(url: URL) {
+	const versions = await listFrameworkVersions();
+	const wanted = Number(url.searchParams.get('version'));
+	const chosen = versions.find((v) => v.version === wanted) ?? versions[0];
+	return { framework: await getFramework(chosen.id), versions: versions.map((v) => v.version) };
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import {
+	frameworkProblems,
+	LANE_INFO,
+	LANES,
+	VECTOR_KEY_PATTERN,
+	vectorsInLaneOrder,
+	type Framework,
+	type Lane,
+	type Vector
+} from './framework';
+import { DEFAULT_GUIDE, REMEDIATION } from './remediation-catalog';
+
+/**
+ * A framework version as an AWS Well-Architected custom lens (schema 2021-11-01), and back.
+ * Lanes are pillars, vectors are questions, and each level 0–5 is a choice whose helpful resource
+ * is the level's anchor and whose improvement plan is what the remediation asks for. The risk
+ * rules follow the levels: 3 or more is no risk, 2 medium, anything less high.
+ */
+
+export const LENS_SCHEMA_VERSION = '2021-11-01';
+/** The WA Tool refuses a lens file over 500 KB. */
+export const LENS_MAX_BYTES = 500_000;
+
+const choiceId = (key: string, level: number) => `${key}_l${level}`;
+const fill = (text: string, vector: string) => text.replaceAll('{tech}', 'the technology').replaceAll('{vector}', vector);
+
+/** The limits the lens format documents, in our words where it shows them to a person. */
+const LensSchema = z
+	.object({
+		schemaVersion: z.literal(LENS_SCHEMA_VERSION, { error: `must be "${LENS_SCHEMA_VERSION}"` }),
+		name: z.string().min(1).max(128),
+		description: z.string().max(2048).optional(),
+		pillars: z
+			.array(
+				z.object({
+					id: z
+						.string()
+						.min(3)
+						.max(128)
+						.regex(/^[A-Za-z0-9_]+$/, 'only letters, digits and underscores'),
+					name: z.string().min(1).max(128),
+					questions: z
+						.array(
+							z.object({
+								id: z
+									.string()
+									.min(1)
+									.max(128)
+									.regex(/^[A-Za-z0-9_]+$/, 'only letters, digits and underscores'),
+								title: z.string().min(1).max(128),
+								description: z.string().max(2048).optional(),
+								choices: z
+									.array(
+										z.object({
+											id: z.string().min(1).max(64),
+											title: z.string().min(1).max(128),
+											helpfulResource: z.object({ displayText: z.string().max(1024), url: z.string().max(2048).optional() }).optional(),
+											improvementPlan: z.object({ displayText: z.string().max(1024), url: z.string().max(2048).optional() })
+										})
+									)
+									.min(1)
+									.max(15),
+								riskRules: z
+									.array(z.object({ condition: z.string().min(1).max(1024), risk: z.enum(['HIGH_RISK', 'MEDIUM_RISK', 'NO_RISK']) }))
+									.min(1)
+									.max(3)
+							})
+						)
+						.min(1)
+						.max(20)
+				})
+			)
+			.min(1)
+			.max(10)
+	})
+	.meta({ id: 'CustomLens' });
+
+export type Lens = z.infer<typeof LensSchema>;
+
+const improvement = (v: Vector, level: number) => {
+	const guide = REMEDIATION[v.key] ?? DEFAULT_GUIDE;
+	// Reaching a level needs the actions of the guide; at the top there is nothing left to plan.
+	const text =
+		level >= 5 ? `Keep ${v.name} at this level.` : `${fill(guide.story, v.name)}. ${guide.actions.map((a) => fill(a, v.name)).join(' ')}`;
+	return text.slice(0, 1024);
+};
+
+export function frameworkToLens(framework: Pick<Framework, 'name' | 'version' | 'levels' | 'vectors'>): Lens {
+	const vectors = vectorsInLaneOrder(framework.vectors);
+	return {
+		schemaVersion: LENS_SCHEMA_VERSION,
+		name: `${framework.name} v${framework.version}`.slice(0, 128),
+		description:
+			`Scores each technology from 0 to 5 on the ${framework.name} vectors. Choose the highest level whose description holds. ${framework.levels
+				.map((l, i) => `Level ${i}: ${l}`)
+				.join(' ')}`.slice(0, 2048),
+		pillars: LANES.filter((lane) => vectors.some((v) => v.lane === lane)).map((lane) => ({
+			id: lane,
+			name: LANE_INFO[lane].name,
+			questions: vectors
+				.filter((v) => v.lane === lane)
+				.map((v) => ({
+					id: v.key,
+					title: `How mature is ${v.name}?`.slice(0, 128),
+					description: v.description.slice(0, 2048),
+					choices: v.anchors.map((anchor, level) => ({
+						id: choiceId(v.key, level),
+						title: `Level ${level}`,
+						helpfulResource: { displayText: anchor.slice(0, 1024) },
+						improvementPlan: { displayText: improvement(v, level) }
+					})),
+					riskRules: [
+						{ condition: [3, 4, 5].map((l) => choiceId(v.key, l)).join(' || '), risk: 'NO_RISK' as const },
+						{ condition: choiceId(v.key, 2), risk: 'MEDIUM_RISK' as const },
+						{ condition: 'default', risk: 'HIGH_RISK' as const }
+					]
+				}))
+		}))
+	};
+}
+
+export type LensReading = { ok: true; vectors: Vector[] } | { ok: false; errors: { field: string; message: string }[] };
+
+/**
+ * A lens read back as vectors, checked against the lens format and against what a framework
+ * version needs, with every problem named by its place in the file. Weights are not in a lens:
+ * each vector keeps the weight it has in `current`, or 1.
+ */
+export function lensToVectors(raw: unknown, current: Pick<Framework, 'levels' | 'vectors'>): LensReading {
+	const parsed = LensSchema.safeParse(raw);
+	if (!parsed.success)
+		return { ok: false, errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'file', message: i.message })) };
+	const errors: { field: string; message: string }[] = [];
+	const vectors: Vector[] = [];
+	parsed.data.pillars.forEach((pillar, p) => {
+		if (!(LANES as readonly string[]).includes(pillar.id))
+			return errors.push({ field: `pillars.${p}.id`, message: `must be one of ${LANES.join(', ')}: pillars are this framework's lanes` });
+		pillar.questions.forEach((q, i) => {
+			const at = `pillars.${p}.questions.${i}`;
+			if (!VECTOR_KEY_PATTERN.test(q.id))
+				errors.push({ field: `${at}.id`, message: 'must be a vector key: lower-case letters, digits and underscores, 2–40' });
+			const anchors = [0, 1, 2, 3, 4, 5].map(
+				(level) => q.choices.find((c) => c.id === choiceId(q.id, level))?.helpfulResource?.displayText ?? ''
+			);
+			anchors.forEach((a, level) => {
+				if (!a.trim())
+					errors.push({
+						field: `${at}.choices`,
+						message: `needs choice ${choiceId(q.id, level)} with a helpfulResource describing level ${level}`
+					});
+			});
+			vectors.push({
+				key: q.id,
+				name: q.title.replace(/^How mature is (.*)\?$/, '$1'),
+				description: q.description ?? '',
+				lane: pillar.id as Lane,
+				weight: current.vectors.find((v) => v.key === q.id)?.weight ?? 1,
+				anchors
+			});
+		});
+	});
+	if (!errors.length)
+		for (const problem of frameworkProblems({ levels: current.levels, vectors })) errors.push({ field: 'pillars', message: problem });
+	return errors.length ? { ok: false, errors } : { ok: true, vectors };
+}

@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { frameworkToLens } from '../../src/lib/domain/aws-lens';
+import { getFramework, listFrameworkVersions } from '../../src/lib/server/queries/framework';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import * as lensPage from '../../src/routes/(app)/admin/framework/lens/+page.server';
+import * as lensFile from '../../src/routes/(app)/methodology/lens.json/+server';
+import { useTestDatabase } from '../helpers/db';
+import { fakeEvent, run } from '../helpers/event';
+import { createUserRow } from '../helpers/factories';
+
+useTestDatabase();
+
+let admin: SessionUser, viewer: SessionUser;
+beforeAll(async () => {
+	admin = await createUserRow('admin');
+	viewer = await createUserRow('viewer');
+});
+
+describe('a framework version as an AWS custom lens', () => {
+	it('is downloaded by anyone signed in, and imported by an admin as the next version with the same vectors', async () => {
+		const response = (await lensFile.GET(fakeEvent({ user: viewer, url: '/methodology/lens.json' }))) as Response;
+		expect(response.headers.get('content-disposition')).toMatch(/opsmaturity-lens-v\d+\.json/);
+		const lens = await response.json();
+		expect(lens.schemaVersion).toBe('2021-11-01');
+		const before = await getFramework();
+		// A weight is not in a lens: the current one is kept.
+		const out = await run(lensPage.actions.default, fakeEvent({ user: admin, form: { lens: JSON.stringify(lens) } }));
+		expect(out).toMatchObject({ kind: 'redirect', location: `/methodology?version=${before.version + 1}` });
+		const after = await getFramework();
+		expect(after.version).toBe(before.version + 1);
+		// In lane order, as the lens lists them; otherwise the same.
+		const byKey = (vs: typeof before.vectors) => Object.fromEntries(vs.map((v) => [v.key, v]));
+		expect(byKey(after.vectors)).toEqual(byKey(before.vectors));
+		expect(after.note).toMatch(/custom lens/);
+	});
+
+	it('imports nothing from a lens that is malformed, too large or of another schema version, naming each problem', async () => {
+		const versions = (await listFrameworkVersions()).length;
+		const post = (lens: string) => run(lensPage.actions.default, fakeEvent({ user: admin, form: { lens } }));
+		expect(await post('{"schemaVersion": ')).toMatchObject({
+			status: 400,
+			data: { errors: { form: expect.stringMatching(/^This is not a JSON file/) } }
+		});
+		expect(await post(' '.repeat(10) + 'x'.repeat(500_001))).toMatchObject({ status: 413 });
+		const lens = frameworkToLens(await getFramework());
+		const wrong = await post(JSON.stringify({ ...lens, schemaVersion: '2022-01-01', pillars: [{ ...lens.pillars[0], id: 'x' }] }));
+		expect(wrong).toMatchObject({
+			kind: 'failure',
+			status: 400,
+			data: {
+				problems: expect.arrayContaining([
+					{ field: 'schemaVersion', message: expect.any(String) },
+					{ field: 'pillars.0.id', message: expect.any(String) }
+				])
+			}
+		});
+		expect(await run(lensPage.actions.default, fakeEvent({ user: viewer, form: { lens: JSON.stringify(lens) } }))).toMatchObject({
+			status: 403
+		});
+		expect((await listFrameworkVersions()).length).toBe(versions);
+	});
+});
