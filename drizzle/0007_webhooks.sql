@@ -15,6 +15,7 @@ CREATE TABLE "webhook_delivery" (
 	"payload" jsonb NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" smallint DEFAULT 0 NOT NULL,
+	"claimed_until" timestamp with time zone,
 	"response_status" smallint,
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -146,6 +146,20 @@ describe('technologies through the API', () => {
 		const redis = await api('GET', '/api/v1/technologies/redis', { token: leadRead });
 		// Fields left out of an update keep their value.
 		expect(redis.body).toMatchObject({ lifecycle: 'deprecated', description: 'Sessions', version: 2 });
+		// Links given replace the stored ones: an empty set clears them.
+		await api('PATCH', '/api/v1/technologies', {
+			token: leadWrite,
+			json: { items: [{ slug: 'redis', name: 'Redis', category: 'cache', links: { docs: 'https://redis.example/docs' } }] }
+		});
+		expect((await api('GET', '/api/v1/technologies/redis', { token: leadRead })).body.links).toEqual({
+			docs: 'https://redis.example/docs'
+		});
+		const cleared = await api('PATCH', '/api/v1/technologies', {
+			token: leadWrite,
+			json: { items: [{ slug: 'redis', name: 'Redis', category: 'cache', links: {} }] }
+		});
+		expect(cleared.body.updated).toEqual(['redis']);
+		expect((await api('GET', '/api/v1/technologies/redis', { token: leadRead })).body.links).toEqual({});
 	});
 });
 

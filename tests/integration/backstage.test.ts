@@ -113,6 +113,33 @@ describe('importing a Backstage catalog-info.yaml', () => {
 					.join(',')}]`
 		).join('\n')}\nkind: Component\n`;
 		expect(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: bomb } }))).toMatchObject({ status: 400 });
+		// Deep nesting is refused before the parser sees it: twice in one process would otherwise abort it.
+		for (let i = 0; i < 2; i++)
+			expect(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: '---\n' + '['.repeat(3000) } }))).toMatchObject({
+				status: 400,
+				data: { errors: { form: expect.stringMatching(/nested/) } }
+			});
+		// A lifecycle named like an object property is just an unknown lifecycle.
+		const odd = dataOf<Lines>(
+			await run(
+				importPage.actions.preview,
+				fakeEvent({ user: lead, form: { csv: CATALOG.replace('lifecycle: experimental', 'lifecycle: toString') } })
+			)
+		);
+		expect(odd.lines[1]).toMatchObject({ action: 'error', errors: [expect.stringMatching(/^Lifecycle must be one of/)] });
+		// An owner that is a person, or a group with no team here, imports the technology unowned.
+		const people = dataOf<Lines>(
+			await run(
+				importPage.actions.preview,
+				fakeEvent({
+					user: lead,
+					form: {
+						csv: CATALOG.replace('owner: platform-team', 'owner: user:default/jdoe').replace('name: payments\n', 'name: payments-x\n')
+					}
+				})
+			)
+		);
+		expect(people.lines.map((l) => l.action)).not.toContain('error');
 	});
 });
 

@@ -77,6 +77,7 @@ describe('webhook targets', () => {
 		])
 			expect(isPrivateAddress(a), a).toBe(true);
 		for (const a of ['93.184.216.34', '2606:2800:220:1::1', '8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
+		for (const a of ['::a9fe:a9fe', '2002:7f00:1::1', 'fec0::1', '64:ff9b:1::a9fe:a9fe']) expect(isPrivateAddress(a), a).toBe(true);
 		expect(urlProblem('http://127.0.0.1:9/x', false)).toMatch(/private network/);
 		expect(urlProblem('http://localhost/x', false)).toMatch(/private network/);
 		expect(urlProblem('http://127.0.0.1:9/x', true)).toBeNull();
@@ -139,7 +140,7 @@ describe('deliveries', () => {
 		await api('PATCH', `/api/v1/backlog/${item.id}`, {
 			token: leadToken,
 			json: { status: 'done' },
-			headers: { 'if-match': `"${item.version}"` }
+			headers: { 'if-match': (await api('GET', `/api/v1/backlog/${item.id}`, { token: leadToken })).headers.get('etag')! }
 		});
 
 		expect((await pending()).map((d) => d.event)).toEqual(['round.opened', 'response.submitted', 'round.closed', 'backlog.item.changed']);
@@ -162,10 +163,13 @@ describe('deliveries', () => {
 		const hookId = dataOf<{ webhooks: { id: number }[] }>(await run(page.load, fakeEvent({ user: admin }))).webhooks[0].id;
 		await run(page.actions.ping, fakeEvent({ user: admin, form: { webhookId: String(hookId) } }));
 		const [ping] = await pending();
-		await expect(deliverWebhook(ping.id)).rejects.toThrow(/answered 503/);
+		// Two jobs for one delivery (the sweep's and the original, say) make one attempt, not two posts.
+		const both = await Promise.allSettled([deliverWebhook(ping.id), deliverWebhook(ping.id)]);
+		expect(both.filter((r) => r.status === 'rejected')).toHaveLength(1);
+		expect(received).toHaveLength(1);
 		let [row] = await db().select().from(webhookDelivery).where(eq(webhookDelivery.id, ping.id));
 		expect(row).toMatchObject({ status: 'pending', attempts: 1, responseStatus: 503, lastError: 'answered 503' });
-		for (let i = 2; i < 8; i++) await expect(deliverWebhook(ping.id)).rejects.toThrow();
+		for (let i = 2; i < 8; i++) await expect(deliverWebhook(ping.id)).rejects.toThrow(/answered 503/);
 		await deliverWebhook(ping.id); // the eighth and last: no throw, no more retries
 		[row] = await db().select().from(webhookDelivery).where(eq(webhookDelivery.id, ping.id));
 		expect(row).toMatchObject({ status: 'failed', attempts: 8 });

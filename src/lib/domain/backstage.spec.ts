@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { backstageRadar, catalogRows, isCatalogYaml, ownerName, teamFor } from './backstage';
+import { backstageRadar, catalogRows, isCatalogYaml, ownerName, teamFor, yamlShapeProblem } from './backstage';
 
 describe('Backstage catalog entities', () => {
 	it('names the owner group however Backstage writes the reference, and finds our team by name or by its Backstage name', () => {
 		expect(['group:default/platform-team', 'group:platform-team', 'platform-team'].map(ownerName)).toEqual(Array(3).fill('platform-team'));
 		expect(teamFor('group:default/platform-team', [{ name: 'Data' }, { name: 'Platform Team' }])).toBe('Platform Team');
-		expect(teamFor('nobody', [{ name: 'Data' }])).toBe('nobody');
+		// Someone who is not a team here, or a person, leaves the technology unowned instead of refusing the file.
+		expect(teamFor('nobody', [{ name: 'Data' }])).toBe('');
+		expect(teamFor('user:default/data', [{ name: 'Data' }])).toBe('');
+		expect(teamFor('group:data', [{ name: 'Data' }])).toBe('Data');
 	});
 
 	it('tells a catalog-info.yaml from a CSV, also with CRLF line breaks and leading comments', () => {
@@ -55,6 +58,20 @@ describe('Backstage catalog entities', () => {
 			lifecycle: 'deprecated',
 			links: { docs: 'https://docs.example/svc', repo: 'https://git.example/svc' }
 		});
+	});
+});
+
+describe('files too costly to parse', () => {
+	it('are refused before parsing: deep nesting, in flow or block style, and too many documents', () => {
+		expect(yamlShapeProblem('---\n' + '['.repeat(3000), 2000)).toMatch(/nested more than 64/);
+		expect(yamlShapeProblem('a:\n' + Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}b${i}:`).join('\n'), 2000)).toMatch(
+			/nested/
+		);
+		expect(yamlShapeProblem('---\nkind: A\n'.repeat(2001), 2000)).toMatch(/At most 2000/);
+		// Brackets in strings and comments are text.
+		expect(
+			yamlShapeProblem(`---\nkind: Component\nmetadata:\n  description: "${'['.repeat(100)}" # ${'{'.repeat(100)}\n`, 2000)
+		).toBeNull();
 	});
 });
 

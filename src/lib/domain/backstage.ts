@@ -23,10 +23,15 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
 /** `group:default/platform-team`, `group:platform-team` and `platform-team` all name the group platform-team. */
 export const ownerName = (owner: string) => owner.replace(/^[a-z]+:/i, '').replace(/^[^/]*\//, '');
 
-/** The team an owner names: by name, or by the name Backstage would give it (lower-case, hyphens). */
+/**
+ * The team an owner names: a group (a bare name is one too), matched by name or by the name
+ * Backstage would give it (lower-case, hyphens). A person, or a group with no team here, leaves the
+ * technology unowned rather than refusing the whole import.
+ */
 export function teamFor(owner: string, teams: { name: string }[]): string {
+	if (/^(?!group:)[a-z]+:/i.test(owner)) return '';
 	const wanted = ownerName(owner).trim().toLowerCase();
-	return teams.find((t) => t.name.trim().toLowerCase() === wanted || slugify(t.name) === slugify(wanted))?.name ?? ownerName(owner);
+	return teams.find((t) => t.name.trim().toLowerCase() === wanted || slugify(t.name) === slugify(wanted))?.name ?? '';
 }
 
 /** Which of our three links a Backstage link is, from its type, icon and title. */
@@ -73,16 +78,18 @@ export function catalogRows(documents: { line: number; value: unknown }[], teams
 		const name = text(entity.metadata?.name);
 		const owner = text(entity.spec?.owner);
 		const lifecycle = text(entity.spec?.lifecycle).toLowerCase();
+		const links = linksOf(entity);
 		reading.rows.push({
 			line,
 			slug: name,
 			name: text(entity.metadata?.title) || name,
 			category: text(entity.spec?.type) || entity.kind.toLowerCase(),
 			team: owner ? teamFor(owner, teams) : '',
-			lifecycle: LIFECYCLE[lifecycle] ?? lifecycle,
+			lifecycle: Object.hasOwn(LIFECYCLE, lifecycle) ? LIFECYCLE[lifecycle] : lifecycle,
 			description: text(entity.metadata?.description),
 			target: '',
-			links: linksOf(entity)
+			// No links in the entity keeps the ones stored here.
+			links: Object.keys(links).length ? links : undefined
 		});
 	}
 	return reading;
@@ -91,6 +98,48 @@ export function catalogRows(documents: { line: number; value: unknown }[], teams
 /** Looks like YAML for Backstage rather than a CSV: it starts (after comments) with `---` or `apiVersion:`. */
 // Comment lines may end in \r\n: a form sends the text back with CRLF line breaks, and `.` stops at \r.
 export const isCatalogYaml = (source: string) => /^(?:\s*#[^\n]*\n)*\s*(?:---|apiVersion\s*:)/.test(source.replace(/^\uFEFF/, ''));
+
+const MAX_NESTING = 64;
+
+/**
+ * What makes a file too costly to hand to the YAML parser, found in one cheap pass: more documents
+ * than an import takes, or nesting deeper than any catalog needs. The parser recurses per level,
+ * and a few thousand levels exhaust the stack in a way the process cannot survive twice.
+ */
+export function yamlShapeProblem(source: string, maxDocuments: number): string | null {
+	let documents = 0;
+	let depth = 0;
+	let quote: string | null = null;
+	let lineStart = true;
+	let indent = 0;
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\n') {
+			lineStart = true;
+			indent = 0;
+			quote = null;
+			continue;
+		}
+		if (lineStart) {
+			if (c === ' ') {
+				if (++indent > MAX_NESTING * 2) return `The YAML is nested more than ${MAX_NESTING} levels deep.`;
+				continue;
+			}
+			lineStart = false;
+			if (indent === 0 && source.startsWith('---', i) && ++documents > maxDocuments) return `At most ${maxDocuments} entities per import.`;
+		}
+		if (quote) {
+			if (c === quote) quote = null;
+		} else if (c === '"' || c === "'") quote = c;
+		else if (c === '#') {
+			const end = source.indexOf('\n', i);
+			i = (end === -1 ? source.length : end) - 1;
+		} else if (c === '[' || c === '{') {
+			if (++depth > MAX_NESTING) return `The YAML is nested more than ${MAX_NESTING} levels deep.`;
+		} else if ((c === ']' || c === '}') && depth > 0) depth--;
+	}
+	return null;
+}
 
 /* The tech radar for Backstage. */
 

@@ -106,17 +106,10 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 			errors.push('Description cannot contain control characters other than line breaks and tabs.');
 		if (errors.length) return { line, action: 'error', name: name || `(line ${line})`, errors };
 
-		const technology: PlannedTechnology = {
-			slug,
-			name,
-			category,
-			teamId: teamId ?? null,
-			lifecycle,
-			description,
-			targetLevel,
-			...(row.links && Object.keys(row.links).length ? { links: row.links } : {})
-		};
 		const before = bySlug.get(slug);
+		// A row without links (every CSV row) keeps the stored ones.
+		const links = row.links ?? before?.links ?? {};
+		const technology: PlannedTechnology = { slug, name, category, teamId: teamId ?? null, lifecycle, description, targetLevel, links };
 		if (!before) return { line, action: 'create', technology };
 		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => sameValue(before[k], technology[k]));
 		return { line, action: same ? 'unchanged' : 'update', technology };

@@ -85,7 +85,8 @@ export const BulkResultSchema = z
 
 export const RoundCreateSchema = z
 	.object({
-		name: line(100),
+		// As on the rounds page, so a round made here can be edited there.
+		name: line(80),
 		dueDate: z.string().refine(isCalendarDate, 'must be a date as YYYY-MM-DD').nullable().optional().meta({ description: 'YYYY-MM-DD' })
 	})
 	.strict()

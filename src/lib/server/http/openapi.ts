@@ -79,7 +79,7 @@ function operation(
 
 const ResponseParams = z.object({ id: IdParams.shape.id, slug: SlugParams.shape.slug });
 const FileParams = z.object({ id: IdParams.shape.id, file: z.enum(REPORT_FILES) });
-const FileQuery = z.object({ team: z.coerce.number().int().min(1).optional().meta({ description: 'Narrow the report to one team.' }) });
+const FileQuery = z.object({ team: IdParams.shape.id.optional().meta({ description: 'Narrow the report to one team (its id).' }) });
 const file = (type: string) => ({ [type]: { schema: { type: 'string' as const, format: 'binary' } } });
 const round = (description: string) => answer(description, RoundSchema, true);
 

@@ -1,17 +1,26 @@
 import { DELIVERY_ATTEMPTS } from '$lib/domain/webhooks';
 import { pendingDeliveryIds } from '$lib/server/queries/webhooks';
 import { deliverWebhook } from '$lib/server/webhooks/deliver';
+import { log } from '$lib/server/http/log';
 import { enqueue, type QueueSpec } from './queue';
 
 export const WEBHOOK_DELIVER = 'webhook-deliver';
 export const WEBHOOK_SWEEP = 'webhook-sweep';
 
-/** Hands recorded deliveries to the queue, once their cause has committed. */
-export const sendWebhooks = (ids: number[]) =>
-	enqueue(
-		WEBHOOK_DELIVER,
-		ids.map((id) => ({ id }))
-	);
+/**
+ * Hands recorded deliveries to the queue, once their cause has committed. A failure here must not
+ * turn a committed write into an error: the sweep hands them over later.
+ */
+export async function sendWebhooks(ids: number[]) {
+	try {
+		await enqueue(
+			WEBHOOK_DELIVER,
+			ids.map((id) => ({ id }))
+		);
+	} catch (error) {
+		log.warn('Webhook deliveries were recorded but not queued; the sweep will queue them', { error: String(error), ids: ids.length });
+	}
+}
 
 export function webhookQueues(): QueueSpec[] {
 	return [
@@ -24,7 +33,7 @@ export function webhookQueues(): QueueSpec[] {
 			retryDelay: 30,
 			handler: async ({ id }) => deliverWebhook(Number(id))
 		},
-		// Deliveries whose process stopped between commit and enqueue.
-		{ name: WEBHOOK_SWEEP, cron: '*/5 * * * *', handler: async () => sendWebhooks(await pendingDeliveryIds(120)) }
+		// Deliveries whose process stopped between commit and enqueue, or whose enqueue failed.
+		{ name: WEBHOOK_SWEEP, cron: '*/5 * * * *', handler: async () => sendWebhooks(await pendingDeliveryIds(600)) }
 	];
 }

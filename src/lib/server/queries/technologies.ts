@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import type { Tx } from '$lib/server/db/client';
 import { response, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
 import { isSlug, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
 import { recordAudit } from './audit';
@@ -116,46 +117,67 @@ export async function deleteTechnology(actorId: number, id: number) {
 	});
 }
 
-export async function technologiesForImport() {
-	return db()
-		.select({
-			slug: technology.slug,
-			name: technology.name,
-			category: technology.category,
-			teamId: technology.teamId,
-			lifecycle: technology.lifecycle,
-			description: technology.description,
-			links: technology.links,
-			targetLevel: technology.targetLevel
-		})
-		.from(technology);
+const importColumns = {
+	slug: technology.slug,
+	name: technology.name,
+	category: technology.category,
+	teamId: technology.teamId,
+	lifecycle: technology.lifecycle,
+	description: technology.description,
+	links: technology.links,
+	targetLevel: technology.targetLevel
+};
+
+export const technologiesForImport = () => db().select(importColumns).from(technology);
+
+/** Writes a whole planned import in one transaction: every row lands, or none does. */
+export async function importTechnologies(actorId: number, rows: PlannedTechnology[]) {
+	if (!rows.length) return 0;
+	return db().transaction(async (tx) => {
+		await writeTechnologies(tx, actorId, rows);
+		return rows.length;
+	});
 }
 
 /**
- * Writes a whole planned import in one transaction: every row lands, or none does. Links are
- * replaced only by a row that brings some (a CSV has none, and must not erase them).
+ * Creates or updates technologies by slug, planned from the rows as they are under lock, so an edit
+ * made meanwhile is merged rather than undone. `plan` gets the current technologies of `slugs`.
  */
-export async function importTechnologies(actorId: number, rows: (PlannedTechnology & { links?: TechnologyLinks })[]) {
-	if (!rows.length) return 0;
+export async function upsertTechnologies<P extends { rows: PlannedTechnology[] }>(
+	actorId: number,
+	slugs: string[],
+	plan: (existing: Map<string, TechnologyInput>) => P
+): Promise<P> {
 	return db().transaction(async (tx) => {
-		await tx
-			.insert(technology)
-			.values(rows)
-			.onConflictDoUpdate({
-				target: technology.slug,
-				set: {
-					name: sql`excluded.name`,
-					category: sql`excluded.category`,
-					teamId: sql`excluded.team_id`,
-					lifecycle: sql`excluded.lifecycle`,
-					description: sql`excluded.description`,
-					targetLevel: sql`excluded.target_level`,
-					links: sql`case when excluded.links = '{}'::jsonb then ${technology.links} else excluded.links end`,
-					version: sql`${technology.version} + 1`,
-					updatedAt: sql`now()`
-				}
-			});
-		await recordAudit(tx, { actorId, action: 'technology.import', entity: 'technology', after: { slugs: rows.map((r) => r.slug) } });
-		return rows.length;
+		const current = await tx
+			.select(importColumns)
+			.from(technology)
+			.where(inArray(technology.slug, slugs))
+			.orderBy(asc(technology.slug))
+			.for('update');
+		const planned = plan(new Map(current.map((t) => [t.slug, { ...t, links: t.links ?? {} }])));
+		if (planned.rows.length) await writeTechnologies(tx, actorId, planned.rows);
+		return planned;
 	});
+}
+
+async function writeTechnologies(tx: Tx, actorId: number, rows: PlannedTechnology[]) {
+	await tx
+		.insert(technology)
+		.values(rows)
+		.onConflictDoUpdate({
+			target: technology.slug,
+			set: {
+				name: sql`excluded.name`,
+				category: sql`excluded.category`,
+				teamId: sql`excluded.team_id`,
+				lifecycle: sql`excluded.lifecycle`,
+				description: sql`excluded.description`,
+				targetLevel: sql`excluded.target_level`,
+				links: sql`excluded.links`,
+				version: sql`${technology.version} + 1`,
+				updatedAt: sql`now()`
+			}
+		});
+	await recordAudit(tx, { actorId, action: 'technology.import', entity: 'technology', after: { slugs: rows.map((r) => r.slug) } });
 }

@@ -96,13 +96,24 @@ export async function recentDeliveries(limit = 50) {
 		.limit(limit);
 }
 
-/** Takes a pending delivery for one more attempt: its body, target and secret. */
+/**
+ * Takes a pending delivery for one more attempt, for a minute: its body, target and secret. A
+ * second job for the same delivery finds it taken (or done) and does nothing, so it is never
+ * posted twice at once.
+ */
 export async function claimDelivery(id: number) {
 	const [row] = await db()
 		.update(webhookDelivery)
-		.set({ attempts: sql`${webhookDelivery.attempts} + 1` })
+		.set({ attempts: sql`${webhookDelivery.attempts} + 1`, claimedUntil: sql`now() + interval '1 minute'` })
 		.from(webhook)
-		.where(and(eq(webhookDelivery.id, id), eq(webhookDelivery.status, 'pending'), eq(webhook.id, webhookDelivery.webhookId)))
+		.where(
+			and(
+				eq(webhookDelivery.id, id),
+				eq(webhookDelivery.status, 'pending'),
+				sql`(${webhookDelivery.claimedUntil} is null or ${webhookDelivery.claimedUntil} < now())`,
+				eq(webhook.id, webhookDelivery.webhookId)
+			)
+		)
 		.returning({
 			id: webhookDelivery.id,
 			event: webhookDelivery.event,
@@ -124,6 +135,7 @@ export async function finishAttempt(
 			status: outcome.status,
 			responseStatus: outcome.responseStatus,
 			lastError: outcome.error?.slice(0, 500) ?? null,
+			claimedUntil: null,
 			finishedAt: outcome.status === 'pending' ? null : new Date()
 		})
 		.where(eq(webhookDelivery.id, id));
@@ -137,7 +149,8 @@ export async function pendingDeliveryIds(olderThanSeconds: number): Promise<numb
 		.where(
 			and(
 				eq(webhookDelivery.status, 'pending'),
-				// Never tried: a delivery waiting for its retry has a job in the queue already.
+				// Never tried: a delivery waiting for its retry has a job in the queue already. One that
+				// waits its turn behind a slow receiver may get a second job; the claim keeps that harmless.
 				eq(webhookDelivery.attempts, 0),
 				sql`${webhookDelivery.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`
 			)

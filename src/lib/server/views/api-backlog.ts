@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { parseId } from '$lib/server/forms';
 import type { BacklogItemSchema } from '$lib/server/forms/api-writes';
-import { json, Problem } from '$lib/server/http/api';
+import { entityResponse, entityTag, Problem } from '$lib/server/http/api';
 import { listBacklog } from '$lib/server/queries/backlog';
 
 type Row = Awaited<ReturnType<typeof listBacklog>>[number];
@@ -31,4 +31,13 @@ export async function backlogItemOfPath(params: Partial<Record<string, string>>)
 	return row;
 }
 
-export const backlogItemResponse = (row: Row) => json(backlogItemOut(row), { headers: { etag: `"${row.version}"` } });
+/** The item and its ETag: its version and a hash of the answer, so a renamed technology or assignee changes it too. */
+export function backlogItemEntity(row: Row) {
+	const body = JSON.stringify(backlogItemOut(row));
+	return { body, etag: entityTag(body, row.version) };
+}
+
+export function backlogItemResponse(row: Row) {
+	const { body, etag } = backlogItemEntity(row);
+	return entityResponse(body, etag);
+}

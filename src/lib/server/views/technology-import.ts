@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { parseAllDocuments } from 'yaml';
-import { catalogRows, IMPORTED_KINDS, isCatalogYaml } from '$lib/domain/backstage';
+import { catalogRows, IMPORTED_KINDS, isCatalogYaml, yamlShapeProblem } from '$lib/domain/backstage';
 import { missingColumns, planImport, type ImportLine, type ImportRow } from '$lib/domain/catalog';
 import { listTeams } from '../queries/teams';
 import { technologiesForImport } from '../queries/technologies';
@@ -42,21 +42,37 @@ export async function planTechnologyImport(csv: string): Promise<ImportPlan> {
 	return { lines: planImport(rows, existing, teams) };
 }
 
-const lineAt = (source: string, offset: number) => source.slice(0, offset).split('\n').length;
+/** Line numbers of offsets, from one scan of the line starts. */
+function lineFinder(source: string) {
+	const starts = [0];
+	for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+	return (offset: number) => {
+		let [lo, hi] = [0, starts.length - 1];
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (starts[mid] <= offset) lo = mid;
+			else hi = mid - 1;
+		}
+		return lo + 1;
+	};
+}
 
 /** Backstage entities, one YAML document each; a document YAML cannot read stops the import, naming its line. */
 async function planCatalogYaml(source: string): Promise<ImportPlan> {
+	const shape = yamlShapeProblem(source, IMPORT_MAX_ROWS);
+	if (shape) return { problem: shape };
+	const lineAt = lineFinder(source);
 	const documents = parseAllDocuments(source.replace(/^\uFEFF/, ''), { prettyErrors: false });
 	if (!Array.isArray(documents)) return { problem: 'The file holds no YAML documents.' };
 	if (documents.length > IMPORT_MAX_ROWS) return { problem: `At most ${IMPORT_MAX_ROWS} entities per import.` };
 	const broken = documents.find((d) => d.errors.length);
 	if (broken) {
 		const error = broken.errors[0];
-		return { problem: `The YAML cannot be read at line ${lineAt(source, error.pos[0])}: ${error.message.split('\n')[0]}` };
+		return { problem: `The YAML cannot be read at line ${lineAt(error.pos[0])}: ${error.message.split('\n')[0]}` };
 	}
 	let values;
 	try {
-		values = documents.map((d) => ({ line: lineAt(source, d.range[0]), value: d.toJS({ maxAliasCount: 50 }) }));
+		values = documents.map((d) => ({ line: lineAt(d.range[0]), value: d.toJS({ maxAliasCount: 50 }) }));
 	} catch (error) {
 		return { problem: `The YAML cannot be read: ${error instanceof Error ? error.message : String(error)}` };
 	}

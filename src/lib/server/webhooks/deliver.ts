@@ -31,10 +31,14 @@ export function postSigned(url: string, body: string, headers: Record<string, st
 				timeout: TIMEOUT_MS
 			},
 			(response) => {
-				response.resume();
+				// The status is the answer; the body is not read, so an endless one cannot hold the socket.
 				resolve({ status: response.statusCode ?? 0 });
+				response.destroy();
 			}
 		);
+		// `timeout` is for a silent socket; the deadline also ends one that trickles.
+		const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+		request.on('close', () => clearTimeout(deadline));
 		request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
 		request.on('error', (error) => resolve({ error: error.message }));
 		request.end(body);

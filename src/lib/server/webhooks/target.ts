@@ -27,7 +27,12 @@ for (const [net, bits] of [
 	['fc00::', 7],
 	['fe80::', 10],
 	['ff00::', 8],
-	['64:ff9b::', 96]
+	['64:ff9b::', 96],
+	['64:ff9b:1::', 48],
+	// IPv4-compatible (::a.b.c.d), 6to4 and the old site-local range can all lead back inside.
+	['::', 96],
+	['2002::', 16],
+	['fec0::', 10]
 ] as const)
 	PRIVATE.addSubnet(net, bits, 'ipv6');
 

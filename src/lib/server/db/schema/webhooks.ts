@@ -33,6 +33,8 @@ export const webhookDelivery = pgTable(
 			.notNull()
 			.default('pending'),
 		attempts: smallint('attempts').notNull().default(0),
+		/** While an attempt runs: another job for the same delivery (the sweep's, say) waits until then. */
+		claimedUntil: ts('claimed_until'),
 		responseStatus: smallint('response_status'),
 		lastError: text('last_error'),
 		createdAt: ts('created_at').notNull().defaultNow(),

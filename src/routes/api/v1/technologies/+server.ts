@@ -1,13 +1,7 @@
 import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '$lib/server/forms/api';
 import { TechnologyBulkSchema, TechnologyCreateSchema } from '$lib/server/forms/api-writes';
 import { endpoint, json, readJson, methodNotAllowed } from '$lib/server/http/api';
-import {
-	createTechnology,
-	getTechnology,
-	importTechnologies,
-	pageTechnologies,
-	technologiesForImport
-} from '$lib/server/queries/technologies';
+import { createTechnology, getTechnology, pageTechnologies, upsertTechnologies } from '$lib/server/queries/technologies';
 import { technologyOut } from '$lib/server/views/api-technology';
 import { createInput, planBulk } from '$lib/server/views/api-writes';
 import { refuseWrite, technologyResponse } from '$lib/server/views/api-technology';
@@ -34,9 +28,15 @@ export const POST = endpoint('editCatalog', async ({ url, request }, user) => {
 export const PATCH = endpoint('editCatalog', async ({ url, request }, user) => {
 	parseQuery(TechnologyListQuery.pick({}), url);
 	const { items } = await readJson(request, TechnologyBulkSchema);
-	const existing = new Map((await technologiesForImport()).map((t) => [t.slug, { ...t, links: t.links ?? {} }]));
-	const plan = planBulk(items, existing);
-	await refuseWrite(() => importTechnologies(user.id, plan.rows), 'items');
+	const plan = await refuseWrite(
+		() =>
+			upsertTechnologies(
+				user.id,
+				items.map((i) => i.slug),
+				(existing) => planBulk(items, existing)
+			),
+		'items'
+	);
 	return json({ created: plan.created, updated: plan.updated, unchanged: plan.unchanged });
 });
 

@@ -4,15 +4,15 @@ import { BacklogPatchSchema } from '$lib/server/forms/api-writes';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '$lib/server/db/client';
 import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '$lib/server/http/api';
 import { updateItem } from '$lib/server/queries/backlog';
-import { backlogItemOfPath, backlogItemResponse } from '$lib/server/views/api-backlog';
+import { backlogItemEntity, backlogItemOfPath, backlogItemResponse } from '$lib/server/views/api-backlog';
 
 const noQuery = z.object({}).strict();
 
 export const GET = endpoint('read', async ({ url, params, request }) => {
 	parseQuery(noQuery, url);
 	const row = await backlogItemOfPath(params);
-	if (request.headers.get('if-none-match') === `"${row.version}"`)
-		return new Response(null, { status: 304, headers: { etag: `"${row.version}"` } });
+	const { etag } = backlogItemEntity(row);
+	if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
 	return backlogItemResponse(row);
 });
 
@@ -20,7 +20,7 @@ export const GET = endpoint('read', async ({ url, params, request }) => {
 export const PATCH = endpoint('editBacklog', async ({ url, params, request }, user) => {
 	parseQuery(noQuery, url);
 	const row = await backlogItemOfPath(params);
-	requireIfMatch(request, `"${row.version}"`);
+	requireIfMatch(request, backlogItemEntity(row).etag);
 	const body = await readJson(request, BacklogPatchSchema);
 	const edit = {
 		title: body.title ?? row.title,

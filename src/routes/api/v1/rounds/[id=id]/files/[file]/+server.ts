@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { queryId } from '$lib/server/forms';
 import { parseQuery } from '$lib/server/forms/api';
 import { endpoint, methodNotAllowed } from '$lib/server/http/api';
 import { reportFile } from '$lib/server/export/round-download';
 
 /** The round's report files, as on its report page: the PDF for everyone, the data files for downloadData. */
 export const GET = endpoint('read', async (event) => {
-	parseQuery(z.object({ team: z.coerce.number().int().min(1).optional() }).strict(), event.url);
+	parseQuery(z.object({ team: queryId.optional() }).strict(), event.url);
 	return reportFile(event);
 });
 
