@@ -53,6 +53,24 @@ describe('scoring a technology', () => {
 		await page.close();
 	});
 
+	it('last round’s answers are at hand: = keeps each one, so fifteen keystrokes rescore a technology that has not changed', async () => {
+		const page = await browser.context.newPage();
+		await signIn(page, 'member@example.com');
+		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/prometheus`);
+		const hint = page.locator('[data-vector="architecture"] .previous');
+		expect(await hint.innerText()).toMatch(/^In .+ you answered (\d|don't know)\s+·\s+press = to keep it$/);
+		const shown = (await hint.locator('strong').innerText()).trim();
+		const before = shown === "don't know" ? '?' : shown;
+		await expectNoAxeViolations(page);
+		await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement)?.name)).toBe('score.architecture');
+		for (let i = 0; i < 15; i++) await page.keyboard.press('=');
+		await expect.poll(() => page.getByRole('status').filter({ hasText: 'All changes saved' }).count(), { timeout: 10_000 }).toBe(1);
+		await expect.poll(() => page.getByText('15 of 15').count()).toBeGreaterThan(0);
+		await page.reload();
+		expect(await checkedValue(page, 'Architectural design maturity')).toBe(before);
+		await page.close();
+	});
+
 	it('a save from a stale second tab is refused with a way to reload', async () => {
 		const first = await browser.context.newPage();
 		const second = await browser.context.newPage();

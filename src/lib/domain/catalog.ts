@@ -111,7 +111,8 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		const links = row.links ?? before?.links ?? {};
 		const technology: PlannedTechnology = { slug, name, category, teamId: teamId ?? null, lifecycle, description, targetLevel, links };
 		if (!before) return { line, action: 'create', technology };
-		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => sameValue(before[k], technology[k]));
+		const stored = { ...before, links: before.links ?? {} };
+		const same = (Object.keys(technology) as (keyof PlannedTechnology)[]).every((k) => sameValue(stored[k], technology[k]));
 		return { line, action: same ? 'unchanged' : 'update', technology };
 	});
 }

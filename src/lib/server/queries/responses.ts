@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/client';
 import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
 import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
 import { recordAudit } from './audit';
@@ -199,4 +200,30 @@ export async function respondentsOf(roundId: number, technologyId: number) {
 		.innerJoin(appUser, eq(appUser.id, assignment.userId))
 		.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, technologyId)))
 		.orderBy(asc(appUser.name));
+}
+
+/**
+ * The respondent's own answers for this technology in the latest earlier round in which they
+ * answered it (submitted), by vector, with that round's name: what the scoring form offers to keep.
+ */
+export async function previousAnswers(key: ResponseKey): Promise<{ round: string; answers: Record<string, Answer> } | null> {
+	const rows = rowsOf<{ round: string; vector_key: string; score: number | null; dont_know: boolean }>(
+		await db().execute(sql`
+			with earlier as (
+				select r.name, p.id from response p
+				join round r on r.id = p.round_id
+				join round this on this.id = ${key.roundId}
+				where p.technology_id = ${key.technologyId} and p.user_id = ${key.userId} and p.state = 'submitted'
+					and (r.created_at, r.id) < (this.created_at, this.id)
+				order by r.created_at desc, r.id desc
+				limit 1
+			)
+			select earlier.name as round, a.vector_key, a.score, a.dont_know
+			from earlier join answer a on a.response_id = earlier.id`)
+	);
+	if (!rows.length) return null;
+	return {
+		round: rows[0].round,
+		answers: Object.fromEntries(rows.map((r) => [r.vector_key, { score: r.score, dontKnow: r.dont_know, comment: '', evidenceUrl: '' }]))
+	};
 }

@@ -3,7 +3,16 @@ import { can, requireCapability, type Capability } from '$lib/server/auth/policy
 import { parseAnswerForm } from '$lib/server/forms/answers';
 import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
-import { getResponse, isAssigned, reopenResponse, respondentsOf, submitResponse, type SaveOutcome } from '$lib/server/queries/responses';
+import {
+	getResponse,
+	isAssigned,
+	previousAnswers,
+	reopenResponse,
+	respondentsOf,
+	submitResponse,
+	type SaveOutcome
+} from '$lib/server/queries/responses';
+import { choiceOf } from '$lib/domain/assessment';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
 import { isSlug } from '$lib/domain/catalog';
 import { saveDraft } from '$lib/server/queries/draft-save';
@@ -29,12 +38,14 @@ export const load: PageServerLoad = async (event) => {
 	const subject = { ...key, userId: requested };
 	const assigned = await isAssigned(subject);
 	if (!assigned && !seeRespondents) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
-	const [framework, response, respondents] = await Promise.all([
+	const own = subject.userId === user.id;
+	const [framework, response, respondents, previous] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		getResponse(subject),
-		seeRespondents ? respondentsOf(round.id, technology.id) : Promise.resolve([])
+		seeRespondents ? respondentsOf(round.id, technology.id) : Promise.resolve([]),
+		// Only one's own earlier answers, and only while they can still be kept.
+		own && assigned && round.state === 'open' ? previousAnswers(subject) : Promise.resolve(null)
 	]);
-	const own = subject.userId === user.id;
 	// Once this one is submitted, the next unfinished one is a key press away.
 	const next = own && response.state === 'submitted' ? await nextAssessment(user.id, round.id) : null;
 	return {
@@ -50,7 +61,11 @@ export const load: PageServerLoad = async (event) => {
 		spectator: own && !assigned,
 		subjectName: own ? user.name : (respondents.find((p) => p.userId === subject.userId)?.name ?? 'Unknown'),
 		respondents,
-		next
+		next,
+		previous: previous && {
+			round: previous.round,
+			choices: Object.fromEntries(Object.entries(previous.answers).map(([k, a]) => [k, choiceOf(a)]))
+		}
 	};
 };
 
