@@ -85,3 +85,19 @@ export async function submitResponseRow(roundId: number, technologyId: number, u
 		.values(AGILE_OPERATIONS_V1.vectors.map((v) => ({ responseId: resp.id, vectorKey: v.key, score: score(v.key) })));
 	return resp;
 }
+
+/** The framework editor's whole form for the built-in version, every weight 1, with `change` on top. */
+export function frameworkEditorForm(change: Record<string, string> = {}) {
+	const form: Record<string, string> = { name: 'Agile Operations', note: 'Edited in a test.' };
+	AGILE_OPERATIONS_V1.levels.forEach((l, i) => (form[`levels.${i}`] = l));
+	for (const v of AGILE_OPERATIONS_V1.vectors) {
+		Object.assign(form, {
+			[`v.${v.key}.name`]: v.name,
+			[`v.${v.key}.description`]: v.description,
+			[`v.${v.key}.lane`]: v.lane,
+			[`v.${v.key}.weight`]: '1'
+		});
+		v.anchors.forEach((a, i) => (form[`v.${v.key}.anchor.${i}`] = a));
+	}
+	return { ...form, ...change };
+}

@@ -18,6 +18,8 @@ function generator(seed: number) {
 
 type Expected = Map<number, { answers: Record<string, (number | null)[]> }>;
 const WEIGHTS = [0.5, 1, 1, 1.5, 2, 3];
+// Critical vectors cap the level at their median + 1: the same rule in SQL as in the domain.
+const CRITICAL = ['recoverability', 'stability', 'supportability'];
 let roundId: number;
 let weights: Record<string, number>;
 const expected: Expected = new Map();
@@ -30,7 +32,8 @@ beforeAll(async () => {
 		name: 'Weighted',
 		note: 'parity',
 		levels: AGILE_OPERATIONS_V1.levels,
-		vectors: AGILE_OPERATIONS_V1.vectors.map((v) => ({ ...v, weight: weights[v.key] }))
+		vectors: AGILE_OPERATIONS_V1.vectors.map((v) => ({ ...v, weight: weights[v.key], critical: CRITICAL.includes(v.key) })),
+		criticalMargin: 1
 	});
 	const people = await Promise.all(Array.from({ length: 6 }, () => createUserRow('member')));
 	const techs = await Promise.all(Array.from({ length: 40 }, (_, i) => createTechnologyRow(`Parity ${i}`)));
@@ -68,21 +71,29 @@ describe('results SQL', () => {
 		const results = await computeResults({ roundId });
 		expect(results).toHaveLength(40);
 		let rated = 0;
+		let capped = 0;
 		for (const r of results) {
 			const { answers } = expected.get(r.technologyId)!;
 			const vectors = AGILE_OPERATIONS_V1.vectors.map((v) => ({
 				key: v.key,
 				agg: aggregateVector(answers[v.key] ?? []),
-				weight: weights[v.key]
+				weight: weights[v.key],
+				critical: CRITICAL.includes(v.key)
 			}));
 			for (const v of vectors) {
 				if ((answers[v.key] ?? []).length === 0) expect(r.vectors[v.key]).toBeUndefined();
 				else expect(r.vectors[v.key]).toEqual(v.agg);
 			}
-			const rating = rateTechnology(vectors.map((v) => ({ median: v.agg.median, weight: v.weight })));
+			const rating = rateTechnology(
+				vectors.map((v) => ({ key: v.key, median: v.agg.median, weight: v.weight, critical: v.critical })),
+				1
+			);
 			expect(r.rating).toEqual(rating);
 			if (rating) rated++;
+			if (rating?.cappedBy) capped++;
 		}
+		// The rule was exercised: some levels were held down by a critical vector.
+		expect(capped).toBeGreaterThan(0);
 		expect(rated).toBeGreaterThan(20);
 		expect(rated).toBeLessThan(40);
 	});

@@ -4,13 +4,19 @@ import { db } from '../../src/lib/server/db';
 import { assignment, auditLog, frameworkVector, frameworkVersion, remediationItem, response, round } from '../../src/lib/server/db/schema';
 import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
 import type { SessionUser } from '../../src/lib/server/auth/session';
-import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import * as rounds from '../../src/routes/(app)/rounds/+page.server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import {
+	createRoundRow,
+	createTeamRow,
+	createTechnologyRow,
+	createUserRow,
+	frameworkEditorForm,
+	submitResponseRow
+} from '../helpers/factories';
 
 useTestDatabase();
 
@@ -262,17 +268,7 @@ describe('framework versions', () => {
 	it('an edit creates a new version and leaves rounds pinned to theirs', async () => {
 		const [v1] = await db().select().from(frameworkVersion).where(eq(frameworkVersion.version, 1));
 		const [pinned] = await db().insert(round).values({ name: 'Pinned', frameworkVersionId: v1.id, state: 'open' }).returning();
-		const form: Record<string, string> = { name: 'Agile Operations', note: 'Recoverability counts double.' };
-		AGILE_OPERATIONS_V1.levels.forEach((l, i) => (form[`levels.${i}`] = l));
-		for (const v of AGILE_OPERATIONS_V1.vectors) {
-			Object.assign(form, {
-				[`v.${v.key}.name`]: v.name,
-				[`v.${v.key}.description`]: v.description,
-				[`v.${v.key}.lane`]: v.lane,
-				[`v.${v.key}.weight`]: v.key === 'recoverability' ? '2' : '1'
-			});
-			v.anchors.forEach((a, i) => (form[`v.${v.key}.anchor.${i}`] = a));
-		}
+		const form = frameworkEditorForm({ note: 'Recoverability counts double.', 'v.recoverability.weight': '2' });
 		expect(await run(frameworkAdmin.actions.default, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'error', status: 403 });
 		const bad = await run(
 			frameworkAdmin.actions.default,

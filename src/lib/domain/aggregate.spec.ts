@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateVector, median, medianSeries, rateTechnology, roundRating, vectorMedians } from './aggregate';
+import { aggregateVector, criticalCap, median, medianSeries, rateTechnology, roundRating, vectorMedians } from './aggregate';
 
 describe('median', () => {
 	it.each([
@@ -96,5 +96,42 @@ describe('medians of a result', () => {
 	it('lines the medians up in the order asked for, null for vectors without data or without a result', () => {
 		expect(medianSeries([{ key: 'c' }, { key: 'missing' }, { key: 'a' }, { key: 'b' }], result)).toEqual([5, null, 2, null]);
 		expect(medianSeries([{ key: 'a' }, { key: 'c' }], null)).toEqual([null, null]);
+	});
+});
+
+describe('critical vectors', () => {
+	const vectors = (recoverability: number | null, critical = true) => [
+		{ key: 'recoverability', median: recoverability, weight: 1, critical },
+		{ key: 'stability', median: 5, weight: 1 },
+		{ key: 'automation', median: 5, weight: 1 },
+		{ key: 'usability', median: 5, weight: 1 },
+		{ key: 'currency', median: 5, weight: 1 }
+	];
+
+	it('hold the level at the critical median plus the margin: a 0 in Recoverability cannot sit inside a level-4 technology', () => {
+		expect(rateTechnology(vectors(0))).toMatchObject({ rating: 4, level: 1, cappedBy: 'recoverability' });
+		expect(rateTechnology(vectors(0), 2)).toMatchObject({ level: 2, cappedBy: 'recoverability' });
+		// A half-level median counts: 2.5 + 1 caps at 3.
+		expect(rateTechnology(vectors(2.5))).toMatchObject({ level: 3, cappedBy: 'recoverability' });
+	});
+
+	it('leave the level alone when the cap is not lower, when the vector has no data, or when it is not critical', () => {
+		expect(rateTechnology(vectors(4))?.cappedBy).toBeUndefined();
+		expect(rateTechnology(vectors(null))).toMatchObject({ level: 5 });
+		expect(rateTechnology(vectors(0, false))).toMatchObject({ level: 4 });
+		expect(rateTechnology(vectors(0, false))?.cappedBy).toBeUndefined();
+	});
+
+	it('name the lowest cap, and the first key on a tie', () => {
+		expect(
+			criticalCap(
+				[
+					{ key: 'stability', median: 1, critical: true },
+					{ key: 'automation', median: 1.5, critical: true },
+					{ key: 'currency', median: 0.5, critical: false }
+				],
+				1
+			)
+		).toEqual({ level: 2, key: 'automation' });
 	});
 });

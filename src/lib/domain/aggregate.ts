@@ -39,7 +39,15 @@ export function roundRating(value: number): number {
 	return Math.round(value * 10 + 1e-9) / 10;
 }
 
-export type Rating = { rating: number; level: number; coverage: number; vectorsWithData: number; vectors: number };
+export type Rating = {
+	rating: number;
+	level: number;
+	coverage: number;
+	vectorsWithData: number;
+	vectors: number;
+	/** The critical vector that held the level below its rating, if one did. */
+	cappedBy?: string;
+};
 
 /** One technology's results in one round: what the results SQL computes and `round_result` stores. */
 export type TechnologyResult = {
@@ -70,14 +78,41 @@ export function medianSeries(vectors: readonly { key: string }[], result: WithMe
 /** A rating's level: the whole step it has reached (3.9 is level 3). */
 export const levelOf = (rating: number) => Math.floor(rating);
 
-export function rateTechnology(vectors: { median: number | null; weight: number }[]): Rating | null {
+/**
+ * The cap critical vectors put on a level: the lowest `floor(median + margin)` among them (ties go
+ * to the first key in order), so a 0 in Recoverability cannot sit inside a level-4 technology.
+ */
+export function criticalCap(vectors: { key: string; median: number | null; critical?: boolean }[], margin: number) {
+	let cap: { level: number; key: string } | null = null;
+	for (const v of vectors)
+		if (v.critical && v.median !== null) {
+			const level = Math.floor(v.median + margin);
+			if (!cap || level < cap.level || (level === cap.level && v.key < cap.key)) cap = { level, key: v.key };
+		}
+	return cap;
+}
+
+/** The level a rating reaches, held down by a critical vector's cap when that is lower. */
+export function cappedLevel(rating: number, cap: { level: number; key: string } | null) {
+	const level = levelOf(rating);
+	return cap && cap.level < level ? { level: Math.max(0, cap.level), cappedBy: cap.key } : { level };
+}
+
+export function rateTechnology(
+	vectors: { key?: string; median: number | null; weight: number; critical?: boolean }[],
+	margin = 1
+): Rating | null {
 	const withData = vectors.filter((v) => v.median !== null);
 	if (withData.length === 0) return null;
 	const weight = withData.reduce((sum, v) => sum + v.weight, 0);
 	const rating = roundRating(withData.reduce((sum, v) => sum + v.median! * v.weight, 0) / weight);
+	const cap = criticalCap(
+		vectors.map((v) => ({ ...v, key: v.key ?? '' })),
+		margin
+	);
 	return {
 		rating,
-		level: levelOf(rating),
+		...cappedLevel(rating, cap),
 		coverage: withData.length / vectors.length,
 		vectorsWithData: withData.length,
 		vectors: vectors.length

@@ -124,8 +124,8 @@ export type LensReading = { ok: true; vectors: Vector[] } | { ok: false; errors:
 
 /**
  * A lens read back as vectors, checked against the lens format and against what a framework
- * version needs, with every problem named by its place in the file. Weights are not in a lens:
- * each vector keeps the weight it has in `current`, or 1.
+ * version needs, with every problem named by its place in the file. Weights and critical marks are
+ * not in a lens: each vector keeps those it has in `current` (else weight 1, not critical).
  */
 export function lensToVectors(raw: unknown, current: Pick<Framework, 'levels' | 'vectors'>): LensReading {
 	const parsed = LensSchema.safeParse(raw);
@@ -156,6 +156,7 @@ export function lensToVectors(raw: unknown, current: Pick<Framework, 'levels' | 
 				description: q.description ?? '',
 				lane: pillar.id as Lane,
 				weight: current.vectors.find((v) => v.key === q.id)?.weight ?? 1,
+				...(current.vectors.find((v) => v.key === q.id)?.critical ? { critical: true } : {}),
 				anchors
 			});
 		});

@@ -29,6 +29,8 @@ export type Vector = {
 	weight: number;
 	/** Index = level 0..5: what that score means for this vector, in one line. */
 	anchors: string[];
+	/** A critical vector caps the technology's level at its median plus the version's margin. */
+	critical?: boolean;
 };
 
 export type Framework = {
@@ -37,7 +39,11 @@ export type Framework = {
 	/** Index = level 0..5: what a whole-technology rating at that level means. */
 	levels: string[];
 	vectors: Vector[];
+	/** How far above a critical vector's median the level may be (default 1). */
+	criticalMargin?: number;
 };
+
+export const DEFAULT_CRITICAL_MARGIN = 1;
 
 export const VECTOR_KEY_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
 

@@ -1,10 +1,10 @@
-import { frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
+import { DEFAULT_CRITICAL_MARGIN, frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
 import { fileFields, hasControlCharacters, type FieldErrors } from './index';
 
 const TEXT_MAX = 500;
 const DESCRIPTION_MAX = 1000;
 
-export type FrameworkEdit = Pick<Framework, 'levels' | 'vectors'> & { name: string; note: string };
+export type FrameworkEdit = Pick<Framework, 'levels' | 'vectors' | 'criticalMargin'> & { name: string; note: string };
 
 /**
  * Reads the framework editor. Vector keys come from the version being edited, so an edit can
@@ -42,6 +42,7 @@ export function parseFrameworkForm(
 			errors[`${p}.weight`] = 'Weight must be a number from 0.01 to 10, with at most two decimals.';
 		return {
 			key: v.key,
+			critical: form.get(`${p}.critical`) === 'on',
 			name: text(`${p}.name`, 'Name', 100, false),
 			description: text(`${p}.description`, 'Description', DESCRIPTION_MAX),
 			lane,
@@ -49,8 +50,10 @@ export function parseFrameworkForm(
 			anchors: v.anchors.map((_, level) => text(`${p}.anchor.${level}`, `Level ${level} guidance`))
 		};
 	});
+	const marginRaw = String(form.get('criticalMargin') ?? String(DEFAULT_CRITICAL_MARGIN)).trim();
+	if (!/^[0-5]$/.test(marginRaw)) errors.criticalMargin = 'The margin is a whole number of levels from 0 to 5.';
 	if (Object.keys(errors).length) return { ok: false, errors };
 	const problems = frameworkProblems({ levels, vectors });
 	if (problems.length) return { ok: false, errors: { form: problems.join(' ') } };
-	return { ok: true, edit: { name, note, levels, vectors } };
+	return { ok: true, edit: { name, note, levels, vectors, criticalMargin: Number(marginRaw) } };
 }

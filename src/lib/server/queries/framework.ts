@@ -4,7 +4,7 @@ import { perDatabase } from '$lib/server/db/prepared';
 import { sqlState, UNIQUE_VIOLATION, type Database } from '$lib/server/db/client';
 import { frameworkVector, frameworkVersion } from '$lib/server/db/schema';
 import { AGILE_OPERATIONS_V1 } from '$lib/domain/agile-operations-v1';
-import type { Framework, Vector } from '$lib/domain/framework';
+import { DEFAULT_CRITICAL_MARGIN, type Framework, type Vector } from '$lib/domain/framework';
 import { recordAudit } from './audit';
 
 export type StoredFramework = Framework & { id: number; createdAt: Date; note: string };
@@ -25,7 +25,14 @@ async function insertFrameworkVersion(actorId: number | null, framework: Framewo
 	return db().transaction(async (tx) => {
 		const [row] = await tx
 			.insert(frameworkVersion)
-			.values({ version: framework.version, name: framework.name, levels: framework.levels, note, createdBy: actorId })
+			.values({
+				version: framework.version,
+				name: framework.name,
+				levels: framework.levels,
+				criticalMargin: framework.criticalMargin ?? DEFAULT_CRITICAL_MARGIN,
+				note,
+				createdBy: actorId
+			})
 			.returning({ id: frameworkVersion.id, version: frameworkVersion.version });
 		await tx.insert(frameworkVector).values(framework.vectors.map((v, position) => ({ ...v, frameworkVersionId: row.id, position })));
 		await recordAudit(tx, {
@@ -33,7 +40,11 @@ async function insertFrameworkVersion(actorId: number | null, framework: Framewo
 			action: 'framework.create',
 			entity: 'framework',
 			entityId: row.version,
-			after: { note, vectors: framework.vectors.map((v) => ({ key: v.key, weight: v.weight, lane: v.lane })) }
+			after: {
+				note,
+				criticalMargin: framework.criticalMargin ?? DEFAULT_CRITICAL_MARGIN,
+				vectors: framework.vectors.map((v) => ({ key: v.key, weight: v.weight, lane: v.lane, critical: !!v.critical }))
+			}
 		});
 		return row;
 	});
@@ -89,7 +100,8 @@ async function readFramework(database: Database, versionId: number): Promise<Sto
 				description: frameworkVector.description,
 				lane: frameworkVector.lane,
 				weight: frameworkVector.weight,
-				anchors: frameworkVector.anchors
+				anchors: frameworkVector.anchors,
+				critical: frameworkVector.critical
 			})
 			.from(frameworkVector)
 			.where(eq(frameworkVector.frameworkVersionId, versionId))
@@ -103,7 +115,8 @@ async function readFramework(database: Database, versionId: number): Promise<Sto
 		note: head.note,
 		createdAt: head.createdAt,
 		levels: head.levels,
-		vectors: vectors as Vector[]
+		vectors: vectors as Vector[],
+		criticalMargin: head.criticalMargin
 	});
 }
 
@@ -119,14 +132,14 @@ function deepFreeze<T>(value: T): T {
 /** Saving an edit never changes a version a round may have pinned: it adds the next one. */
 export async function createFrameworkVersion(
 	actorId: number,
-	edit: Pick<Framework, 'levels' | 'vectors'> & { name: string; note: string }
+	edit: Pick<Framework, 'levels' | 'vectors' | 'criticalMargin'> & { name: string; note: string }
 ) {
 	const [{ latest }] = await db()
 		.select({ latest: max(frameworkVersion.version) })
 		.from(frameworkVersion);
 	return insertFrameworkVersion(
 		actorId,
-		{ version: (latest ?? 0) + 1, name: edit.name, levels: edit.levels, vectors: edit.vectors },
+		{ version: (latest ?? 0) + 1, name: edit.name, levels: edit.levels, vectors: edit.vectors, criticalMargin: edit.criticalMargin },
 		edit.note
 	);
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { roundResult } from '$lib/server/db/schema';
 import { db } from '$lib/server/db';
 import { intArray, rowsOf, type Database } from '$lib/server/db/client';
-import { DISAGREEMENT_SPREAD, type TechnologyResult } from '$lib/domain/aggregate';
+import { cappedLevel, DISAGREEMENT_SPREAD, type TechnologyResult } from '$lib/domain/aggregate';
 
 export type { TechnologyResult };
 
@@ -17,6 +17,8 @@ type Row = {
 	hi: number | null;
 	rating: string | null;
 	with_data: number | null;
+	cap: number | null;
+	capped_by: string | null;
 	vector_count: number;
 	assigned: number | null;
 	submitted: number | null;
@@ -76,14 +78,19 @@ export function resultsQuery(scope: ResultScope): SQL {
 			group by s.round_id, s.technology_id, s.framework_version_id, a.vector_key
 		),
 		agg as (
-			select c.round_id, c.technology_id, c.vector_key, c.n, c.dont_know, c.lo, c.hi, fv.weight,
+			select c.round_id, c.technology_id, c.vector_key, c.n, c.dont_know, c.lo, c.hi, fv.weight, fv.critical, fver.critical_margin,
 				case when c.n = 0 then null else (${scoreAt(sql`(c.n - 1) / 2`)} + ${scoreAt(sql`c.n / 2`)}) / 2.0 end as median
 			from counted c join framework_vector fv on fv.framework_version_id = c.framework_version_id and fv.key = c.vector_key
+			join framework_version fver on fver.id = c.framework_version_id
 		),
 		rating as (
 			select round_id, technology_id,
 				round(sum(median::numeric * weight::numeric) / sum(weight::numeric), 1) as rating,
-				count(*)::int as with_data
+				count(*)::int as with_data,
+				-- The critical cap (domain/aggregate.ts criticalCap): the lowest floor(median + margin), ties to the first key.
+				(array_agg(floor(median + critical_margin)::int order by floor(median + critical_margin), vector_key collate "C")
+					filter (where critical))[1] as cap,
+				(array_agg(vector_key order by floor(median + critical_margin), vector_key collate "C") filter (where critical))[1] as capped_by
 			from agg where median is not null
 			group by round_id, technology_id
 		),
@@ -100,7 +107,7 @@ export function resultsQuery(scope: ResultScope): SQL {
 			where framework_version_id in (select framework_version_id from scope) group by framework_version_id
 		)
 		select s.round_id, s.technology_id, agg.vector_key, agg.median, agg.n, agg.dont_know, agg.lo, agg.hi,
-			rating.rating, rating.with_data, vc.vector_count, people.assigned, people.submitted
+			rating.rating, rating.with_data, rating.cap, rating.capped_by, vc.vector_count, people.assigned, people.submitted
 		from scope s
 		join vector_count vc on vc.framework_version_id = s.framework_version_id
 		left join agg on agg.round_id = s.round_id and agg.technology_id = s.technology_id
@@ -125,7 +132,7 @@ function toResults(rows: Row[]): TechnologyResult[] {
 						? null
 						: {
 								rating,
-								level: Math.floor(rating),
+								...cappedLevel(rating, row.cap === null ? null : { level: Number(row.cap), key: row.capped_by! }),
 								coverage: Number(row.with_data) / Number(row.vector_count),
 								vectorsWithData: Number(row.with_data),
 								vectors: Number(row.vector_count)

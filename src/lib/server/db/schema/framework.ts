@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, jsonb, pgTable, real, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, jsonb, pgTable, real, serial, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { LANES } from '../../../domain/framework';
 import { appUser } from './auth';
 
@@ -13,6 +13,8 @@ export const frameworkVersion = pgTable('framework_version', {
 	note: text('note').notNull().default(''),
 	// Six descriptions of what a whole-technology rating of 0..5 means.
 	levels: jsonb('levels').$type<string[]>().notNull(),
+	// A technology's level is at most a critical vector's median plus this.
+	criticalMargin: smallint('critical_margin').notNull().default(1),
 	createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 });
@@ -29,6 +31,7 @@ export const frameworkVector = pgTable(
 		description: text('description').notNull(),
 		lane: text('lane', { enum: LANES }).notNull(),
 		weight: real('weight').notNull().default(1),
+		critical: boolean('critical').notNull().default(false),
 		position: integer('position').notNull(),
 		// Six one-line anchors, index = level 0..5.
 		anchors: jsonb('anchors').$type<string[]>().notNull()

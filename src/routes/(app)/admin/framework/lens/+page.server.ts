@@ -40,6 +40,7 @@ export const actions: Actions = {
 			name: current.name,
 			levels: current.levels,
 			vectors: reading.vectors,
+			criticalMargin: current.criticalMargin,
 			note: `Imported from the custom lens "${String((raw as { name: string }).name).slice(0, 100)}"`
 		});
 		redirect(303, `/methodology?version=${created.version}`);
