@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseOptions } from '../src/lib/server/db/client';
 import { db, useDatabase } from '../src/lib/server/db';
 import { ensureFramework } from '../src/lib/server/queries/framework';
 import { createApiToken } from '../src/lib/server/queries/api-tokens';
 import { startServer, stopServer } from '../tests/helpers/server';
 import { percentile, ms } from './stats';
+import { withScratchDatabase } from './scratch';
 
 const TECHNOLOGIES = 1000;
 const LISTINGS = 100;
@@ -93,22 +93,18 @@ async function measure(label: string, url: string, [lister, saver]: [string, str
 
 export async function benchApi(pgUrl?: string): Promise<string[]> {
 	const lines = [`API benchmark: the built server, one client, requests one after another`];
-	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-api-'));
-	const admin = pgUrl ? postgres(pgUrl, { max: 1, onnotice: () => {} }) : undefined;
-	const pgName = `opsm_bench_api_${process.pid}`;
-	try {
-		if (admin && pgUrl) {
-			await admin.unsafe(`create database ${pgName}`);
-			const u = new URL(pgUrl);
-			u.pathname = `/${pgName}`;
-			const { tokens, roundId } = await seed({ kind: 'postgres', url: u.toString() });
-			const server = await startServer({ DATABASE_URL: u.toString(), SEED_DEMO: '0', LOG_LEVEL: 'warn' });
+	if (pgUrl)
+		await withScratchDatabase(pgUrl, 'opsm_bench_api', async (url) => {
+			const { tokens, roundId } = await seed({ kind: 'postgres', url });
+			const server = await startServer({ DATABASE_URL: url, SEED_DEMO: '0', LOG_LEVEL: 'warn' });
 			try {
 				lines.push(...(await measure('PostgreSQL', server.url, tokens, roundId)));
 			} finally {
 				await stopServer(server, true);
 			}
-		}
+		});
+	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-api-'));
+	try {
 		const dataDir = path.join(dir, 'embedded');
 		const { tokens, roundId } = await seed({ kind: 'pglite', dataDir });
 		const server = await startServer({ DATA_DIR: dataDir, SEED_DEMO: '0', LOG_LEVEL: 'warn' });
@@ -118,10 +114,6 @@ export async function benchApi(pgUrl?: string): Promise<string[]> {
 			await stopServer(server, true);
 		}
 	} finally {
-		if (admin) {
-			await admin.unsafe(`drop database if exists ${pgName} with (force)`);
-			await admin.end();
-		}
 		rmSync(dir, { recursive: true, force: true });
 	}
 	return lines;

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { SMTPServer } from 'smtp-server';
 import { env } from '$env/dynamic/private';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseHandle, type DatabaseOptions } from '../src/lib/server/db/client';
@@ -14,6 +13,7 @@ import { closeSmtpTransport } from '../src/lib/server/mail/sender';
 import { ensureFramework } from '../src/lib/server/queries/framework';
 import { changeRoundState } from '../src/lib/server/queries/round-state';
 import { ms } from './stats';
+import { withScratchDatabase } from './scratch';
 
 const TECHNOLOGIES = 1000;
 const RESPONDENTS = 20;
@@ -109,39 +109,28 @@ export async function benchMail(pgUrl?: string): Promise<string[]> {
 	const lines = [
 		`mail benchmark: a round of ${TECHNOLOGIES.toLocaleString('en')} technologies × ${RESPONDENTS} respondents opens, each technology with its own people`
 	];
-	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-mail-'));
-	const admin = pgUrl ? postgres(pgUrl, { max: 1, onnotice: () => {} }) : undefined;
-	const pgName = `opsm_bench_mail_${process.pid}`;
-	try {
-		if (admin && pgUrl) {
-			await admin.unsafe(`create database ${pgName}`);
-			const u = new URL(pgUrl);
-			u.pathname = `/${pgName}`;
-			const options: DatabaseOptions = { kind: 'postgres', url: u.toString() };
+	if (pgUrl)
+		await withScratchDatabase(pgUrl, 'opsm_bench_mail', async (url) => {
+			const options: DatabaseOptions = { kind: 'postgres', url };
 			const handle = await openDatabase(options);
 			try {
 				await migrateDatabase(options, handle);
-				lines.push(await measure('PostgreSQL', handle, { kind: 'postgres', url: u.toString() }));
+				lines.push(await measure('PostgreSQL', handle, { kind: 'postgres', url }));
 			} finally {
 				await handle.close();
 			}
+		});
+	if (process.env.BENCH_PGLITE !== '0') {
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-bench-mail-'));
+		const options: DatabaseOptions = { kind: 'pglite', dataDir: path.join(dir, 'embedded') };
+		const handle = await openDatabase(options);
+		try {
+			await migrateDatabase(options, handle);
+			lines.push(await measure('embedded database', handle, { kind: 'pglite', client: handle.pglite! }));
+		} finally {
+			await handle.close();
+			rmSync(dir, { recursive: true, force: true });
 		}
-		if (process.env.BENCH_PGLITE !== '0') {
-			const options: DatabaseOptions = { kind: 'pglite', dataDir: path.join(dir, 'embedded') };
-			const handle = await openDatabase(options);
-			try {
-				await migrateDatabase(options, handle);
-				lines.push(await measure('embedded database', handle, { kind: 'pglite', client: handle.pglite! }));
-			} finally {
-				await handle.close();
-			}
-		}
-	} finally {
-		if (admin) {
-			await admin.unsafe(`drop database if exists ${pgName} with (force)`);
-			await admin.end();
-		}
-		rmSync(dir, { recursive: true, force: true });
 	}
 	return lines;
 }

@@ -17,6 +17,9 @@ import * as submit from '../../src/routes/api/v1/rounds/[id=id]/technologies/[sl
 import * as backlog from '../../src/routes/api/v1/backlog/+server';
 import * as backlogItem from '../../src/routes/api/v1/backlog/[id=id]/+server';
 import * as techRadar from '../../src/routes/api/v1/tech-radar/+server';
+import type { SessionUser } from '../../src/lib/server/auth/session';
+import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
+import { dataOf, fakeEvent, run } from './event';
 import { throughHooks, type Handler } from './through-hooks';
 
 /**
@@ -127,3 +130,11 @@ export async function api(
 /** Every operation the document lists. */
 export const documentedOperations = () =>
 	Object.values(operations).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+
+/** A personal access token made the way a person makes one, at /account/tokens. */
+export async function tokenFor(user: SessionUser, scope: string, name = `t-${Math.random()}`) {
+	const out = dataOf<{ created: { token: string } }>(
+		await run(tokensPage.actions.create, fakeEvent({ user, form: { name, scope, days: '30' } }))
+	);
+	return out.created.token;
+}

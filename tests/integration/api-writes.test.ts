@@ -1,25 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
-import type { Role } from '../../src/lib/domain/roles';
-import { SCOPES, mayHoldScope } from '../../src/lib/domain/api-scopes';
 import { db } from '../../src/lib/server/db';
 import { auditLog, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
-import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
 import { useTestDatabase } from '../helpers/db';
-import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createTeamRow, createUserRow } from '../helpers/factories';
-import { api, documentedOperations, reached } from '../helpers/api-client';
+import { api, documentedOperations, reached, tokenFor } from '../helpers/api-client';
 
 useTestDatabase();
-
-async function tokenOf(user: SessionUser, scope: string) {
-	const out = dataOf<{ created: { token: string } }>(
-		await run(tokensPage.actions.create, fakeEvent({ user, form: { name: `t-${Math.random()}`, scope, days: '30' } }))
-	);
-	return out.created.token;
-}
 
 const VECTORS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
 let lead: SessionUser, member: SessionUser, outsider: SessionUser;
@@ -32,10 +21,10 @@ beforeAll(async () => {
 	member = await createUserRow('member', { teamIds: [teamId] });
 	outsider = await createUserRow('member');
 	[leadWrite, leadRead, memberWrite, outsiderWrite] = await Promise.all([
-		tokenOf(lead, 'write'),
-		tokenOf(lead, 'read'),
-		tokenOf(member, 'write'),
-		tokenOf(outsider, 'write')
+		tokenFor(lead, 'write'),
+		tokenFor(lead, 'read'),
+		tokenFor(member, 'write'),
+		tokenFor(outsider, 'write')
 	]);
 });
 
@@ -216,7 +205,7 @@ describe('a round through the API, from creation to backlog', () => {
 		expect(both.status).toBe(400);
 		expect((await api('PUT', path, { token: outsiderWrite, json: { version: 0, answers: {} } })).status).toBe(403);
 		// A read-scoped token cannot score.
-		expect((await api('PUT', path, { token: await tokenOf(member, 'read'), json: { version: 1, answers: {} } })).status).toBe(403);
+		expect((await api('PUT', path, { token: await tokenFor(member, 'read'), json: { version: 1, answers: {} } })).status).toBe(403);
 
 		const incomplete = await api('POST', `${path}/submit`, {
 			token: memberWrite,
@@ -287,58 +276,6 @@ describe('a round through the API, from creation to backlog', () => {
 	});
 });
 
-describe('token scopes × roles', () => {
-	// What each capability needs, the same table the pages use: the scope caps the role.
-	const CASES: { what: string; call: (token: string) => ReturnType<typeof api>; needs: Role; write: boolean }[] = [
-		{ what: 'list technologies', call: (t) => api('GET', '/api/v1/technologies?limit=1', { token: t }), needs: 'viewer', write: false },
-		{
-			what: 'create a technology',
-			call: (t) => api('POST', '/api/v1/technologies', { token: t, json: { name: '', category: '' } }),
-			needs: 'lead',
-			write: true
-		},
-		{ what: 'create a round', call: (t) => api('POST', '/api/v1/rounds', { token: t, json: { name: '' } }), needs: 'lead', write: true },
-		{
-			what: 'save answers',
-			call: (t) => api('PUT', '/api/v1/rounds/999999/technologies/kafka/response', { token: t, json: {} }),
-			needs: 'member',
-			write: true
-		},
-		{
-			what: 'download raw scores',
-			call: (t) => api('GET', '/api/v1/rounds/999999/files/scores.csv', { token: t }),
-			needs: 'lead',
-			write: false
-		}
-	];
-	const RANK: Role[] = ['viewer', 'member', 'lead', 'admin'];
-
-	it('allows exactly what the owner’s role allows within the token’s scope', async () => {
-		for (const role of RANK) {
-			const owner = await createUserRow(role);
-			for (const scope of SCOPES.filter((s) => mayHoldScope(role, s))) {
-				const token = await tokenOf(owner, scope);
-				const acting = scope === 'read' ? 'viewer' : scope === 'write' && role === 'admin' ? 'lead' : role;
-				for (const c of CASES) {
-					const out = await c.call(token);
-					const allowed = RANK.indexOf(acting) >= RANK.indexOf(c.needs);
-					// Allowed calls get past the guard to their own refusal (400 or 404 here), never 403.
-					expect(out.status === 403, `${role} with a ${scope} token: ${c.what} → ${out.status}`).toBe(!allowed);
-				}
-			}
-		}
-	});
-});
-
-describe('methods', () => {
-	it('a method a path does not have is 405 problem+json naming those it has', async () => {
-		const out = await api('DELETE', '/api/v1/technologies/kafka', { token: leadWrite });
-		expect(out).toMatchObject({ status: 405, body: { title: 'Method Not Allowed' } });
-		expect(out.headers.get('allow')).toBe('GET, PATCH');
-		expect(out.headers.get('content-type')).toBe('application/problem+json');
-	});
-});
-
 describe('hostile bodies', () => {
 	const BODIES: unknown[] = [
 		null,
@@ -397,6 +334,7 @@ describe('hostile bodies', () => {
 describe('the contract', () => {
 	it('every documented operation was called and answered as documented', async () => {
 		// The reads api.test.ts examines closely, called here too, so one file reaches every operation.
+		expect((await api('GET', '/api/v1/technologies?limit=2', { token: leadRead })).status).toBe(200);
 		expect((await api('GET', '/api/v1/teams', { token: leadRead })).status).toBe(200);
 		expect((await api('GET', '/api/v1/tech-radar', { token: leadRead })).status).toBe(200);
 		expect((await api('GET', '/api/v1/me/assignments', { token: memberWrite })).status).toBe(200);

@@ -10,26 +10,19 @@ import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server'
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
-import { api, document, matchesDocument } from '../helpers/api-client';
+import { api, document, matchesDocument, tokenFor } from '../helpers/api-client';
 
 useTestDatabase();
 
 let lead: SessionUser, viewer: SessionUser;
 let readToken: string;
 
-async function newToken(user: SessionUser, scope: string, name = `t-${Math.random()}`) {
-	const out = dataOf<{ created: { token: string } }>(
-		await run(tokensPage.actions.create, fakeEvent({ user, form: { name, scope, days: '30' } }))
-	);
-	return out.created.token;
-}
-
 beforeAll(async () => {
 	lead = await createUserRow('lead');
 	viewer = await createUserRow('viewer');
 	const team = await createTeamRow('API team');
 	for (const name of ['Alpha DB', 'Bravo Queue', 'Charlie Cache', 'Delta Mesh', 'Echo Proxy']) await createTechnologyRow(name, team.id);
-	readToken = await newToken(lead, 'read');
+	readToken = await tokenFor(lead, 'read');
 });
 
 describe('the OpenAPI document', () => {
@@ -47,7 +40,7 @@ describe('the OpenAPI document', () => {
 
 describe('personal access tokens', () => {
 	it('are shown once, stored only as a hash, listed by their first characters, and revocable', async () => {
-		const token = await newToken(lead, 'write', 'CMDB sync');
+		const token = await tokenFor(lead, 'write', 'CMDB sync');
 		expect(token).toMatch(/^opsm_[a-z0-9]{32}$/);
 		const rows = await db().select().from(apiToken).where(eq(apiToken.name, 'CMDB sync'));
 		expect(rows[0].tokenHash).not.toContain(token.slice(5));
@@ -68,11 +61,11 @@ describe('personal access tokens', () => {
 
 	it('go with a password change, are at most 20 live per person, and take the scheme in any case', async () => {
 		const owner = await createUserRow('member');
-		const token = await newToken(owner, 'read');
+		const token = await tokenFor(owner, 'read');
 		expect((await api('GET', '/api/v1/teams', { headers: { authorization: `bearer  ${token}` } })).status).toBe(200);
 		await changePassword(owner.id, 'not a real hash');
 		expect((await api('GET', '/api/v1/teams', { token })).status).toBe(401);
-		for (let i = 0; i < 20; i++) await newToken(owner, 'read');
+		for (let i = 0; i < 20; i++) await tokenFor(owner, 'read');
 		const over = await run(
 			tokensPage.actions.create,
 			fakeEvent({ user: owner, form: { name: 'one too many', scope: 'read', days: '30' } })
@@ -90,14 +83,14 @@ describe('personal access tokens', () => {
 	});
 
 	it('an expired token, or one whose owner is deactivated, gets 401', async () => {
-		const expiring = await newToken(viewer, 'read', 'expiring');
+		const expiring = await tokenFor(viewer, 'read', 'expiring');
 		await db()
 			.update(apiToken)
 			.set({ expiresAt: new Date(Date.now() - 1000) })
 			.where(eq(apiToken.name, 'expiring'));
 		expect((await api('GET', '/api/v1/teams', { token: expiring })).status).toBe(401);
 		const gone = await createUserRow('member');
-		const goneToken = await newToken(gone, 'read');
+		const goneToken = await tokenFor(gone, 'read');
 		await db().update(appUser).set({ active: false }).where(eq(appUser.id, gone.id));
 		const out = await api('GET', '/api/v1/teams', { token: goneToken });
 		expect(out).toMatchObject({ status: 401, body: { title: 'Unauthorized', detail: expect.stringContaining('revoked or expired') } });
@@ -199,7 +192,7 @@ describe('the API', () => {
 		const [tech] = await db().select().from(technologyTable).where(eq(technologyTable.slug, 'delta-mesh'));
 		const scorer = await createUserRow('member');
 		const r = await createRoundRow('open', [{ technologyId: tech.id, userIds: [scorer.id] }]);
-		const out = await api('GET', '/api/v1/me/assignments', { token: await newToken(scorer, 'read') });
+		const out = await api('GET', '/api/v1/me/assignments', { token: await tokenFor(scorer, 'read') });
 		expect(out.status).toBe(200);
 		expect(out.body.items).toEqual([
 			{
@@ -217,7 +210,7 @@ describe('the API', () => {
 
 	it('limits a person to 600 requests a minute, whatever the token, with 429 and Retry-After', async () => {
 		const busy = await createUserRow('viewer');
-		const [first, second] = [await newToken(busy, 'read'), await newToken(busy, 'read')];
+		const [first, second] = [await tokenFor(busy, 'read'), await tokenFor(busy, 'read')];
 		// The limit counts per clock minute: the clock stands still here, so the test never straddles two.
 		vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T12:00:10Z') });
 		let over;

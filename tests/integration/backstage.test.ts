@@ -7,11 +7,10 @@ import { round, technology } from '../../src/lib/server/db/schema';
 import { refreshResults } from '../../src/lib/server/queries/results';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import * as importPage from '../../src/routes/(app)/technologies/import/+page.server';
-import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTeamRow, createUserRow, submitResponseRow } from '../helpers/factories';
-import { api } from '../helpers/api-client';
+import { api, tokenFor } from '../helpers/api-client';
 
 useTestDatabase();
 
@@ -158,9 +157,7 @@ describe('the tech radar for Backstage', () => {
 			await submitResponseRow(r.id, kafka.id, scorer.id, () => level);
 			await db().transaction((tx) => refreshResults(tx, { roundId: r.id }));
 		}
-		const token = dataOf<{ created: { token: string } }>(
-			await run(tokensPage.actions.create, fakeEvent({ user: lead, form: { name: 'backstage', scope: 'read', days: '30' } }))
-		).created.token;
+		const token = await tokenFor(lead, 'read', 'backstage');
 		const out = await api('GET', '/api/v1/tech-radar', { token });
 		expect(out.status).toBe(200);
 		const radar = BackstageReader.parse(out.body);

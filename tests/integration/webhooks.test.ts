@@ -10,11 +10,10 @@ import { deliverWebhook } from '../../src/lib/server/webhooks/deliver';
 import { guardedLookup, isPrivateAddress, urlProblem } from '../../src/lib/server/webhooks/target';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import * as page from '../../src/routes/(app)/admin/webhooks/+page.server';
-import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createTeamRow, createTechnologyRow, createUserRow } from '../helpers/factories';
-import { api } from '../helpers/api-client';
+import { api, tokenFor } from '../helpers/api-client';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 
 useTestDatabase();
@@ -117,12 +116,8 @@ describe('webhook targets', () => {
 
 describe('deliveries', () => {
 	it('tell a loopback receiver of each event, signed, through the API’s round from open to backlog edit', async () => {
-		const token = async (user: SessionUser, scope: string) =>
-			dataOf<{ created: { token: string } }>(
-				await run(tokensPage.actions.create, fakeEvent({ user, form: { name: `w${Math.random()}`, scope, days: '30' } }))
-			).created.token;
-		const leadToken = await token(lead, 'write');
-		const memberToken = await token(member, 'write');
+		const leadToken = await tokenFor(lead, 'write');
+		const memberToken = await tokenFor(member, 'write');
 		const round = (await api('POST', '/api/v1/rounds', { token: leadToken, json: { name: 'Hooked round' } })).body;
 		await api('POST', `/api/v1/rounds/${round.id}/technologies`, { token: leadToken, json: { technologies: ['hooked-queue'] } });
 		await api('POST', `/api/v1/rounds/${round.id}/open`, { token: leadToken });
