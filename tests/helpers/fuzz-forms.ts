@@ -15,7 +15,7 @@ import {
 	technology,
 	webhook
 } from '../../src/lib/server/db/schema';
-import { getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
+import { getAnonymity, getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
 import { getFramework } from '../../src/lib/server/queries/framework';
 import { frameworkToLens } from '../../src/lib/domain/aws-lens';
 import { createInvitation } from '../../src/lib/server/queries/users';
@@ -144,6 +144,9 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		form: { version: String((await getWebhookPolicy()).version), allowPrivateTargets: 'on' }
 	}),
 	'(app)/admin/framework/lens ?/default': async () => ({ form: { lens: JSON.stringify(frameworkToLens(await getFramework())) } }),
+	'(app)/admin/anonymity ?/save': async (n) => ({
+		form: { version: String((await getAnonymity()).version), threshold: String(1 + (n % 5)) }
+	}),
 	'(app)/admin/sso ?/save': async (n) => ({
 		form: {
 			version: String((await getSsoConfig()).version),

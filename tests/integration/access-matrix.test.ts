@@ -54,6 +54,8 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/admin load': 'administer',
 	'(app)/admin/audit load': 'administer',
 	'(app)/admin/outbox load': 'administer',
+	'(app)/admin/anonymity load': 'administer',
+	'(app)/admin/anonymity ?/save': 'administer',
 	'(app)/admin/sso load': 'administer',
 	'(app)/admin/sso ?/save': 'administer',
 	'(app)/admin/outbox ?/retry': 'administer',

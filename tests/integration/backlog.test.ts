@@ -8,6 +8,7 @@ import * as backlogPage from '../../src/routes/(app)/backlog/+page.server';
 import * as exportCsv from '../../src/routes/(app)/backlog/export.csv/+server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as techPage from '../../src/routes/(app)/technologies/[slug]/+page.server';
+import { saveAnonymity } from '../../src/lib/server/queries/settings';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
@@ -206,6 +207,8 @@ describe('the technology page', () => {
 		const [q4] = await db().select().from(round).where(eq(round.name, 'Q4'));
 		const [resp] = await db().select().from(response).where(eq(response.roundId, q4.id)).limit(1);
 		await db().update(answer).set({ comment: 'Restores are untested.' }).where(eq(answer.responseId, resp.id));
+		// Too few answered for the default anonymity threshold (see anonymity.test.ts); this test is about names.
+		await saveAnonymity(lead.id, 0, { threshold: 1 });
 		const load = (user: SessionUser) =>
 			run(techPage.load as never, fakeEvent({ user, params: { slug: 'kafka' }, url: `/technologies/kafka?round=${q4.id}` }));
 		const asMember = dataOf<{

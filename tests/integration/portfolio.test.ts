@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import { appUser, technology } from '../../src/lib/server/db/schema';
 import { getTechnology } from '../../src/lib/server/queries/technologies';
+import { saveAnonymity } from '../../src/lib/server/queries/settings';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import * as compare from '../../src/routes/(app)/compare/+page.server';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
@@ -68,12 +69,21 @@ describe('compare', () => {
 		expect(data.series[0].label < data.series[1].label).toBe(true);
 	});
 
-	it('one technology by respondent team', async () => {
-		const data = dataOf<CompareData>(
-			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` }))
-		);
-		// Kafka belongs to Data Platform; an SRE engineer who uses it scores it too.
-		expect(data.series.map((s) => s.label.replace(/ \(\d+\)$/, '')).sort()).toEqual(['Data Platform', 'Platform SRE']);
+	it('one technology by respondent team, holding back teams below the anonymity threshold', async () => {
+		const load = async () =>
+			dataOf<CompareData & { teamsWithheld: string | null }>(
+				await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` }))
+			);
+		const teams = (data: CompareData) => data.series.map((s) => s.label.replace(/ \(\d+\)$/, '')).sort();
+		// Kafka belongs to Data Platform; one SRE engineer who uses it scores it too, fewer than the default 3.
+		const held = await load();
+		expect(teams(held)).toEqual(['Data Platform']);
+		expect(held.teamsWithheld).toBe('1 team with fewer than 3 respondents is not shown, so that nobody in it can be told apart.');
+		await saveAnonymity(lead.id, 0, { threshold: 1 });
+		const all = await load();
+		expect(teams(all)).toEqual(['Data Platform', 'Platform SRE']);
+		expect(all.teamsWithheld).toBeNull();
+		await saveAnonymity(lead.id, 1, { threshold: 3 });
 	});
 
 	it('asks for a second technology instead of failing', async () => {

@@ -73,6 +73,9 @@ export function parseVersion(raw: unknown): number | null {
 	return /^\d{1,10}$/.test(text) && Number(text) <= MAX_ID ? Number(text) : null;
 }
 
+/** A setting's version in a form parsed with zod: 0 while it was never saved. */
+export const settingVersion = z.coerce.number().int().min(0).max(MAX_ID);
+
 /** The same rule for query parameters parsed with zod (each caller chooses its fallback). */
 export const queryId = z
 	.string()

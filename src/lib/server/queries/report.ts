@@ -2,6 +2,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { intArray, rowsOf } from '$lib/server/db/client';
 import { roundTechnology, team, technology } from '$lib/server/db/schema';
+import { enoughAnswered } from '$lib/domain/anonymity';
+import { ANONYMITY_KEY, anonymityThreshold } from './settings';
 
 /** The technologies a round scored (optionally one team's), by name, with their owning team. */
 export function roundTechnologies(roundId: number, teamId?: number) {
@@ -37,33 +39,51 @@ type ScoreRow = {
 	comment: string;
 	evidence_url: string;
 	submitted_at: Date | string;
+	/** Submitted, counted responses for the technology: what the anonymity threshold is measured against. */
+	answered: number;
+	anonymity: unknown;
 };
 
+/**
+ * Submitted answers, with comments and evidence links only for technologies that enough people
+ * answered (the anonymity threshold, read in the same statement).
+ */
 async function scoresOf(roundId: number, technologyIds: number[], commentedOnly = false) {
 	if (!technologyIds.length) return [];
 	const result = await db().execute(sql`
+		with counted as (
+			select r.id, r.technology_id, r.user_id, r.submitted_at, count(*) over (partition by r.technology_id)::int as answered
+			from response r
+			join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
+			where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${intArray(technologyIds)})
+		)
 		select t.name as technology, t.slug, a.vector_key, u.name as respondent,
-			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at
-		from response r
-		join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
+			a.score, a.dont_know, a.comment, a.evidence_url, r.submitted_at, r.answered,
+			(select value from setting where key = ${ANONYMITY_KEY}) as anonymity
+		from counted r
 		join answer a on a.response_id = r.id
 		join technology t on t.id = r.technology_id
 		join app_user u on u.id = r.user_id
-		where r.round_id = ${roundId} and r.state = 'submitted' and r.technology_id = any(${intArray(technologyIds)})
-			and (a.score is not null or a.dont_know)
+		where (a.score is not null or a.dont_know)
 			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
 		order by t.name, a.vector_key, ${commentedOnly ? sql`a.comment, a.evidence_url` : sql`u.id`}`);
-	return rowsOf<ScoreRow>(result).map((r) => ({
-		technology: r.technology,
-		slug: r.slug,
-		vector: r.vector_key,
-		respondent: r.respondent,
-		score: r.score === null ? null : Number(r.score),
-		dontKnow: !!r.dont_know,
-		comment: r.comment,
-		evidence: r.evidence_url,
-		submittedAt: new Date(r.submitted_at).toISOString()
-	}));
+	const rows = rowsOf<ScoreRow>(result);
+	const threshold = anonymityThreshold(rows[0]?.anonymity);
+	const scores = rows.map((r) => {
+		const said = enoughAnswered(Number(r.answered), threshold);
+		return {
+			technology: r.technology,
+			slug: r.slug,
+			vector: r.vector_key,
+			respondent: r.respondent,
+			score: r.score === null ? null : Number(r.score),
+			dontKnow: !!r.dont_know,
+			comment: said ? r.comment : '',
+			evidence: said ? r.evidence_url : '',
+			submittedAt: new Date(r.submitted_at).toISOString()
+		};
+	});
+	return commentedOnly ? scores.filter((s) => s.comment || s.evidence) : scores;
 }
 
 export type Score = Awaited<ReturnType<typeof scoresOf>>[number];

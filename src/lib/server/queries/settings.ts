@@ -4,12 +4,14 @@ import { db } from '$lib/server/db';
 import { setting, type SettingValue } from '$lib/server/db/schema';
 import { ROLES } from '$lib/domain/roles';
 import { DEFAULT_SSO, type SsoConfig } from '$lib/domain/sso';
+import { DEFAULT_ANONYMITY, isAnonymitySetting, type AnonymitySetting } from '$lib/domain/anonymity';
 import { DEFAULT_RADAR, RINGS, type RadarConfig } from '$lib/domain/tech-radar';
 import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
 const SSO_KEY = 'sso';
 const WEBHOOK_KEY = 'webhooks';
+export const ANONYMITY_KEY = 'anonymity';
 
 /** The stored value is typed, but an older release (or a hand edit) may have written another shape. */
 function isRadarConfig(c: RadarConfig): boolean {
@@ -77,3 +79,11 @@ export const getWebhookPolicy = () =>
 
 export const saveWebhookPolicy = (actorId: number, expectedVersion: number, policy: WebhookPolicy) =>
 	saveSetting(actorId, WEBHOOK_KEY, expectedVersion, policy, DEFAULT_WEBHOOK_POLICY);
+
+export const getAnonymity = () => readSetting<AnonymitySetting>(ANONYMITY_KEY, isAnonymitySetting, DEFAULT_ANONYMITY);
+
+/** The threshold from a stored value read alongside other data (see the technology page), or the default. */
+export const anonymityThreshold = (stored: unknown) => (isAnonymitySetting(stored) ? stored.threshold : DEFAULT_ANONYMITY.threshold);
+
+export const saveAnonymity = (actorId: number, expectedVersion: number, value: AnonymitySetting) =>
+	saveSetting(actorId, ANONYMITY_KEY, expectedVersion, value, DEFAULT_ANONYMITY);

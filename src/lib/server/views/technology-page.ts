@@ -8,8 +8,10 @@ import { technologyBacklog } from '../queries/backlog';
 import { getFramework } from '../queries/framework';
 import { assignablePeople } from '../queries/round-scope';
 import { technologyComments, type TechnologyResult } from '../queries/results';
+import { ANONYMITY_KEY, anonymityThreshold } from '../queries/settings';
 import { chooseResultsRound } from '$lib/domain/round-choice';
 import { isSlug, type Lifecycle } from '$lib/domain/catalog';
+import { enoughAnswered } from '$lib/domain/anonymity';
 
 type PageRound = { id: number; name: string; state: 'open' | 'closed'; frameworkVersionId: number; result: TechnologyResult | null };
 type Row = {
@@ -23,6 +25,8 @@ type Row = {
 	description: string;
 	links: TechnologyLinks;
 	rounds: PageRound[];
+	/** The anonymity setting as stored, read in the same statement. */
+	anonymity: unknown;
 };
 
 /**
@@ -40,7 +44,8 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 				join round r on r.id = rt.round_id
 				left join round_result rr on rr.round_id = rt.round_id and rr.technology_id = rt.technology_id
 				where rt.technology_id = t.id and r.state <> 'draft'
-			), '[]') as rounds
+			), '[]') as rounds,
+			(select value from setting where key = ${ANONYMITY_KEY}) as anonymity
 		from technology t left join team tm on tm.id = t.team_id
 		where t.slug = ${slug}`);
 	return rowsOf<Row>(rows)[0];
@@ -50,13 +55,16 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
 	const found = isSlug(slug) ? await technologyWithRounds(slug) : undefined;
 	if (!found) return undefined;
-	const { rounds, ...technology } = found;
+	const { rounds, anonymity, ...technology } = found;
 	const rated = rounds.map((r) => ({ ...r, rated: r.result?.rating ? 1 : 0 }));
 	const { round: selected, previous } = chooseResultsRound(rated, wantedRound);
 	const seeRespondents = can(user, 'seeRespondents');
+	const threshold = anonymityThreshold(anonymity);
+	const answered = selected?.result?.submitted ?? 0;
+	const commentsShown = enoughAnswered(answered, threshold);
 	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
-		selected ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
+		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
 		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
 	]);
@@ -72,6 +80,8 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		levels: framework.levels,
 		// Members see what was said, not who said it.
 		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
+		// Said when comments are held back, so an empty list is not read as "nobody commented".
+		commentsWithheld: selected && !commentsShown ? { answered, threshold } : null,
 		// A met item leaves the open list; it is listed apart with the level it reached.
 		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
 		people

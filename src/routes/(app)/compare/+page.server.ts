@@ -7,6 +7,8 @@ import { getFramework } from '$lib/server/queries/framework';
 import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
 import { computeResults, storedResults, teamMedians } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
+import { getAnonymity } from '$lib/server/queries/settings';
+import { groupsToShow } from '$lib/domain/anonymity';
 import { listTechnologies } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
 
@@ -41,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 	const vectors = vectorsInLaneOrder(framework.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
 	let series: (Series & { rating: number | null; href?: string })[] = [];
 	let problem: string | null = null;
+	let teamsWithheld: string | null = null;
 
 	if (mode === 'technologies') {
 		if (chosen.length < 2) problem = 'Choose two to six technologies to compare.';
@@ -81,7 +84,11 @@ export const load: PageServerLoad = async (event) => {
 				.filter((s) => s.rating !== null);
 			if (series.length < 2) problem = `${tech.name} has results in fewer than two of the chosen rounds.`;
 		} else if (round) {
-			const teams = (await teamMedians(round.id, tech.id)).slice(0, MAX_SERIES);
+			const [answered, { threshold }] = await Promise.all([teamMedians(round.id, tech.id), getAnonymity()]);
+			const { shown, withheld } = groupsToShow(answered, threshold);
+			if (withheld)
+				teamsWithheld = `${withheld} ${withheld === 1 ? 'team' : 'teams'} with fewer than ${threshold} respondents ${withheld === 1 ? 'is' : 'are'} not shown, so that nobody in ${withheld === 1 ? 'it' : 'them'} can be told apart.`;
+			const teams = shown.slice(0, MAX_SERIES);
 			series = teams.map((t) => ({
 				label: `${t.name} (${t.respondents})`,
 				medians: t.medians,
@@ -93,5 +100,5 @@ export const load: PageServerLoad = async (event) => {
 	const rows = compareRows(vectors, series);
 	// More than six overlaid radars cannot be told apart; say which were left out rather than drop them silently.
 	const leftOut = mode === 'technologies' ? asked.slice(MAX_SERIES).map((s) => technologies.find((t) => t.slug === s)?.name ?? s) : [];
-	return { ...base, vectors, series, rows, gaps: widestGaps(rows), problem, leftOut };
+	return { ...base, vectors, series, rows, gaps: widestGaps(rows), problem, leftOut, teamsWithheld };
 };

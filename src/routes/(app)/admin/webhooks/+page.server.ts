@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '$lib/domain/webhooks';
 import { requireCapability } from '$lib/server/auth/policy';
 import { db } from '$lib/server/db';
-import { fieldFailure, formFailure, id, parseForm } from '$lib/server/forms';
+import { fieldFailure, formFailure, id, parseForm, settingVersion } from '$lib/server/forms';
 import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
 import { getWebhookPolicy, saveWebhookPolicy } from '$lib/server/queries/settings';
 import {
@@ -67,11 +67,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(
 			z.object({
-				version: z.coerce
-					.number()
-					.int()
-					.min(0)
-					.max(2 ** 31 - 1),
+				version: settingVersion,
 				allowPrivateTargets: z.literal('on').optional()
 			}),
 			form
