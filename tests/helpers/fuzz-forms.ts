@@ -7,6 +7,7 @@ import { db } from '../../src/lib/server/db';
 import {
 	apiToken,
 	assignment,
+	initiative,
 	mailMessage,
 	remediationItem,
 	response,
@@ -188,6 +189,15 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 			}
 		};
 	},
+	'(app)/initiatives ?/create': async (n) => ({ form: initiativeForm(n) }),
+	'(app)/initiatives/[id] ?/update': async (n) => ({
+		params: { id: String(await fuzzInitiative(n)) },
+		form: { ...initiativeForm(n), version: '1' }
+	}),
+	'(app)/initiatives/[id] ?/delete': async (n) => ({
+		params: { id: String(await fuzzInitiative(n)) },
+		form: { version: '1', confirm: 'yes' }
+	}),
 	'(app)/portfolio/radar ?/config': async () => {
 		const [row] = await db().select({ v: setting.version }).from(setting).where(eq(setting.key, 'tech-radar'));
 		return {
@@ -301,10 +311,29 @@ export const SANITISED: Record<string, string[]> = { '(auth)/login ?/default': [
 export const ALIKE: Record<string, string[]> = {
 	'(app)/admin/framework ?/default': ['levels.0', `v.${VECTOR_KEYS[0]}.anchor.0`],
 	'(app)/technologies/new ?/default': ['runbook', 'repo'],
+	// The edit form is the new-initiative form (same schema) plus its version.
+	'(app)/initiatives/[id] ?/update': ['name', 'vectorKey', 'targetLevel', 'dueOn', 'category', 'teamId'],
 	'(app)/technologies/[slug]/edit ?/default': ['category', 'lifecycle', 'targetLevel', 'description', 'docs', 'runbook', 'repo'],
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
 };
+
+const initiativeForm = (n: number) => ({
+	name: `Fuzz initiative ${n}`,
+	vectorKey: 'recoverability',
+	targetLevel: '3',
+	dueOn: '2027-06-30',
+	category: 'testing',
+	teamId: String(fx.team.id)
+});
+
+async function fuzzInitiative(n: number) {
+	const [row] = await db()
+		.insert(initiative)
+		.values({ name: `Fuzz target ${n}`, targetLevel: 3, dueOn: '2027-06-30' })
+		.returning({ id: initiative.id });
+	return row.id;
+}
 
 async function fuzzWebhook(n: number) {
 	const [row] = await db()

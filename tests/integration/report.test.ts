@@ -123,10 +123,10 @@ describe('PDF', () => {
 });
 
 describe('XLSX', () => {
-	it('has the four sheets, numbers as numbers equal to the database, and neutralised text', async () => {
+	it('has the five sheets, numbers as numbers equal to the database, and neutralised text', async () => {
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load((await bytes(await get('report.xlsx', lead))) as never);
-		expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Technologies', 'Scores', 'Backlog']);
+		expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Technologies', 'Initiatives', 'Scores', 'Backlog']);
 		const techSheet = wb.getWorksheet('Technologies')!;
 		expect(techSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
 		expect(techSheet.getColumn(1).width).toBe(28);

@@ -6,6 +6,7 @@ import { can, requireCapability } from '$lib/server/auth/policy';
 import { queryFilter, queryId } from '$lib/server/forms';
 import { clampPage, myWork, pagesOf } from '$lib/server/queries/my-assessments';
 import { listRoundsWithRatings } from '$lib/server/queries/rounds';
+import { initiativeCounts, initiativeViews } from '$lib/server/views/initiatives';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,9 +21,10 @@ export const load: PageServerLoad = async (event) => {
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
-	const [work, rounds] = await Promise.all([
+	const [work, rounds, initiatives] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
-		listRoundsWithRatings()
+		listRoundsWithRatings(),
+		initiativeViews()
 	]);
 	const { round: latest } = chooseResultsRound(rounds);
 	const ratings = latest?.ratings ?? [];
@@ -40,6 +42,12 @@ export const load: PageServerLoad = async (event) => {
 		openRounds: rounds
 			.filter((r) => r.state === 'open')
 			.map(({ id, name, dueDate, submitted, assigned, technologies }) => ({ id, name, dueDate, submitted, assigned, technologies })),
+		initiatives: {
+			counts: initiativeCounts(initiatives),
+			overdue: initiatives
+				.filter((i) => i.progress.status === 'overdue')
+				.map(({ id, name, goal, progress }) => ({ id, name, goal, progress }))
+		},
 		portfolio: latest
 			? {
 					round: roundStatus(latest),

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '$lib/chart-style';
 import { medianSeries } from '$lib/domain/aggregate';
 import { formatDate } from '$lib/domain/format';
+import { STATUS_LABELS } from '$lib/domain/initiatives';
 import { LANE_INFO } from '$lib/domain/framework';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
@@ -15,7 +16,7 @@ type Doc = InstanceType<typeof PDFDocument>;
 
 /**
  * Writes the report page by page into a stream: cover, contents, one page per technology,
- * backlog appendix. Nothing is buffered for later (no bufferPages), so memory stays flat with
+ * backlog appendix, initiatives. Nothing is buffered for later (no bufferPages), so memory stays flat with
  * the number of technologies; the caller pipes the document to the response as it grows.
  */
 export function reportPdf(report: RoundReport, comments: Score[] = []): Doc {
@@ -74,6 +75,10 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	doc.text(
 		`Average rating: ${s.average ?? 'not rated'}${s.previousAverage !== null && s.average !== null ? ` (${report.previous?.name}: ${s.previousAverage}, ${s.average - s.previousAverage >= 0 ? '+' : ''}${(s.average - s.previousAverage).toFixed(1)})` : ''}`
 	);
+	if (report.initiatives.length) {
+		const count = (status: string) => report.initiatives.filter((i) => i.progress.status === status).length;
+		doc.text(`Initiatives: ${count('overdue')} overdue, ${count('open')} in progress, ${count('met')} met (listed at the end)`);
+	}
 	doc.moveDown().font('bold').text('Level distribution').font('body');
 	const max = Math.max(1, ...s.distribution, ...s.previousDistribution);
 	for (let level = 0; level <= 5; level++) {
@@ -152,7 +157,35 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 		}
 		await new Promise((r) => setImmediate(r));
 	}
+	if (report.initiatives.length) initiativesOf(doc, report, newPage);
 	doc.end();
+}
+
+/** Each initiative as this round measured it, overdue first. */
+function initiativesOf(doc: Doc, report: RoundReport, newPage: () => void) {
+	newPage();
+	doc.font('bold').fontSize(16).text('Initiatives').moveDown(0.5);
+	for (const i of report.initiatives) {
+		if (doc.y > doc.page.height - 100) newPage();
+		const p = i.progress;
+		doc
+			.font('bold')
+			.fontSize(10)
+			.fillColor(p.status === 'overdue' ? LEVEL_COLOURS[0] : INK)
+			.text(`${STATUS_LABELS[p.status]}: ${i.name}`)
+			.font('body')
+			.fontSize(9)
+			.fillColor(INK)
+			.text(`${i.goal}. ${p.met} of ${p.total} met in ${report.round.name}${p.unmeasured ? `, ${p.unmeasured} not rated` : ''}.`, {
+				width: doc.page.width - 2 * MARGIN
+			});
+		if (i.notMet.length)
+			doc
+				.fillColor(SOFT_INK)
+				.text(`Not met yet: ${i.notMet.join(', ')}`, { width: doc.page.width - 2 * MARGIN })
+				.fillColor(INK);
+		doc.moveDown(0.4);
+	}
 }
 
 function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {

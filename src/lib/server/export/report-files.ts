@@ -1,4 +1,5 @@
 import { medianSeries } from '$lib/domain/aggregate';
+import { STATUS_LABELS } from '$lib/domain/initiatives';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 
@@ -50,6 +51,22 @@ export function technologyRows(report: RoundReport): (string | number | null)[][
 	]);
 }
 
+export const INITIATIVE_COLUMNS = ['Initiative', 'Goal', 'Due on', 'Status', 'Met', 'Technologies', 'Not yet rated', 'Not met yet'];
+
+/** Initiatives as this round measured them, one row each. */
+export function initiativeRows(report: RoundReport): (string | number)[][] {
+	return report.initiatives.map((i) => [
+		i.name,
+		i.goal,
+		i.dueOn,
+		STATUS_LABELS[i.progress.status],
+		i.progress.met,
+		i.progress.total,
+		i.progress.unmeasured,
+		i.notMet.join(', ')
+	]);
+}
+
 export const JSON_SCHEMA = 'https://opsmaturity.example/schemas/round-report/v1';
 
 /**
@@ -90,6 +107,7 @@ export function roundJson(report: RoundReport, scores: Scores) {
 				ticketUrl: b.ticketUrl || null
 			}))
 		})),
+		initiatives: report.initiatives.map(({ name, goal, dueOn, progress, notMet }) => ({ name, goal, dueOn, ...progress, notMet })),
 		responses: scores
 	};
 }

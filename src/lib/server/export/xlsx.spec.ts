@@ -6,7 +6,7 @@ import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { neutralise } from './neutralise';
-import { SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
+import { INITIATIVE_COLUMNS, initiativeRows, SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
 import { reportXlsx } from './xlsx';
 import { FORMULA_START, hostileItem, hostileText } from '../../../../tests/helpers/hostile-text';
 
@@ -31,6 +31,15 @@ const generated = fc.record({
 			backlog: fc.array(hostileItem, { maxLength: 2 })
 		}),
 		{ minLength: 1, maxLength: 3 }
+	),
+	initiatives: fc.array(
+		fc.record({
+			name: hostileText,
+			goal: hostileText,
+			status: fc.constantFrom('met', 'open', 'overdue'),
+			notMet: fc.array(hostileText, { maxLength: 2 })
+		}),
+		{ maxLength: 2 }
 	),
 	scores: fc.array(
 		fc.record({
@@ -75,6 +84,14 @@ function reportOf(g: Generated): RoundReport {
 		vectors: VECTOR_KEYS.map((key, i) => ({ key, name: g.vectorNames[i], lane: 'plan' })),
 		levels: [],
 		technologies,
+		initiatives: g.initiatives.map((x, i) => ({
+			id: i + 1,
+			name: x.name,
+			goal: x.goal,
+			dueOn: '2027-06-30',
+			progress: { total: 3, met: 1, unmeasured: 1, status: x.status },
+			notMet: x.notMet
+		})),
 		summary: {
 			technologies: technologies.length,
 			rated: technologies.filter((t) => t.result).length,
@@ -146,6 +163,7 @@ describe('XLSX report', () => {
 				g.weakest.forEach((w, i) => expect(item(`Weakest vector ${i + 1}`)).toBe(expected(`${w.name} (${w.average})`)));
 
 				expectRows(wb.getWorksheet('Technologies')!, [TECHNOLOGY_COLUMNS(report), ...technologyRows(report)]);
+				expectRows(wb.getWorksheet('Initiatives')!, [INITIATIVE_COLUMNS, ...initiativeRows(report)]);
 				const at = SCORE_COLUMNS.indexOf('Submitted at');
 				expectRows(wb.getWorksheet('Scores')!, [
 					SCORE_COLUMNS,

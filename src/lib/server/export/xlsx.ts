@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { neutralise } from './neutralise';
-import { SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
+import { INITIATIVE_COLUMNS, initiativeRows, SCORE_COLUMNS, scoreRows, TECHNOLOGY_COLUMNS, technologyRows } from './report-files';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 
@@ -12,7 +12,7 @@ const safe = (row: (string | number | Date | null)[]) => row.map((v) => (typeof 
 const FORMATS: Record<string, string> = { Coverage: '0%', 'Submitted at': 'yyyy-mm-dd hh:mm' };
 
 /**
- * Streams the report workbook (Summary, Technologies, Scores, Backlog): rows are committed as
+ * Streams the report workbook (Summary, Technologies, Initiatives, Scores, Backlog): rows are committed as
  * they are written, so a 300,000-answer round never sits in memory as one workbook. The only
  * styles are the number formats of two columns (coverage as a percentage, submission times as
  * dates): per-cell fills cost 2.5× the time at 300,000 rows, and the level is a number anyway.
@@ -60,6 +60,10 @@ async function writeWorkbook(out: PassThrough, report: RoundReport, scores: Asyn
 	const techs = sheet('Technologies', TECHNOLOGY_COLUMNS(report), [28, 20, 18, 8, 7, 7, 9, 10, 9]);
 	for (const row of technologyRows(report)) techs.addRow(safe(row)).commit();
 	techs.commit();
+
+	const goals = sheet('Initiatives', INITIATIVE_COLUMNS, [28, 60, 11, 11, 6, 12, 12, 40]);
+	for (const row of initiativeRows(report)) goals.addRow(safe(row)).commit();
+	goals.commit();
 
 	const scoresSheet = sheet('Scores', SCORE_COLUMNS, [12, 24, 28, 18, 7, 10, 50, 40, 22]);
 	const at = SCORE_COLUMNS.indexOf('Submitted at');

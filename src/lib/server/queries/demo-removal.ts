@@ -11,6 +11,7 @@ import {
 	roundTechnology,
 	setting,
 	team,
+	initiative,
 	technology,
 	userTeam
 } from '$lib/server/db/schema';
@@ -233,7 +234,13 @@ async function planRemoval(q: Query, record: DemoRecord): Promise<DemoPlan> {
 			...(await q
 				.selectDistinct({ id: userTeam.teamId, use: sql<string>`'has members'` })
 				.from(userTeam)
-				.where(and(inArray(userTeam.teamId, ids(teams)), notInArray(userTeam.userId, ids(removeUsers)))))
+				.where(and(inArray(userTeam.teamId, ids(teams)), notInArray(userTeam.userId, ids(removeUsers))))),
+			...(await q
+				.select({ id: team.id, use: sql<string>`'has initiatives: ' || string_agg(${initiative.name}, ', ' order by ${initiative.name})` })
+				.from(initiative)
+				.innerJoin(team, eq(team.id, initiative.teamId))
+				.where(inArray(team.id, ids(teams)))
+				.groupBy(team.id))
 		],
 		teams
 	);

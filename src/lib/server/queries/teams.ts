@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
-import { technology, team, userTeam } from '$lib/server/db/schema';
+import { initiative, technology, team, userTeam } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 
 export async function listTeams() {
@@ -34,7 +34,7 @@ export async function renameTeam(actorId: number, id: number, name: string) {
 	});
 }
 
-export type DeleteTeamResult = 'deleted' | 'not-found' | 'owns-technologies';
+export type DeleteTeamResult = 'deleted' | 'not-found' | 'owns-technologies' | 'has-initiatives';
 
 /** A team that owns technologies keeps them accountable, so it cannot be deleted until they move. */
 export async function deleteTeam(actorId: number, id: number): Promise<DeleteTeamResult> {
@@ -43,6 +43,8 @@ export async function deleteTeam(actorId: number, id: number): Promise<DeleteTea
 		if (!before) return 'not-found';
 		const [{ owned }] = await tx.select({ owned: count() }).from(technology).where(eq(technology.teamId, id));
 		if (owned > 0) return 'owns-technologies';
+		const [{ goals }] = await tx.select({ goals: count() }).from(initiative).where(eq(initiative.teamId, id));
+		if (goals > 0) return 'has-initiatives';
 		await tx.delete(team).where(eq(team.id, id));
 		await recordAudit(tx, { actorId, action: 'team.delete', entity: 'team', entityId: id, before });
 		return 'deleted';

@@ -7,6 +7,8 @@ import { previousResults, storedResults } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 import { roundTechnologies, teamName } from '../queries/report';
+import { byUrgency } from '$lib/domain/initiatives';
+import { initiativeViews } from './initiatives';
 
 export type ReportOptions = { teamId?: number };
 
@@ -15,12 +17,14 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	const round = await getRound(roundId);
 	if (!round) return null;
 	const previous = previousClosedRound(await listRounds(), roundId);
-	const [framework, techs, current, before, teamLabel] = await Promise.all([
+	const [framework, techs, current, before, teamLabel, initiatives] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		roundTechnologies(roundId, options.teamId),
 		storedResults(roundId),
 		previousResults(roundId),
-		options.teamId ? teamName(options.teamId) : Promise.resolve(null)
+		options.teamId ? teamName(options.teamId) : Promise.resolve(null),
+		// Measured on this round's results, over the technologies it scored.
+		initiativeViews({ source: { kind: 'round', roundId } })
 	]);
 	const now = new Map(current.map((r) => [r.technologyId, r]));
 	const vectors = vectorsInLaneOrder(framework.vectors);
@@ -60,6 +64,17 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		vectors,
 		levels: framework.levels,
 		technologies,
+		initiatives: initiatives
+			.filter((i) => i.progress.total > 0)
+			.sort(byUrgency)
+			.map(({ id, name, goal, dueOn, progress, technologies: set }) => ({
+				id,
+				name,
+				goal,
+				dueOn,
+				progress,
+				notMet: set.filter((t) => !t.met).map((t) => t.name)
+			})),
 		summary: {
 			technologies: technologies.length,
 			rated: rated.length,

@@ -9,6 +9,7 @@ import { getFramework } from '../queries/framework';
 import { assignablePeople } from '../queries/round-scope';
 import { technologyComments, type TechnologyResult } from '../queries/results';
 import { ANONYMITY_KEY, anonymityThreshold } from '../queries/settings';
+import { initiativeViews } from './initiatives';
 import { chooseResultsRound } from '$lib/domain/round-choice';
 import { isSlug, type Lifecycle } from '$lib/domain/catalog';
 import { enoughAnswered } from '$lib/domain/anonymity';
@@ -62,11 +63,13 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	const threshold = anonymityThreshold(anonymity);
 	const answered = selected?.result?.submitted ?? 0;
 	const commentsShown = enoughAnswered(answered, threshold);
-	const [framework, comments, backlog, people] = await Promise.all([
+	const [framework, comments, backlog, people, initiatives] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
-		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
+		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([]),
+		// Each covering initiative's progress is this technology's own: met, open or overdue here.
+		initiativeViews({ technologyId: technology.id })
 	]);
 	return {
 		technology,
@@ -84,6 +87,13 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		commentsWithheld: selected && !commentsShown ? { answered, threshold } : null,
 		// A met item leaves the open list; it is listed apart with the level it reached.
 		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
-		people
+		people,
+		initiatives: initiatives.map(({ id, name, goal, progress, technologies }) => ({
+			id,
+			name,
+			goal,
+			progress,
+			reached: technologies[0]?.reached ?? null
+		}))
 	};
 }

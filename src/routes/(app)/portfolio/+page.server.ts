@@ -11,6 +11,8 @@ import { storedResults, type TechnologyResult } from '$lib/server/queries/result
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
+import { byUrgency } from '$lib/domain/initiatives';
+import { initiativeViews } from '$lib/server/views/initiatives';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 100;
@@ -39,13 +41,14 @@ export const load: PageServerLoad = async (event) => {
 		})
 		.parse(Object.fromEntries([...p].filter(([, v]) => v !== '')));
 
-	// Three queries for the whole page, whatever the number of technologies.
-	const [technologies, current, before, teams, categories] = await Promise.all([
+	// A handful of queries for the whole page, whatever the number of technologies.
+	const [technologies, current, before, teams, categories, initiatives] = await Promise.all([
 		listTechnologies({ teamId: query.team, category: query.category, lifecycle: query.lifecycle }),
 		round ? storedResults(round.id) : Promise.resolve([] as TechnologyResult[]),
 		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		listTeams(),
-		listCategories()
+		listCategories(),
+		initiativeViews()
 	]);
 	const byId = (results: TechnologyResult[]) => new Map(results.map((r) => [r.technologyId, r]));
 	const now = byId(current);
@@ -86,6 +89,7 @@ export const load: PageServerLoad = async (event) => {
 		lanes: laneAverages(filtered, vectors),
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		categories,
-		lifecycles: LIFECYCLES
+		lifecycles: LIFECYCLES,
+		initiatives: initiatives.sort(byUrgency).map(({ id, name, goal, progress }) => ({ id, name, goal, progress }))
 	};
 };

@@ -8,3 +8,4 @@ export * from './settings';
 export * from './mail';
 export * from './api';
 export * from './webhooks';
+export * from './initiatives';

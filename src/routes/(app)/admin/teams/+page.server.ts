@@ -44,6 +44,8 @@ export const actions: Actions = {
 		const result = await deleteTeam(admin.id, data.teamId);
 		if (result === 'owns-technologies')
 			return formFailure(409, 'This team owns technologies. Move them to another team before deleting it.');
+		if (result === 'has-initiatives')
+			return formFailure(409, 'Initiatives are set for this team. Change or delete them at /initiatives before deleting it.');
 		if (result === 'not-found') return formFailure(404, 'That team no longer exists.');
 		return { deleted: data.teamId };
 	}
