@@ -54,6 +54,8 @@ function shutdown(signal) {
 	}, SHUTDOWN_LIMIT_MS - 1000);
 	force.unref();
 	setTimeout(() => {
+		// Live event streams never finish on their own: the app ends them now, and browsers reconnect elsewhere.
+		process.emit('opsmaturity:stopping');
 		server.close(async () => {
 			clearTimeout(force);
 			await Promise.race([

@@ -7,7 +7,6 @@ import { db } from '../../src/lib/server/db';
 import {
 	apiToken,
 	assignment,
-	initiative,
 	mailMessage,
 	remediationItem,
 	response,
@@ -23,6 +22,7 @@ import { createInvitation } from '../../src/lib/server/queries/users';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
 import { fx } from './fuzz-fixtures';
+import { disagreeingTech, fuzzInitiative, fuzzWebhook, initiativeForm, sessionAt, sessionStep } from './fuzz-rows';
 
 export { createFuzzFixtures, fx, type Fixtures } from './fuzz-fixtures';
 
@@ -189,6 +189,20 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 			}
 		};
 	},
+	// Each starts from a technology of its own whose two respondents disagree, with a session at the step the action needs.
+	'(app)/rounds/[id]/calibrate/[slug] ?/start': async (n) => ({ params: { slug: await disagreeingTech(n) }, form: {} }),
+	'(app)/rounds/[id]/calibrate/[slug] ?/vote': async (n) => ({
+		params: { slug: (await sessionAt(n, 'voting')).slug },
+		form: { vector: 'recoverability', score: '3' }
+	}),
+	'(app)/rounds/[id]/calibrate/[slug] ?/reveal': async (n) => sessionStep(await sessionAt(n, 'voting', true)),
+	'(app)/rounds/[id]/calibrate/[slug] ?/revote': async (n) => sessionStep(await sessionAt(n, 'revealed')),
+	'(app)/rounds/[id]/calibrate/[slug] ?/skip': async (n) => sessionStep(await sessionAt(n, 'voting')),
+	'(app)/rounds/[id]/calibrate/[slug] ?/end': async (n) => sessionStep(await sessionAt(n, 'voting')),
+	'(app)/rounds/[id]/calibrate/[slug] ?/agree': async (n) => {
+		const step = sessionStep(await sessionAt(n, 'revealed'));
+		return { ...step, form: { ...step.form, level: '3', note: 'Agreed after talking' } };
+	},
 	'(app)/initiatives ?/create': async (n) => ({ form: initiativeForm(n) }),
 	'(app)/initiatives/[id] ?/update': async (n) => ({
 		params: { id: String(await fuzzInitiative(n)) },
@@ -295,6 +309,7 @@ export const FIELDLESS = new Set([
 	'(auth)/logout ?/default',
 	'(auth)/unsubscribe/[token] ?/default',
 	'(app)/rounds/[id] ?/open',
+	'(app)/rounds/[id]/calibrate/[slug] ?/start',
 	'(app)/rounds/[id] ?/regenerate',
 	'(app)/technologies/[slug] ?/retire'
 ]);
@@ -313,32 +328,11 @@ export const ALIKE: Record<string, string[]> = {
 	'(app)/technologies/new ?/default': ['runbook', 'repo'],
 	// The edit form is the new-initiative form (same schema) plus its version.
 	'(app)/initiatives/[id] ?/update': ['name', 'vectorKey', 'targetLevel', 'dueOn', 'category', 'teamId'],
+	// The same version field as revealing, read by the same rule.
+	'(app)/rounds/[id]/calibrate/[slug] ?/revote': ['version'],
+	'(app)/rounds/[id]/calibrate/[slug] ?/skip': ['version'],
+	'(app)/rounds/[id]/calibrate/[slug] ?/end': ['version'],
 	'(app)/technologies/[slug]/edit ?/default': ['category', 'lifecycle', 'targetLevel', 'description', 'docs', 'runbook', 'repo'],
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
 };
-
-const initiativeForm = (n: number) => ({
-	name: `Fuzz initiative ${n}`,
-	vectorKey: 'recoverability',
-	targetLevel: '3',
-	dueOn: '2027-06-30',
-	category: 'testing',
-	teamId: String(fx.team.id)
-});
-
-async function fuzzInitiative(n: number) {
-	const [row] = await db()
-		.insert(initiative)
-		.values({ name: `Fuzz target ${n}`, targetLevel: 3, dueOn: '2027-06-30' })
-		.returning({ id: initiative.id });
-	return row.id;
-}
-
-async function fuzzWebhook(n: number) {
-	const [row] = await db()
-		.insert(webhook)
-		.values({ url: `https://hooks.example.com/${n}`, secret: 'whsec_fuzz', events: ['round.closed'] })
-		.returning({ id: webhook.id });
-	return row.id;
-}

@@ -15,6 +15,11 @@ export async function outcomeOf(entry: RouteEntry, event: object): Promise<Outco
 	try {
 		const result = await entry.run(event as never);
 		if (isActionFailure(result)) return { status: result.status, failure: true, data: result.data };
+		if (result instanceof Response && result.headers.get('content-type') === 'text/event-stream') {
+			// A live stream never ends: its answer is that it started.
+			await result.body?.cancel();
+			return { status: result.status, failure: result.status >= 400 };
+		}
 		if (result instanceof Response) {
 			// A file is streamed after the handler returns: a stream that breaks is a broken answer too.
 			await result.arrayBuffer();

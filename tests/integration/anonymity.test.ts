@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, auditLog } from '../../src/lib/server/db/schema';
+import { answer, assignment, auditLog, roundTechnology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { refreshResults } from '../../src/lib/server/queries/results';
 import { getAnonymity } from '../../src/lib/server/queries/settings';
@@ -29,6 +29,20 @@ beforeAll(async () => {
 			.set({ comment: `Unsealing is manual (${i})`, evidenceUrl: 'https://wiki.example.com/vault' })
 			.where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, 'recoverability')));
 	}
+	// Another technology in the same round that three people answered: the threshold counts per technology.
+	const consul = await createTechnologyRow('Consul');
+	const three = [await createUserRow('member'), await createUserRow('member'), await createUserRow('member')];
+	await db().insert(roundTechnology).values({ roundId, technologyId: consul.id });
+	await db()
+		.insert(assignment)
+		.values(three.map((p) => ({ roundId, technologyId: consul.id, userId: p.id })));
+	for (const p of three) {
+		const resp = await submitResponseRow(roundId, consul.id, p.id, () => 3);
+		await db()
+			.update(answer)
+			.set({ comment: 'Raft is solid' })
+			.where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, 'stability')));
+	}
 	await db().transaction((tx) => refreshResults(tx, { roundId }));
 });
 
@@ -46,11 +60,12 @@ const save = (form: Record<string, string>) => run(anonymityPage.actions.save as
 describe('the anonymity threshold', () => {
 	it('holds back comments and evidence while fewer than 3 answered, and says so', async () => {
 		expect(await page()).toMatchObject({ comments: [], commentsWithheld: { answered: 2, threshold: 3 } });
-		const rows = await scoresCsv();
+		const rows = (await scoresCsv()).filter((r) => r.Technology === 'Vault');
 		expect(rows).toHaveLength(30);
 		expect(rows.every((r) => r.Comment === '' && r.Evidence === '')).toBe(true);
-		// The scores themselves are not hidden.
+		// The scores themselves are not hidden, and Consul, which three answered, keeps its comments.
 		expect(rows.filter((r) => r.Score === '2')).toHaveLength(30);
+		expect((await scoresCsv()).filter((r) => r.Comment === 'Raft is solid')).toHaveLength(3);
 	});
 
 	it('shows them once an admin lowers the threshold to the number who answered, with an audit entry', async () => {
@@ -58,7 +73,7 @@ describe('the anonymity threshold', () => {
 		const shown = await page();
 		expect(shown.commentsWithheld).toBeNull();
 		expect(shown.comments.map((c) => c.comment)).toEqual(['Unsealing is manual (0)', 'Unsealing is manual (1)']);
-		const rows = await scoresCsv();
+		const rows = (await scoresCsv()).filter((r) => r.Technology === 'Vault');
 		expect(rows.filter((r) => r.Comment).map((r) => r.Comment)).toEqual(['Unsealing is manual (0)', 'Unsealing is manual (1)']);
 		const [entry] = await db().select().from(auditLog).where(eq(auditLog.entityId, 'anonymity'));
 		expect(entry).toMatchObject({ actorId: admin.id, action: 'setting.update', before: { threshold: 3 }, after: { threshold: 2 } });

@@ -132,6 +132,9 @@ describe('initiatives', () => {
 		// Q1 scored Postgres (3) and MySQL (2); Q2 scored only MySQL, now at 3.
 		expect(await reportOf(q1.id)).toMatchObject({ progress: { met: 1, total: 2, status: 'open' }, notMet: ['MySQL'] });
 		expect(await reportOf(q2.id)).toMatchObject({ progress: { met: 1, total: 1, status: 'met' }, notMet: [] });
+		// A team's report counts that team's technologies only: Postgres is SRE's, MySQL is Data's.
+		const sre = (await roundReport(q1.id, { teamId: sreTeam }))!.initiatives.find((i) => i.name === 'Databases recover')!;
+		expect(sre).toMatchObject({ progress: { met: 1, total: 1 }, notMet: [] });
 		// The newest closed round still says MySQL is at 2.
 		expect((await one(id)).progress.met).toBe(1);
 
@@ -188,6 +191,27 @@ describe('initiatives', () => {
 		expect((await one(id)).version).toBe(2);
 		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'initiative.update'));
 		expect(entry).toMatchObject({ before: { targetLevel: 3 }, after: { targetLevel: 2 } });
+	});
+
+	it('editing keeps a category no technology uses any more, instead of widening the goal', async () => {
+		const created = await create({ name: 'Caches', category: 'cache' });
+		const cacheId = Number((created as { location: string }).location.split('/').pop());
+		await db().update(technology).set({ category: 'key-value' }).where(eq(technology.category, 'cache'));
+		const page = dataOf<{ choices: { categories: string[] } }>(
+			await run(detail.load as never, fakeEvent({ user: lead, params: { id: String(cacheId) } }))
+		);
+		expect(page.choices.categories).toContain('cache');
+		const edit = await run(
+			detail.actions.update as never,
+			fakeEvent({
+				user: lead,
+				params: { id: String(cacheId) },
+				form: { ...form({ name: 'Caches renamed', category: 'cache' }), version: '1' }
+			})
+		);
+		expect(dataOf(edit)).toEqual({ saved: true });
+		expect((await one(cacheId)).goal).toContain('every cache technology');
+		await db().delete(initiative).where(eq(initiative.id, cacheId));
 	});
 
 	it('a team with initiatives cannot be deleted', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, response } from '../../src/lib/server/db/schema';
+import { answer, calibratedVector, response } from '../../src/lib/server/db/schema';
+import { calibrate } from '../../src/lib/domain/calibration';
 import { aggregateVector, rateTechnology } from '../../src/lib/domain/aggregate';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { createFrameworkVersion } from '../../src/lib/server/queries/framework';
@@ -16,7 +17,7 @@ function generator(seed: number) {
 	return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
-type Expected = Map<number, { answers: Record<string, (number | null)[]> }>;
+type Expected = Map<number, { answers: Record<string, (number | null)[]>; calibrated: Record<string, number> }>;
 const WEIGHTS = [0.5, 1, 1, 1.5, 2, 3];
 // Critical vectors cap the level at their median + 1: the same rule in SQL as in the domain.
 const CRITICAL = ['recoverability', 'stability', 'supportability'];
@@ -62,7 +63,15 @@ beforeAll(async () => {
 			});
 			await db().insert(answer).values(rows);
 		}
-		expected.set(tech.id, { answers });
+		// Some vectors were calibrated: an agreed level replaces their median, in SQL as in the domain.
+		const calibrated: Record<string, number> = {};
+		const withData = Object.keys(answers).filter((k) => answers[k].some((a) => a !== null));
+		if (withData.length && rand() < 0.4) {
+			const key = withData[Math.floor(rand() * withData.length)];
+			calibrated[key] = Math.floor(rand() * 6);
+			await db().insert(calibratedVector).values({ roundId, technologyId: tech.id, vectorKey: key, level: calibrated[key] });
+		}
+		expected.set(tech.id, { answers, calibrated });
 	}
 });
 
@@ -73,10 +82,10 @@ describe('results SQL', () => {
 		let rated = 0;
 		let capped = 0;
 		for (const r of results) {
-			const { answers } = expected.get(r.technologyId)!;
+			const { answers, calibrated } = expected.get(r.technologyId)!;
 			const vectors = AGILE_OPERATIONS_V1.vectors.map((v) => ({
 				key: v.key,
-				agg: aggregateVector(answers[v.key] ?? []),
+				agg: calibrate(aggregateVector(answers[v.key] ?? []), calibrated[v.key]),
 				weight: weights[v.key],
 				critical: CRITICAL.includes(v.key)
 			}));
@@ -92,8 +101,9 @@ describe('results SQL', () => {
 			if (rating) rated++;
 			if (rating?.cappedBy) capped++;
 		}
-		// The rule was exercised: some levels were held down by a critical vector.
+		// The rules were exercised: some levels were held down by a critical vector, some medians calibrated.
 		expect(capped).toBeGreaterThan(0);
+		expect(results.filter((r) => Object.values(r.vectors).some((v) => 'calibratedFrom' in v)).length).toBeGreaterThan(5);
 		expect(rated).toBeGreaterThan(20);
 		expect(rated).toBeLessThan(40);
 	});

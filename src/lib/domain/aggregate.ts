@@ -10,6 +10,8 @@ export type VectorAggregate = {
 	max: number | null;
 	/** The spread is wide enough that respondents should talk before trusting the median. */
 	disagreement: boolean;
+	/** Present once respondents agreed a level in a calibration session: `median` is that level, this the median it replaced. */
+	calibratedFrom?: number | null;
 };
 
 export function median(values: number[]): number | null {

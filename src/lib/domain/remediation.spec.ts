@@ -52,6 +52,16 @@ describe('plannedItems', () => {
 	});
 });
 
+describe('plannedItems after calibration', () => {
+	it('plans no calibrate item for a vector whose level was agreed, and measures gaps from the agreed level', () => {
+		const items = plannedItems(kafka, [
+			{ ...vector('ease_of_use', 4, true), calibrated: true },
+			{ ...vector('automation', 3, true), calibrated: true }
+		]);
+		expect(items.map((i) => [i.vectorKey, i.kind, i.currentLevel, i.gap])).toEqual([['automation', 'gap', 3, 1]]);
+	});
+});
+
 describe('reconcileBacklog', () => {
 	const planned = plannedItems(kafka, [vector('recoverability', 2), vector('stability', 3)]);
 	const existing = (over: Partial<ExistingItem>): ExistingItem => ({

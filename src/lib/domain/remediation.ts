@@ -16,6 +16,8 @@ export type VectorResult = {
 	anchors: string[];
 	median: number | null;
 	disagreement: boolean;
+	/** The respondents already agreed a level in calibration: the disagreement was talked through. */
+	calibrated?: boolean;
 };
 
 export type PlannedItem = {
@@ -42,7 +44,8 @@ const fill = (text: string, tech: string, vector: string) => text.replaceAll('{t
 
 /**
  * What the backlog should hold for one technology after a round: an item for every vector whose
- * median is below target, and a "calibrate" item where respondents disagree and no gap item exists.
+ * median is below target, and a "calibrate" item where respondents disagree, no gap item exists and
+ * no level was agreed in calibration yet. A calibrated vector's median is the agreed level.
  */
 export function plannedItems(technology: { id: number; name: string; targetLevel: number }, vectors: VectorResult[]): PlannedItem[] {
 	const items: PlannedItem[] = [];
@@ -65,7 +68,7 @@ export function plannedItems(technology: { id: number; name: string; targetLevel
 				priority: Math.round(gap * v.weight * 100) / 100,
 				size: sizeFor(gap, guide.effort)
 			});
-		} else if (v.disagreement) {
+		} else if (v.disagreement && !v.calibrated) {
 			items.push({
 				technologyId: technology.id,
 				vectorKey: v.key,

@@ -22,6 +22,8 @@ export type DatabaseHandle = {
 	kind: 'postgres' | 'pglite';
 	/** The embedded database's own client, for the job queue that shares its one connection. */
 	pglite?: PGlite;
+	/** LISTEN on a channel (a connection of its own on PostgreSQL, reconnecting; in-process on PGlite); returns the unlisten. */
+	listen: (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
 	close: () => Promise<void>;
 };
 
@@ -47,7 +49,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 			connection: { statement_timeout: STATEMENT_TIMEOUT_MS }
 		});
 		const db = drizzlePostgres(instrumentPostgres(client, options.prepared ?? true), { schema }) as unknown as Database;
-		return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+		const listen = async (channel: string, onMessage: (payload: string) => void) => (await client.listen(channel, onMessage)).unlisten;
+		return { db, kind: 'postgres', listen, close: () => client.end({ timeout: 5 }) };
 	}
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 	const client = await PGlite.create({
@@ -55,7 +58,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		loadDataDir: options.loadDataDir
 	});
 	const db = drizzlePglite(instrumentPglite(client), { schema }) as unknown as Database;
-	return { db, kind: 'pglite', pglite: client, close: () => client.close() };
+	const listen = (channel: string, onMessage: (payload: string) => void) => client.listen(channel, onMessage);
+	return { db, kind: 'pglite', pglite: client, listen, close: () => client.close() };
 }
 
 /**

@@ -257,7 +257,8 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 				.fillColor(LEVEL_INK[level])
 				.text(String(a.median), x + 150, y, { width: 28, align: 'center' });
 		} else doc.fillColor(SOFT_INK).text('—', x + 150, y, { width: 28, align: 'center' });
-		doc.fillColor(INK).text(a?.min != null ? `${a.min}–${a.max}${a.disagreement ? ' !' : ''}` : '—', x + 195, y);
+		const note = a?.calibratedFrom !== undefined ? ` calibrated (median was ${a.calibratedFrom ?? '—'})` : a?.disagreement ? ' !' : '';
+		doc.fillColor(INK).text(a?.min != null ? `${a.min}–${a.max}${note}` : '—', x + 195, y, { lineBreak: false });
 		y += 11;
 	}
 	doc.text('', MARGIN, Math.max(y, top + 255) + 8);

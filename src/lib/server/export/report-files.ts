@@ -33,7 +33,8 @@ export const TECHNOLOGY_COLUMNS = (report: RoundReport) => [
 	'Coverage',
 	'Submitted',
 	'Assigned',
-	...report.vectors.map((v) => v.name)
+	...report.vectors.map((v) => v.name),
+	'Calibrated'
 ];
 
 export function technologyRows(report: RoundReport): (string | number | null)[][] {
@@ -47,7 +48,12 @@ export function technologyRows(report: RoundReport): (string | number | null)[][
 		t.result?.rating ? Math.round(t.result.rating.coverage * 100) / 100 : null,
 		t.result?.submitted ?? 0,
 		t.result?.assigned ?? 0,
-		...medianSeries(report.vectors, t.result)
+		...medianSeries(report.vectors, t.result),
+		// The medians above include levels agreed in calibration; this says which, and what they replaced.
+		report.vectors
+			.filter((v) => t.result?.vectors[v.key]?.calibratedFrom !== undefined)
+			.map((v) => `${v.name} (median was ${t.result!.vectors[v.key].calibratedFrom ?? '—'})`)
+			.join(', ')
 	]);
 }
 

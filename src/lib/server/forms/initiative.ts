@@ -24,11 +24,10 @@ export function initiativeSchema(vectorKeys: string[], categories: string[]) {
 	return z.object({
 		name: text('Name', 120),
 		vectorKey: choiceFrom(vectorKeys, 'Choose a vector from the list, or the level.'),
-		targetLevel: z.coerce
-			.number({ error: 'Choose a target level from 0 to 5.' })
-			.int('Choose a target level from 0 to 5.')
-			.min(0, 'Choose a target level from 0 to 5.')
-			.max(5, 'Choose a target level from 0 to 5.'),
+		targetLevel: z
+			.string({ error: 'Choose a target level from 0 to 5.' })
+			.regex(/^[0-5]$/, 'Choose a target level from 0 to 5.')
+			.transform(Number),
 		dueOn: z
 			.string({ error: 'Enter the date the goal is due.' })
 			.refine((v) => isCalendarDate(v) && v >= '2000-01-01' && v <= '2999-12-31', 'Enter the date the goal is due as YYYY-MM-DD.'),

@@ -48,7 +48,12 @@ export async function regenerateBacklog(tx: Tx, roundId: number, actorId: number
 	const planned = assessed.flatMap((res) =>
 		plannedItems(
 			techs.get(res.technologyId)!,
-			vectors.map((v) => ({ ...v, median: res.vectors[v.key]?.median ?? null, disagreement: res.vectors[v.key]?.disagreement ?? false }))
+			vectors.map((v) => ({
+				...v,
+				median: res.vectors[v.key]?.median ?? null,
+				disagreement: res.vectors[v.key]?.disagreement ?? false,
+				calibrated: res.vectors[v.key]?.calibratedFrom !== undefined
+			}))
 		)
 	);
 	const existing = await tx

@@ -294,11 +294,13 @@ export async function removeDemoData(actorId: number): Promise<RemoveDemoResult>
 		const record = await readRecord(tx, true);
 		if (!record) return { outcome: 'none' };
 		// Rows that may go are locked before the plan reads them, so nobody can answer in a demo round,
-		// add a technology or respondent to it, take a demo technology into scope or change a demo
-		// account's password between the plan and the deletes (each of those waits for this to end).
+		// add a technology or respondent to it, take a demo technology into scope, change a demo
+		// account's password or set an initiative for a demo team between the plan and the deletes (each of those waits for this to end).
 		await tx.select({ id: round.id }).from(round).where(inArray(round.id, record.roundIds)).for('update');
 		await tx.select({ id: technology.id }).from(technology).where(inArray(technology.id, record.technologyIds)).for('update');
 		await tx.select({ id: appUser.id }).from(appUser).where(inArray(appUser.id, record.userIds)).for('update');
+		// Likewise demo teams: an initiative set for one meanwhile would otherwise block its delete.
+		await tx.select({ id: team.id }).from(team).where(inArray(team.id, record.teamIds)).for('update');
 		const plan = await planRemoval(tx, record);
 		if (plan.demoAccountIds.includes(actorId)) return { outcome: 'demo-actor' };
 		if (Object.values(plan.counts).every((n) => n === 0)) return { outcome: 'none' };

@@ -9,36 +9,38 @@ export type InitiativeRow = InitiativeFields & {
 	id: number;
 	version: number;
 	teamName: string | null;
+	vectorName: string | null;
 	/** Each technology in the set, by name, with what it reached towards the goal (null: not measured). */
 	technologies: { id: number; slug: string; name: string; reached: number | null }[];
 };
 
-/** Where progress is read from: each technology's newest closed, rated round, or one round's results (a report). */
-export type ProgressSource = { kind: 'newest-closed' } | { kind: 'round'; roundId: number };
+/** Where progress is read from: each technology's newest closed, rated round, or one round's results (a report, optionally one team's). */
+export type ProgressSource = { kind: 'newest-closed' } | { kind: 'round'; roundId: number; teamId?: number };
 
-function resultsOf(source: ProgressSource): SQL {
+/** The one result each technology's progress is read from: a lookup per technology, by index. */
+function resultOf(source: ProgressSource): SQL {
 	return source.kind === 'round'
-		? sql`select technology_id, result from round_result where round_id = ${source.roundId}`
-		: sql`select distinct on (rr.technology_id) rr.technology_id, rr.result
-			from round_result rr join round r on r.id = rr.round_id
-			where r.state = 'closed' and rr.result->'rating' <> 'null'::jsonb
-			order by rr.technology_id, r.created_at desc, r.id desc`;
+		? sql`select rr.result from round_result rr where rr.round_id = ${source.roundId} and rr.technology_id = t.id`
+		: sql`select rr.result from round_result rr join round r on r.id = rr.round_id
+			where rr.technology_id = t.id and r.state = 'closed' and rr.result->'rating' <> 'null'::jsonb
+			order by r.created_at desc, r.id desc limit 1`;
 }
 
 /**
  * Initiatives with the technologies in their set and what each reached, in one statement. The set
  * is the initiative's filter over technologies that are not retired; with a report's round, only
- * the technologies that round scored. "Reached" is the same rule as `reachedIn` (domain): the
- * vector's median, or the level, of a rated result.
+ * the technologies that round scored (and, for a team's report, that team owns). "Reached" is the
+ * rule of `reachedIn` (domain): the vector's median, or the level, of a rated result.
  */
 export async function initiativesWithProgress(
 	options: { source?: ProgressSource; technologyId?: number; initiativeId?: number } = {}
 ): Promise<InitiativeRow[]> {
 	const source = options.source ?? { kind: 'newest-closed' };
 	const rows = await db().execute(sql`
-		with results as (${resultsOf(source)})
 		select i.id, i.name, i.vector_key as "vectorKey", i.target_level as "targetLevel", to_char(i.due_on, 'YYYY-MM-DD') as "dueOn",
 			i.category, i.team_id as "teamId", tm.name as "teamName", i.version,
+			-- The vector's name in the newest framework version that has it.
+			(select fv.name from framework_vector fv where fv.key = i.vector_key order by fv.framework_version_id desc limit 1) as "vectorName",
 			coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'reached',
 				case when res.result->'rating' is null or res.result->'rating' = 'null'::jsonb then null
 					when i.vector_key is null then (res.result->'rating'->>'level')::numeric
@@ -48,16 +50,27 @@ export async function initiativesWithProgress(
 		left join team tm on tm.id = i.team_id
 		left join technology t on t.lifecycle <> 'retired'
 			and (i.category is null or t.category = i.category) and (i.team_id is null or t.team_id = i.team_id)
-			${source.kind === 'round' ? sql`and exists (select 1 from round_technology rt where rt.round_id = ${source.roundId} and rt.technology_id = t.id)` : sql``}
-		left join results res on res.technology_id = t.id
-		where ${options.initiativeId !== undefined ? sql`i.id = ${options.initiativeId}` : sql`true`}
+			${
+				source.kind === 'round'
+					? sql`and exists (select 1 from round_technology rt where rt.round_id = ${source.roundId} and rt.technology_id = t.id)
+						${source.teamId !== undefined ? sql`and t.team_id = ${source.teamId}` : sql``}`
+					: sql``
+			}
 			${options.technologyId !== undefined ? sql`and t.id = ${options.technologyId}` : sql``}
+		left join lateral (${resultOf(source)}) res on true
+		where ${options.initiativeId !== undefined ? sql`i.id = ${options.initiativeId}` : sql`true`}
 		group by i.id, tm.name
+		${options.technologyId !== undefined ? sql`having count(t.id) > 0` : sql``}
 		order by i.due_on, i.id`);
 	return rowsOf<InitiativeRow>(rows).map((r) => ({
 		...r,
 		technologies: r.technologies.map((t) => ({ ...t, reached: t.reached === null ? null : Number(t.reached) }))
 	}));
+}
+
+export async function getInitiative(id: number) {
+	const [row] = await db().select().from(initiative).where(eq(initiative.id, id));
+	return row;
 }
 
 type Saved = { saved: number } | 'not-found' | 'stale' | 'team-gone';
@@ -94,7 +107,8 @@ export async function saveInitiative(actorId: number, input: InitiativeFields, e
 		});
 	} catch (error) {
 		// The team was deleted between the form's load and this save.
-		if (sqlState(error) === FOREIGN_KEY_VIOLATION) return 'team-gone';
+		if (sqlState(error) === FOREIGN_KEY_VIOLATION && /initiative_team_id/.test(String((error as Error)?.cause ?? error)))
+			return 'team-gone';
 		throw error;
 	}
 }

@@ -15,6 +15,8 @@ type Row = {
 	dont_know: number | null;
 	lo: number | null;
 	hi: number | null;
+	calibrated: boolean | null;
+	calibrated_from: number | string | null;
 	rating: string | null;
 	with_data: number | null;
 	cap: number | null;
@@ -77,11 +79,18 @@ export function resultsQuery(scope: ResultScope): SQL {
 			where a.score is not null or a.dont_know
 			group by s.round_id, s.technology_id, s.framework_version_id, a.vector_key
 		),
-		agg as (
+		answered as (
 			select c.round_id, c.technology_id, c.vector_key, c.n, c.dont_know, c.lo, c.hi, fv.weight, fv.critical, fver.critical_margin,
 				case when c.n = 0 then null else (${scoreAt(sql`(c.n - 1) / 2`)} + ${scoreAt(sql`c.n / 2`)}) / 2.0 end as median
 			from counted c join framework_vector fv on fv.framework_version_id = c.framework_version_id and fv.key = c.vector_key
 			join framework_version fver on fver.id = c.framework_version_id
+		),
+		-- A level agreed in calibration replaces the median (domain/calibration.ts calibrate); the median stays as calibrated_from.
+		agg as (
+			select a.round_id, a.technology_id, a.vector_key, a.n, a.dont_know, a.lo, a.hi, a.weight, a.critical, a.critical_margin,
+				coalesce(cv.level::numeric, a.median) as median, a.median as calibrated_from, cv.level is not null as calibrated
+			from answered a
+			left join calibrated_vector cv on cv.round_id = a.round_id and cv.technology_id = a.technology_id and cv.vector_key = a.vector_key
 		),
 		rating as (
 			select round_id, technology_id,
@@ -107,6 +116,7 @@ export function resultsQuery(scope: ResultScope): SQL {
 			where framework_version_id in (select framework_version_id from scope) group by framework_version_id
 		)
 		select s.round_id, s.technology_id, agg.vector_key, agg.median, agg.n, agg.dont_know, agg.lo, agg.hi,
+			agg.calibrated, agg.calibrated_from,
 			rating.rating, rating.with_data, rating.cap, rating.capped_by, vc.vector_count, people.assigned, people.submitted
 		from scope s
 		join vector_count vc on vc.framework_version_id = s.framework_version_id
@@ -152,7 +162,8 @@ function toResults(rows: Row[]): TechnologyResult[] {
 				dontKnow: Number(row.dont_know),
 				min: lo,
 				max: hi,
-				disagreement: lo !== null && hi !== null && hi - lo >= DISAGREEMENT_SPREAD
+				disagreement: lo !== null && hi !== null && hi - lo >= DISAGREEMENT_SPREAD,
+				...(row.calibrated ? { calibratedFrom: row.calibrated_from === null ? null : Number(row.calibrated_from) } : {})
 			};
 		}
 	}

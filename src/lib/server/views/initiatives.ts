@@ -20,22 +20,17 @@ export async function initiativeViews(
 	options: { source?: ProgressSource; technologyId?: number; initiativeId?: number } = {},
 	today = isoDate(new Date())
 ): Promise<InitiativeView[]> {
-	const [rows, framework] = await Promise.all([initiativesWithProgress(options), getFramework()]);
-	const names = new Map(framework.vectors.map((v) => [v.key, v.name]));
-	return rows.map((row) => {
-		const vectorName = row.vectorKey === null ? null : (names.get(row.vectorKey) ?? row.vectorKey);
-		const progress = initiativeProgress(
+	const rows = await initiativesWithProgress(options);
+	return rows.map((row) => ({
+		...row,
+		goal: describeGoal(row, row.vectorKey === null ? null : (row.vectorName ?? row.vectorKey), formatDate),
+		progress: initiativeProgress(
 			row,
 			row.technologies.map((t) => t.reached),
 			today
-		);
-		return {
-			...row,
-			goal: describeGoal(row, vectorName, formatDate),
-			progress,
-			technologies: row.technologies.map((t) => ({ ...t, met: meets(t.reached, row.targetLevel) }))
-		};
-	});
+		),
+		technologies: row.technologies.map((t) => ({ ...t, met: meets(t.reached, row.targetLevel) }))
+	}));
 }
 
 /** Counts for a summary line: how many are overdue, in progress and met. */
@@ -44,19 +39,23 @@ export function initiativeCounts(views: Pick<InitiativeView, 'progress'>[]) {
 	return { overdue: count('overdue'), open: count('open'), met: count('met') };
 }
 
-/** What the initiative form offers: the current framework's vectors, the categories in use, the teams. */
-export async function initiativeChoices() {
+/**
+ * What the initiative form offers: the current framework's vectors, the categories in use, the
+ * teams; plus an edited initiative's own vector and category where they are no longer offered, so
+ * saving another change does not silently widen its goal.
+ */
+export async function initiativeChoices(keep: { vectorKey: string | null; category: string | null } | null = null) {
 	const [framework, categories, teams] = await Promise.all([getFramework(), listCategories(), listTeams()]);
-	return {
-		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name })),
-		categories,
-		teams: teams.map((t) => ({ id: t.id, name: t.name }))
-	};
+	const vectors = framework.vectors.map((v) => ({ key: v.key, name: v.name }));
+	if (keep?.vectorKey && !vectors.some((v) => v.key === keep.vectorKey))
+		vectors.push({ key: keep.vectorKey, name: `${keep.vectorKey} (not in the current framework)` });
+	if (keep?.category && !categories.includes(keep.category)) categories.push(keep.category);
+	return { vectors, categories, teams: teams.map((t) => ({ id: t.id, name: t.name })) };
 }
 
-/** The initiative form's schema, with the choices the database offers now. */
-export async function initiativeFormSchema() {
-	const choices = await initiativeChoices();
+/** The initiative form's schema, with the choices the database offers now (and those an edit keeps). */
+export async function initiativeFormSchema(keep: Parameters<typeof initiativeChoices>[0] = null) {
+	const choices = await initiativeChoices(keep);
 	return initiativeSchema(
 		choices.vectors.map((v) => v.key),
 		choices.categories

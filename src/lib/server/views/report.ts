@@ -8,6 +8,7 @@ import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 import { roundTechnologies, teamName } from '../queries/report';
 import { byUrgency } from '$lib/domain/initiatives';
+import { isoDate } from '$lib/domain/format';
 import { initiativeViews } from './initiatives';
 
 export type ReportOptions = { teamId?: number };
@@ -23,8 +24,12 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		storedResults(roundId),
 		previousResults(roundId),
 		options.teamId ? teamName(options.teamId) : Promise.resolve(null),
-		// Measured on this round's results, over the technologies it scored.
-		initiativeViews({ source: { kind: 'round', roundId } })
+		// Measured on this round's results, over the technologies it scored; a closed round's report is judged
+		// on the day it closed, so it reads the same whenever it is downloaded.
+		initiativeViews(
+			{ source: { kind: 'round', roundId, teamId: options.teamId } },
+			round.state === 'closed' && round.closedAt ? isoDate(new Date(round.closedAt)) : undefined
+		)
 	]);
 	const now = new Map(current.map((r) => [r.technologyId, r]));
 	const vectors = vectorsInLaneOrder(framework.vectors);

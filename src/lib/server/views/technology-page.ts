@@ -74,6 +74,11 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	return {
 		technology,
 		canEdit: can(user, 'editCatalog'),
+		// While the round is open, its respondents and leads can talk a disagreement through.
+		calibrate:
+			selected?.state === 'open' && can(user, 'score') && Object.values(selected.result?.vectors ?? {}).some((v) => v.disagreement)
+				? `/rounds/${selected.id}/calibrate/${technology.slug}`
+				: null,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		selected: selected ? { id: selected.id, name: selected.name, state: selected.state, result: selected.result } : null,
 		previous: previous ? { id: previous.id, name: previous.name, result: previous.result } : null,

@@ -94,7 +94,10 @@ export const load: PageServerLoad = async (event) => {
 				medians: t.medians,
 				rating: rateTechnology(vectors.map((v) => ({ median: t.medians[v.key] ?? null, weight: v.weight })))?.rating ?? null
 			}));
-			if (series.length < 2) problem = `Fewer than two teams answered for ${tech.name} in ${round.name}.`;
+			if (series.length < 2)
+				problem = withheld
+					? `Fewer than two teams with at least ${threshold} respondents answered for ${tech.name} in ${round.name}.`
+					: `Fewer than two teams answered for ${tech.name} in ${round.name}.`;
 		}
 	}
 	const rows = compareRows(vectors, series);

@@ -9,3 +9,4 @@ export * from './mail';
 export * from './api';
 export * from './webhooks';
 export * from './initiatives';
+export * from './calibration';

@@ -149,5 +149,6 @@ export const roundResult = pgTable(
 		result: jsonb('result').$type<TechnologyResult>().notNull(),
 		updatedAt: ts('updated_at').notNull().defaultNow()
 	},
-	(t) => [primaryKey({ columns: [t.roundId, t.technologyId] })]
+	// By technology too: a technology's newest closed result (initiatives) is looked up per technology.
+	(t) => [primaryKey({ columns: [t.roundId, t.technologyId] }), index('round_result_technology_idx').on(t.technologyId)]
 );

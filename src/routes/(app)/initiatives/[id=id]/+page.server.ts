@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { formFailure, parseForm } from '$lib/server/forms';
 import { versionField } from '$lib/server/forms/initiative';
-import { deleteInitiative, saveInitiative } from '$lib/server/queries/initiatives';
+import { deleteInitiative, getInitiative, saveInitiative } from '$lib/server/queries/initiatives';
 import { initiativeChoices, initiativeFormSchema, initiativeViews } from '$lib/server/views/initiatives';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,24 +12,24 @@ const STALE = 'Someone changed this initiative meanwhile. Reload to see their ve
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const canEdit = can(user, 'editBacklog');
-	const [[initiative], choices] = await Promise.all([
-		initiativeViews({ initiativeId: Number(event.params.id) }),
-		canEdit ? initiativeChoices() : null
-	]);
+	const [initiative] = await initiativeViews({ initiativeId: Number(event.params.id) });
 	if (!initiative) error(404, 'Not found');
+	const choices = canEdit ? await initiativeChoices(initiative) : null;
 	return { initiative, canEdit, choices, confirmDelete: canEdit && event.url.searchParams.get('confirm') === 'delete' };
 };
 
 export const actions: Actions = {
 	update: async (event) => {
 		const lead = requireCapability(event, 'editBacklog');
-		const { data, failure } = parseForm((await initiativeFormSchema()).extend(versionField.shape), await event.request.formData());
+		const saved = await getInitiative(Number(event.params.id));
+		if (!saved) error(404, 'Not found');
+		const { data, failure } = parseForm((await initiativeFormSchema(saved)).extend(versionField.shape), await event.request.formData());
 		if (failure) return failure;
 		const { version, ...input } = data;
-		const saved = await saveInitiative(lead.id, input, { id: Number(event.params.id), version });
-		if (saved === 'not-found') error(404, 'Not found');
-		if (saved === 'stale') return formFailure(409, STALE);
-		if (saved === 'team-gone') return formFailure(409, 'That team was deleted meanwhile; choose another.');
+		const outcome = await saveInitiative(lead.id, input, { id: Number(event.params.id), version });
+		if (outcome === 'not-found') error(404, 'Not found');
+		if (outcome === 'stale') return formFailure(409, STALE);
+		if (outcome === 'team-gone') return formFailure(409, 'That team was deleted meanwhile; choose another.');
 		return { saved: true };
 	},
 	delete: async (event) => {

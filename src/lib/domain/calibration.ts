@@ -1,0 +1,33 @@
+import type { VectorAggregate } from './aggregate';
+
+/**
+ * Calibration: when respondents disagree on a vector, they re-vote in a live session and agree a
+ * level, which replaces the median of that vector (the original statistics stay beside it).
+ */
+
+export type Phase = 'voting' | 'revealed' | 'ended';
+
+/** The vector statistics with an agreed level in place of the median, remembering the median it replaced. */
+export function calibrate(aggregate: VectorAggregate, agreed: number | undefined): VectorAggregate {
+	return agreed === undefined ? aggregate : { ...aggregate, median: agreed, calibratedFrom: aggregate.median };
+}
+
+/** The vectors a session walks through: those flagged for disagreement, in the order given (lane order). */
+export function vectorsToCalibrate(order: readonly string[], vectors: Record<string, Pick<VectorAggregate, 'disagreement'>>): string[] {
+	return order.filter((key) => vectors[key]?.disagreement);
+}
+
+/** How many votes went to each level 0–5: what the group sees, never who voted what. */
+export function distribution(scores: number[]): number[] {
+	const counts = [0, 0, 0, 0, 0, 0];
+	for (const s of scores) counts[s]++;
+	return counts;
+}
+
+export const isLevel = (n: number) => Number.isInteger(n) && n >= 0 && n <= 5;
+
+/** Where a step leads: after the last vector the session ends. */
+export function advance(position: number, vectorCount: number): { position: number; phase: Phase } {
+	const next = position + 1;
+	return next >= vectorCount ? { position: vectorCount, phase: 'ended' } : { position: next, phase: 'voting' };
+}

@@ -1,0 +1,293 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { advance, distribution, vectorsToCalibrate, type Phase } from '$lib/domain/calibration';
+import { isSlug } from '$lib/domain/catalog';
+import { vectorsInLaneOrder } from '$lib/domain/framework';
+import { db } from '$lib/server/db';
+import { rowsOf, type Tx } from '$lib/server/db/client';
+import { publish } from '$lib/server/db/notify';
+import { calibratedVector, calibrationSession, calibrationVote } from '$lib/server/db/schema';
+import { recordAudit } from './audit';
+import { getFramework } from './framework';
+import { computeResults, refreshResults } from './results';
+
+/** The topic a technology's calibration publishes on, in a round: every change, from any instance. */
+export const calibrationTopic = (roundId: number, technologyId: number) => `calibration:${roundId}:${technologyId}`;
+
+export type CalibrationPair = {
+	round: { id: number; name: string; state: string; frameworkVersionId: number };
+	technology: { id: number; slug: string; name: string };
+};
+
+/** The round and technology of a calibration page, when the technology is in the round's scope. */
+export async function calibrationPair(roundId: number, slug: string): Promise<CalibrationPair | undefined> {
+	if (!isSlug(slug)) return undefined;
+	const rows = await db().execute(sql`
+		select r.id as round_id, r.name as round_name, r.state, r.framework_version_id, t.id as technology_id, t.slug, t.name
+		from round r join round_technology rt on rt.round_id = r.id join technology t on t.id = rt.technology_id
+		where r.id = ${roundId} and t.slug = ${slug}`);
+	const [row] = rowsOf<{
+		round_id: number;
+		round_name: string;
+		state: string;
+		framework_version_id: number;
+		technology_id: number;
+		slug: string;
+		name: string;
+	}>(rows);
+	return row
+		? {
+				round: { id: Number(row.round_id), name: row.round_name, state: row.state, frameworkVersionId: Number(row.framework_version_id) },
+				technology: { id: Number(row.technology_id), slug: row.slug, name: row.name }
+			}
+		: undefined;
+}
+
+/** Respondents who take part: still asked to score the technology, and submitted. */
+const participantsSql = (roundId: number, technologyId: number) => sql`
+	select r.user_id from response r
+	join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
+	where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'`;
+
+export async function participants(roundId: number, technologyId: number): Promise<number[]> {
+	return rowsOf<{ user_id: number }>(await db().execute(participantsSql(roundId, technologyId))).map((r) => Number(r.user_id));
+}
+
+/** The session running for the pair, else the last one that ended, else none. */
+async function latestSession(q: Pick<Tx, 'select'>, roundId: number, technologyId: number) {
+	const [row] = await q
+		.select()
+		.from(calibrationSession)
+		.where(and(eq(calibrationSession.roundId, roundId), eq(calibrationSession.technologyId, technologyId)))
+		.orderBy(desc(calibrationSession.id))
+		.limit(1);
+	return row;
+}
+
+/**
+ * What one person sees of a technology's calibration: the session's step, the current vector's
+ * original spread, how many have re-voted (their own vote, not others'), the votes once revealed,
+ * and the levels agreed so far. Nothing here says who voted what.
+ */
+export async function calibrationState(pair: CalibrationPair, userId: number) {
+	const { round, technology } = pair;
+	const [framework, people, session, agreedRows] = await Promise.all([
+		getFramework(round.frameworkVersionId),
+		participants(round.id, technology.id),
+		latestSession(db(), round.id, technology.id),
+		db()
+			.select()
+			.from(calibratedVector)
+			.where(and(eq(calibratedVector.roundId, round.id), eq(calibratedVector.technologyId, technology.id)))
+	]);
+	const order = vectorsInLaneOrder(framework.vectors);
+	const [result] = await computeResults({ roundId: round.id, technologyId: technology.id });
+	const vectorNamed = (key: string) => order.find((v) => v.key === key);
+	const currentKey = session && session.phase !== 'ended' ? session.vectorKeys[session.position] : undefined;
+	let current = null;
+	if (session && currentKey) {
+		const votes = await db()
+			.select({ userId: calibrationVote.userId, score: calibrationVote.score })
+			.from(calibrationVote)
+			.where(and(eq(calibrationVote.sessionId, session.id), eq(calibrationVote.vectorKey, currentKey)));
+		const counted = votes.filter((v) => people.includes(v.userId));
+		const original = rowsOf<{ score: number }>(
+			await db().execute(sql`
+				select a.score from answer a join response r on r.id = a.response_id
+				where r.round_id = ${round.id} and r.technology_id = ${technology.id} and a.vector_key = ${currentKey}
+					and a.score is not null and r.user_id in (${participantsSql(round.id, technology.id)})`)
+		).map((r) => Number(r.score));
+		const v = vectorNamed(currentKey);
+		current = {
+			key: currentKey,
+			name: v?.name ?? currentKey,
+			description: v?.description ?? '',
+			anchors: v?.anchors ?? [],
+			statistics: result?.vectors[currentKey] ?? null,
+			originalDistribution: distribution(original),
+			votes: counted.length,
+			myVote: counted.find((x) => x.userId === userId)?.score ?? null,
+			revealed: session.phase === 'revealed' ? distribution(counted.map((x) => x.score)) : null
+		};
+	}
+	return {
+		participants: people.length,
+		isParticipant: people.includes(userId),
+		flagged: result
+			? vectorsToCalibrate(
+					order.map((v) => v.key),
+					result.vectors
+				).map((k) => ({ key: k, name: vectorNamed(k)?.name ?? k }))
+			: [],
+		session: session
+			? {
+					id: session.id,
+					version: session.version,
+					phase: session.phase as Phase,
+					position: session.position,
+					vectors: session.vectorKeys.map((k) => ({ key: k, name: vectorNamed(k)?.name ?? k })),
+					current
+				}
+			: null,
+		agreed: agreedRows.map((a) => ({
+			key: a.vectorKey,
+			name: vectorNamed(a.vectorKey)?.name ?? a.vectorKey,
+			level: a.level,
+			from: result?.vectors[a.vectorKey]?.calibratedFrom ?? null,
+			note: a.note
+		}))
+	};
+}
+
+export type CalibrationState = Awaited<ReturnType<typeof calibrationState>>;
+
+type Refusal =
+	| 'round-not-open'
+	| 'no-disagreement'
+	| 'already-running'
+	| 'no-session'
+	| 'stale'
+	| 'not-voting'
+	| 'not-revealed'
+	| 'moved-on'
+	| 'not-participant'
+	| 'no-votes';
+type Outcome = { done: true } | { refused: Refusal };
+
+/** Locks the pair's round against closing while a calibration step writes, and says whether it is open. */
+async function roundOpen(tx: Tx, roundId: number) {
+	const rows = await tx.execute(sql`select state from round where id = ${roundId} for share`);
+	return rowsOf<{ state: string }>(rows)[0]?.state === 'open';
+}
+
+/** A lead starts a session for a technology whose answers disagree on at least one vector. */
+export async function startCalibration(leadId: number, pair: CalibrationPair): Promise<Outcome> {
+	const { round, technology } = pair;
+	const framework = await getFramework(round.frameworkVersionId);
+	return db().transaction(async (tx) => {
+		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
+		const [result] = await computeResults({ roundId: round.id, technologyId: technology.id }, tx);
+		const keys = result
+			? vectorsToCalibrate(
+					vectorsInLaneOrder(framework.vectors).map((v) => v.key),
+					result.vectors
+				)
+			: [];
+		if (!keys.length) return { refused: 'no-disagreement' };
+		const [created] = await tx
+			.insert(calibrationSession)
+			.values({ roundId: round.id, technologyId: technology.id, leadId, vectorKeys: keys })
+			.onConflictDoNothing()
+			.returning({ id: calibrationSession.id });
+		if (!created) return { refused: 'already-running' };
+		await recordAudit(tx, {
+			actorId: leadId,
+			action: 'calibration.start',
+			entity: 'technology',
+			entityId: technology.id,
+			after: { roundId: round.id, vectors: keys }
+		});
+		await publish(tx, calibrationTopic(round.id, technology.id), 'started');
+		return { done: true };
+	});
+}
+
+/** A participant's secret vote on the vector under discussion; `vectorKey` is the one their page showed. */
+export async function castVote(userId: number, pair: CalibrationPair, vectorKey: string, score: number): Promise<Outcome> {
+	const { round, technology } = pair;
+	return db().transaction(async (tx) => {
+		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
+		const session = await latestSession(tx, round.id, technology.id);
+		if (!session || session.phase === 'ended') return { refused: 'no-session' };
+		if (session.vectorKeys[session.position] !== vectorKey) return { refused: 'moved-on' };
+		if (session.phase !== 'voting') return { refused: 'not-voting' };
+		const people = rowsOf<{ user_id: number }>(await tx.execute(participantsSql(round.id, technology.id))).map((r) => Number(r.user_id));
+		if (!people.includes(userId)) return { refused: 'not-participant' };
+		await tx
+			.insert(calibrationVote)
+			.values({ sessionId: session.id, vectorKey, userId, score })
+			.onConflictDoUpdate({
+				target: [calibrationVote.sessionId, calibrationVote.vectorKey, calibrationVote.userId],
+				set: { score, votedAt: new Date() }
+			});
+		await publish(tx, calibrationTopic(round.id, technology.id), 'vote');
+		return { done: true };
+	});
+}
+
+export type LeadStep =
+	{ kind: 'reveal' } | { kind: 'revote' } | { kind: 'agree'; level: number; note: string } | { kind: 'skip' } | { kind: 'end' };
+
+/**
+ * A lead's step, made against the session `version` their page showed: when another lead moved
+ * the session meanwhile, nothing is written and the answer is 'stale'.
+ */
+export async function leadStep(leadId: number, pair: CalibrationPair, version: number, step: LeadStep): Promise<Outcome> {
+	const { round, technology } = pair;
+	return db().transaction(async (tx) => {
+		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
+		const [session] = await tx
+			.select()
+			.from(calibrationSession)
+			.where(and(eq(calibrationSession.roundId, round.id), eq(calibrationSession.technologyId, technology.id), sql`phase <> 'ended'`))
+			.for('update');
+		if (!session) return { refused: 'no-session' };
+		if (session.version !== version) return { refused: 'stale' };
+		const key = session.vectorKeys[session.position];
+		let next: { position: number; phase: Phase } = { position: session.position, phase: session.phase as Phase };
+		if (step.kind === 'reveal') {
+			if (session.phase !== 'voting') return { refused: 'not-voting' };
+			const [{ votes }] = rowsOf<{ votes: number }>(
+				await tx.execute(sql`select count(*)::int as votes from calibration_vote
+					where session_id = ${session.id} and vector_key = ${key} and user_id in (${participantsSql(round.id, technology.id)})`)
+			);
+			if (!Number(votes)) return { refused: 'no-votes' };
+			next = { ...next, phase: 'revealed' };
+		} else if (step.kind === 'revote') {
+			if (session.phase !== 'revealed') return { refused: 'not-revealed' };
+			await tx.delete(calibrationVote).where(and(eq(calibrationVote.sessionId, session.id), eq(calibrationVote.vectorKey, key)));
+			next = { ...next, phase: 'voting' };
+		} else if (step.kind === 'agree') {
+			if (session.phase !== 'revealed') return { refused: 'not-revealed' };
+			const [before] = await tx
+				.select()
+				.from(calibratedVector)
+				.where(
+					and(eq(calibratedVector.roundId, round.id), eq(calibratedVector.technologyId, technology.id), eq(calibratedVector.vectorKey, key))
+				);
+			const values = { level: step.level, note: step.note, sessionId: session.id, agreedBy: leadId, agreedAt: new Date() };
+			await tx
+				.insert(calibratedVector)
+				.values({ roundId: round.id, technologyId: technology.id, vectorKey: key, ...values })
+				.onConflictDoUpdate({ target: [calibratedVector.roundId, calibratedVector.technologyId, calibratedVector.vectorKey], set: values });
+			await recordAudit(tx, {
+				actorId: leadId,
+				action: 'calibration.agree',
+				entity: 'technology',
+				entityId: technology.id,
+				before: before ? { vector: key, level: before.level, note: before.note } : { vector: key },
+				after: { roundId: round.id, vector: key, level: step.level, note: step.note }
+			});
+			// The round's provisional results show the agreed level at once; closing builds the backlog from them.
+			await refreshResults(tx, { roundId: round.id, technologyId: technology.id });
+			next = advance(session.position, session.vectorKeys.length);
+		} else if (step.kind === 'skip') {
+			next = advance(session.position, session.vectorKeys.length);
+		} else {
+			next = { ...next, phase: 'ended' };
+		}
+		await tx
+			.update(calibrationSession)
+			.set({ ...next, version: session.version + 1, updatedAt: new Date() })
+			.where(eq(calibrationSession.id, session.id));
+		if (next.phase === 'ended')
+			await recordAudit(tx, {
+				actorId: leadId,
+				action: 'calibration.end',
+				entity: 'technology',
+				entityId: technology.id,
+				after: { roundId: round.id }
+			});
+		await publish(tx, calibrationTopic(round.id, technology.id), String(session.version + 1));
+		return { done: true };
+	});
+}

@@ -1,0 +1,41 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { can, requireCapability } from '../auth/policy';
+import { db } from '../db';
+import { assignment } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { calibrationPair } from '../queries/calibration';
+
+const REFUSALS: Record<string, string> = {
+	'round-not-open': 'The round is not open: calibration happens while answers can still change.',
+	'no-disagreement': 'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more).',
+	'already-running': 'A session is already running for this technology; it is shown below.',
+	'no-session': 'No session is running. A lead starts one.',
+	stale: 'Another lead moved the session on meanwhile; this page now shows where it is.',
+	'not-voting': 'The votes on this vector are already revealed.',
+	'not-revealed': 'Reveal the votes first.',
+	'moved-on': 'The session has moved on to another vector; vote on the one shown now.',
+	'not-participant': 'Only respondents who submitted their answers for this technology vote.',
+	'no-votes': 'Nobody has voted yet: wait for at least one vote before revealing.'
+};
+
+export const refusalMessage = (refusal: string) => REFUSALS[refusal] ?? 'That step could not be taken; reload the page.';
+
+/**
+ * Who may open a technology's calibration: leads (they run it) and the people asked to score the
+ * technology in the round (they take part). Everyone else gets 403, as for someone else's assessment.
+ */
+export async function calibrationAccess(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) {
+	const user = requireCapability(event, 'score');
+	const roundId = Number(event.params.id);
+	const pair = await calibrationPair(roundId, String(event.params.slug));
+	if (!pair) error(404, 'Not found');
+	const lead = can(user, 'manageRounds');
+	if (!lead) {
+		const [asked] = await db()
+			.select({ userId: assignment.userId })
+			.from(assignment)
+			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, pair.technology.id), eq(assignment.userId, user.id)));
+		if (!asked) error(403, 'Only leads and the people asked to score this technology take part in its calibration.');
+	}
+	return { user, pair, lead };
+}
