@@ -28,6 +28,9 @@ const PAGES = [
 	'/admin/framework',
 	'/admin/audit',
 	'/admin/demo',
+	'/admin/anonymity',
+	'/initiatives',
+	'/rounds/2/calibrate/kafka',
 	'/account'
 ];
 

@@ -22,6 +22,9 @@ describe('every page as an admin', () => {
 		['/admin/framework', 'Framework'],
 		['/admin/audit', 'Audit log'],
 		['/admin/demo', 'Demo data'],
+		['/admin/anonymity', 'Anonymity'],
+		['/initiatives', 'Initiatives'],
+		['/rounds/2/calibrate/kafka', 'Calibrate Kafka'],
 		['/account', 'Your account']
 	])('%s renders and passes axe', async (path, heading) => {
 		const page = await browser.context.newPage();

@@ -191,10 +191,10 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 	},
 	// Each starts from a technology of its own whose two respondents disagree, with a session at the step the action needs.
 	'(app)/rounds/[id]/calibrate/[slug] ?/start': async (n) => ({ params: { slug: await disagreeingTech(n) }, form: {} }),
-	'(app)/rounds/[id]/calibrate/[slug] ?/vote': async (n) => ({
-		params: { slug: (await sessionAt(n, 'voting')).slug },
-		form: { vector: 'recoverability', score: '3' }
-	}),
+	'(app)/rounds/[id]/calibrate/[slug] ?/vote': async (n) => {
+		const at = await sessionAt(n, 'voting');
+		return { params: { slug: at.slug }, form: { session: String(at.session), vector: 'recoverability', score: '3' } };
+	},
 	'(app)/rounds/[id]/calibrate/[slug] ?/reveal': async (n) => sessionStep(await sessionAt(n, 'voting', true)),
 	'(app)/rounds/[id]/calibrate/[slug] ?/revote': async (n) => sessionStep(await sessionAt(n, 'revealed')),
 	'(app)/rounds/[id]/calibrate/[slug] ?/skip': async (n) => sessionStep(await sessionAt(n, 'voting')),
@@ -329,9 +329,9 @@ export const ALIKE: Record<string, string[]> = {
 	// The edit form is the new-initiative form (same schema) plus its version.
 	'(app)/initiatives/[id] ?/update': ['name', 'vectorKey', 'targetLevel', 'dueOn', 'category', 'teamId'],
 	// The same version field as revealing, read by the same rule.
-	'(app)/rounds/[id]/calibrate/[slug] ?/revote': ['version'],
-	'(app)/rounds/[id]/calibrate/[slug] ?/skip': ['version'],
-	'(app)/rounds/[id]/calibrate/[slug] ?/end': ['version'],
+	'(app)/rounds/[id]/calibrate/[slug] ?/revote': ['session', 'version'],
+	'(app)/rounds/[id]/calibrate/[slug] ?/skip': ['session', 'version'],
+	'(app)/rounds/[id]/calibrate/[slug] ?/end': ['session', 'version'],
 	'(app)/technologies/[slug]/edit ?/default': ['category', 'lifecycle', 'targetLevel', 'description', 'docs', 'runbook', 'repo'],
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { assignment, initiative, roundTechnology, webhook } from '../../src/lib/server/db/schema';
+import { eq } from 'drizzle-orm';
+import { assignment, calibrationSession, initiative, roundTechnology, webhook } from '../../src/lib/server/db/schema';
 import { calibrationPair, castVote, leadStep, startCalibration } from '../../src/lib/server/queries/calibration';
 import { createTechnologyRow, submitResponseRow } from './factories';
 import { fx } from './fuzz-fixtures';
@@ -26,12 +27,22 @@ export async function sessionAt(n: number, phase: 'voting' | 'revealed', voted =
 	const slug = await disagreeingTech(n);
 	const pair = (await calibrationPair(fx.round.id, slug))!;
 	expect(await startCalibration(fx.admin.id, pair)).toEqual({ done: true });
-	if (voted) expect(await castVote(fx.member.id, pair, 'recoverability', 4)).toEqual({ done: true });
-	if (phase === 'revealed') expect(await leadStep(fx.admin.id, pair, 1, { kind: 'reveal' })).toEqual({ done: true });
-	return { slug, version: phase === 'revealed' ? 2 : 1 };
+	const [{ id }] = await db()
+		.select({ id: calibrationSession.id })
+		.from(calibrationSession)
+		.where(eq(calibrationSession.technologyId, pair.technology.id));
+	// Both take part, and a reveal needs both votes.
+	if (voted)
+		for (const person of [fx.member, fx.admin]) expect(await castVote(person.id, pair, id, 'recoverability', 4)).toEqual({ done: true });
+	if (phase === 'revealed')
+		expect(await leadStep(fx.admin.id, pair, { sessionId: id, version: 1 }, { kind: 'reveal' })).toEqual({ done: true });
+	return { slug, session: id, version: phase === 'revealed' ? 2 : 1 };
 }
 
-export const sessionStep = (s: { slug: string; version: number }) => ({ params: { slug: s.slug }, form: { version: String(s.version) } });
+export const sessionStep = (s: { slug: string; session: number; version: number }) => ({
+	params: { slug: s.slug },
+	form: { session: String(s.session), version: String(s.version) }
+});
 
 export const initiativeForm = (n: number) => ({
 	name: `Fuzz initiative ${n}`,

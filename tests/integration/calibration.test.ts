@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { auditLog, calibratedVector, remediationItem, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
-import { subscribe } from '../../src/lib/server/db/notify';
+import { subscribe, subscriberCount } from '../../src/lib/server/db/notify';
 import { calibrationTopic } from '../../src/lib/server/queries/calibration';
 import { refreshResults, storedResults } from '../../src/lib/server/queries/results';
 import * as page from '../../src/routes/(app)/rounds/[id=id]/calibrate/[slug]/+page.server';
@@ -44,6 +44,7 @@ type State = {
 	participants: number;
 	isParticipant: boolean;
 	session: null | {
+		id: number;
 		version: number;
 		phase: string;
 		position: number;
@@ -55,8 +56,11 @@ type State = {
 const params = (slug = 'vault') => ({ id: String(roundId), slug });
 const state = async (user: SessionUser, slug = 'vault') =>
 	dataOf<{ state: State }>(await run(page.load as never, fakeEvent({ user, params: params(slug) }))).state;
-const act = (name: keyof typeof page.actions, user: SessionUser, form: Record<string, string> = {}, slug = 'vault') =>
-	run(page.actions[name] as never, fakeEvent({ user, params: params(slug), form }));
+/** An action as the page posts it: every form but start names the session the page shows. */
+const act = async (name: keyof typeof page.actions, user: SessionUser, form: Record<string, string> = {}, slug = 'vault') => {
+	const session: Record<string, string> = name === 'start' ? {} : { session: String((await state(lead, slug)).session?.id ?? 0) };
+	return run(page.actions[name] as never, fakeEvent({ user, params: params(slug), form: { ...session, ...form } }));
+};
 const version = async () => String((await state(lead)).session!.version);
 
 describe('a calibration session', () => {
@@ -114,13 +118,25 @@ describe('a calibration session', () => {
 	it('a stale reveal is refused; the reveal shows the distribution, not who voted what, and closes the vote', async () => {
 		const v = await version();
 		expect(await act('reveal', lead, { version: String(Number(v) - 1) })).toMatchObject({ kind: 'failure', status: 409 });
+		// Three take part and the anonymity threshold is 3: with two votes in, a reveal would let each tell the other's vote.
+		expect(await act('reveal', lead, { version: v })).toMatchObject({
+			kind: 'failure',
+			status: 409,
+			data: { errors: { form: 'Too few votes to reveal: wait for more, so that no single vote can be told apart.' } }
+		});
+		expect(dataOf(await act('vote', people[2], { vector: 'recoverability', score: '4' }))).toEqual({ done: true });
 		expect(dataOf(await act('reveal', lead, { version: v }))).toEqual({ done: true });
-		expect((await state(people[2])).session!.current).toMatchObject({ votes: 2, revealed: [0, 0, 0, 1, 1, 0] });
+		expect((await state(people[2])).session!.current).toMatchObject({ votes: 3, revealed: [0, 0, 0, 1, 2, 0] });
+		// Nothing in what a respondent's page receives names who voted what.
+		const sent = JSON.stringify(await state(people[2]));
+		for (const p of people) expect(sent).not.toContain(`"userId":${p.id}`);
 		expect(await act('vote', people[2], { vector: 'recoverability', score: '2' })).toMatchObject({ kind: 'failure', status: 409 });
 	});
 
 	it('two leads recording a level at the same moment: one is written, the other told, nothing half-written', async () => {
 		const v = await version();
+		// A page still showing an earlier session (same version number, another session) is told, not obeyed.
+		expect(await act('skip', lead, { version: v, session: '999999' })).toMatchObject({ kind: 'failure', status: 409 });
 		const [a, b] = await Promise.all([
 			act('agree', lead, { version: v, level: '4', note: 'Restores are tested monthly' }),
 			act('agree', otherLead, { version: v, level: '2', note: 'Other view' })
@@ -145,7 +161,7 @@ describe('a calibration session', () => {
 	});
 
 	it('the last vector ends the session, and closing the round builds the backlog from the agreed levels', async () => {
-		await act('vote', people[0], { vector: 'stability', score: '2' });
+		for (const p of people) await act('vote', p, { vector: 'stability', score: '2' });
 		expect(dataOf(await act('reveal', lead, { version: await version() }))).toEqual({ done: true });
 		expect(dataOf(await act('agree', lead, { version: await version(), level: '2', note: '' }))).toEqual({ done: true });
 		expect((await state(lead)).session!.phase).toBe('ended');
@@ -181,5 +197,7 @@ describe('a calibration session', () => {
 		const next = new TextDecoder().decode((await reader.read()).value);
 		expect(next).toBe('event: change\ndata: 42\n\n');
 		await reader.cancel();
+		// The stream lets go of its subscription once the client leaves.
+		await expect.poll(() => subscriberCount()).toBe(0);
 	});
 });

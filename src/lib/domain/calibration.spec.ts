@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateVector } from './aggregate';
-import { advance, calibrate, distribution, vectorsToCalibrate } from './calibration';
+import { advance, calibrate, distribution, vectorsToCalibrate, votesToReveal } from './calibration';
 
 describe('calibration', () => {
 	it('an agreed level replaces the median and keeps the spread and the median it replaced', () => {
@@ -20,6 +20,16 @@ describe('calibration', () => {
 		expect(distribution([3, 1, 3, 5])).toEqual([0, 1, 0, 2, 0, 1]);
 		expect(distribution([])).toEqual([0, 0, 0, 0, 0, 0]);
 	});
+
+	it.each([
+		[5, 3, 3],
+		[2, 3, 2],
+		[3, 1, 2],
+		[1, 3, 1],
+		[10, 5, 5]
+	])('with %i taking part and a threshold of %i, a reveal needs %i votes', (participants, threshold, needed) =>
+		expect(votesToReveal(participants, threshold)).toBe(needed)
+	);
 
 	it('ends after the last vector', () => {
 		expect(advance(0, 3)).toEqual({ position: 1, phase: 'voting' });

@@ -31,3 +31,9 @@ export function advance(position: number, vectorCount: number): { position: numb
 	const next = position + 1;
 	return next >= vectorCount ? { position: vectorCount, phase: 'ended' } : { position: next, phase: 'voting' };
 }
+
+/**
+ * How many re-votes a reveal needs: everyone when fewer took part than the anonymity threshold,
+ * else at least the threshold (and never fewer than two), so a revealed count cannot be read as one person's vote.
+ */
+export const votesToReveal = (participants: number, threshold: number) => Math.min(participants, Math.max(2, threshold));

@@ -23,7 +23,7 @@ export type DatabaseHandle = {
 	/** The embedded database's own client, for the job queue that shares its one connection. */
 	pglite?: PGlite;
 	/** LISTEN on a channel (a connection of its own on PostgreSQL, reconnecting; in-process on PGlite); returns the unlisten. */
-	listen: (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+	listen: (channel: string, onMessage: (payload: string) => void, onListen?: () => void) => Promise<() => Promise<void>>;
 	close: () => Promise<void>;
 };
 
@@ -49,7 +49,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 			connection: { statement_timeout: STATEMENT_TIMEOUT_MS }
 		});
 		const db = drizzlePostgres(instrumentPostgres(client, options.prepared ?? true), { schema }) as unknown as Database;
-		const listen = async (channel: string, onMessage: (payload: string) => void) => (await client.listen(channel, onMessage)).unlisten;
+		// onListen runs again after postgres.js reconnects and listens anew: messages sent meanwhile are lost, so listeners catch up.
+		const listen = async (channel: string, onMessage: (payload: string) => void, onListen?: () => void) =>
+			(await client.listen(channel, onMessage, onListen)).unlisten;
 		return { db, kind: 'postgres', listen, close: () => client.end({ timeout: 5 }) };
 	}
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });

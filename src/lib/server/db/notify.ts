@@ -33,7 +33,10 @@ export async function subscribe(topic: string, onChange: Subscriber): Promise<()
 	if (!handle) throw new Error('database not started');
 	let started = listening.get(handle);
 	if (!started) {
-		started = handle.listen(CHANNEL, deliver);
+		// After a reconnect every subscriber hears "resync": what was published meanwhile never arrived.
+		started = handle.listen(CHANNEL, deliver, () => {
+			for (const topic of topics.keys()) deliver(`${topic}|resync`);
+		});
 		listening.set(handle, started);
 		// A failed LISTEN is tried again by the next subscriber rather than remembered.
 		started.catch(() => listening.delete(handle));
@@ -52,3 +55,6 @@ export async function subscribe(topic: string, onChange: Subscriber): Promise<()
 export async function publish(tx: Pick<Database, 'execute'>, topic: string, payload: string) {
 	await tx.execute(sql`select pg_notify(${CHANNEL}, ${`${topic}|${payload}`})`);
 }
+
+/** How many subscribers this instance holds, for tests that check a closed stream lets go. */
+export const subscriberCount = () => [...topics.values()].reduce((n, set) => n + set.size, 0);

@@ -5,7 +5,9 @@ const KEEP_ALIVE_MS = 15_000;
 
 /** Ends every open stream; server.js asks for it when it stops taking requests (SIGTERM). */
 const open = new Set<() => void>();
+let stopping = false;
 process.on('opsmaturity:stopping' as never, () => {
+	stopping = true;
 	for (const end of [...open]) end();
 });
 
@@ -15,6 +17,8 @@ process.on('opsmaturity:stopping' as never, () => {
  * when the client goes away.
  */
 export async function changeStream(topic: string): Promise<Response> {
+	// A browser reconnecting to a stopping instance is sent on (its next try reaches another one).
+	if (stopping) return new Response('Shutting down', { status: 503, headers: { 'retry-after': '1', connection: 'close' } });
 	const encoder = new TextEncoder();
 	let send = (_text: string) => {};
 	// Subscribed before answering: a database that cannot listen fails the request, not the stream.
@@ -54,6 +58,7 @@ export async function changeStream(topic: string): Promise<Response> {
 		}
 	});
 	return new Response(stream, {
-		headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' }
+		// connection: close, so the socket ends with the stream and never lingers as keep-alive during a shutdown.
+		headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'close' }
 	});
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { advance, distribution, vectorsToCalibrate, type Phase } from '$lib/domain/calibration';
+import { advance, distribution, vectorsToCalibrate, votesToReveal, type Phase } from '$lib/domain/calibration';
 import { isSlug } from '$lib/domain/catalog';
 import { vectorsInLaneOrder } from '$lib/domain/framework';
 import { db } from '$lib/server/db';
@@ -8,7 +8,8 @@ import { publish } from '$lib/server/db/notify';
 import { calibratedVector, calibrationSession, calibrationVote } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 import { getFramework } from './framework';
-import { computeResults, refreshResults } from './results';
+import { computeResults, refreshResults, type TechnologyResult } from './results';
+import { getAnonymity } from './settings';
 
 /** The topic a technology's calibration publishes on, in a round: every change, from any instance. */
 export const calibrationTopic = (roundId: number, technologyId: number) => `calibration:${roundId}:${technologyId}`;
@@ -51,6 +52,10 @@ const participantsSql = (roundId: number, technologyId: number) => sql`
 export async function participants(roundId: number, technologyId: number): Promise<number[]> {
 	return rowsOf<{ user_id: number }>(await db().execute(participantsSql(roundId, technologyId))).map((r) => Number(r.user_id));
 }
+
+/** The vectors whose level was not agreed in calibration yet. */
+const uncalibrated = (vectors: TechnologyResult['vectors']) =>
+	Object.fromEntries(Object.entries(vectors).filter(([, v]) => v.calibratedFrom === undefined));
 
 /** The session running for the pair, else the last one that ended, else none. */
 async function latestSession(q: Pick<Tx, 'select'>, roundId: number, technologyId: number) {
@@ -115,7 +120,7 @@ export async function calibrationState(pair: CalibrationPair, userId: number) {
 		flagged: result
 			? vectorsToCalibrate(
 					order.map((v) => v.key),
-					result.vectors
+					uncalibrated(result.vectors)
 				).map((k) => ({ key: k, name: vectorNamed(k)?.name ?? k }))
 			: [],
 		session: session
@@ -150,7 +155,7 @@ type Refusal =
 	| 'not-revealed'
 	| 'moved-on'
 	| 'not-participant'
-	| 'no-votes';
+	| 'too-few-votes';
 type Outcome = { done: true } | { refused: Refusal };
 
 /** Locks the pair's round against closing while a calibration step writes, and says whether it is open. */
@@ -166,10 +171,11 @@ export async function startCalibration(leadId: number, pair: CalibrationPair): P
 	return db().transaction(async (tx) => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
 		const [result] = await computeResults({ roundId: round.id, technologyId: technology.id }, tx);
+		// Vectors already agreed in an earlier session are settled; only open disagreements are walked through.
 		const keys = result
 			? vectorsToCalibrate(
 					vectorsInLaneOrder(framework.vectors).map((v) => v.key),
-					result.vectors
+					uncalibrated(result.vectors)
 				)
 			: [];
 		if (!keys.length) return { refused: 'no-disagreement' };
@@ -192,12 +198,20 @@ export async function startCalibration(leadId: number, pair: CalibrationPair): P
 }
 
 /** A participant's secret vote on the vector under discussion; `vectorKey` is the one their page showed. */
-export async function castVote(userId: number, pair: CalibrationPair, vectorKey: string, score: number): Promise<Outcome> {
+export async function castVote(
+	userId: number,
+	pair: CalibrationPair,
+	sessionId: number,
+	vectorKey: string,
+	score: number
+): Promise<Outcome> {
 	const { round, technology } = pair;
 	return db().transaction(async (tx) => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
-		const session = await latestSession(tx, round.id, technology.id);
-		if (!session || session.phase === 'ended') return { refused: 'no-session' };
+		// Shared with other votes, exclusive with a lead's step: a vote cannot land after a reveal or a re-vote it did not see.
+		const [session] = await tx.select().from(calibrationSession).where(eq(calibrationSession.id, sessionId)).for('share');
+		if (!session || session.roundId !== round.id || session.technologyId !== technology.id || session.phase === 'ended')
+			return { refused: 'no-session' };
 		if (session.vectorKeys[session.position] !== vectorKey) return { refused: 'moved-on' };
 		if (session.phase !== 'voting') return { refused: 'not-voting' };
 		const people = rowsOf<{ user_id: number }>(await tx.execute(participantsSql(round.id, technology.id))).map((r) => Number(r.user_id));
@@ -221,8 +235,15 @@ export type LeadStep =
  * A lead's step, made against the session `version` their page showed: when another lead moved
  * the session meanwhile, nothing is written and the answer is 'stale'.
  */
-export async function leadStep(leadId: number, pair: CalibrationPair, version: number, step: LeadStep): Promise<Outcome> {
+export async function leadStep(
+	leadId: number,
+	pair: CalibrationPair,
+	at: { sessionId: number; version: number },
+	step: LeadStep
+): Promise<Outcome> {
 	const { round, technology } = pair;
+	// Read before the transaction: on the embedded database a read outside it would wait for it to end.
+	const threshold = step.kind === 'reveal' ? (await getAnonymity()).threshold : 0;
 	return db().transaction(async (tx) => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
 		const [session] = await tx
@@ -231,7 +252,8 @@ export async function leadStep(leadId: number, pair: CalibrationPair, version: n
 			.where(and(eq(calibrationSession.roundId, round.id), eq(calibrationSession.technologyId, technology.id), sql`phase <> 'ended'`))
 			.for('update');
 		if (!session) return { refused: 'no-session' };
-		if (session.version !== version) return { refused: 'stale' };
+		// Another session (a newer one, after the page's ended) or another step of this one: the page is out of date.
+		if (session.id !== at.sessionId || session.version !== at.version) return { refused: 'stale' };
 		const key = session.vectorKeys[session.position];
 		let next: { position: number; phase: Phase } = { position: session.position, phase: session.phase as Phase };
 		if (step.kind === 'reveal') {
@@ -240,7 +262,8 @@ export async function leadStep(leadId: number, pair: CalibrationPair, version: n
 				await tx.execute(sql`select count(*)::int as votes from calibration_vote
 					where session_id = ${session.id} and vector_key = ${key} and user_id in (${participantsSql(round.id, technology.id)})`)
 			);
-			if (!Number(votes)) return { refused: 'no-votes' };
+			const people = rowsOf<{ user_id: number }>(await tx.execute(participantsSql(round.id, technology.id))).length;
+			if (Number(votes) < votesToReveal(people, threshold)) return { refused: 'too-few-votes' };
 			next = { ...next, phase: 'revealed' };
 		} else if (step.kind === 'revote') {
 			if (session.phase !== 'revealed') return { refused: 'not-revealed' };

@@ -9,13 +9,13 @@ const REFUSALS: Record<string, string> = {
 	'round-not-open': 'The round is not open: calibration happens while answers can still change.',
 	'no-disagreement': 'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more).',
 	'already-running': 'A session is already running for this technology; it is shown below.',
-	'no-session': 'No session is running. A lead starts one.',
+	'no-session': 'That session has ended; this page now shows where things are.',
 	stale: 'Another lead moved the session on meanwhile; this page now shows where it is.',
 	'not-voting': 'The votes on this vector are already revealed.',
 	'not-revealed': 'Reveal the votes first.',
 	'moved-on': 'The session has moved on to another vector; vote on the one shown now.',
 	'not-participant': 'Only respondents who submitted their answers for this technology vote.',
-	'no-votes': 'Nobody has voted yet: wait for at least one vote before revealing.'
+	'too-few-votes': 'Too few votes to reveal: wait for more, so that no single vote can be told apart.'
 };
 
 export const refusalMessage = (refusal: string) => REFUSALS[refusal] ?? 'That step could not be taken; reload the page.';

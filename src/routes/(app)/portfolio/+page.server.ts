@@ -64,7 +64,8 @@ export const load: PageServerLoad = async (event) => {
 			level: r.rating?.level ?? null,
 			medians: vectorMedians(r),
 			disagreements: Object.entries(r.vectors)
-				.filter(([, a]) => a.disagreement)
+				// A disagreement talked through in calibration is settled.
+				.filter(([, a]) => a.disagreement && a.calibratedFrom === undefined)
 				.map(([k]) => k)
 		};
 	});

@@ -25,11 +25,11 @@ async function step(event: RequestEvent, read: (form: FormData) => { data?: Lead
 	requireCapability(event, 'manageRounds');
 	const { user, pair } = await calibrationAccess(event as never);
 	const form = await event.request.formData();
-	const version = parseForm(z.object({ version: settingVersion }), form);
-	if (version.failure) return version.failure;
+	const at = parseForm(z.object({ session: settingVersion, version: settingVersion }), form);
+	if (at.failure) return at.failure;
 	const parsed = read(form);
 	if (parsed.failure) return parsed.failure;
-	return outcome(await leadStep(user.id, pair, version.data.version, parsed.data!));
+	return outcome(await leadStep(user.id, pair, { sessionId: at.data.session, version: at.data.version }, parsed.data!));
 }
 
 const simple = (kind: 'reveal' | 'revote' | 'skip' | 'end') => (event: RequestEvent) => step(event, () => ({ data: { kind } }));
@@ -42,9 +42,12 @@ export const actions: Actions = {
 	},
 	vote: async (event) => {
 		const { user, pair } = await calibrationAccess(event);
-		const { data, failure } = parseForm(z.object({ vector: z.string().max(100), score: level }), await event.request.formData());
+		const { data, failure } = parseForm(
+			z.object({ session: settingVersion, vector: z.string().max(100), score: level }),
+			await event.request.formData()
+		);
 		if (failure) return failure;
-		return outcome(await castVote(user.id, pair, data.vector, data.score));
+		return outcome(await castVote(user.id, pair, data.session, data.vector, data.score));
 	},
 	reveal: simple('reveal'),
 	revote: simple('revote'),
