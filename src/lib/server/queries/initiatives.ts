@@ -14,6 +14,12 @@ export type InitiativeRow = InitiativeFields & {
 	technologies: { id: number; slug: string; name: string; reached: number | null }[];
 };
 
+/** Whether initiative `i` covers technology `t` (aliases of the caller's SQL): its filter, and never a retired technology. */
+export const coversTechnology = sql`t.lifecycle <> 'retired' and (i.category is null or t.category = i.category) and (i.team_id is null or t.team_id = i.team_id)`;
+
+/** Initiative `i`'s vector name, from the newest framework version that has the vector. */
+export const vectorNameOf = sql`(select fv.name from framework_vector fv where fv.key = i.vector_key order by fv.framework_version_id desc limit 1)`;
+
 /** Where progress is read from: each technology's newest closed, rated round, or one round's results (a report, optionally one team's). */
 export type ProgressSource = { kind: 'newest-closed' } | { kind: 'round'; roundId: number; teamId?: number };
 
@@ -32,15 +38,12 @@ function resultOf(source: ProgressSource): SQL {
  * the technologies that round scored (and, for a team's report, that team owns). "Reached" is the
  * rule of `reachedIn` (domain): the vector's median, or the level, of a rated result.
  */
-export async function initiativesWithProgress(
-	options: { source?: ProgressSource; technologyId?: number; initiativeId?: number } = {}
-): Promise<InitiativeRow[]> {
+export async function initiativesWithProgress(options: { source?: ProgressSource; initiativeId?: number } = {}): Promise<InitiativeRow[]> {
 	const source = options.source ?? { kind: 'newest-closed' };
 	const rows = await db().execute(sql`
 		select i.id, i.name, i.vector_key as "vectorKey", i.target_level as "targetLevel", to_char(i.due_on, 'YYYY-MM-DD') as "dueOn",
 			i.category, i.team_id as "teamId", tm.name as "teamName", i.version,
-			-- The vector's name in the newest framework version that has it.
-			(select fv.name from framework_vector fv where fv.key = i.vector_key order by fv.framework_version_id desc limit 1) as "vectorName",
+			${vectorNameOf} as "vectorName",
 			coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'reached',
 				case when res.result->'rating' is null or res.result->'rating' = 'null'::jsonb then null
 					when i.vector_key is null then (res.result->'rating'->>'level')::numeric
@@ -48,19 +51,16 @@ export async function initiativesWithProgress(
 				filter (where t.id is not null), '[]') as technologies
 		from initiative i
 		left join team tm on tm.id = i.team_id
-		left join technology t on t.lifecycle <> 'retired'
-			and (i.category is null or t.category = i.category) and (i.team_id is null or t.team_id = i.team_id)
+		left join technology t on ${coversTechnology}
 			${
 				source.kind === 'round'
 					? sql`and exists (select 1 from round_technology rt where rt.round_id = ${source.roundId} and rt.technology_id = t.id)
 						${source.teamId !== undefined ? sql`and t.team_id = ${source.teamId}` : sql``}`
 					: sql``
 			}
-			${options.technologyId !== undefined ? sql`and t.id = ${options.technologyId}` : sql``}
 		left join lateral (${resultOf(source)}) res on true
 		where ${options.initiativeId !== undefined ? sql`i.id = ${options.initiativeId}` : sql`true`}
 		group by i.id, tm.name
-		${options.technologyId !== undefined ? sql`having count(t.id) > 0` : sql``}
 		order by i.due_on, i.id`);
 	return rowsOf<InitiativeRow>(rows).map((r) => ({
 		...r,

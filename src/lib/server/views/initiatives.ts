@@ -1,4 +1,5 @@
-import { describeGoal, initiativeProgress, meets, type InitiativeProgress } from '$lib/domain/initiatives';
+import type { TechnologyResult } from '$lib/domain/aggregate';
+import { describeGoal, initiativeProgress, meets, reachedIn, type InitiativeGoal, type InitiativeProgress } from '$lib/domain/initiatives';
 import { formatDate, isoDate } from '$lib/domain/format';
 import { getFramework } from '../queries/framework';
 import { initiativesWithProgress, type InitiativeRow, type ProgressSource } from '../queries/initiatives';
@@ -17,7 +18,7 @@ export type InitiativeView = Omit<InitiativeRow, 'technologies'> & {
  * the current framework) and, per technology, whether it meets the goal.
  */
 export async function initiativeViews(
-	options: { source?: ProgressSource; technologyId?: number; initiativeId?: number } = {},
+	options: { source?: ProgressSource; initiativeId?: number } = {},
 	today = isoDate(new Date())
 ): Promise<InitiativeView[]> {
 	const rows = await initiativesWithProgress(options);
@@ -31,6 +32,28 @@ export async function initiativeViews(
 		),
 		technologies: row.technologies.map((t) => ({ ...t, met: meets(t.reached, row.targetLevel) }))
 	}));
+}
+
+export type CoveringInitiative = InitiativeGoal & {
+	id: number;
+	name: string;
+	vectorName: string | null;
+	category: string | null;
+	teamName: string | null;
+};
+
+/** Initiatives covering one technology, with that technology's own progress towards each (the rule of `reachedIn`). */
+export function ownProgress(initiatives: CoveringInitiative[], result: TechnologyResult | null, today = isoDate(new Date())) {
+	return initiatives.map((i) => {
+		const reached = reachedIn(result, i.vectorKey);
+		return {
+			id: i.id,
+			name: i.name,
+			goal: describeGoal(i, i.vectorKey === null ? null : (i.vectorName ?? i.vectorKey), formatDate),
+			reached,
+			progress: initiativeProgress(i, [reached], today)
+		};
+	});
 }
 
 /** Counts for a summary line: how many are overdue, in progress and met. */

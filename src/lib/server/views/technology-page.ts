@@ -9,7 +9,8 @@ import { getFramework } from '../queries/framework';
 import { assignablePeople } from '../queries/round-scope';
 import { technologyComments, type TechnologyResult } from '../queries/results';
 import { ANONYMITY_KEY, anonymityThreshold } from '../queries/settings';
-import { initiativeViews } from './initiatives';
+import { ownProgress, type CoveringInitiative } from './initiatives';
+import { coversTechnology, vectorNameOf } from '../queries/initiatives';
 import { chooseResultsRound } from '$lib/domain/round-choice';
 import { isSlug, type Lifecycle } from '$lib/domain/catalog';
 import { enoughAnswered } from '$lib/domain/anonymity';
@@ -28,6 +29,8 @@ type Row = {
 	rounds: PageRound[];
 	/** The anonymity setting as stored, read in the same statement. */
 	anonymity: unknown;
+	/** The initiatives whose set holds this technology, read in the same statement. */
+	initiatives: CoveringInitiative[];
 };
 
 /**
@@ -46,7 +49,14 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 				left join round_result rr on rr.round_id = rt.round_id and rr.technology_id = rt.technology_id
 				where rt.technology_id = t.id and r.state <> 'draft'
 			), '[]') as rounds,
-			(select value from setting where key = ${ANONYMITY_KEY}) as anonymity
+			(select value from setting where key = ${ANONYMITY_KEY}) as anonymity,
+			coalesce((
+				select json_agg(json_build_object('id', i.id, 'name', i.name, 'vectorKey', i.vector_key, 'vectorName', ${vectorNameOf},
+						'targetLevel', i.target_level, 'dueOn', to_char(i.due_on, 'YYYY-MM-DD'), 'category', i.category,
+						'teamName', itm.name) order by i.due_on, i.id)
+				from initiative i left join team itm on itm.id = i.team_id
+				where ${coversTechnology}
+			), '[]') as initiatives
 		from technology t left join team tm on tm.id = t.team_id
 		where t.slug = ${slug}`);
 	return rowsOf<Row>(rows)[0];
@@ -56,20 +66,18 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
 	const found = isSlug(slug) ? await technologyWithRounds(slug) : undefined;
 	if (!found) return undefined;
-	const { rounds, anonymity, ...technology } = found;
+	const { rounds, anonymity, initiatives, ...technology } = found;
 	const rated = rounds.map((r) => ({ ...r, rated: r.result?.rating ? 1 : 0 }));
 	const { round: selected, previous } = chooseResultsRound(rated, wantedRound);
 	const seeRespondents = can(user, 'seeRespondents');
 	const threshold = anonymityThreshold(anonymity);
 	const answered = selected?.result?.submitted ?? 0;
 	const commentsShown = enoughAnswered(answered, threshold);
-	const [framework, comments, backlog, people, initiatives] = await Promise.all([
+	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
-		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([]),
-		// Each covering initiative's progress is this technology's own: met, open or overdue here.
-		initiativeViews({ technologyId: technology.id })
+		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
 	]);
 	return {
 		technology,
@@ -93,12 +101,7 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		// A met item leaves the open list; it is listed apart with the level it reached.
 		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
 		people,
-		initiatives: initiatives.map(({ id, name, goal, progress, technologies }) => ({
-			id,
-			name,
-			goal,
-			progress,
-			reached: technologies[0]?.reached ?? null
-		}))
+		// Each covering initiative's progress is this technology's own, from its newest closed, rated round.
+		initiatives: ownProgress(initiatives, rounds.find((r) => r.state === 'closed' && r.result?.rating)?.result ?? null)
 	};
 }
