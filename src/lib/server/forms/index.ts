@@ -73,6 +73,20 @@ export function parseVersion(raw: unknown): number | null {
 	return /^\d{1,10}$/.test(text) && Number(text) <= MAX_ID ? Number(text) : null;
 }
 
+/** An optional team chosen from a list: empty is none, anything else must be an id a row could have. */
+export const optionalTeamId = z
+	.string()
+	.optional()
+	.transform((v, ctx) => {
+		if (!v) return null;
+		const id = parseId(v);
+		if (id === null) {
+			ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
+			return z.NEVER;
+		}
+		return id;
+	});
+
 /** A setting's version in a form parsed with zod: 0 while it was never saved. */
 export const settingVersion = z.coerce.number().int().min(0).max(MAX_ID);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InitiativeFields } from '$lib/domain/initiatives';
-import { isCalendarDate, parseId, parseVersion, text } from './index';
+import { isCalendarDate, optionalTeamId, parseVersion, text } from './index';
 
 /** An optional choice from a list the database gives: empty is null, anything else must be on the list. */
 const choiceFrom = (list: string[], message: string) =>
@@ -32,18 +32,7 @@ export function initiativeSchema(vectorKeys: string[], categories: string[]) {
 			.string({ error: 'Enter the date the goal is due.' })
 			.refine((v) => isCalendarDate(v) && v >= '2000-01-01' && v <= '2999-12-31', 'Enter the date the goal is due as YYYY-MM-DD.'),
 		category: choiceFrom(categories, 'Choose a category from the list.'),
-		teamId: z
-			.string()
-			.optional()
-			.transform((v, ctx) => {
-				if (!v) return null;
-				const id = parseId(v);
-				if (id === null) {
-					ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
-					return z.NEVER;
-				}
-				return id;
-			})
+		teamId: optionalTeamId
 	}) satisfies z.ZodType<InitiativeFields>;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isWebLink } from '$lib/domain/assessment';
 import { LIFECYCLES, slugify } from '$lib/domain/catalog';
-import { optionalText, parseId, text } from './index';
+import { optionalTeamId, optionalText, text } from './index';
 
 const link = (label: string) =>
 	z
@@ -24,18 +24,7 @@ export const technologySchema = z
 			.refine((v) => v === '' || /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v), 'Use lower-case letters, digits and single hyphens.')
 			.optional(),
 		category: text('Category', 50).transform((v) => v.toLowerCase()),
-		teamId: z
-			.string()
-			.optional()
-			.transform((v, ctx) => {
-				if (!v) return null;
-				const n = parseId(v);
-				if (n === null) {
-					ctx.addIssue({ code: 'custom', message: 'Choose a team from the list.' });
-					return z.NEVER;
-				}
-				return n;
-			}),
+		teamId: optionalTeamId,
 		lifecycle: z.enum(LIFECYCLES, { error: 'Choose a lifecycle.' }),
 		description: optionalText('Description', 2000, { multiline: true }),
 		docs: link('Docs'),

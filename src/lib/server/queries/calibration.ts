@@ -49,8 +49,8 @@ const participantsSql = (roundId: number, technologyId: number) => sql`
 	join assignment asg on asg.round_id = r.round_id and asg.technology_id = r.technology_id and asg.user_id = r.user_id
 	where r.round_id = ${roundId} and r.technology_id = ${technologyId} and r.state = 'submitted'`;
 
-export async function participants(roundId: number, technologyId: number): Promise<number[]> {
-	return rowsOf<{ user_id: number }>(await db().execute(participantsSql(roundId, technologyId))).map((r) => Number(r.user_id));
+async function participants(q: Pick<Tx, 'execute'>, roundId: number, technologyId: number): Promise<number[]> {
+	return rowsOf<{ user_id: number }>(await q.execute(participantsSql(roundId, technologyId))).map((r) => Number(r.user_id));
 }
 
 /** The vectors whose level was not agreed in calibration yet. */
@@ -75,32 +75,33 @@ async function latestSession(q: Pick<Tx, 'select'>, roundId: number, technologyI
  */
 export async function calibrationState(pair: CalibrationPair, userId: number) {
 	const { round, technology } = pair;
-	const [framework, people, session, agreedRows] = await Promise.all([
+	const [framework, people, session, agreedRows, [result]] = await Promise.all([
 		getFramework(round.frameworkVersionId),
-		participants(round.id, technology.id),
+		participants(db(), round.id, technology.id),
 		latestSession(db(), round.id, technology.id),
 		db()
 			.select()
 			.from(calibratedVector)
-			.where(and(eq(calibratedVector.roundId, round.id), eq(calibratedVector.technologyId, technology.id)))
+			.where(and(eq(calibratedVector.roundId, round.id), eq(calibratedVector.technologyId, technology.id))),
+		computeResults({ roundId: round.id, technologyId: technology.id })
 	]);
 	const order = vectorsInLaneOrder(framework.vectors);
-	const [result] = await computeResults({ roundId: round.id, technologyId: technology.id });
 	const vectorNamed = (key: string) => order.find((v) => v.key === key);
 	const currentKey = session && session.phase !== 'ended' ? session.vectorKeys[session.position] : undefined;
 	let current = null;
 	if (session && currentKey) {
-		const votes = await db()
-			.select({ userId: calibrationVote.userId, score: calibrationVote.score })
-			.from(calibrationVote)
-			.where(and(eq(calibrationVote.sessionId, session.id), eq(calibrationVote.vectorKey, currentKey)));
-		const counted = votes.filter((v) => people.includes(v.userId));
-		const original = rowsOf<{ score: number }>(
-			await db().execute(sql`
+		const [votes, answers] = await Promise.all([
+			db()
+				.select({ userId: calibrationVote.userId, score: calibrationVote.score })
+				.from(calibrationVote)
+				.where(and(eq(calibrationVote.sessionId, session.id), eq(calibrationVote.vectorKey, currentKey))),
+			db().execute(sql`
 				select a.score from answer a join response r on r.id = a.response_id
 				where r.round_id = ${round.id} and r.technology_id = ${technology.id} and a.vector_key = ${currentKey}
 					and a.score is not null and r.user_id in (${participantsSql(round.id, technology.id)})`)
-		).map((r) => Number(r.score));
+		]);
+		const counted = votes.filter((v) => people.includes(v.userId));
+		const original = rowsOf<{ score: number }>(answers).map((r) => Number(r.score));
 		const v = vectorNamed(currentKey);
 		current = {
 			key: currentKey,
@@ -214,8 +215,7 @@ export async function castVote(
 			return { refused: 'no-session' };
 		if (session.vectorKeys[session.position] !== vectorKey) return { refused: 'moved-on' };
 		if (session.phase !== 'voting') return { refused: 'not-voting' };
-		const people = rowsOf<{ user_id: number }>(await tx.execute(participantsSql(round.id, technology.id))).map((r) => Number(r.user_id));
-		if (!people.includes(userId)) return { refused: 'not-participant' };
+		if (!(await participants(tx, round.id, technology.id)).includes(userId)) return { refused: 'not-participant' };
 		await tx
 			.insert(calibrationVote)
 			.values({ sessionId: session.id, vectorKey, userId, score })
@@ -262,7 +262,7 @@ export async function leadStep(
 				await tx.execute(sql`select count(*)::int as votes from calibration_vote
 					where session_id = ${session.id} and vector_key = ${key} and user_id in (${participantsSql(round.id, technology.id)})`)
 			);
-			const people = rowsOf<{ user_id: number }>(await tx.execute(participantsSql(round.id, technology.id))).length;
+			const people = (await participants(tx, round.id, technology.id)).length;
 			if (Number(votes) < votesToReveal(people, threshold)) return { refused: 'too-few-votes' };
 			next = { ...next, phase: 'revealed' };
 		} else if (step.kind === 'revote') {

@@ -1,9 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { can, requireCapability } from '../auth/policy';
-import { db } from '../db';
-import { assignment } from '../db/schema';
-import { and, eq } from 'drizzle-orm';
 import { calibrationPair } from '../queries/calibration';
+import { isAssigned } from '../queries/responses';
 
 const REFUSALS: Record<string, string> = {
 	'round-not-open': 'The round is not open: calibration happens while answers can still change.',
@@ -31,10 +29,7 @@ export async function calibrationAccess(event: Pick<RequestEvent, 'locals' | 'ur
 	if (!pair) error(404, 'Not found');
 	const lead = can(user, 'manageRounds');
 	if (!lead) {
-		const [asked] = await db()
-			.select({ userId: assignment.userId })
-			.from(assignment)
-			.where(and(eq(assignment.roundId, roundId), eq(assignment.technologyId, pair.technology.id), eq(assignment.userId, user.id)));
+		const asked = await isAssigned({ roundId, technologyId: pair.technology.id, userId: user.id });
 		if (!asked) error(403, 'Only leads and the people asked to score this technology take part in its calibration.');
 	}
 	return { user, pair, lead };
