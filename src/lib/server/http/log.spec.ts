@@ -70,6 +70,34 @@ describe('redactLine', () => {
 		]);
 		expect(out.endsWith('}\n')).toBe(true);
 	});
+
+	it('still redacts a line holding only one secret, whichever it is (the quick pass lets none through)', () => {
+		const lone: [Record<string, unknown>, string][] = [
+			[{ msg: 'x\nparams: 42,hunter2' }, 'hunter2'],
+			[{ msg: 'stored $argon2id$v=19$m=1$c2FsdA$aGFzaA' }, 'aGFzaA'],
+			[{ msg: 'GET /invite/Zm9vYmFy' }, 'Zm9vYmFy'],
+			[{ msg: 'Key (email)=(a@b.c) already exists' }, 'a@b.c'],
+			[{ msg: 'sent bearer s3cr3t' }, 's3cr3t'],
+			[{ msg: 'sent basic s3cr3t' }, 's3cr3t'],
+			[{ msg: 'Cookie: s3cr3t' }, 's3cr3t'],
+			[{ msg: 'session=s3cr3t' }, 's3cr3t'],
+			[{ msg: 'postgresql://app:hunter2@db/app' }, 'hunter2'],
+			[{ msg: '/login?next=s3cr3t' }, 's3cr3t'],
+			...['password', 'clientSecret', 'tokenValue', 'cookie', 'Authorization', 'keyHash', 'params', 'parameters'].map(
+				(key): [Record<string, unknown>, string] => [{ [key]: 's3cr3t' }, 's3cr3t']
+			)
+		];
+		for (const [fields, secret] of lone) {
+			const out = redactLine(`${JSON.stringify({ level: 'info', userId: 7, ...fields })}\n`);
+			expect(out, JSON.stringify(fields)).not.toContain(secret);
+		}
+	});
+
+	it('passes an access line through as it was written', () => {
+		const line = `${JSON.stringify({ level: 'info', time: '2026-12-01T09:29:53.179Z', method: 'GET', route: '/(app)/technologies/[slug]', status: 200, durationMs: 7.4, userId: 3, msg: 'request' })}\n`;
+		expect(redactLine(line)).toBe(line);
+		expect(redactLine(line.trimEnd())).toBe(line);
+	});
 });
 
 describe('log output', () => {
