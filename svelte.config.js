@@ -7,11 +7,12 @@ const config = {
 		// The same check runs in hooks.server.ts (sameOriginForms), where its refusal can explain ORIGIN.
 		csrf: { trustedOrigins: ['*'] },
 		csp: {
-			mode: 'auto',
+			// Hashes, not nonces: a page served again from the page cache (page-cache.ts) must not repeat a nonce.
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],
-				// Svelte and Chart.js set inline style attributes; scripts stay nonce/hash-only.
+				// Svelte and Chart.js set inline style attributes; scripts stay hash-only.
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:'],
 				'font-src': ['self'],

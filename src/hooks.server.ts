@@ -2,7 +2,7 @@ import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { loginRedirect } from '$lib/server/auth/policy';
-import { SESSION_COOKIE, setSessionCookie, deleteSessionCookie, validateSessionToken } from '$lib/server/auth/session';
+import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '$lib/server/auth/session';
 import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase } from '$lib/server/db';
 import { isConnectionFailure, markDatabaseDown } from '$lib/server/db/availability';
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
@@ -18,6 +18,7 @@ import { refuseUnreadablePost } from '$lib/server/http/request-guard';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { databaseGate } from '$lib/server/http/availability';
 import { observe } from '$lib/server/http/observe';
+import { pageCache } from '$lib/server/http/page-cache';
 
 export const init: ServerInit = async () => {
 	// A provider that cannot be read is a setting to fix, not an outage to wait out: stop with the reason.
@@ -91,18 +92,24 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	const secure = event.url.protocol === 'https:';
-	if (token) {
-		const found = await validateSessionToken(token);
-		if (found) {
-			event.locals.user = found.user;
-			event.locals.session = found.session;
-			// The browser already holds this cookie with this expiry, unless the session slid forward lately.
-			if (found.sendCookie) setSessionCookie(event.cookies, token, found.session.expiresAt, secure);
-		} else {
-			deleteSessionCookie(event.cookies, secure);
-		}
+	const found = token ? await validateSessionToken(token) : null;
+	if (!found) {
+		if (token) deleteSessionCookie(event.cookies, secure);
+		return resolve(event);
 	}
-	return resolve(event);
+	event.locals.user = found.user;
+	event.locals.session = found.session;
+	event.locals.snapshot = found.snapshot;
+	const response = await resolve(event);
+	// The browser already holds this cookie with this expiry, unless the session slid forward lately. Added here, on
+	// the way out, so that a page served from the page cache carries it too; a response that signed in or out wins.
+	const settles = (cookie: string) => cookie.startsWith(`${SESSION_COOKIE}=`);
+	if (found.sendCookie && !response.headers.getSetCookie().some(settles))
+		response.headers.append(
+			'set-cookie',
+			event.cookies.serialize(SESSION_COOKIE, token!, sessionCookieOptions(found.session.expiresAt, secure))
+		);
+	return response;
 };
 
 /** First line of defence only: every load and action checks the user and role again itself. */
@@ -130,7 +137,7 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 			resolve(event));
 
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate);
+export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate, pageCache);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	// A lost connection is not a bug to log per request: the database gate answers 503 from now on.

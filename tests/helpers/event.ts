@@ -11,7 +11,7 @@ export function fakeCookies(initial: Record<string, string> = {}): FakeCookies {
 		getAll: () => [...jar].map(([name, value]) => ({ name, value })),
 		set: (name: string, value: string) => void jar.set(name, value),
 		delete: (name: string) => void jar.delete(name),
-		serialize: () => ''
+		serialize: (name: string, value: string) => `${name}=${value}`
 	} as unknown as FakeCookies;
 }
 

@@ -45,6 +45,12 @@ function createMetrics() {
 			labelNames: ['reason'] as const,
 			registers
 		}),
+		pageCache: new Counter({
+			name: 'opsmaturity_page_cache_total',
+			help: 'Requests for a cached page (page-cache.ts): served as stored (hit), or rendered and stored (miss)',
+			labelNames: ['outcome'] as const,
+			registers
+		}),
 		autosaves: new Counter({
 			name: 'opsmaturity_autosaves_total',
 			help: 'Saves of draft answers (the assessment form autosaves), by outcome',

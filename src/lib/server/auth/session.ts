@@ -46,7 +46,9 @@ const sessionWithUser = prepared((database) =>
 			email: appUser.email,
 			name: appUser.name,
 			role: appUser.role,
-			active: appUser.active
+			active: appUser.active,
+			// Which transactions had ended when this was read: equal snapshots mean nothing was written in between (page-cache.ts).
+			snapshot: sql<string>`pg_current_snapshot()::text`
 		})
 		.from(session)
 		.innerJoin(appUser, eq(appUser.id, session.userId))
@@ -61,7 +63,7 @@ const sessionWithUser = prepared((database) =>
  */
 export async function validateSessionToken(
 	token: string
-): Promise<{ session: SessionInfo; user: SessionUser; sendCookie: boolean } | null> {
+): Promise<{ session: SessionInfo; user: SessionUser; sendCookie: boolean; snapshot: string } | null> {
 	const id = hashToken(token);
 	const [row] = await sessionWithUser().execute({ id });
 	if (!row) return null;
@@ -78,7 +80,8 @@ export async function validateSessionToken(
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
 	const sendCookie = refreshed || expiresAt.getTime() - now > SESSION_SLIDING_MS - DAY;
-	return { session: { id, expiresAt }, user: { id: row.userId, email: row.email, name: row.name, role: row.role }, sendCookie };
+	const user = { id: row.userId, email: row.email, name: row.name, role: row.role };
+	return { session: { id, expiresAt }, user, sendCookie, snapshot: row.snapshot };
 }
 
 /** Ends a session, answering the provider's ID token if it was a single sign-on. */
@@ -92,14 +95,11 @@ export async function invalidateUserSessions(userId: number, executor: Pick<Tx, 
 	await executor.delete(session).where(eq(session.userId, userId));
 }
 
+export const sessionCookieOptions = (expiresAt: Date, secure: boolean) =>
+	({ path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt }) as const;
+
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {
-	cookies.set(SESSION_COOKIE, token, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure,
-		expires: expiresAt
-	});
+	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, secure));
 }
 
 export function deleteSessionCookie(cookies: Cookies, secure: boolean) {

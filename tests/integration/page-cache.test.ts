@@ -1,0 +1,161 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { db } from '../../src/lib/server/db';
+import { appUser, session } from '../../src/lib/server/db/schema';
+import { createSession, generateToken, hashToken, SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
+import { clearPageCache, MAX_AGE_MS } from '../../src/lib/server/http/page-cache';
+import { useTestDatabase } from '../helpers/db';
+import { throughHooks } from '../helpers/through-hooks';
+import { createUserRow } from '../helpers/factories';
+
+useTestDatabase();
+beforeEach(() => clearPageCache());
+
+const TECHNOLOGY_PAGE = '/(app)/technologies/[slug]';
+
+/** A signed-in person, and a page handler that counts how often it renders and what it rendered from. */
+async function signedIn(role: 'member' | 'lead' = 'member') {
+	const user = await createUserRow(role);
+	const token = generateToken();
+	await createSession(token, user.id);
+	return { user, token };
+}
+
+function page(init: ResponseInit = {}) {
+	const calls = { count: 0 };
+	const handler = async () => {
+		calls.count++;
+		const [{ name }] = await db().select({ name: appUser.name }).from(appUser).orderBy(appUser.id).limit(1);
+		return new Response(`<h1>${name}</h1><p>render ${calls.count}</p>`, {
+			status: 200,
+			...init,
+			headers: { 'content-type': 'text/html', ...(init.headers as Record<string, string>) }
+		});
+	};
+	return { calls, handler };
+}
+
+const get = (token: string, handler: () => Promise<Response>, path = '/technologies/kafka', routeId: string = TECHNOLOGY_PAGE) =>
+	throughHooks(path, routeId, handler as never, { cookies: { [SESSION_COOKIE]: token } }).then(async ({ response }) => ({
+		status: response.status,
+		body: await response.text(),
+		cookies: response.headers.getSetCookie()
+	}));
+
+describe('page cache', () => {
+	it('serves a page again while nothing was written, and renders it afresh after any write', async () => {
+		const { token, user } = await signedIn();
+		const { calls, handler } = page();
+		const first = await get(token, handler);
+		const second = await get(token, handler);
+		expect(calls.count).toBe(1);
+		expect(second.body).toBe(first.body);
+
+		await db().update(appUser).set({ name: 'Renamed' }).where(eq(appUser.id, user.id));
+		const third = await get(token, handler);
+		expect(calls.count).toBe(2);
+		expect(third.body).toContain('Renamed');
+	});
+
+	it('stores a page under the state read before its data, so a write while it rendered is never hidden', async () => {
+		const { token, user } = await signedIn();
+		const calls = { count: 0 };
+		// Another person's change commits after this request read its session, while its page is rendering.
+		const racing = async () => {
+			calls.count++;
+			if (calls.count === 1) await db().update(appUser).set({ name: 'Changed meanwhile' }).where(eq(appUser.id, user.id));
+			const [{ name }] = await db().select({ name: appUser.name }).from(appUser).where(eq(appUser.id, user.id));
+			return new Response(`<p>${name}</p>`, { headers: { 'content-type': 'text/html' } });
+		};
+		await get(token, racing);
+		const next = await get(token, racing);
+		expect(calls.count).toBe(2);
+		expect(next.body).toBe('<p>Changed meanwhile</p>');
+	});
+
+	it("keeps each person's pages to themselves, and each address apart (a client-side navigation's data too)", async () => {
+		const ann = await signedIn();
+		const bob = await signedIn('lead');
+		const { calls, handler } = page();
+		await get(ann.token, handler);
+		await get(bob.token, handler);
+		await get(ann.token, handler, '/technologies/kafka?round=2');
+		await get(ann.token, handler, '/technologies/kafka/__data.json');
+		expect(calls.count).toBe(4);
+		await get(ann.token, handler);
+		await get(bob.token, handler);
+		expect(calls.count).toBe(4);
+	});
+
+	it('keeps no page that set a cookie, failed, redirected or is not on its list, and nothing for the signed out', async () => {
+		const { token } = await signedIn();
+		for (const init of [
+			{ headers: { 'set-cookie': 'other=1' } },
+			{ status: 500 },
+			{ status: 303, headers: { location: '/' } },
+			{ headers: { 'content-type': 'text/csv' } }
+		] as ResponseInit[]) {
+			const { calls, handler } = page(init);
+			await get(token, handler);
+			await get(token, handler);
+			expect(calls.count, JSON.stringify(init)).toBe(2);
+		}
+		const { calls, handler } = page();
+		await get(token, handler, '/backlog', '/(app)/backlog');
+		await get(token, handler, '/backlog', '/(app)/backlog');
+		expect(calls.count).toBe(2);
+		const anonymous = await get('not-a-session', handler);
+		expect(anonymous.status).toBe(303);
+		expect(calls.count).toBe(2);
+	});
+
+	it('renders afresh once a page is MAX_AGE_MS old, so wording about dates cannot lag longer', async () => {
+		const { token } = await signedIn();
+		const { calls, handler } = page();
+		const now = Date.now();
+		const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+		await get(token, handler);
+		clock.mockReturnValue(now + MAX_AGE_MS - 1);
+		await get(token, handler);
+		expect(calls.count).toBe(1);
+		clock.mockReturnValue(now + MAX_AGE_MS);
+		await get(token, handler);
+		expect(calls.count).toBe(2);
+		clock.mockRestore();
+	});
+
+	it('still sends a refreshed session cookie with a page served from the cache, and lets a sign-out win', async () => {
+		const { token } = await signedIn();
+		const { handler } = page();
+		const cookie = `${SESSION_COOKIE}=${token}`;
+		// A session signed in today is sent again on every response (session.ts: sendCookie).
+		expect((await get(token, handler)).cookies).toEqual([cookie]);
+		expect((await get(token, handler)).cookies).toEqual([cookie]);
+		const signingOut = () =>
+			Promise.resolve(new Response('', { status: 303, headers: { location: '/login', 'set-cookie': `${SESSION_COOKIE}=; Max-Age=0` } }));
+		expect((await get(token, signingOut, '/logout', '/(auth)/logout')).cookies).toEqual([`${SESSION_COOKIE}=; Max-Age=0`]);
+	});
+});
+
+describe('the database snapshot read with the session', () => {
+	it('stays while only reads happen, and moves when any transaction ends', async () => {
+		const { token } = await signedIn();
+		const read = async () => (await validateSessionToken(token))!.snapshot;
+		const before = await read();
+		await db().select().from(appUser);
+		expect(await read()).toBe(before);
+		await db()
+			.update(session)
+			.set({ idToken: null })
+			.where(eq(session.id, hashToken(token)));
+		const afterCommit = await read();
+		expect(afterCommit).not.toBe(before);
+		await db()
+			.transaction(async (tx) => {
+				await tx.execute(sql`update app_user set name = name`);
+				tx.rollback();
+			})
+			.catch(() => {});
+		expect(await read()).not.toBe(afterCommit);
+	});
+});
