@@ -8,6 +8,7 @@ const config = {
 		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			// Hashes, not nonces: a page served again from the page cache (page-cache.ts) must not repeat a nonce.
+			// In this mode SvelteKit gives streamed load data (a promise returned by a load) no hash: no load streams.
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],

@@ -9,6 +9,8 @@ declare global {
 			requestId: string;
 			/** The database's state when the session was read (`pg_current_snapshot()`): the page cache's validator. */
 			snapshot?: string;
+			/** Set by handleError: whatever this request rendered shows a failure, and is not kept by the page cache. */
+			failed?: boolean;
 			/** On /api/v1: the personal access token the request was authenticated with, or why there is none. */
 			apiTokenId?: number;
 			apiAuth?: 'missing' | 'invalid';

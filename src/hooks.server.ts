@@ -140,6 +140,7 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate, pageCache);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
+	event.locals.failed = true;
 	// A lost connection is not a bug to log per request: the database gate answers 503 from now on.
 	if (isConnectionFailure(error)) markDatabaseDown(error);
 	// The request's id, shown on the error page and in every log line of the request.

@@ -1,15 +1,20 @@
+import { performance } from 'node:perf_hooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import { appUser, session } from '../../src/lib/server/db/schema';
 import { createSession, generateToken, hashToken, SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
 import { clearPageCache, MAX_AGE_MS } from '../../src/lib/server/http/page-cache';
+import { demoAccountsExist, forgetDemoAccounts } from '../../src/lib/server/queries/demo-data';
 import { useTestDatabase } from '../helpers/db';
 import { throughHooks } from '../helpers/through-hooks';
 import { createUserRow } from '../helpers/factories';
 
 useTestDatabase();
-beforeEach(() => clearPageCache());
+beforeEach(() => {
+	clearPageCache();
+	forgetDemoAccounts();
+});
 
 const TECHNOLOGY_PAGE = '/(app)/technologies/[slug]';
 
@@ -18,13 +23,18 @@ async function signedIn(role: 'member' | 'lead' = 'member') {
 	const user = await createUserRow(role);
 	const token = generateToken();
 	await createSession(token, user.id);
+	// Earlier pages have read the demo banner's answer: a page rendered while none was known is not kept.
+	await demoAccountsExist();
 	return { user, token };
 }
 
 function page(init: ResponseInit = {}) {
 	const calls = { count: 0 };
-	const handler = async () => {
+	const handler = async (event: { locals: App.Locals }) => {
 		calls.count++;
+		// As every layout does: the demo banner's answer, kept in memory.
+		await demoAccountsExist();
+		if (init.statusText === 'failed') event.locals.failed = true;
 		const [{ name }] = await db().select({ name: appUser.name }).from(appUser).orderBy(appUser.id).limit(1);
 		return new Response(`<h1>${name}</h1><p>render ${calls.count}</p>`, {
 			status: 200,
@@ -35,7 +45,12 @@ function page(init: ResponseInit = {}) {
 	return { calls, handler };
 }
 
-const get = (token: string, handler: () => Promise<Response>, path = '/technologies/kafka', routeId: string = TECHNOLOGY_PAGE) =>
+const get = (
+	token: string,
+	handler: (event: { locals: App.Locals }) => Promise<Response>,
+	path = '/technologies/kafka',
+	routeId: string = TECHNOLOGY_PAGE
+) =>
 	throughHooks(path, routeId, handler as never, { cookies: { [SESSION_COOKIE]: token } }).then(async ({ response }) => ({
 		status: response.status,
 		body: await response.text(),
@@ -63,6 +78,7 @@ describe('page cache', () => {
 		// Another person's change commits after this request read its session, while its page is rendering.
 		const racing = async () => {
 			calls.count++;
+			await demoAccountsExist();
 			if (calls.count === 1) await db().update(appUser).set({ name: 'Changed meanwhile' }).where(eq(appUser.id, user.id));
 			const [{ name }] = await db().select({ name: appUser.name }).from(appUser).where(eq(appUser.id, user.id));
 			return new Response(`<p>${name}</p>`, { headers: { 'content-type': 'text/html' } });
@@ -93,7 +109,9 @@ describe('page cache', () => {
 			{ headers: { 'set-cookie': 'other=1' } },
 			{ status: 500 },
 			{ status: 303, headers: { location: '/' } },
-			{ headers: { 'content-type': 'text/csv' } }
+			{ headers: { 'content-type': 'text/csv' } },
+			// A data request whose load failed is answered 200 with an error inside; handleError marks the request.
+			{ statusText: 'failed', headers: { 'content-type': 'application/json' } }
 		] as ResponseInit[]) {
 			const { calls, handler } = page(init);
 			await get(token, handler);
@@ -104,16 +122,20 @@ describe('page cache', () => {
 		await get(token, handler, '/backlog', '/(app)/backlog');
 		await get(token, handler, '/backlog', '/(app)/backlog');
 		expect(calls.count).toBe(2);
+		const long = `/technologies/kafka?q=${'x'.repeat(2_100)}`;
+		await get(token, handler, long);
+		await get(token, handler, long);
+		expect(calls.count).toBe(4);
 		const anonymous = await get('not-a-session', handler);
 		expect(anonymous.status).toBe(303);
-		expect(calls.count).toBe(2);
+		expect(calls.count).toBe(4);
 	});
 
 	it('renders afresh once a page is MAX_AGE_MS old, so wording about dates cannot lag longer', async () => {
 		const { token } = await signedIn();
 		const { calls, handler } = page();
-		const now = Date.now();
-		const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+		const now = performance.now();
+		const clock = vi.spyOn(performance, 'now').mockReturnValue(now);
 		await get(token, handler);
 		clock.mockReturnValue(now + MAX_AGE_MS - 1);
 		await get(token, handler);
@@ -122,6 +144,23 @@ describe('page cache', () => {
 		await get(token, handler);
 		expect(calls.count).toBe(2);
 		clock.mockRestore();
+	});
+
+	it("renders afresh once the demo banner's answer is read again (it is kept in memory, not in the snapshot)", async () => {
+		const { token } = await signedIn();
+		const { calls, handler } = page();
+		await get(token, handler);
+		await get(token, handler);
+		expect(calls.count).toBe(1);
+		// Demo removal on this instance forgets the answer; on another, this one's answer ages out.
+		forgetDemoAccounts();
+		await get(token, handler);
+		await get(token, handler);
+		expect(calls.count).toBe(3);
+		const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 30_001);
+		await get(token, handler);
+		clock.mockRestore();
+		expect(calls.count).toBe(4);
 	});
 
 	it('still sends a refreshed session cookie with a page served from the cache, and lets a sign-out win', async () => {

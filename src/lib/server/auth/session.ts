@@ -1,5 +1,5 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
 import { eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
@@ -21,8 +21,9 @@ export function generateToken(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+/** On every request (the session lookup): node's native hash, not a JavaScript one. */
 export function hashToken(token: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+	return createHash('sha256').update(token).digest('hex');
 }
 
 export async function createSession(token: string, userId: number, idToken?: string): Promise<SessionInfo> {
@@ -47,8 +48,8 @@ const sessionWithUser = prepared((database) =>
 			name: appUser.name,
 			role: appUser.role,
 			active: appUser.active,
-			// Which transactions had ended when this was read: equal snapshots mean nothing was written in between (page-cache.ts).
-			snapshot: sql<string>`pg_current_snapshot()::text`
+			// Which transactions had ended when this was read, on which server: equal values mean nothing was written in between (page-cache.ts).
+			snapshot: sql<string>`pg_current_snapshot()::text || '@' || pg_postmaster_start_time()::text`
 		})
 		.from(session)
 		.innerJoin(appUser, eq(appUser.id, session.userId))

@@ -1,11 +1,16 @@
-import type { Handle } from '@sveltejs/kit';
+import { performance } from 'node:perf_hooks';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { perDatabase } from '$lib/server/db/prepared';
 import { metrics } from '$lib/server/metrics';
+import { demoAnswerNumber } from '$lib/server/queries/demo-data';
 
 /**
  * The most visited pages, kept as rendered for the person who asked, for as long as the database has not changed.
  *
- * The validator is the database snapshot read with the session (`pg_current_snapshot()`, in the same statement):
- * two equal snapshots mean no transaction committed or rolled back in between, so nothing a page reads can differ.
+ * The validator is the database snapshot read with the session (`pg_current_snapshot()`, in the same statement), with
+ * the server's start time: two equal snapshots of one server mean no transaction committed or rolled back in between,
+ * so nothing a page reads can differ. (A restarted, restored or promoted server starts at another time: snapshots of
+ * another history are never compared.)
  * A page is stored under the snapshot read *before* its data, so what is stored is never older than its snapshot.
  * Every request still runs the hooks before this one: the session is looked up, the database gate, the same-origin
  * check; only the page's own loads and rendering are skipped, and only when they would produce the same page.
@@ -18,63 +23,84 @@ import { metrics } from '$lib/server/metrics';
 const ROUTES = new Set(['/(app)', '/(app)/technologies/[slug]', '/(app)/portfolio']);
 export const MAX_AGE_MS = 30_000;
 const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_ENTRIES = 5_000;
+/** What an entry costs beyond its body, key and headers: the Map slot and the objects around them. */
+const ENTRY_OVERHEAD_BYTES = 512;
+/** An address longer than this is no page anyone links to: it is rendered and never kept. */
+const MAX_KEY_LENGTH = 2_048;
 
-type Stored = { snapshot: string; storedAt: number; status: number; headers: [string, string][]; body: ArrayBuffer };
+type Stored = {
+	validator: string;
+	demoAnswer: number;
+	storedAt: number;
+	bytes: number;
+	status: number;
+	headers: [string, string][];
+	body: ArrayBuffer;
+};
 
-/** Least recently used first: a Map keeps insertion order, and a hit moves its entry to the end. */
-const stored = new Map<string, Stored>();
-let storedBytes = 0;
+/** Per database handle (a restart or restore starts empty); least recently used first: a hit moves its entry to the end. */
+const cacheOf = perDatabase(() => ({ entries: new Map<string, Stored>(), bytes: 0 }));
 
-function forget(key: string) {
-	const entry = stored.get(key);
+function forget(cache: ReturnType<typeof cacheOf>, key: string) {
+	const entry = cache.entries.get(key);
 	if (!entry) return;
-	storedBytes -= entry.body.byteLength;
-	stored.delete(key);
+	cache.bytes -= entry.bytes;
+	cache.entries.delete(key);
 }
 
-function keep(key: string, entry: Stored) {
-	forget(key);
-	if (entry.body.byteLength > MAX_BYTES / 16) return;
-	stored.set(key, entry);
-	storedBytes += entry.body.byteLength;
-	for (const oldest of stored.keys()) {
-		if (storedBytes <= MAX_BYTES) break;
-		forget(oldest);
+function keep(cache: ReturnType<typeof cacheOf>, key: string, entry: Stored) {
+	forget(cache, key);
+	if (entry.bytes > MAX_BYTES / 16) return;
+	cache.entries.set(key, entry);
+	cache.bytes += entry.bytes;
+	for (const oldest of cache.entries.keys()) {
+		if (cache.bytes <= MAX_BYTES && cache.entries.size <= MAX_ENTRIES) break;
+		forget(cache, oldest);
 	}
 }
 
-/** Only a whole, plain success for everyone with this key: no cookie set, no redirect, no error. */
-const storable = (response: Response) =>
+/** Only a whole, plain success for everyone with this key: no cookie set, no redirect, no error (a data request's failed load is a 200 too). */
+const storable = (response: Response, event: RequestEvent) =>
 	response.status === 200 &&
+	!event.locals.failed &&
 	!response.headers.has('set-cookie') &&
 	/^(text\/html|application\/json)/.test(response.headers.get('content-type') ?? '');
 
 /** Innermost hook: after the session has been read (it brings the snapshot) and every refusal before it. */
 export const pageCache: Handle = async ({ event, resolve }) => {
-	const { user, snapshot } = event.locals;
-	if (event.request.method !== 'GET' || !user || !snapshot || !ROUTES.has(event.route.id ?? '')) return resolve(event);
+	const { user, snapshot: validator } = event.locals;
+	if (event.request.method !== 'GET' || !user || !validator || !ROUTES.has(event.route.id ?? '')) return resolve(event);
 	// The request's own URL: it still says __data.json for a client-side navigation, which event.url does not.
 	const key = `${user.id}\n${user.role}\n${event.request.url}`;
-	const hit = stored.get(key);
-	if (hit && hit.snapshot === snapshot && Date.now() - hit.storedAt < MAX_AGE_MS) {
-		stored.delete(key);
-		stored.set(key, hit);
+	if (key.length > MAX_KEY_LENGTH) return resolve(event);
+	const cache = cacheOf();
+	const hit = cache.entries.get(key);
+	// Read before rendering: if the layout asks again meanwhile, the stored page is already older than the answer.
+	const demoAnswer = demoAnswerNumber();
+	if (hit && hit.validator === validator && hit.demoAnswer === demoAnswer && performance.now() - hit.storedAt < MAX_AGE_MS) {
+		cache.entries.delete(key);
+		cache.entries.set(key, hit);
 		metrics.pageCache.inc({ outcome: 'hit' });
 		return new Response(hit.body, { status: hit.status, headers: hit.headers });
 	}
 	const response = await resolve(event);
-	if (!storable(response)) {
-		forget(key);
+	// Rendered with an answer read just now, whose number was not known before: the next render will know it.
+	if (demoAnswer === undefined || !storable(response, event)) {
+		forget(cache, key);
 		return response;
 	}
 	const body = await response.arrayBuffer();
-	keep(key, { snapshot, storedAt: Date.now(), status: response.status, headers: [...response.headers], body });
+	const headers = [...response.headers];
+	const bytes = body.byteLength + 2 * (key.length + headers.join('').length) + ENTRY_OVERHEAD_BYTES;
+	keep(cache, key, { validator, demoAnswer, storedAt: performance.now(), bytes, status: response.status, headers, body });
 	metrics.pageCache.inc({ outcome: 'miss' });
 	return new Response(body, { status: response.status, headers: response.headers });
 };
 
 /** For tests: start from nothing stored. */
 export function clearPageCache() {
-	stored.clear();
-	storedBytes = 0;
+	const cache = cacheOf();
+	cache.entries.clear();
+	cache.bytes = 0;
 }

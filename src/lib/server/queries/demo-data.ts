@@ -50,11 +50,18 @@ export async function readRecord(q: Query, lock = false): Promise<DemoRecord | n
 const RECHECK_MS = 30_000;
 let known: { value: boolean; at: number } | undefined;
 let generation = 0;
+let answers = 0;
 
 export function forgetDemoAccounts() {
 	known = undefined;
 	generation++;
 }
+
+/**
+ * Which answer is kept and still trusted now, undefined while none is: each answer read gets a new number, so a page
+ * rendered with another is out of date (page-cache.ts).
+ */
+export const demoAnswerNumber = () => (known && Date.now() - known.at < RECHECK_MS ? answers : undefined);
 
 export async function demoAccountsExist(): Promise<boolean> {
 	if (known && Date.now() - known.at < RECHECK_MS) return known.value;
@@ -72,7 +79,10 @@ export async function demoAccountsExist(): Promise<boolean> {
 		)
 		.limit(1);
 	// An answer that was being computed while something forgot it may already be stale.
-	if (asked === generation) known = { value: !!row, at: Date.now() };
+	if (asked === generation) {
+		known = { value: !!row, at: Date.now() };
+		answers++;
+	}
 	return !!row;
 }
 
