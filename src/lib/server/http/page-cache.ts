@@ -34,7 +34,6 @@ type Stored = {
 	demoAnswer: number;
 	storedAt: number;
 	bytes: number;
-	status: number;
 	headers: [string, string][];
 	body: ArrayBuffer;
 };
@@ -60,7 +59,7 @@ function keep(cache: ReturnType<typeof cacheOf>, key: string, entry: Stored) {
 	}
 }
 
-/** Only a whole, plain success for everyone with this key: no cookie set, no redirect, no error (a data request's failed load is a 200 too). */
+/** Only a whole, plain success (so every stored page is a 200) for everyone with this key: no cookie set, no redirect, no error (a data request's failed load is a 200 too). */
 const storable = (response: Response, event: RequestEvent) =>
 	response.status === 200 &&
 	!event.locals.failed &&
@@ -82,7 +81,7 @@ export const pageCache: Handle = async ({ event, resolve }) => {
 		cache.entries.delete(key);
 		cache.entries.set(key, hit);
 		metrics.pageCache.inc({ outcome: 'hit' });
-		return new Response(hit.body, { status: hit.status, headers: hit.headers });
+		return new Response(hit.body, { headers: hit.headers });
 	}
 	const response = await resolve(event);
 	// Rendered with an answer read just now, whose number was not known before: the next render will know it.
@@ -93,9 +92,9 @@ export const pageCache: Handle = async ({ event, resolve }) => {
 	const body = await response.arrayBuffer();
 	const headers = [...response.headers];
 	const bytes = body.byteLength + 2 * (key.length + headers.join('').length) + ENTRY_OVERHEAD_BYTES;
-	keep(cache, key, { validator, demoAnswer, storedAt: performance.now(), bytes, status: response.status, headers, body });
+	keep(cache, key, { validator, demoAnswer, storedAt: performance.now(), bytes, headers, body });
 	metrics.pageCache.inc({ outcome: 'miss' });
-	return new Response(body, { status: response.status, headers: response.headers });
+	return new Response(body, { headers: response.headers });
 };
 
 /** For tests: start from nothing stored. */

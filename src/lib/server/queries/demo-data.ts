@@ -48,9 +48,11 @@ export async function readRecord(q: Query, lock = false): Promise<DemoRecord | n
  * not counted.)
  */
 const RECHECK_MS = 30_000;
-let known: { value: boolean; at: number } | undefined;
+let known: { value: boolean; at: number; number: number } | undefined;
 let generation = 0;
 let answers = 0;
+/** The answer kept, while it is still trusted. */
+const trusted = () => (known && Date.now() - known.at < RECHECK_MS ? known : undefined);
 
 export function forgetDemoAccounts() {
 	known = undefined;
@@ -61,10 +63,11 @@ export function forgetDemoAccounts() {
  * Which answer is kept and still trusted now, undefined while none is: each answer read gets a new number, so a page
  * rendered with another is out of date (page-cache.ts).
  */
-export const demoAnswerNumber = () => (known && Date.now() - known.at < RECHECK_MS ? answers : undefined);
+export const demoAnswerNumber = () => trusted()?.number;
 
 export async function demoAccountsExist(): Promise<boolean> {
-	if (known && Date.now() - known.at < RECHECK_MS) return known.value;
+	const kept = trusted();
+	if (kept) return kept.value;
 	const asked = generation;
 	const [row] = await db()
 		.select({ id: appUser.id })
@@ -79,10 +82,7 @@ export async function demoAccountsExist(): Promise<boolean> {
 		)
 		.limit(1);
 	// An answer that was being computed while something forgot it may already be stale.
-	if (asked === generation) {
-		known = { value: !!row, at: Date.now() };
-		answers++;
-	}
+	if (asked === generation) known = { value: !!row, at: Date.now(), number: ++answers };
 	return !!row;
 }
 
