@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { answer, assignment, auditLog, response, round, technology } from '../../src/lib/server/db/schema';
@@ -104,6 +104,20 @@ describe('saving a draft', () => {
 		expect(last.after).toEqual({
 			supportability: { score: 4, dontKnow: false, comment: '', evidenceUrl: 'https://wiki.example.com/oncall' }
 		});
+	});
+
+	it("audits a change against the saver's own earlier answer, never another respondent's", async () => {
+		const [tech] = await db().select({ id: technology.id }).from(technology).where(eq(technology.slug, slug));
+		const first = await createUserRow('member');
+		const second = await createUserRow('member');
+		const both = (await createRoundRow('open', [{ technologyId: tech.id, userIds: [first.id, second.id] }])).id;
+		const score = (n: number) => ({ supportability: { score: n, dontKnow: false, comment: '', evidenceUrl: '' } });
+		await saveDraft({ roundId: both, userId: first.id, slug }, 0, score(1));
+		await saveDraft({ roundId: both, userId: second.id, slug }, 0, score(5));
+		expect(await saveDraft({ roundId: both, userId: second.id, slug }, 1, score(2))).toMatchObject({ status: 'saved', version: 2 });
+		const [last] = await db().select().from(auditLog).where(eq(auditLog.actorId, second.id)).orderBy(desc(auditLog.id)).limit(1);
+		expect(last.before).toEqual({ supportability: { score: 5, dontKnow: false, comment: '', evidenceUrl: '' } });
+		expect(last.after).toEqual({ supportability: { score: 2, dontKnow: false, comment: '', evidenceUrl: '' } });
 	});
 
 	it('refuses a save from a stale tab and keeps the newer answers', async () => {

@@ -72,16 +72,17 @@ export async function saveDraft(
 			returning id, version
 		),
 		target as (select id, version from bumped union all select id, version from created),
-		before as (
-			select a.* from answer a join target on a.response_id = target.id
-			where a.vector_key in (select vector_key from input)
-		),
+		-- Each answer as it was, looked up by its key: a lateral lookup, which the planner cannot turn into a scan of
+		-- every answer to that vector in every response, as it did with a join (the cost grew with the answers kept).
 		changed as (
-			select i.vector_key,
+			select target.id, i.vector_key,
 				jsonb_build_object('score', b.score, 'dontKnow', coalesce(b.dont_know, false),
 					'comment', coalesce(b.comment, ''), 'evidenceUrl', coalesce(b.evidence_url, '')) as before,
 				jsonb_build_object('score', i.score, 'dontKnow', i.dont_know, 'comment', i.comment, 'evidenceUrl', i.evidence_url) as after
-			from input i left join before b on b.vector_key = i.vector_key
+			from target cross join input i left join lateral (
+				select a.score, a.dont_know, a.comment, a.evidence_url from answer a
+				where a.response_id = target.id and a.vector_key = i.vector_key limit 1
+			) b on true
 			where (b.score, coalesce(b.dont_know, false), coalesce(b.comment, ''), coalesce(b.evidence_url, ''))
 				is distinct from (i.score, i.dont_know, i.comment, i.evidence_url)
 		),
@@ -93,9 +94,9 @@ export async function saveDraft(
 		),
 		audited as (
 			insert into audit_log (actor_id, action, entity, entity_id, before, after)
-			select ${userId}, 'response.save', 'response', target.id::text, jsonb_object_agg(c.vector_key, c.before),
+			select ${userId}, 'response.save', 'response', c.id::text, jsonb_object_agg(c.vector_key, c.before),
 				jsonb_object_agg(c.vector_key, c.after)
-			from target, changed c group by target.id
+			from changed c group by c.id
 		)
 		select exists (select from tech) as found, exists (select from open_round) as open, exists (select from assigned) as assigned,
 			(select version from existing) as current_version, (select state from existing) as current_state,
