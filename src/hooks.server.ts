@@ -1,5 +1,4 @@
 import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { loginRedirect } from '$lib/server/auth/policy';
 import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '$lib/server/auth/session';
@@ -19,6 +18,7 @@ import { securityHeaders } from '$lib/server/http/security-headers';
 import { databaseGate } from '$lib/server/http/availability';
 import { observe } from '$lib/server/http/observe';
 import { pageCache } from '$lib/server/http/page-cache';
+import { chain } from '$lib/server/http/chain';
 
 export const init: ServerInit = async () => {
 	// A provider that cannot be read is a setting to fix, not an outage to wait out: stop with the reason.
@@ -137,7 +137,7 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 			resolve(event));
 
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = sequence(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate, pageCache);
+export const handle = chain(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate, pageCache);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	event.locals.failed = true;

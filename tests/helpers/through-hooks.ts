@@ -5,7 +5,7 @@ import { fakeCookies } from './event';
 
 export type Handler = (event: never) => Response | Promise<Response>;
 
-/** A request through the app's real hook sequence, answered by `route` the way SvelteKit's resolve would. */
+/** A request through the app's real hook chain, answered by `route` the way SvelteKit's resolve would. */
 export async function throughHooks(
 	path: string,
 	routeId: string | null,
@@ -31,8 +31,8 @@ export async function throughHooks(
 		isDataRequest: false,
 		isSubRequest: false
 	};
-	// SvelteKit's sequence() reads its per-request store, which its server sets up around `handle`.
-	const store = { event, state: { tracing: { record_span: ({ fn }: { fn: (span: unknown) => unknown }) => fn({}) } } };
+	// SvelteKit's server runs `handle` inside its per-request store (what getRequestEvent reads); so does this.
+	const store = { event, state: {} };
 	const response = await with_request_store(store as never, () =>
 		handle({ event: event as never, resolve: (e) => Promise.resolve(route(e as never)) })
 	);

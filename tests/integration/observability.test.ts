@@ -21,7 +21,7 @@ useTestDatabase();
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
-/** A request through the app's real hook sequence (tests/helpers/through-hooks.ts). */
+/** A request through the app's real hook chain (tests/helpers/through-hooks.ts). */
 const request = throughHooks;
 
 let out: string[] = [];

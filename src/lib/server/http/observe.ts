@@ -7,7 +7,7 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * The request's id, its access log line and its duration histogram. First in the sequence, so it
+ * The request's id, its access log line and its duration histogram. First in the chain, so it
  * measures every other hook too. The id is never taken from the request: a client could otherwise
  * reuse another request's id or write whatever it likes into our log lines.
  */
