@@ -164,10 +164,12 @@ describe('sessions', () => {
 		const user = await createUserRow();
 		const token = generateToken();
 		await createSession(token, user.id);
+		// Just signed in: the sign-in's response set the cookie, so no other response repeats it.
+		expect((await validateSessionToken(token))!.sendCookie).toBe(false);
 		const soon = new Date(Date.now() + 2 * 86_400_000);
 		await db()
 			.update(session)
-			.set({ expiresAt: soon })
+			.set({ createdAt: new Date(Date.now() - 28 * 86_400_000), expiresAt: soon })
 			.where(eq(session.id, hashToken(token)));
 		const refreshed = await validateSessionToken(token);
 		expect(refreshed!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);

@@ -60,7 +60,8 @@ const sessionWithUser = prepared((database) =>
 /**
  * The session and its person, and whether the cookie should be sent again: for a day after the
  * expiry slid, so that a refresh whose response never reached the browser (an aborted
- * navigation) is repaired by the next request, and not on every response after that.
+ * navigation) is repaired by the next request, and not on every response after that. A session
+ * that never slid is not sent again: the sign-in's own response set it, or there is none to repair.
  */
 export async function validateSessionToken(
 	token: string
@@ -80,7 +81,10 @@ export async function validateSessionToken(
 		expiresAt = nextExpiry(row.createdAt, now);
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
-	const sendCookie = refreshed || expiresAt.getTime() - now > SESSION_SLIDING_MS - DAY;
+	// A slide happens half a window after sign-in at the earliest, so a session that slid expires well over a
+	// window after it began; one that never slid, a window after (give or take the two clocks).
+	const slid = expiresAt.getTime() - row.createdAt.getTime() > SESSION_SLIDING_MS + DAY;
+	const sendCookie = refreshed || (slid && expiresAt.getTime() - now > SESSION_SLIDING_MS - DAY);
 	const user = { id: row.userId, email: row.email, name: row.name, role: row.role };
 	return { session: { id, expiresAt }, user, sendCookie, snapshot: row.snapshot };
 }
