@@ -191,6 +191,23 @@ describe('sessions', () => {
 		expect(capped!.session.expiresAt.getTime()).toBeLessThanOrEqual(old.getTime() + 90 * 86_400_000);
 	});
 
+	it('stops refreshing once the absolute lifetime holds the expiry, instead of writing on every request', async () => {
+		const user = await createUserRow();
+		const token = generateToken();
+		await createSession(token, user.id);
+		const createdAt = new Date(Date.now() - 80 * 86_400_000);
+		const end = new Date(createdAt.getTime() + 90 * 86_400_000);
+		await db()
+			.update(session)
+			.set({ createdAt, expiresAt: end })
+			.where(eq(session.id, hashToken(token)));
+		const found = await validateSessionToken(token);
+		expect(found!.session.expiresAt.getTime()).toBe(end.getTime());
+		expect(found!.sendCookie).toBe(false);
+		// Nothing was written: the next request reads the same snapshot (which the page cache relies on).
+		expect((await validateSessionToken(token))!.snapshot).toBe(found!.snapshot);
+	});
+
 	it('logout ends the session and clears the cookie', async () => {
 		const user = await createUserRow();
 		const token = generateToken();

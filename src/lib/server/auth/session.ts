@@ -75,10 +75,12 @@ export async function validateSessionToken(
 		return null;
 	}
 	let expiresAt = row.expiresAt;
-	// Refresh at most once per half window, so an active user does not write on every request.
-	const refreshed = expiresAt.getTime() - now < SESSION_SLIDING_MS / 2;
+	// Refresh at most once per half window, so an active user does not write on every request; and not once the
+	// absolute lifetime holds the expiry where it is (its last 15 days), where a refresh would change nothing.
+	const next = nextExpiry(row.createdAt, now);
+	const refreshed = expiresAt.getTime() - now < SESSION_SLIDING_MS / 2 && next.getTime() !== expiresAt.getTime();
 	if (refreshed) {
-		expiresAt = nextExpiry(row.createdAt, now);
+		expiresAt = next;
 		await db().update(session).set({ expiresAt }).where(eq(session.id, id));
 	}
 	// A slide happens half a window after sign-in at the earliest, so a session that slid expires well over a
