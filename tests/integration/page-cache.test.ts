@@ -131,6 +131,46 @@ describe('page cache', () => {
 		expect(calls.count).toBe(4);
 	});
 
+	it('keeps at most 64 MB, letting the least recently used page go first, and never one page over 4 MB', async () => {
+		const { token } = await signedIn();
+		const calls = { count: 0 };
+		let body = 'x'.repeat(3.9 * 1024 * 1024);
+		const handler = async () => {
+			calls.count++;
+			await demoAccountsExist();
+			return new Response(body, { headers: { 'content-type': 'text/html' } });
+		};
+		const at = (i: number) => get(token, handler, `/technologies/t${i}`);
+		// Sixteen pages of 3.9 MB fit under 64 MB.
+		for (let i = 0; i < 16; i++) await at(i);
+		await at(0);
+		expect(calls.count).toBe(16);
+		// The seventeenth does not: the least recently used (t1, since t0 was just served) leaves, and only it.
+		await at(16);
+		await at(0);
+		await at(2);
+		expect(calls.count).toBe(17);
+		await at(1);
+		expect(calls.count).toBe(18);
+		body = 'x'.repeat(4.1 * 1024 * 1024);
+		await at(99);
+		await at(99);
+		expect(calls.count).toBe(20);
+	});
+
+	it('keeps at most 5,000 pages, however small', async () => {
+		const { token } = await signedIn();
+		const { calls, handler } = page();
+		const at = (i: number) => get(token, handler, `/technologies/t${i}`);
+		for (let i = 0; i <= 5_000; i++) await at(i);
+		expect(calls.count).toBe(5_001);
+		// The first one stored left to make room for the last; the second stayed.
+		await at(1);
+		expect(calls.count).toBe(5_001);
+		await at(0);
+		expect(calls.count).toBe(5_002);
+	});
+
 	it('renders afresh once a page is MAX_AGE_MS old, so wording about dates cannot lag longer', async () => {
 		const { token } = await signedIn();
 		const { calls, handler } = page();
