@@ -1,9 +1,10 @@
 import adapter from '@sveltejs/adapter-node';
+import { withMemoizedMatchers } from './scripts/memoize-matchers.js';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	kit: {
-		adapter: adapter(),
+		adapter: withMemoizedMatchers(adapter()),
 		// The same check runs in hooks.server.ts (sameOriginForms), where its refusal can explain ORIGIN.
 		csrf: { trustedOrigins: ['*'] },
 		csp: {
