@@ -1,7 +1,7 @@
 // SvelteKit's server manifest loads each route module through its `__memo`, so Node's module loader
 // runs once per module; its param matchers, though, go through a fresh `import()` on every request
-// (kit 2.70). That was about 8 % of a stored page's CPU here (a signed-in dashboard from the page
-// cache: 415–444 µs per request before, 374–398 µs after). Before adapter-node bundles the manifest,
+// (kit 2.70). That was about 5–10 % of a stored page's CPU here (a signed-in dashboard from the page
+// cache: 387–444 µs of server CPU per request before, 374–381 µs after). Before adapter-node bundles the manifest,
 // its matchers go through the same `__memo`.
 import { readFileSync, writeFileSync } from 'node:fs';
 

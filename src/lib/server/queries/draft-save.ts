@@ -72,8 +72,9 @@ export async function saveDraft(
 			returning id, version
 		),
 		target as (select id, version from bumped union all select id, version from created),
-		-- Each answer as it was, looked up by its key: a lateral lookup, which the planner cannot turn into a scan of
-		-- every answer to that vector in every response, as it did with a join (the cost grew with the answers kept).
+		-- Each answer as it was, looked up by its primary key. The "limit 1" (one row at most anyway) keeps the lateral
+		-- subquery from being flattened into a join, which the planner ran as a scan of every answer to that vector in
+		-- every response (the cost grew with the answers kept).
 		changed as (
 			select target.id, i.vector_key,
 				jsonb_build_object('score', b.score, 'dontKnow', coalesce(b.dont_know, false),
