@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { median } from '../../src/lib/domain/aggregate';
-import { startServer, stopServer, type Running } from '../helpers/server';
+import { useOwnServer } from '../helpers/server';
 import { expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
 
 // This file closes the demo's open round, so it runs on a server of its own.
-let server: Running;
-beforeAll(async () => {
-	server = await startServer({});
-});
-afterAll(async () => stopServer(server, true));
+const server = useOwnServer();
 const browser = useBrowser();
 const OPEN_ROUND = 2;
 

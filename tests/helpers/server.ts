@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -65,4 +66,12 @@ export async function stopServer(s: Running, quiet = false) {
 		throw new Error('server did not exit within 10 s of SIGTERM');
 	}
 	if (!quiet) process.stdout.write(`server stopped ${Date.now() - started} ms after SIGTERM\n`);
+}
+
+/** A demo server of a test file's own, for journeys that change what other files rely on. */
+export function useOwnServer(env: Record<string, string> = {}): Running {
+	const server = {} as Running;
+	beforeAll(async () => void Object.assign(server, await startServer(env)));
+	afterAll(async () => stopServer(server, true));
+	return server;
 }

@@ -34,25 +34,35 @@ export class Autosaver {
 
 	schedule(delay = this.#delay) {
 		if (this.status === 'conflict') return;
+		this.#dirty = true;
 		this.status = 'pending';
 		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => void this.flush(), delay);
 	}
 
-	/** Saves now (waiting for a save under way first); resolves when the form is stored. */
+	/**
+	 * Saves what changed and resolves only once nothing is left to send: a save already under way
+	 * is waited for, and the form is sent again after it if it changed meanwhile. A submit relies
+	 * on this to carry the newest version, so no caller returns while a save is still in flight.
+	 * After a failed save it sends again (Retry), but never loops on a failure.
+	 */
 	async flush(): Promise<void> {
 		clearTimeout(this.#timer);
-		if (this.status === 'conflict') return;
-		if (this.#inFlight) {
-			this.#dirty = true;
-			await this.#inFlight;
-			if (!this.#dirty) return;
+		while (this.status !== 'conflict') {
+			if (this.#inFlight) {
+				await this.#inFlight;
+				if (this.status === 'error') return;
+				continue;
+			}
+			if (!this.#dirty && this.status !== 'error') return;
+			this.#dirty = false;
+			this.#inFlight = this.#send().finally(() => (this.#inFlight = null));
 		}
-		this.#dirty = false;
-		this.#inFlight = this.#send();
-		await this.#inFlight;
-		this.#inFlight = null;
-		if (this.#dirty) await this.flush();
+	}
+
+	/** Takes the version a refused submit stored (an incomplete submit still saves the answers). */
+	adopt(version: number) {
+		if (Number.isSafeInteger(version) && version > this.version) this.version = version;
 	}
 
 	async #send() {
