@@ -45,14 +45,33 @@ describe('maturity report', () => {
 		await viewer.close();
 	});
 
-	it('prints on A4 with every column and the level colours, from a Print button', async () => {
+	it('prints the whole round with comments, on A4 with every column and the level colours', async () => {
 		const page = await browser.context.newPage();
 		await signIn(page, 'lead@example.com');
 		// 180 mm at 96 dpi: the width of A4 inside the report's 15 mm margins.
 		await page.setViewportSize({ width: 680, height: 1000 });
-		await page.goto(`${baseUrl()}/rounds/1/report`);
-		expect(await page.getByRole('button', { name: 'Print' }).count()).toBe(1);
+		// Count the print dialogs instead of opening one.
+		await page.addInitScript(() => {
+			window.print = () => void (document.body.dataset.printed = String(Number(document.body.dataset.printed ?? 0) + 1));
+		});
+		// This quarter's round: its respondents left comments.
+		await page.goto(`${baseUrl()}/rounds/2/report`);
+		const total = Number(
+			/of (\d+), page 1 of 2/.exec(await page.getByRole('navigation', { name: 'Pages of technologies' }).innerText())?.[1]
+		);
+		expect(await page.locator('section.technology').count()).toBe(10);
+		// Printing the paged view by hand says what is missing.
 		await page.emulateMedia({ media: 'print' });
+		expect(await page.getByText(`This printout holds technologies 1–10 of ${total} only.`).isVisible()).toBe(true);
+		await page.emulateMedia({ media: 'screen' });
+
+		await page.getByRole('link', { name: 'Print the whole round' }).click();
+		await expect.poll(() => page.evaluate(() => document.body.dataset.printed)).toBe('1');
+		expect(new URL(page.url()).searchParams.has('print')).toBe(true);
+		expect(await page.locator('section.technology').count()).toBe(total);
+		expect(await page.getByRole('heading', { name: 'Comments and evidence' }).count()).toBeGreaterThan(0);
+		await page.emulateMedia({ media: 'print' });
+		expect(await page.getByText(/This printout holds/).isVisible()).toBe(false);
 		const tooWide = await page.evaluate(
 			() =>
 				[...document.querySelectorAll('table, section, h1, p')].filter(

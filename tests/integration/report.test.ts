@@ -94,6 +94,21 @@ describe('PDF', () => {
 		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
 	});
 
+	it.runIf(hasPoppler)('opens with a page on how to read it, and the contents still point at each technology’s page', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-pdf-'));
+		const file = path.join(dir, 'report.pdf');
+		writeFileSync(file, await bytes(await get('report.pdf', viewer)));
+		const page = (n: number) => execFileSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-']).toString();
+		const guide = page(2);
+		expect(guide).toContain('How to read this report');
+		for (const part of ['The scale', 'How a rating is made', 'Critical vectors', '"calibrated"', 'Coverage']) expect(guide).toContain(part);
+		// The cover says what each level count is, not "0 now".
+		expect(page(1)).not.toMatch(/\d now/);
+		const contents = page(3);
+		const [, name, target] = /^\s*(\S[^·\n]*?)\s+·.*page (\d+)\s*$/m.exec(contents)!;
+		expect(page(Number(target))).toContain(name);
+	});
+
 	it.runIf(hasPoppler)('quotes comments per vector: names for leads and admins, neither name nor score for anyone else', async () => {
 		const text = async (user: SessionUser) => {
 			const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-pdf-')), 'report.pdf');

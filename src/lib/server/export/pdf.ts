@@ -4,6 +4,7 @@ import { medianSeries } from '$lib/domain/aggregate';
 import { formatDate } from '$lib/domain/format';
 import { STATUS_LABELS } from '$lib/domain/initiatives';
 import { LANE_INFO } from '$lib/domain/framework';
+import { quoteAnswer } from '$lib/domain/comments';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 import { RadarRenderer } from './chart-image';
@@ -58,7 +59,8 @@ export function reportPdf(report: RoundReport, comments: Score[] = []): Doc {
 async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPage: () => void) {
 	const s = report.summary;
 	const tocPages = Math.max(1, Math.ceil(report.technologies.length / TOC_LINES));
-	const firstTechPage = 1 + tocPages + 1;
+	// Cover, how to read it, contents, then one page per technology.
+	const firstTechPage = 2 + tocPages + 1;
 
 	newPage();
 	doc.font('bold').fontSize(24).text(`Maturity report ${report.round.name}`);
@@ -83,19 +85,14 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	const max = Math.max(1, ...s.distribution, ...s.previousDistribution);
 	for (let level = 0; level <= 5; level++) {
 		const y = doc.y;
-		doc
-			.rect(MARGIN, y, 16, 12)
-			.fill(LEVEL_COLOURS[level])
-			.fillColor(LEVEL_INK[level])
-			.fontSize(9)
-			.text(String(level), MARGIN, y + 1, { width: 16, align: 'center' });
+		levelSwatch(doc, level, y);
 		doc.rect(MARGIN + 24, y + 2, (s.distribution[level] / max) * 200, 8).fill(SERIES_COLOURS[0]);
 		doc.rect(MARGIN + 24, y + 10, (s.previousDistribution[level] / max) * 200, 3).fill(SERIES_COLOURS[1]);
 		doc
 			.fillColor(INK)
 			.fontSize(10)
 			.text(
-				`${s.distribution[level]} now${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`,
+				`${s.distribution[level]} ${s.distribution[level] === 1 ? 'technology' : 'technologies'} in ${report.round.name}${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`,
 				MARGIN + 240,
 				y,
 				{ lineBreak: false }
@@ -112,6 +109,8 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	doc.moveDown().font('bold').text('Top remediation items').font('body').fontSize(9);
 	for (const b of s.topBacklog.slice(0, 8))
 		doc.text(`• [${b.priority.toFixed(1)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+
+	readingGuide(doc, report, newPage);
 
 	for (let p = 0; p < tocPages; p++) {
 		newPage();
@@ -159,6 +158,73 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	}
 	if (report.initiatives.length) initiativesOf(doc, report, newPage);
 	doc.end();
+}
+
+/** A level's colour with its number on it, at the left margin: colour is never the only signal. */
+function levelSwatch(doc: Doc, level: number, y: number) {
+	doc
+		.rect(MARGIN, y, 16, 12)
+		.fill(LEVEL_COLOURS[level])
+		.fillColor(LEVEL_INK[level])
+		.fontSize(9)
+		.text(String(level), MARGIN, y + 1, { width: 16, align: 'center' });
+}
+
+/**
+ * The page a manager forwarding the report needs most: what the numbers mean and how they are
+ * made, so that a reader who never opened Opsmaturity reads a 2.4 or a "calibrated" rightly.
+ */
+function readingGuide(doc: Doc, report: RoundReport, newPage: () => void) {
+	newPage();
+	const width = doc.page.width - 2 * MARGIN;
+	const heading = (text: string) =>
+		doc.moveDown(0.6).font('bold').fontSize(11).fillColor(INK).text(text, { width }).font('body').fontSize(10);
+	doc.font('bold').fontSize(16).text('How to read this report', { width });
+	doc.font('body').fontSize(10).moveDown(0.3);
+	doc.text(
+		`Engineers who run each technology scored it on ${report.vectors.length} vectors of the Agile Operations method, each from 0 to 5. Their answers, not an audit, are what this report sums up.`,
+		{ width }
+	);
+	heading('The scale');
+	for (const [level, meaning] of report.levels.entries()) {
+		const y = doc.y;
+		levelSwatch(doc, level, y);
+		doc
+			.fillColor(INK)
+			.fontSize(10)
+			.text(meaning, MARGIN + 24, y, { width: width - 24 });
+		doc.text('', MARGIN, Math.max(doc.y, y + 14) + 2);
+	}
+	heading('How a rating is made');
+	doc.text(
+		'For each vector, the median of the submitted scores counts; "don\'t know" answers and unsubmitted drafts do not. The rating is the weighted mean of those medians, to one decimal, and the level is the whole number below it (a 2.8 is level 2).',
+		{ width }
+	);
+	heading('Critical vectors');
+	const critical = report.vectors.filter((v) => v.critical).map((v) => v.name);
+	doc.text(
+		critical.length
+			? `${critical.join(', ')} ${critical.length === 1 ? 'is' : 'are'} critical: a technology's level is at most ${critical.length === 1 ? 'its' : "each one's"} median plus ${report.criticalMargin}, however high the rating, so a weak critical vector cannot hide behind strong ones.`
+			: 'This framework version marks no vector as critical, so the level follows the rating alone.',
+		{ width }
+	);
+	heading('Disagreement and "calibrated"');
+	doc.text(
+		'Where two scores of one vector are two or more levels apart, people see it differently and the vector is flagged for a calibration talk. When the respondents meet and agree on a level in a calibration session, that agreed level replaces the median, and the vector is marked "calibrated".',
+		{ width }
+	);
+	heading('Coverage');
+	doc.text(
+		'Coverage counts the vectors that have at least one score: "coverage 13 of 15" means two vectors had only "don\'t know" answers or none, and the rating rests on the other thirteen. A low coverage makes a rating less certain.',
+		{ width }
+	);
+	heading('Targets and the backlog');
+	doc.text(
+		"Each technology has a target level. Every vector whose median is below it becomes a backlog item, ordered by priority: the gap to the target times the vector's weight.",
+		{ width }
+	);
+	if (report.round.state === 'open')
+		doc.moveDown(0.6).text('This round is still open: the figures are provisional and may change until it closes.', { width });
 }
 
 /** Each initiative as this round measured it, overdue first. */
@@ -288,10 +354,6 @@ function commentsOf(doc: Doc, report: RoundReport, comments: Score[]) {
 		if (!said.length) continue;
 		doc.font('bold').fontSize(9).text(v.name, { width });
 		doc.font('body');
-		for (const c of said)
-			doc.text(
-				`${c.respondent ? `${c.respondent}${c.score !== null ? ` (${c.score})` : c.dontKnow ? " (don't know)" : ''}: ` : '• '}${c.comment ? `“${c.comment}”` : ''}${c.evidence ? `${c.comment ? ' · ' : ''}evidence: ${c.evidence}` : ''}`,
-				{ width, indent: 8 }
-			);
+		for (const c of said) doc.text(quoteAnswer(c), { width, indent: 8 });
 	}
 }

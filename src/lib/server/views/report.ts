@@ -68,6 +68,7 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		team: teamLabel,
 		vectors,
 		levels: framework.levels,
+		criticalMargin: framework.criticalMargin ?? 1,
 		technologies,
 		initiatives: initiatives
 			.filter((i) => i.progress.total > 0)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { can, requireCapability } from '$lib/server/auth/policy';
+import { roundComments } from '$lib/server/queries/report';
 import { listTeams } from '$lib/server/queries/teams';
 import { reportFor } from '$lib/server/views/report-for';
 import type { PageServerLoad } from './$types';
@@ -7,11 +8,16 @@ import type { PageServerLoad } from './$types';
 /** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */
 const PAGE_SIZE = 10;
 
+/**
+ * The report, paged; or, with `?print`, the whole round with comments and evidence as the PDF has
+ * them, so that printing the page gives the same deliverable.
+ */
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
+	const printing = event.url.searchParams.has('print');
 	const [report, teams] = await Promise.all([reportFor(event), listTeams()]);
 	const total = report.technologies.length;
-	const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+	const pages = printing ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
 	const page = Math.min(
 		pages,
 		z.coerce
@@ -21,12 +27,31 @@ export const load: PageServerLoad = async (event) => {
 			.catch(1)
 			.parse(event.url.searchParams.get('page') ?? 1)
 	);
-	const first = (page - 1) * PAGE_SIZE;
+	const first = printing ? 0 : (page - 1) * PAGE_SIZE;
+	const technologies = printing ? report.technologies : report.technologies.slice(first, first + PAGE_SIZE);
+	const comments = printing
+		? await roundComments(
+				report.round.id,
+				technologies.map((t) => t.id),
+				can(user, 'seeRespondents')
+			)
+		: [];
 	// The page's links keep every other parameter (the team) but set their own page.
 	const query = new URLSearchParams(event.url.search);
 	query.delete('page');
+	query.delete('print');
 	return {
-		report: { ...report, technologies: report.technologies.slice(first, first + PAGE_SIZE) },
+		report: { ...report, technologies },
+		comments: comments.map(({ slug, vector, respondent, score, dontKnow, comment, evidence }) => ({
+			slug,
+			vector,
+			respondent,
+			score,
+			dontKnow,
+			comment,
+			evidence
+		})),
+		printing,
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		canDownloadData: can(user, 'downloadData'),
 		query: query.size ? `?${query}` : '',
