@@ -2,6 +2,7 @@
 // serves the built app, and shuts down in three steps so a load balancer never sees a reset.
 import http from 'node:http';
 import { describeConfig, readConfig } from './scripts/config.js';
+import { withTransportSecurity } from './src/lib/server/http/transport-security.js';
 
 const { config, problems } = readConfig(process.env);
 if (!config) {
@@ -24,8 +25,10 @@ globalThis[SHUTDOWN] = { draining: false };
 
 // Importing the handler runs the app's init (opening the database, or retrying in the background).
 const { handler } = await import('./build/handler.js');
+// Static files are answered before the hooks run: they get HSTS here (see transport-security.js).
+const secured = withTransportSecurity(handler, { ORIGIN: process.env.ORIGIN, PROTOCOL_HEADER: config.PROTOCOL_HEADER });
 const server = http.createServer((req, res) =>
-	handler(req, res, () => {
+	secured(req, res, () => {
 		res.statusCode = 404;
 		res.end('Not found');
 	})

@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import { BackupError, writeBackup } from '../src/lib/server/db/backup.js';
 import { restoreBackup } from '../src/lib/server/db/restore.js';
 import { LOCK } from '../src/lib/server/db/locks.js';
+import { SECRETS_KEY_RULE, parseSecretsKey } from '../src/lib/server/db/secrets.js';
 
 const USAGE = `usage: npm run backup -- <file>
        npm run restore -- <file> [--force]
@@ -90,6 +91,9 @@ async function main() {
 		return 2;
 	}
 	if (args.command === 'restore' && !existsSync(args.file)) throw new BackupError(`No such file: ${args.file}`);
+	// Seals webhook secrets in a backup, and opens them in a restore (README, Backup and restore).
+	const secretsKey = parseSecretsKey(process.env.SECRETS_KEY);
+	if (secretsKey === null) throw new BackupError(`SECRETS_KEY ${SECRETS_KEY_RULE}`);
 	const started = performance.now();
 	const target = await openTarget(/** @type {'backup' | 'restore'} */ (args.command));
 	try {
@@ -97,11 +101,14 @@ async function main() {
 			// Written beside the file and renamed at the end: a failed backup never looks like a good one.
 			const partial = `${args.file}.partial`;
 			try {
-				const header = await writeBackup(target.database, createWriteStream(partial), { migrationsFolder });
+				const header = await writeBackup(target.database, createWriteStream(partial), { migrationsFolder, secretsKey });
 				renameSync(partial, args.file);
 				const kib = statSync(args.file).size / 1024;
 				const size = kib < 1024 ? `${kib.toFixed(0)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
-				console.log(`Backed up ${summary(header.tables)} from ${target.label} to ${args.file} (${size}) in ${seconds(started)}.`);
+				const sealed = secretsKey ? 'sealed with SECRETS_KEY' : 'left out (no SECRETS_KEY)';
+				console.log(
+					`Backed up ${summary(header.tables)} from ${target.label} to ${args.file} (${size}) in ${seconds(started)}; webhook secrets ${sealed}.`
+				);
 			} finally {
 				rmSync(partial, { force: true });
 			}
@@ -109,11 +116,15 @@ async function main() {
 			const result = await restoreBackup(target.database, createReadStream(args.file), {
 				force: args.force,
 				migrationsFolder,
-				migrate: target.migrate
+				migrate: target.migrate,
+				secretsKey
 			});
 			const skipped = result.skipped.length ? ` Skipped tables this schema no longer has: ${result.skipped.join(', ')}.` : '';
+			const paused = result.webhooks.paused
+				? ` ${result.webhooks.paused} webhook(s) paused without their signing secret: set a new one in /admin/webhooks.`
+				: '';
 			console.log(
-				`Restored ${summary(result.tables)} (backup of ${result.header.createdAt}) into ${target.label} in ${seconds(started)}.${skipped}`
+				`Restored ${summary(result.tables)} (backup of ${result.header.createdAt}) into ${target.label} in ${seconds(started)}.${skipped}${paused}`
 			);
 		}
 	} finally {

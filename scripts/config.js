@@ -2,6 +2,7 @@
 // is one clear list of problems and exit code 2, never a stack trace half-way through start-up.
 // Plain JavaScript so that server.js can use it without a build.
 import { z } from 'zod';
+import { parseSecretsKey, SECRETS_KEY_RULE } from '../src/lib/server/db/secrets.js';
 
 const header = z
 	.string()
@@ -69,7 +70,14 @@ const shape = {
 		.optional(),
 	OIDC_LABEL: z.string().max(60, 'must be at most 60 characters').optional(),
 	LOCAL_LOGIN: z.enum(['0', '1'], { error: 'must be 1 (passwords allowed) or 0 (single sign-on only)' }).default('1'),
-	BREAK_GLASS_EMAIL: z.email({ error: 'must be the email of the administrator who may still use a password' }).optional()
+	BREAK_GLASS_EMAIL: z.email({ error: 'must be the email of the administrator who may still use a password' }).optional(),
+	SECRETS_KEY: z
+		.string()
+		.refine((v) => !!parseSecretsKey(v), SECRETS_KEY_RULE)
+		.optional(),
+	// Each live stream holds a socket: the total stays well under a common limit of 1,024 open files.
+	EVENT_STREAMS_PER_PERSON: integer(1, 100).default(8),
+	EVENT_STREAMS_MAX: integer(1, 100_000).default(500)
 };
 
 /** Settings that only make sense together. */
@@ -84,7 +92,7 @@ const schema = z.object(shape).superRefine((c, ctx) => {
 		});
 });
 
-const SECRETS = new Set(['METRICS_TOKEN', 'OIDC_CLIENT_SECRET']);
+const SECRETS = new Set(['METRICS_TOKEN', 'OIDC_CLIENT_SECRET', 'SECRETS_KEY']);
 
 /**
  * The configuration the environment gives, or the list of everything wrong with it. Empty

@@ -13,7 +13,7 @@ import { startJobs, stopJobs } from '$lib/server/jobs';
 import { countUsers } from '$lib/server/queries/users';
 import { log } from '$lib/server/http/log';
 import { crossSiteFormRefusal } from '$lib/server/http/cross-site';
-import { refuseUnreadablePost } from '$lib/server/http/request-guard';
+import { malformedApiPath, refuseUnreadablePost } from '$lib/server/http/request-guard';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { databaseGate } from '$lib/server/http/availability';
 import { observe } from '$lib/server/http/observe';
@@ -64,6 +64,8 @@ const isPublic = (path: string) =>
 	PUBLIC_PATHS.includes(path) ||
 	path.startsWith('/invite/') ||
 	path.startsWith('/unsubscribe/') ||
+	// A published radar address: the secret in the path is the credential, and all it opens is the radar.
+	path.startsWith('/published/') ||
 	// The API answers 401 problem+json itself; its reference is for anyone.
 	path === '/api' ||
 	path.startsWith('/api/') ||
@@ -136,8 +138,11 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 			(await refuseUnreadablePost(event.request, event.url)) ??
 			resolve(event));
 
+/** A path SvelteKit cannot decode gets its HTML error page before routing: under /api/v1, problem+json instead. */
+const apiPaths: Handle = async ({ event, resolve }) => malformedApiPath(event.url) ?? resolve(event);
+
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = chain(observe, securityHeaders, databaseGate, sameOriginForms, authenticate, gate, pageCache);
+export const handle = chain(observe, securityHeaders, apiPaths, databaseGate, sameOriginForms, authenticate, gate, pageCache);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	event.locals.failed = true;

@@ -70,11 +70,11 @@ describe('architect views', () => {
 		await page.getByRole('link', { name: 'Stability', exact: true }).click();
 		await page.waitForURL(/sort=stability/);
 		const column = await page.locator('table.heatmap thead tr:nth-child(2) th').allInnerTexts();
-		// Row cells: the technology's name (th), its rating, then one cell per vector.
-		const child = column.findIndex((c) => c.trim() === 'Stability') + 3;
+		// Row cells: the technology's name (th), its rating, the round it comes from, then one cell per vector.
+		const child = column.findIndex((c) => c.trim() === 'Stability') + 4;
 		const texts = await page.locator(`table.heatmap tbody tr > :nth-child(${child})`).allInnerTexts();
 		const values = texts.map((v) => (v.trim().startsWith('—') ? Infinity : parseFloat(v)));
-		// The newest closed round, the default: NATS joined only in the open one.
+		// Each technology's latest closed rating, the default: NATS is rated only in the open round.
 		expect(values).toHaveLength(11);
 		expect(values.every((v) => !Number.isNaN(v))).toBe(true);
 		expect(values).toEqual([...values].sort((a, b) => a - b));

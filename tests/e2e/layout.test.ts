@@ -29,6 +29,7 @@ const PAGES = [
 	'/admin/audit',
 	'/admin/demo',
 	'/admin/anonymity',
+	'/admin/published-radar',
 	'/initiatives',
 	'/rounds/2/calibrate/kafka',
 	'/account'

@@ -47,7 +47,9 @@ describe('a lead runs a round', () => {
 		await page.getByRole('checkbox', { name: 'Terraform' }).check();
 		await page.getByRole('button', { name: 'Add to round' }).click();
 		await expect.poll(() => page.getByRole('link', { name: 'Terraform' }).count()).toBe(1);
-		await page.getByRole('button', { name: 'Open round' }).click();
+		await page.getByRole('button', { name: 'Open round…' }).click();
+		// Opening emails people, so it asks first (tests/e2e/round-scoping.test.ts checks what it says).
+		await page.getByRole('button', { name: /^Open (and send|now)$/ }).click();
 		await expect.poll(() => page.getByRole('link', { name: 'Close round…' }).count()).toBe(1);
 		await expect.poll(() => page.getByText(/0 of 3\s+responses submitted/).count()).toBe(1);
 		await expectNoAxeViolations(page);

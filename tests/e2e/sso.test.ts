@@ -63,7 +63,9 @@ describe('joining with single sign-on', () => {
 			await inviteForm.getByLabel('Email').fill('new.sre@example.com');
 			await inviteForm.getByRole('checkbox', { name: 'Platform SRE' }).check();
 			await inviteForm.getByRole('button', { name: 'Create invitation' }).click();
-			await expect.poll(() => page.getByRole('status').textContent()).toContain('An email with this link is on its way');
+			await expect
+				.poll(() => page.getByRole('status').filter({ hasText: 'Invitation for' }).textContent())
+				.toContain('An email with this link is on its way');
 		} finally {
 			await adminBrowser.close();
 		}

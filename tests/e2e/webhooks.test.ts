@@ -30,14 +30,14 @@ describe('webhooks, as an admin sets one up', () => {
 		await page.goto(`${baseUrl()}/admin/webhooks`);
 		await expectNoAxeViolations(page);
 		// Loopback is refused until an admin allows private addresses.
-		await page.getByLabel('Address').fill(url);
+		await page.getByRole('textbox', { name: 'Address' }).fill(url);
 		await page.getByLabel(/A round opens/).check();
 		await page.getByRole('button', { name: 'Add webhook' }).click();
 		await expect.poll(() => page.getByText(/private network/).count()).toBeGreaterThan(0);
 		await page.getByLabel(/Allow webhooks to this server/).check();
 		await page.getByRole('button', { name: 'Save' }).click();
 		await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-		await page.getByLabel('Address').fill(url);
+		await page.getByRole('textbox', { name: 'Address' }).fill(url);
 		await page.getByLabel(/A round opens/).check();
 		await page.getByRole('button', { name: 'Add webhook' }).click();
 		secret = (await page.locator('code.secret').textContent()) ?? '';

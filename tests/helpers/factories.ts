@@ -1,4 +1,5 @@
-import { desc } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import {
 	answer,
@@ -16,7 +17,7 @@ import {
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { slugify } from '../../src/lib/domain/catalog';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import type { SessionUser } from '../../src/lib/server/auth/session';
+import { hashToken, type SessionUser } from '../../src/lib/server/auth/session';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let hashed: Promise<string> | undefined;
@@ -49,6 +50,16 @@ export async function createUserRow(
 			.insert(userTeam)
 			.values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
 	return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+/** A working unsubscribe token for a person, as every person had before migration 0013 (only its hash is stored). */
+export async function unsubscribeTokenRow(userId: number) {
+	const token = randomUUID();
+	await db()
+		.update(appUser)
+		.set({ unsubscribeTokenHash: hashToken(token) })
+		.where(eq(appUser.id, userId));
+	return token;
 }
 
 export async function createTechnologyRow(name: string, teamId: number | null = null, targetLevel = 3) {

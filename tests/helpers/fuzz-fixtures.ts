@@ -1,12 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { appUser, remediationItem } from '../../src/lib/server/db/schema';
+import { remediationItem } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { getFramework } from '../../src/lib/server/queries/framework';
 import { changeRoundState } from '../../src/lib/server/queries/round-state';
 import { createInvitation } from '../../src/lib/server/queries/users';
-import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow } from './factories';
+import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, unsubscribeTokenRow } from './factories';
 import type { Fields } from './fuzz-forms';
 
 // The people, teams, technologies, rounds, backlog item and tokens the fuzz suite's valid forms name.
@@ -73,12 +73,7 @@ export async function createFuzzFixtures() {
 		draftRound,
 		itemId: item.id,
 		token: await createInvitation(admin.id, { email: 'never-accepted@example.com', role: 'member', teamIds: [] }),
-		unsubscribeToken: (
-			await db()
-				.select({ t: sql<string>`unsubscribe_token::text` })
-				.from(appUser)
-				.where(eq(appUser.id, member.id))
-		)[0].t,
+		unsubscribeToken: await unsubscribeTokenRow(member.id),
 		framework
 	};
 }

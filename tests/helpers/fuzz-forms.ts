@@ -8,6 +8,7 @@ import {
 	apiToken,
 	assignment,
 	mailMessage,
+	publishedRadar,
 	remediationItem,
 	response,
 	roundTechnology,
@@ -19,6 +20,7 @@ import { getAnonymity, getSsoConfig, getWebhookPolicy } from '../../src/lib/serv
 import { getFramework } from '../../src/lib/server/queries/framework';
 import { frameworkToLens } from '../../src/lib/domain/aws-lens';
 import { createInvitation } from '../../src/lib/server/queries/users';
+import { createPublishedRadar } from '../../src/lib/server/queries/published-radar';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
 import { fx } from './fuzz-fixtures';
@@ -139,8 +141,19 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		await db().delete(webhook);
 		return { form: { url: `https://hooks.example.com/fuzz/${n}`, events: ['round.opened', 'backlog.item.changed'] } };
 	},
+	'(app)/admin/published-radar ?/create': async (n) => {
+		// At most 20 live addresses: each valid variant may add one.
+		await db().delete(publishedRadar);
+		return { form: { name: `Fuzz radar ${n}` } };
+	},
+	'(app)/admin/published-radar ?/revoke': async (n) => {
+		// Refused variants leave theirs live: start from none, so the limit never refuses this one.
+		await db().delete(publishedRadar);
+		return { form: { addressId: String((await createPublishedRadar(fx.admin.id, `Fuzz doomed radar ${n}`))!.id) } };
+	},
 	'(app)/admin/webhooks ?/delete': async (n) => ({ form: { webhookId: String(await fuzzWebhook(n)) } }),
 	'(app)/admin/webhooks ?/ping': async (n) => ({ form: { webhookId: String(await fuzzWebhook(n)) } }),
+	'(app)/admin/webhooks ?/secret': async (n) => ({ form: { webhookId: String(await fuzzWebhook(n)) } }),
 	'(app)/admin/webhooks ?/policy': async () => ({
 		form: { version: String((await getWebhookPolicy()).version), allowPrivateTargets: 'on' }
 	}),
@@ -249,7 +262,7 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 	},
 	'(app)/rounds/[id] ?/open': async () => ({
 		params: { id: String((await createRoundRow('draft', [{ technologyId: fx.tech.id, userIds: [] }])).id) },
-		form: {}
+		form: { confirm: '1' }
 	}),
 	'(app)/rounds/[id] ?/regenerate': async () => ({ params: { id: String(fx.scopeRound.id) }, form: {} }),
 	'(app)/rounds/[id] ?/close': async () => ({
@@ -308,7 +321,6 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 export const FIELDLESS = new Set([
 	'(auth)/logout ?/default',
 	'(auth)/unsubscribe/[token] ?/default',
-	'(app)/rounds/[id] ?/open',
 	'(app)/rounds/[id]/calibrate/[slug] ?/start',
 	'(app)/rounds/[id] ?/regenerate',
 	'(app)/technologies/[slug] ?/retire'

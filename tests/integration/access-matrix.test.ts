@@ -78,10 +78,14 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'(app)/admin/webhooks ?/create': 'administer',
 	'(app)/admin/webhooks ?/delete': 'administer',
 	'(app)/admin/webhooks ?/ping': 'administer',
+	'(app)/admin/webhooks ?/secret': 'administer',
 	'(app)/admin/webhooks ?/policy': 'administer',
 	'(app)/admin/demo load': 'administer',
 	'(app)/admin/demo ?/remove': 'administer',
 	'(app)/admin/audit/export.csv GET': 'administer',
+	'(app)/admin/published-radar load': 'administer',
+	'(app)/admin/published-radar ?/create': 'administer',
+	'(app)/admin/published-radar ?/revoke': 'administer',
 	'(app)/admin/backup GET': 'administer',
 	'(app)/admin/framework load': 'administer',
 	'(app)/admin/framework ?/default': 'administer',
@@ -156,7 +160,10 @@ const EXPECTED: Record<string, Capability | 'public'> = {
 	'healthz GET': 'public',
 	// Its own check: 404 unless METRICS_TOKEN is set, then the bearer token (tests/integration/observability.test.ts).
 	'metrics GET': 'public',
-	'readyz GET': 'public'
+	'readyz GET': 'public',
+	// The secret in the path is the credential (tests/integration/published-radar.test.ts); here an unknown one, so 404 for everyone.
+	'published/radar/[token]/opsmaturity-radar.csv GET': 'public',
+	'published/radar/[token]/opsmaturity-radar.json GET': 'public'
 };
 
 const ROLES = ['anonymous', 'viewer', 'member', 'lead', 'admin'] as const;

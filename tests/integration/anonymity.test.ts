@@ -14,11 +14,13 @@ import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 
 useTestDatabase();
-let admin: SessionUser, lead: SessionUser, roundId: number;
+let admin: SessionUser, lead: SessionUser, reader: SessionUser, roundId: number;
 
 beforeAll(async () => {
 	admin = await createUserRow('admin');
 	lead = await createUserRow('lead');
+	// Who the threshold protects respondents from: someone who may not see names.
+	reader = await createUserRow('viewer');
 	const people = [await createUserRow('member'), await createUserRow('member')];
 	const tech = await createTechnologyRow('Vault');
 	roundId = (await createRoundRow('open', [{ technologyId: tech.id, userIds: people.map((p) => p.id) }])).id;
@@ -49,7 +51,7 @@ beforeAll(async () => {
 type Page = { comments: { comment: string }[]; commentsWithheld: { answered: number; threshold: number } | null };
 const page = async () =>
 	dataOf<Page>(
-		await run(techPage.load as never, fakeEvent({ user: lead, params: { slug: 'vault' }, url: `/technologies/vault?round=${roundId}` }))
+		await run(techPage.load as never, fakeEvent({ user: reader, params: { slug: 'vault' }, url: `/technologies/vault?round=${roundId}` }))
 	);
 const scoresCsv = async () => {
 	const res = await files.GET(fakeEvent({ user: admin, params: { id: String(roundId), file: 'scores.csv' }, url: '/' }) as never);
@@ -58,12 +60,13 @@ const scoresCsv = async () => {
 const save = (form: Record<string, string>) => run(anonymityPage.actions.save as never, fakeEvent({ user: admin, form }));
 
 describe('the anonymity threshold', () => {
-	it('holds back comments and evidence while fewer than 3 answered, and says so', async () => {
+	it('holds back comments and evidence while fewer than 3 answered, and says so, from those who may not see names', async () => {
 		expect(await page()).toMatchObject({ comments: [], commentsWithheld: { answered: 2, threshold: 3 } });
+		// The data files are for those who may see who answered what: they read the comments, as on each person's
+		// scoring page (issue 26 item 2; they used to be withheld here only).
 		const rows = (await scoresCsv()).filter((r) => r.Technology === 'Vault');
 		expect(rows).toHaveLength(30);
-		expect(rows.every((r) => r.Comment === '' && r.Evidence === '')).toBe(true);
-		// The scores themselves are not hidden, and Consul, which three answered, keeps its comments.
+		expect(rows.filter((r) => r.Comment).map((r) => r.Comment)).toEqual(['Unsealing is manual (0)', 'Unsealing is manual (1)']);
 		expect(rows.filter((r) => r.Score === '2')).toHaveLength(30);
 		expect((await scoresCsv()).filter((r) => r.Comment === 'Raft is solid')).toHaveLength(3);
 	});

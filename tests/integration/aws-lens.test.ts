@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { frameworkToLens } from '../../src/lib/domain/aws-lens';
 import { getFramework, listFrameworkVersions } from '../../src/lib/server/queries/framework';
@@ -58,5 +59,26 @@ describe('a framework version as an AWS custom lens', () => {
 			status: 403
 		});
 		expect((await listFrameworkVersions()).length).toBe(versions);
+	});
+
+	it("takes what AWS allows in a lens of this framework's shape, and says first why one in AWS's shape cannot be a framework version", async () => {
+		const versions = (await listFrameworkVersions()).length;
+		const post = (lens: unknown) => run(lensPage.actions.default, fakeEvent({ user: admin, form: { lens: JSON.stringify(lens) } }));
+		const storage = JSON.parse(readFileSync(new URL('../fixtures/aws-lens/storage-lens.json', import.meta.url), 'utf8'));
+		const refused = await post(storage);
+		expect(refused).toMatchObject({ kind: 'failure', status: 400 });
+		const problems = (refused as unknown as { data: { problems: { field: string; message: string }[] } }).data.problems;
+		expect(problems).toEqual([
+			{ field: 'pillars', message: expect.stringMatching(/^are not this framework's lanes \("operationalExcellence", "security"\)/) }
+		]);
+		expect((await listFrameworkVersions()).length).toBe(versions);
+		// Ours, with what lenses from elsewhere carry: a "None of these" choice and long improvement plans.
+		const ours = frameworkToLens(await getFramework());
+		for (const q of ours.pillars.flatMap((p) => p.questions)) {
+			q.choices.push({ id: `${q.id}_no`, title: 'None of these' } as never);
+			q.choices[0].improvementPlan = { displayText: storage.pillars[0].questions[0].choices[0].improvementPlan.displayText };
+		}
+		expect(await post(ours)).toMatchObject({ kind: 'redirect' });
+		expect((await listFrameworkVersions()).length).toBe(versions + 1);
 	});
 });

@@ -15,7 +15,13 @@ import { api, tokenFor } from '../helpers/api-client';
 useTestDatabase();
 
 const CATALOG = readFileSync(new URL('../fixtures/backstage/catalog-info.yaml', import.meta.url), 'utf8');
-type Lines = { lines: { line: number; action: string; technology?: { slug: string }; errors?: string[] }[]; refused?: boolean };
+type Lines = {
+	lines: { line: number; action: string; technology?: { slug: string }; errors?: string[] }[];
+	skipped?: string;
+	refused?: boolean;
+};
+/** The fixture's entities by kind, to build files of some of them. */
+const ENTITY = Object.fromEntries(CATALOG.split(/^---\n/m).map((doc) => [/^kind: (\w+)/m.exec(doc)![1], doc]));
 
 /**
  * What Backstage's tech-radar plugin accepts, after the parser its backend applies to a loaded
@@ -62,6 +68,9 @@ describe('importing a Backstage catalog-info.yaml', () => {
 		]);
 		// Lines point into the file, so a problem can be found.
 		expect(preview.lines[0].line).toBe(3);
+		expect(preview.skipped).toBe(
+			'Skipped 2 entities of kinds that are not imported (only Component, Resource, System are): API “payments-api” at line 42, Group “platform-team” at line 53.'
+		);
 		expect(await db().select().from(technology).where(eq(technology.slug, 'payments-kafka'))).toEqual([]);
 		const done = await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv: CATALOG } }));
 		expect(dataOf(done)).toMatchObject({ created: 3, updated: 0 });
@@ -86,6 +95,40 @@ describe('importing a Backstage catalog-info.yaml', () => {
 		// The same file again changes nothing.
 		const again = dataOf<Lines>(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: CATALOG } })));
 		expect(again.lines.map((l) => l.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+	});
+
+	it('names and counts in every preview what it skips, not only when nothing is left to import', async () => {
+		const csv = ['---', ENTITY.System, '---', ENTITY.Component.replace('payments-kafka', 'orders-kafka'), '---', ENTITY.API].join('\n');
+		const preview = dataOf<Lines>(await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv } })));
+		expect(preview.lines.map((l) => l.action)).toEqual(['unchanged', 'create']);
+		expect(preview.skipped).toMatch(
+			/^Skipped 1 entity of a kind that is not imported \(only Component, Resource, System are\): API “payments-api” at line \d+\.$/
+		);
+		const done = dataOf(await run(importPage.actions.import, fakeEvent({ user: lead, form: { csv } })));
+		expect(done).toMatchObject({ created: 1, skipped: preview.skipped });
+		// A CSV has no kinds to skip.
+		const plain = dataOf<Lines>(
+			await run(importPage.actions.preview, fakeEvent({ user: lead, form: { csv: 'name,category,team\nNATS,messaging,\n' } }))
+		);
+		expect(plain.skipped).toBeUndefined();
+	});
+
+	// Each got past the line scan that came before; the parser then stalled the request for 0.4–2.6 s, or overflowed its stack.
+	it.each([
+		['- - - - on one line', '---\n' + '- '.repeat(100_000) + 'x\n'],
+		['flow sequences after a quote', "---\nkind: Component\na: [it's, " + '['.repeat(100_000) + '\n'],
+		['flow sequences after a # that is no comment', '---\nkind: Component\na: [x#y, ' + '['.repeat(100_000) + '\n'],
+		['brackets after a quoted scalar', '---\nkind: Component\na: "x" ' + '['.repeat(100_000) + '\n']
+	])('refuses YAML nested too deep within 100 ms, however it is spelled: %s', async (_, csv) => {
+		const event = fakeEvent({ user: lead, form: { csv } });
+		const started = performance.now();
+		const out = await run(importPage.actions.preview, event);
+		const ms = performance.now() - started;
+		expect(out).toMatchObject({
+			status: 400,
+			data: { errors: { form: expect.stringMatching(/^The YAML is nested more than 64 levels deep/) } }
+		});
+		expect(ms).toBeLessThan(100);
 	});
 
 	it('imports nothing when one entity is wrong, and names it; unreadable YAML names its line', async () => {

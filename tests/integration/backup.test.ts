@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
 import { db, useDatabase } from '../../src/lib/server/db';
-import { BackupError, connectionOf, writeBackup } from '../../src/lib/server/db/backup';
+import { BackupError, batchLines, connectionOf, MAX_LINE_BYTES, writeBackup } from '../../src/lib/server/db/backup';
 import { restoreBackup } from '../../src/lib/server/db/restore';
 import { quoteIdent, readCatalog } from '../../src/lib/server/db/catalog';
 import { appUser, auditLog, invitation, loginFailure, round, session, team, technology } from '../../src/lib/server/db/schema';
@@ -114,6 +115,38 @@ const editBackup = (from: string, to: string, edit: (header: Record<string, unkn
 	edit(header);
 	writeFileSync(to, gzipSync([JSON.stringify(header), ...rest].join('\n')));
 };
+
+/** A gzip file of `lines`, the last of them padded with `pad` bytes and never ended: written as a stream, as an attacker would. */
+async function gzipLines(to: string, lines: string[], pad: number) {
+	const chunk = 'x'.repeat(1024 * 1024);
+	await pipeline(
+		async function* () {
+			yield* lines;
+			for (let n = 0; n < pad; n += chunk.length) yield chunk;
+		},
+		createGzip(),
+		createWriteStream(to)
+	);
+}
+
+/** How far memory grows from now until `stop`, sampled every few milliseconds. */
+function peakMemory() {
+	const start = process.memoryUsage();
+	const peak = { rss: start.rss, arrayBuffers: start.arrayBuffers };
+	const sample = () => {
+		const now = process.memoryUsage();
+		peak.rss = Math.max(peak.rss, now.rss);
+		peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers);
+	};
+	const timer = setInterval(sample, 5);
+	return {
+		stop: () => {
+			clearInterval(timer);
+			sample();
+			return { rss: peak.rss - start.rss, arrayBuffers: peak.arrayBuffers - start.arrayBuffers };
+		}
+	};
+}
 
 let source: DatabaseHandle;
 let sourceSums: Record<string, string>;
@@ -244,6 +277,36 @@ describe('backup and restore', () => {
 		await expect(restoreInto(target, file('truncated.ndjson.gz'), true)).rejects.toThrow(/Cannot read the backup file/);
 		// The damaged file failed half-way through the rows: all of it rolled back, the --force emptying included.
 		expect(await checksums(target.handle)).toEqual(before);
+	});
+
+	it('refuses a line longer than any backup holds without reading it whole: 200 MB in ~200 KB of gzip', { timeout: 120_000 }, async () => {
+		const MiB = 1024 * 1024;
+		await gzipLines(file('long-header.ndjson.gz'), ['{"format":"opsmaturity-backup","pad":"'], 200 * MiB);
+		expect(statSync(file('long-header.ndjson.gz')).size).toBeLessThan(MiB);
+		const memory = peakMemory();
+		await expect(restoreBackup(null, createReadStream(file('long-header.ndjson.gz')), { migrate: async () => {} })).rejects.toThrow(
+			/^The backup is damaged: line 1 is longer than 32 MiB/
+		);
+		const grew = memory.stop();
+		expect(grew.rss / MiB).toBeLessThan(100);
+		expect(grew.arrayBuffers / MiB).toBeLessThan(MAX_LINE_BYTES / MiB + 8);
+
+		// Past a sound header, inside the restore's transaction: refused and rolled back the same way.
+		const [header] = gunzipSync(readFileSync(file('embedded.ndjson.gz')))
+			.toString('utf8')
+			.split('\n');
+		await gzipLines(file('long-batch.ndjson.gz'), [header + '\n', '{"table":"team","rows":[{"name":"'], 40 * MiB);
+		const target = await templatePglite();
+		const before = await checksums(target.handle);
+		await expect(restoreInto(target, file('long-batch.ndjson.gz'), true)).rejects.toThrow(
+			/^The backup is damaged: line 2 is longer than 32 MiB/
+		);
+		expect(await checksums(target.handle)).toEqual(before);
+	});
+
+	it('writes batch lines of at most 4 MiB, a row larger than that alone on its line', () => {
+		expect([...batchLines('[', ['"aaa"', '"bbb"', '"cccccccc"', '"d"'], 12)]).toEqual(['["aaa","bbb"]}\n', '["cccccccc"]}\n', '["d"]}\n']);
+		expect([...batchLines('[', [])]).toEqual([]);
 	});
 
 	it('lets an admin download a backup from the running app, and audits it', async () => {

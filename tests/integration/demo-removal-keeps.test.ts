@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { assignment, auditLog, remediationItem, round, technology } from '../../src/lib/server/db/schema';
+import { assignment, auditLog, remediationItem, round, roundResult, technology } from '../../src/lib/server/db/schema';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { demoAccountsExist } from '../../src/lib/server/queries/demo-data';
@@ -24,9 +24,21 @@ import {
 	assignmentsIn
 } from '../helpers/demo';
 import { useTestDatabase } from '../helpers/db';
-import { createTechnologyRow, createTeamRow, createUserRow, submitResponseRow } from '../helpers/factories';
+import { createRoundRow, createTechnologyRow, createTeamRow, createUserRow, submitResponseRow } from '../helpers/factories';
 
 // Removal deletes only demo rows: whatever real data touches stays, with the reason shown.
+
+/** The technologies a round gave a rating, by name. */
+const ratedIn = async (roundId: number) =>
+	(
+		await db()
+			.select({ name: technology.name })
+			.from(roundResult)
+			.innerJoin(technology, eq(technology.id, roundResult.technologyId))
+			.where(and(eq(roundResult.roundId, roundId), sql`${roundResult.result}->'rating' <> 'null'::jsonb`))
+			.orderBy(asc(technology.name))
+	).map((r) => r.name);
+const and_ = (words: string[]) => new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(words);
 
 describe('a demo round in which a real person answers', () => {
 	useTestDatabase();
@@ -58,6 +70,12 @@ describe('a demo round in which a real person answers', () => {
 			expect.objectContaining({ name: 'Redis', reason: `in scope of ${open.name}; answered in ${open.name}` })
 		);
 		expect(keep.technologies).toHaveLength(12);
+		// Every demo technology stays, but the closed round's ratings of them go with it: the confirmation says so.
+		const rated = await ratedIn(closed.id);
+		expect(rated).toEqual(expect.arrayContaining(['PostgreSQL', 'Redis']));
+		expect((page as { plan: { lostRatings: string[] } }).plan.lostRatings).toEqual([
+			`The ratings of ${and_(rated)} from ${closed.name} come from a demo round and will go.`
+		]);
 
 		expect(await remove(admin)).toMatchObject({ kind: 'redirect', status: 303 });
 		expect(await names(round)).toEqual([open.name]);
@@ -68,7 +86,45 @@ describe('a demo round in which a real person answers', () => {
 		expect(await emails()).toEqual(expect.arrayContaining([answerer.email, asked.email, 'lead@example.com']));
 		expect(await emails()).not.toContain('viewer@example.com');
 		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'demo.remove'));
-		expect(entry.after).toMatchObject({ rounds: 1, technologies: 0, keptRounds: [open.name] });
+		expect(entry.after).toMatchObject({
+			rounds: 1,
+			technologies: 0,
+			keptRounds: [open.name],
+			lostRatings: [`${rated.join(', ')} from ${closed.name}`]
+		});
+	});
+});
+
+describe('demo technologies that a real round has in scope', () => {
+	useTestDatabase();
+
+	it('stay, and the confirmation names the ratings the demo rounds gave them, which go', async () => {
+		expect(await seedDemoIfEmpty()).toBe(true);
+		const { closed, open } = await demoRounds();
+		const admin = await createUserRow('admin');
+		const postgres = await byName(technology, 'PostgreSQL');
+		const redis = await byName(technology, 'Redis');
+		await createRoundRow('draft', [
+			{ technologyId: postgres.id, userIds: [] },
+			{ technologyId: redis.id, userIds: [] }
+		]);
+		// Only ratings are named: a technology a demo round left unrated loses nothing it showed.
+		for (const r of [closed, open]) expect(await ratedIn(r.id)).toEqual(expect.arrayContaining(['PostgreSQL', 'Redis']));
+
+		const page = await preview(admin);
+		expect(page).toMatchObject({
+			plan: {
+				remove: { rounds: [closed.name, open.name].sort() },
+				keep: { technologies: [expect.objectContaining({ name: 'PostgreSQL' }), expect.objectContaining({ name: 'Redis' })] },
+				lostRatings: [`The ratings of PostgreSQL and Redis from ${closed.name} and ${open.name} come from demo rounds and will go.`]
+			}
+		});
+
+		expect(await remove(admin)).toMatchObject({ kind: 'redirect', status: 303 });
+		expect(await names(technology)).toEqual(['PostgreSQL', 'Redis']);
+		expect(await db().select().from(roundResult)).toEqual([]);
+		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'demo.remove'));
+		expect(entry.after).toMatchObject({ lostRatings: [`PostgreSQL, Redis from ${closed.name}, ${open.name}`] });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '$env/dynamic/private';
 import { db } from '../../src/lib/server/db';
@@ -11,7 +11,7 @@ import * as unsubscribePage from '../../src/routes/(auth)/unsubscribe/[token]/+p
 import { pendingMailIds } from '../../src/lib/server/queries/mail-outbox';
 import { useTestDatabase } from '../helpers/db';
 import { dataOf, fakeEvent, run } from '../helpers/event';
-import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
+import { createRoundRow, createTechnologyRow, createUserRow, unsubscribeTokenRow } from '../helpers/factories';
 
 useTestDatabase();
 
@@ -20,10 +20,7 @@ let admin: SessionUser, member: SessionUser, token: string;
 beforeAll(async () => {
 	admin = await createUserRow('admin');
 	member = await createUserRow('member');
-	[{ token }] = await db()
-		.select({ token: sql<string>`unsubscribe_token::text` })
-		.from(appUser)
-		.where(eq(appUser.id, member.id));
+	token = await unsubscribeTokenRow(member.id);
 });
 
 afterAll(() => {

@@ -113,9 +113,13 @@ describe('portfolio', () => {
 		expect(averages).toEqual([...averages].sort((a, b) => a - b));
 	});
 
-	it('opens on the newest closed round; an open round is shown when chosen, labelled provisional with its coverage', async () => {
-		const byDefault = dataOf<{ round: RoundStatus }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' })));
-		expect(byDefault.round).toMatchObject({ id: CLOSED, provisional: false });
+	it('opens on each technology’s latest closed rating; an open round is shown when chosen, labelled provisional with its coverage', async () => {
+		const byDefault = dataOf<{ round: RoundStatus | null; rows: { source: { roundId: number } }[] }>(
+			await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' }))
+		);
+		// No single round: in the demo every technology's latest closed rating is the closed quarter's.
+		expect(byDefault.round).toBeNull();
+		expect(byDefault.rows.map((r) => r.source.roundId)).toEqual(byDefault.rows.map(() => CLOSED));
 		const chosen = dataOf<{ round: RoundStatus }>(
 			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}` }))
 		);
@@ -134,12 +138,12 @@ describe('portfolio', () => {
 });
 
 describe('dashboard', () => {
-	it('summarises the newest closed round', async () => {
-		const data = dataOf<{ portfolio: { rated: number; inScope: number; average: number; distribution: number[] } }>(
+	it('summarises each technology’s latest closed rating (in the demo, all from the closed quarter)', async () => {
+		const data = dataOf<{ portfolio: { rated: number; average: number; distribution: number[]; sources: { roundId: number }[] } }>(
 			await run(dashboard.load as never, fakeEvent({ user: viewer }))
 		);
 		const rated = (await computeResults({ roundId: CLOSED })).filter((r) => r.rating);
-		expect(data.portfolio).toMatchObject({ rated: rated.length, inScope: 11 });
+		expect(data.portfolio).toMatchObject({ rated: rated.length, sources: [{ roundId: CLOSED, technologies: rated.length }] });
 		expect(data.portfolio.distribution.reduce((a, b) => a + b, 0)).toBe(rated.length);
 		const average = rated.reduce((n, r) => n + r.rating!.rating, 0) / rated.length;
 		expect(data.portfolio.average).toBeCloseTo(average, 1);

@@ -112,7 +112,9 @@ describe('a round from draft to closed', () => {
 	});
 
 	it('an open round gains technologies and people and keeps its technologies', async () => {
-		expect(dataOf(await act('open', lead, id))).toEqual({ done: true });
+		// Opening emails the people asked, so it asks first; no mail server here, so they wait in the outbox.
+		expect(dataOf(await act('open', lead, id))).toMatchObject({ confirmOpen: { toEmail: 2, optedOut: 0 } });
+		expect(dataOf(await act('open', lead, id, { confirm: '1' }))).toEqual({ opened: { emailed: 0, held: 2, optedOut: 0 } });
 		expect(dataOf(await act('addTechnologies', admin, id, { technologyIds: [String(redis.id)] }))).toEqual({ done: true });
 		expect(dataOf(await act('addRespondent', lead, id, { technologyId: String(redis.id), userId: String(member.id) }))).toEqual({
 			done: true

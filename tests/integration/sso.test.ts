@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { env } from '$env/dynamic/private';
 import { db } from '../../src/lib/server/db';
 import { appUser, auditLog, invitation, oidcFlow, session, userIdentity, userTeam } from '../../src/lib/server/db/schema';
-import { flowCookie, startOidc } from '../../src/lib/server/auth/oidc';
-import { saveSsoConfig } from '../../src/lib/server/queries/settings';
+import { FLOW_LIMIT, flowCookie, MAX_FLOWS, startOidc } from '../../src/lib/server/auth/oidc';
+import { getSsoConfig, saveSsoConfig } from '../../src/lib/server/queries/settings';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import * as begin from '../../src/routes/(auth)/auth/oidc/+server';
 import * as callback from '../../src/routes/(auth)/auth/oidc/callback/+page.server';
@@ -25,7 +25,8 @@ const accounts: Record<string, Account> = {
 	newbie: { email: 'invited@example.com', email_verified: true, name: 'New Person' },
 	unverified: { email: 'un@example.com', email_verified: false },
 	stranger: { email: 'stranger@example.com', email_verified: true },
-	glass: { email: 'glass@example.com', email_verified: true }
+	glass: { email: 'glass@example.com', email_verified: true },
+	tooling: { email: 'tia@example.com', email_verified: true, name: 'Tia Tooling', groups: ['delivery-tooling'] }
 };
 let op: Awaited<ReturnType<typeof startOidcProvider>>;
 const settings = () => ({
@@ -49,14 +50,17 @@ afterAll(async () => {
 });
 
 /** Starts a sign-in as the app's /auth/oidc does, returning the provider's URL and the browser's cookies. */
-async function start(next = '/') {
+async function start(next = '/', address?: string) {
 	const cookies = fakeCookies();
-	const out = await run(begin.GET as never, fakeEvent({ url: `/auth/oidc?next=${encodeURIComponent(next)}`, cookies }));
+	const out = await run(begin.GET as never, fakeEvent({ url: `/auth/oidc?next=${encodeURIComponent(next)}`, cookies, address }));
 	expect(out.kind).toBe('redirect');
 	return { to: new URL((out as { location: string }).location), cookies };
 }
 
-const finish = (url: URL, cookies: FakeCookies) => run(callback.load as never, fakeEvent({ url: url.pathname + url.search, cookies }));
+const finish = (url: URL, cookies: FakeCookies, address?: string) =>
+	run(callback.load as never, fakeEvent({ url: url.pathname + url.search, cookies, address }));
+/** A bare start from an address: what an anonymous script sends. */
+const knock = (address: string) => run(begin.GET as never, fakeEvent({ url: '/auth/oidc', address }));
 
 async function signInAs(login: string, next = '/') {
 	const { to, cookies } = await start(next);
@@ -149,6 +153,30 @@ describe('single sign-on against a real OpenID provider', () => {
 		expect(audit.length).toBe(2);
 	});
 
+	it('an invited member whose groups map to nothing arrives with the invitation’s role and teams, and keeps them', async () => {
+		const admin = await createUserRow('admin');
+		const tooling = await createTeamRow('Delivery Tooling');
+		const leads = await createTeamRow('Tooling leads');
+		const { version } = await getSsoConfig();
+		const mappings = [{ group: 'tooling-leads', role: 'lead' as const, teamId: leads.id }];
+		expect(await saveSsoConfig(admin.id, version, { groupsClaim: 'groups', defaultRole: 'viewer', mappings })).toBe('saved');
+		await createInvitation(admin.id, { email: 'tia@example.com', role: 'member', teamIds: [tooling.id] });
+		expect((await signInAs('tooling')).outcome).toMatchObject({ kind: 'redirect' });
+		const tia = await userByEmail('tia@example.com');
+		expect(tia.role).toBe('member');
+		expect((await db().select().from(userTeam).where(eq(userTeam.userId, tia.id))).map((t) => t.teamId)).toEqual([tooling.id]);
+		// The next sign-in: the groups still give no role, so the invitation's stays.
+		expect((await signInAs('tooling')).outcome).toMatchObject({ kind: 'redirect' });
+		expect(await userByEmail('tia@example.com')).toMatchObject({ role: 'member' });
+		// Joining the mapped group gives its role, and leaving it takes that role away again.
+		accounts.tooling.groups = ['delivery-tooling', 'tooling-leads'];
+		await signInAs('tooling');
+		expect(await userByEmail('tia@example.com')).toMatchObject({ role: 'lead' });
+		accounts.tooling.groups = ['delivery-tooling'];
+		await signInAs('tooling');
+		expect(await userByEmail('tia@example.com')).toMatchObject({ role: 'viewer' });
+	});
+
 	it('the break-glass account never signs in through the provider', async () => {
 		await createUserRow('admin', { email: 'glass@example.com' });
 		env.BREAK_GLASS_EMAIL = 'glass@example.com';
@@ -183,6 +211,53 @@ describe('single sign-on against a real OpenID provider', () => {
 		expect(to.searchParams.get('post_logout_redirect_uri')).toBe(`${APP}/login`);
 		expect(to.searchParams.get('id_token_hint')).toBe(s.idToken);
 		expect(await db().select().from(session).where(eq(session.id, s.id))).toEqual([]);
+	});
+});
+
+describe('sign-ins under way are bounded per address, so one address cannot shut single sign-on for everyone', () => {
+	const flows = async () => (await db().select({ id: oidcFlow.id }).from(oidcFlow)).length;
+
+	it(`one address holds at most ${FLOW_LIMIT.max}; others still start, and a finished sign-in gives its place back`, async () => {
+		const before = await flows();
+		const outs = await Promise.all(Array.from({ length: FLOW_LIMIT.max + 30 }, () => knock('203.0.113.7')));
+		const statuses = outs.map((o) => (o.kind === 'error' ? o.status : o.kind));
+		expect(statuses.filter((s) => s === 'redirect')).toHaveLength(FLOW_LIMIT.max);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+		expect(outs.find((o) => o.kind === 'error')).toMatchObject({ message: expect.stringContaining('from your address') });
+		expect(await flows()).toBe(before + FLOW_LIMIT.max);
+		// Someone else is not held up.
+		expect((await knock('198.51.100.1')).kind).toBe('redirect');
+		// An IPv6 client is its /64: another address in it is the same client.
+		for (let i = 0; i < FLOW_LIMIT.max; i++) expect((await knock(`2001:db8:7:7::${i + 1}`)).kind).toBe('redirect');
+		expect(await knock('2001:db8:7:7:abcd::1')).toMatchObject({ kind: 'error', status: 429 });
+		expect((await knock('2001:db8:7:8::1')).kind).toBe('redirect');
+		// A person behind the busy address who completes a sign-in frees a place.
+		await knock('192.0.2.9');
+		const { to, cookies } = await start('/', '192.0.2.9');
+		for (let i = 2; i < FLOW_LIMIT.max; i++) await knock('192.0.2.9');
+		expect(await knock('192.0.2.9')).toMatchObject({ kind: 'error', status: 429 });
+		expect(await finish(await loginAtProvider(to, 'stranger'), cookies, '192.0.2.9')).toMatchObject({ kind: 'redirect' });
+		expect((await knock('192.0.2.9')).kind).toBe('redirect');
+	});
+
+	it(`everyone together holds at most ${MAX_FLOWS}: then 503, and the refused start holds no place`, async () => {
+		const expiresAt = new Date(Date.now() + 60_000);
+		const fill = MAX_FLOWS - (await flows());
+		await db()
+			.insert(oidcFlow)
+			.values(
+				Array.from({ length: fill }, (_, i) => ({ id: `filler-${i}`, state: 's', nonce: 'n', codeVerifier: 'v', next: '/', expiresAt }))
+			);
+		expect(await knock('198.51.100.50')).toMatchObject({ kind: 'error', status: 503 });
+		await db().delete(oidcFlow).where(eq(oidcFlow.id, 'filler-0'));
+		// Still its whole allowance: the refusal above did not count against the address.
+		for (let i = 0; i < FLOW_LIMIT.max; i++) {
+			expect((await knock('198.51.100.50')).kind).toBe('redirect');
+			await db()
+				.delete(oidcFlow)
+				.where(eq(oidcFlow.id, `filler-${i + 1}`));
+		}
+		await db().delete(oidcFlow).where(like(oidcFlow.id, 'filler-%'));
 	});
 });
 

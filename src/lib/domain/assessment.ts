@@ -1,4 +1,5 @@
 /** Rules of one respondent's answers, independent of storage. */
+import { isWellFormedText } from './text';
 
 export const COMMENT_MAX = 2000;
 export const EVIDENCE_MAX = 2000;
@@ -47,6 +48,8 @@ export function choiceOf(a: Answer | undefined): string {
 export function isWebLink(raw: string, max = EVIDENCE_MAX): boolean {
 	// eslint-disable-next-line no-control-regex
 	if (raw.length > max || !/^https?:\/\/[^\s\u0000-\u001f\u007f\\]+$/i.test(raw)) return false;
+	// The URL parser would turn half a surrogate pair into %EF%BF%BD; the text kept is the one sent.
+	if (!isWellFormedText(raw)) return false;
 	try {
 		const url = new URL(raw);
 		return (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname;

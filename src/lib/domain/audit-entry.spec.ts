@@ -62,6 +62,18 @@ describe('describeAudit', () => {
 		expect(describeAudit(row, names)).toEqual({ summary, changes });
 	});
 
+	it('an import names how many technologies, not "imported technologies technology"', () => {
+		const row = (slugs: string[]) => ({
+			action: 'technology.import',
+			entity: 'technology',
+			entityId: null,
+			before: null,
+			after: { slugs }
+		});
+		expect(describeAudit(row(['kafka', 'redis']), names).summary).toBe('imported 2 technologies');
+		expect(describeAudit(row(['kafka']), names).summary).toBe('imported 1 technology');
+	});
+
 	it('collects every id an entry names, by kind', () => {
 		const ids = idsIn([
 			{ action: 'round.remove-respondent', entity: 'round', entityId: '9', before: { technologyId: 5, userIds: [3, 7] }, after: null },

@@ -38,6 +38,8 @@ const ACTIONS: Record<string, string> = {
 	'invitation.accept': 'accepted invitation',
 	'invitation.create': 'invited someone as',
 	'mail.retry': 'sent again',
+	'radar_link.create': 'published',
+	'radar_link.revoke': 'revoked',
 	'response.reopen': 'reopened answers of',
 	'round.add-respondent': 'added a respondent to',
 	'round.add-technologies': 'added technologies to',
@@ -55,7 +57,7 @@ const ACTIONS: Record<string, string> = {
 	'team.rename': 'renamed',
 	'technology.create': 'created',
 	'technology.delete': 'deleted',
-	'technology.import': 'imported technologies',
+	'technology.import': 'imported',
 	'technology.update': 'changed',
 	'user.mail_preferences': 'changed the email choices of',
 	'user.password': 'changed the password of',
@@ -78,6 +80,7 @@ const ENTITY_WORDS: Record<string, string> = {
 	framework_version: 'version',
 	setting: '',
 	demo_data: 'demo data',
+	published_radar: 'radar address',
 	backup: 'a backup'
 };
 
@@ -117,6 +120,14 @@ export function entityName(row: AuditRow, names: NameBook): string {
 	return known ? `${word} ${known}`.trim() : row.entityId ? `${word} #${row.entityId}`.trim() : word;
 }
 
+/** Entries about many things at once, which name no one entity: said as how many. */
+const COUNTED: Record<string, (after: AuditSnapshot) => string> = {
+	'technology.import': (after) => {
+		const n = Array.isArray(after.slugs) ? after.slugs.length : 0;
+		return `${n} ${n === 1 ? 'technology' : 'technologies'}`;
+	}
+};
+
 export function describeAudit(row: AuditRow, names: NameBook): { summary: string; changes: Change[] } {
 	const before = row.before ?? {};
 	const after = row.after ?? {};
@@ -129,7 +140,8 @@ export function describeAudit(row: AuditRow, names: NameBook): { summary: string
 		}))
 		.filter((c) => c.before !== c.after);
 	const verb = ACTIONS[row.action] ?? row.action;
-	return { summary: `${verb} ${entityName(row, names)}`.trim(), changes };
+	const counted = row.entityId === null ? COUNTED[row.action]?.(after) : undefined;
+	return { summary: `${verb} ${counted ?? entityName(row, names)}`.trim(), changes };
 }
 
 /** The ids an entry mentions, by name book, so a page can look them all up in a few queries. */

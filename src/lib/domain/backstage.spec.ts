@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backstageRadar, catalogRows, isCatalogYaml, ownerName, teamFor, yamlShapeProblem } from './backstage';
+import { backstageRadar, catalogRows, isCatalogYaml, ownerName, skippedNotice, teamFor } from './backstage';
 
 describe('Backstage catalog entities', () => {
 	it('names the owner group however Backstage writes the reference, and finds our team by name or by its Backstage name', () => {
@@ -26,9 +26,18 @@ describe('Backstage catalog entities', () => {
 			],
 			[]
 		);
-		expect(out.skipped).toEqual([{ line: 1, kind: 'Group' }]);
+		expect(out.skipped).toEqual([{ line: 1, kind: 'Group', name: 'x' }]);
 		expect(out.problems).toEqual(['The document at line 5 is not a Backstage entity: it has no kind.']);
 		expect(out.rows).toEqual([]);
+	});
+
+	it('names and counts what it skips, whatever else the file holds', () => {
+		expect(skippedNotice([])).toBeUndefined();
+		expect(skippedNotice([{ line: 42, kind: 'API', name: 'payments-api' }])).toBe(
+			'Skipped 1 entity of a kind that is not imported (only Component, Resource, System are): API “payments-api” at line 42.'
+		);
+		const many = Array.from({ length: 12 }, (_, i) => ({ line: i * 5 + 1, kind: 'Group', name: `g${i}` }));
+		expect(skippedNotice(many)).toMatch(/^Skipped 12 entities of kinds that are not imported .*Group “g9” at line 46 and 2 more\.$/);
 	});
 
 	it('keeps only web links, and takes the repository from the source-location annotation when no link names one', () => {
@@ -58,20 +67,6 @@ describe('Backstage catalog entities', () => {
 			lifecycle: 'deprecated',
 			links: { docs: 'https://docs.example/svc', repo: 'https://git.example/svc' }
 		});
-	});
-});
-
-describe('files too costly to parse', () => {
-	it('are refused before parsing: deep nesting, in flow or block style, and too many documents', () => {
-		expect(yamlShapeProblem('---\n' + '['.repeat(3000), 2000)).toMatch(/nested more than 64/);
-		expect(yamlShapeProblem('a:\n' + Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}b${i}:`).join('\n'), 2000)).toMatch(
-			/nested/
-		);
-		expect(yamlShapeProblem('---\nkind: A\n'.repeat(2001), 2000)).toMatch(/At most 2000/);
-		// Brackets in strings and comments are text.
-		expect(
-			yamlShapeProblem(`---\nkind: Component\nmetadata:\n  description: "${'['.repeat(100)}" # ${'{'.repeat(100)}\n`, 2000)
-		).toBeNull();
 	});
 });
 

@@ -59,7 +59,7 @@ function linksOf(entity: Entity): TechnologyLinks {
 	return links;
 }
 
-export type CatalogReading = { rows: ImportRow[]; skipped: { line: number; kind: string }[]; problems: string[] };
+export type CatalogReading = { rows: ImportRow[]; skipped: { line: number; kind: string; name: string }[]; problems: string[] };
 
 /** Entities as import rows: Components, Resources and Systems; other kinds (APIs, groups, locations) are skipped and counted. */
 export function catalogRows(documents: { line: number; value: unknown }[], teams: { name: string }[]): CatalogReading {
@@ -72,7 +72,8 @@ export function catalogRows(documents: { line: number; value: unknown }[], teams
 			continue;
 		}
 		if (!(IMPORTED_KINDS as readonly string[]).includes(entity.kind)) {
-			reading.skipped.push({ line, kind: entity.kind });
+			// Names as the file has them, cut short: these entities are not checked any further.
+			reading.skipped.push({ line, kind: entity.kind.slice(0, 40), name: text(entity.metadata?.name).slice(0, 80) });
 			continue;
 		}
 		const name = text(entity.metadata?.name);
@@ -99,46 +100,18 @@ export function catalogRows(documents: { line: number; value: unknown }[], teams
 // Comment lines may end in \r\n: a form sends the text back with CRLF line breaks, and `.` stops at \r.
 export const isCatalogYaml = (source: string) => /^(?:\s*#[^\n]*\n)*\s*(?:---|apiVersion\s*:)/.test(source.replace(/^\uFEFF/, ''));
 
-const MAX_NESTING = 64;
+const NAMED_SKIPS = 10;
 
 /**
- * What makes a file too costly to hand to the YAML parser, found in one cheap pass: more documents
- * than an import takes, or nesting deeper than any catalog needs. The parser recurses per level,
- * and a few thousand levels exhaust the stack in a way the process cannot survive twice.
+ * What an import leaves out, said in every preview, not only when nothing is left: a file with a
+ * System, a Component and an API would otherwise show two to create and drop the API without a word.
  */
-export function yamlShapeProblem(source: string, maxDocuments: number): string | null {
-	let documents = 0;
-	let depth = 0;
-	let quote: string | null = null;
-	let lineStart = true;
-	let indent = 0;
-	for (let i = 0; i < source.length; i++) {
-		const c = source[i];
-		if (c === '\n') {
-			lineStart = true;
-			indent = 0;
-			quote = null;
-			continue;
-		}
-		if (lineStart) {
-			if (c === ' ') {
-				if (++indent > MAX_NESTING * 2) return `The YAML is nested more than ${MAX_NESTING} levels deep.`;
-				continue;
-			}
-			lineStart = false;
-			if (indent === 0 && source.startsWith('---', i) && ++documents > maxDocuments) return `At most ${maxDocuments} entities per import.`;
-		}
-		if (quote) {
-			if (c === quote) quote = null;
-		} else if (c === '"' || c === "'") quote = c;
-		else if (c === '#') {
-			const end = source.indexOf('\n', i);
-			i = (end === -1 ? source.length : end) - 1;
-		} else if (c === '[' || c === '{') {
-			if (++depth > MAX_NESTING) return `The YAML is nested more than ${MAX_NESTING} levels deep.`;
-		} else if ((c === ']' || c === '}') && depth > 0) depth--;
-	}
-	return null;
+export function skippedNotice(skipped: CatalogReading['skipped']): string | undefined {
+	if (!skipped.length) return undefined;
+	const one = skipped.length === 1;
+	const named = skipped.slice(0, NAMED_SKIPS).map((s) => `${s.kind} ${s.name ? `“${s.name}”` : '(no name)'} at line ${s.line}`);
+	const more = skipped.length > NAMED_SKIPS ? ` and ${skipped.length - NAMED_SKIPS} more` : '';
+	return `Skipped ${skipped.length} ${one ? 'entity of a kind that is' : 'entities of kinds that are'} not imported (only ${IMPORTED_KINDS.join(', ')} are): ${named.join(', ')}${more}.`;
 }
 
 /* The tech radar for Backstage. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateVector } from './aggregate';
-import { advance, calibrate, distribution, vectorsToCalibrate, votesToReveal } from './calibration';
+import { advance, calibrate, distribution, suggestedLevel, vectorsToCalibrate, votesToReveal } from './calibration';
 
 describe('calibration', () => {
 	it('an agreed level replaces the median and keeps the spread and the median it replaced', () => {
@@ -34,5 +34,11 @@ describe('calibration', () => {
 	it('ends after the last vector', () => {
 		expect(advance(0, 3)).toEqual({ position: 1, phase: 'voting' });
 		expect(advance(2, 3)).toEqual({ position: 3, phase: 'ended' });
+	});
+
+	it('suggests the level most people re-voted for; on a tie the lower one, and says which levels drew', () => {
+		expect(suggestedLevel([0, 0, 1, 3, 0, 0])).toEqual({ level: 3, tied: [] });
+		expect(suggestedLevel([0, 0, 1, 0, 1, 0])).toEqual({ level: 2, tied: [2, 4] });
+		expect(suggestedLevel([0, 0, 0, 0, 0, 0])).toBeNull();
 	});
 });

@@ -37,3 +37,15 @@ export function advance(position: number, vectorCount: number): { position: numb
  * else at least the threshold (and never fewer than two), so a revealed count cannot be read as one person's vote.
  */
 export const votesToReveal = (participants: number, threshold: number) => Math.min(participants, Math.max(2, threshold));
+
+/**
+ * The level to suggest once re-votes are revealed: the one most people voted for. On a tie the
+ * lower level is suggested, because a vector only counts as having reached a level once the group
+ * agrees it has; `tied` lists the levels that drew, so the page can say so. Null without votes.
+ */
+export function suggestedLevel(votes: number[]): { level: number; tied: number[] } | null {
+	const most = Math.max(0, ...votes);
+	if (most === 0) return null;
+	const tied = votes.flatMap((n, level) => (n === most ? [level] : []));
+	return { level: tied[0], tied: tied.length > 1 ? tied : [] };
+}

@@ -1,5 +1,5 @@
 /** Technology catalog rules: slugs, lifecycles, and planning a CSV import. */
-import { hasControlCharacters } from './text';
+import { hasControlCharacters, isWellFormedText, NOT_TEXT } from './text';
 
 export const LIFECYCLES = ['evaluating', 'production', 'deprecated', 'retired'] as const;
 export type Lifecycle = (typeof LIFECYCLES)[number];
@@ -85,6 +85,7 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		if (!name) errors.push('Name is required.');
 		else if (name.length > 100) errors.push('Name must be at most 100 characters.');
 		else if (hasControlCharacters(name)) errors.push('Name cannot contain control characters such as tabs or line breaks.');
+		else if (!isWellFormedText(name)) errors.push(`Name ${NOT_TEXT}.`);
 		else if (!slug) errors.push('Name needs at least one letter or digit.');
 		if (slug && seen.has(slug)) errors.push(`Same technology as line ${seen.get(slug)}.`);
 		if (slug) seen.set(slug, line);
@@ -92,6 +93,7 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		if (!category) errors.push('Category is required.');
 		else if (category.length > 50) errors.push('Category must be at most 50 characters.');
 		else if (hasControlCharacters(category)) errors.push('Category cannot contain control characters such as tabs or line breaks.');
+		else if (!isWellFormedText(category)) errors.push(`Category ${NOT_TEXT}.`);
 		const teamName = (row.team ?? '').trim();
 		const teamId = teamName ? teamByName.get(teamName.toLowerCase()) : null;
 		if (teamName && teamId === undefined) errors.push(`No team is called "${teamName}".`);
@@ -104,6 +106,7 @@ export function planImport(rows: ImportRow[], existing: Existing[], teams: { id:
 		if (description.length > 2000) errors.push('Description must be at most 2,000 characters.');
 		else if (hasControlCharacters(description, { multiline: true }))
 			errors.push('Description cannot contain control characters other than line breaks and tabs.');
+		else if (!isWellFormedText(description)) errors.push(`Description ${NOT_TEXT}.`);
 		if (errors.length) return { line, action: 'error', name: name || `(line ${line})`, errors };
 
 		const before = bySlug.get(slug);

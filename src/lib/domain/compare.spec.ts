@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows, parseList, widestGaps } from './compare';
+import { compareRows, parseList, stableColours, widestGaps } from './compare';
 
 const vectors = [
 	{ key: 'a', name: 'Alpha' },
@@ -44,5 +44,21 @@ describe('parseList', () => {
 		[['<script>', 'ok'], ['ok']]
 	])('%j → %j', (input, expected) => {
 		expect(parseList(input)).toEqual(expected);
+	});
+});
+
+describe('stableColours', () => {
+	it('gives a series the same colour whichever others are chosen with it', () => {
+		// Catalog places: Kafka 2, NATS 6, PostgreSQL 7, RabbitMQ 9.
+		const [kafkaWithRabbit] = stableColours([2, 9]);
+		const [, kafkaAfterNats] = stableColours([6, 2]);
+		const [, , kafkaLast] = stableColours([6, 7, 2]);
+		expect([kafkaWithRabbit, kafkaAfterNats, kafkaLast]).toEqual([2, 2, 2]);
+	});
+
+	it('never paints two series alike: the later of two on one colour takes the next free one', () => {
+		expect(stableColours([1, 7, 13])).toEqual([1, 2, 3]);
+		expect(stableColours([5, 11])).toEqual([5, 0]);
+		expect(new Set(stableColours([0, 6, 12, 18, 24, 30])).size).toBe(6);
 	});
 });

@@ -2,7 +2,8 @@
 
 export const MAX_SERIES = 6;
 
-export type Series = { label: string; medians: Record<string, number | null> };
+/** `key` names what a series stands for (a technology's slug, a round's id), so its colour can follow it. */
+export type Series = { label: string; medians: Record<string, number | null>; key?: string };
 
 export type CompareRow = {
 	key: string;
@@ -45,4 +46,20 @@ export function parseList(values: string[], max = MAX_SERIES): string[] {
 		if (item && /^[a-z0-9-]{1,60}$/.test(item)) seen.add(item);
 	}
 	return [...seen].slice(0, max);
+}
+
+/**
+ * A colour (palette index) for each series that stays with what it stands for, not with its place in
+ * the selection: `preferred` is each series' own number (a technology's place in the catalog, a
+ * round's id), taken modulo the palette. Two that fall on one colour: the later takes the next free
+ * one, so no two series in one chart share a colour (with at most `size` series, one is always free).
+ */
+export function stableColours(preferred: number[], size = MAX_SERIES): number[] {
+	const taken = new Set<number>();
+	return preferred.map((p) => {
+		let colour = ((p % size) + size) % size;
+		while (taken.has(colour) && taken.size < size) colour = (colour + 1) % size;
+		taken.add(colour);
+		return colour;
+	});
 }

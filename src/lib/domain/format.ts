@@ -38,3 +38,6 @@ export function isoWeek(t: Date): string {
 	const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 604_800_000) + 1;
 	return `${year}-W${String(week).padStart(2, '0')}`;
 }
+
+/** "1 technology", "3 technologies": a count with its noun, one rule for every page, mail and file. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

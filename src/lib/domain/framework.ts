@@ -47,6 +47,9 @@ export const DEFAULT_CRITICAL_MARGIN = 1;
 
 export const VECTOR_KEY_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
 
+/** How long a vector's texts may be, whether typed in the framework editor or imported from a lens. */
+export const VECTOR_TEXT_MAX = { name: 100, description: 1000, guidance: 500 };
+
 /** Problems that would make a framework unusable; empty when it is sound. */
 export function frameworkProblems(framework: Pick<Framework, 'levels' | 'vectors'>): string[] {
 	const problems: string[] = [];

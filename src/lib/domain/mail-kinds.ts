@@ -2,12 +2,16 @@
  * The emails the product sends. Each kind but the invitation can be turned off per person on
  * /account; the invitation goes to someone without an account yet, so there is no one to ask.
  */
-export const MAIL_KINDS = ['invitation', 'round_opened', 'reminder', 'overdue', 'digest', 'report_ready'] as const;
+export const MAIL_KINDS = ['invitation', 'round_opened', 'calibration_started', 'reminder', 'overdue', 'digest', 'report_ready'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** The choices on /account: reminders and overdue notices are one choice, as people think of them. */
 export const MAIL_PREFERENCES = [
-	{ key: 'round_opened', label: 'A round asks me to score', kinds: ['round_opened'] },
+	{
+		key: 'round_opened',
+		label: 'A round asks me to score, or a calibration session I take part in starts',
+		kinds: ['round_opened', 'calibration_started']
+	},
 	{ key: 'reminder', label: 'Reminders before the due date, and when overdue', kinds: ['reminder', 'overdue'] },
 	{ key: 'digest', label: 'Weekly digest of open rounds (leads)', kinds: ['digest'] },
 	{ key: 'report_ready', label: 'A round closed and its report is ready', kinds: ['report_ready'] }

@@ -14,7 +14,7 @@ export type PortfolioTech = {
 export type SortKey = 'rating' | 'name' | string;
 
 /** Sorts by rating, name or one vector's median; technologies without data always sink to the end. */
-export function sortTechnologies(rows: PortfolioTech[], key: SortKey, direction: 'asc' | 'desc'): PortfolioTech[] {
+export function sortTechnologies<T extends PortfolioTech>(rows: T[], key: SortKey, direction: 'asc' | 'desc'): T[] {
 	const value = (r: PortfolioTech) => (key === 'rating' ? r.rating : (r.medians[key] ?? null));
 	const sign = direction === 'asc' ? 1 : -1;
 	return [...rows].sort((a, b) => {

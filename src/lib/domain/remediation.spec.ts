@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AGILE_OPERATIONS_V1 } from './agile-operations-v1';
-import { plannedItems, reconcileBacklog, sizeFor, type ExistingItem, type VectorResult } from './remediation';
+import {
+	itemLevels,
+	itemPriority,
+	itemStatusLabel,
+	plannedItems,
+	reconcileBacklog,
+	sizeFor,
+	type ExistingItem,
+	type VectorResult
+} from './remediation';
 
 const vector = (key: string, median: number | null, disagreement = false, weight = 1): VectorResult => {
 	const v = AGILE_OPERATIONS_V1.vectors.find((x) => x.key === key)!;
@@ -109,5 +118,33 @@ describe('reconcileBacklog', () => {
 		const c = reconcileBacklog(planned, [existing({ status: 'wont_do' })], new Set([7]));
 		expect(c.update.map((u) => u.id)).toEqual([]);
 		expect(c.create.map((i) => i.vectorKey)).toEqual(['stability']);
+	});
+});
+
+describe('how a backlog item reads in a list', () => {
+	const item = {
+		kind: 'gap' as const,
+		status: 'open' as const,
+		priority: 2,
+		currentLevel: 2,
+		targetLevel: 4,
+		metRoundName: null,
+		metLevel: null
+	};
+
+	it('a gap item reads from its level to the target, with its priority', () => {
+		expect([itemLevels(item), itemPriority(item), itemStatusLabel(item)]).toEqual(['2 → 4', '2.0', 'Open']);
+	});
+
+	it('a calibrate item at its target does not read "3 → 3" at priority 0.0', () => {
+		const calibrate = { ...item, kind: 'calibrate' as const, priority: 0, currentLevel: 3, targetLevel: 3 };
+		expect([itemLevels(calibrate), itemPriority(calibrate)]).toEqual(['3 (target 3)', '—']);
+		expect(itemLevels({ ...calibrate, currentLevel: 4.5 })).toBe('4.5 (target 3)');
+	});
+
+	it('a met item reads "Met" with the level it reached, whatever its planning status', () => {
+		const met = { ...item, metRoundName: '2026 Q4', metLevel: 4 };
+		expect([itemStatusLabel(met), itemLevels(met)]).toEqual(['Met', 'reached 4 (target 4)']);
+		expect(itemStatusLabel({ ...met, status: 'in_progress' })).toBe('Met');
 	});
 });

@@ -138,6 +138,25 @@ export function reconcileBacklog(planned: PlannedItem[], existing: ExistingItem[
 
 export const STATUS_LABELS: Record<ItemStatus, string> = { open: 'Open', in_progress: 'In progress', done: 'Done', wont_do: "Won't do" };
 
+type Shown = Pick<BacklogItem, 'kind' | 'status' | 'priority' | 'currentLevel' | 'targetLevel' | 'metRoundName' | 'metLevel'>;
+
+/** A met item's gap closed in a later round: "Met" says so, where its planning status would still read "Open". */
+export const itemStatusLabel = (item: Pick<Shown, 'status' | 'metRoundName'>) => (item.metRoundName ? 'Met' : STATUS_LABELS[item.status]);
+
+/**
+ * The levels an item is about. A calibrate item has no gap (its median already meets the target,
+ * the answers just disagree), so "3 → 3" would read as a story with nothing to do.
+ */
+export function itemLevels(item: Shown): string {
+	if (item.metRoundName) return `reached ${item.metLevel ?? '—'} (target ${item.targetLevel})`;
+	if (item.currentLevel === null) return '—';
+	if (item.kind === 'calibrate') return `${item.currentLevel} (target ${item.targetLevel})`;
+	return `${item.currentLevel} → ${item.targetLevel}`;
+}
+
+/** Priority is gap × weight: a calibrate item has no gap, so it has no priority to show, rather than a 0.0 that reads as a rank. */
+export const itemPriority = (item: Pick<Shown, 'kind' | 'priority'>) => (item.kind === 'calibrate' ? '—' : item.priority.toFixed(1));
+
 /** A backlog item as lists, exports and edit forms see it. */
 export type BacklogItem = {
 	id: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseResultsRound, previousClosedRound, type ChoosableRound } from './round-choice';
+import { chooseResultsRound, pickedRound, previousClosedRound, type ChoosableRound } from './round-choice';
 
 const r = (id: number, state: ChoosableRound['state'], rated = 3): ChoosableRound => ({ id, state, rated });
 
@@ -31,5 +31,18 @@ describe('chooseResultsRound', () => {
 
 	it('chooses nothing when there are no rounds', () => {
 		expect(chooseResultsRound([])).toEqual({ round: undefined, previous: undefined, provisional: false });
+	});
+});
+
+describe('pickedRound', () => {
+	const rounds = [r(3, 'draft', 0), r(2, 'open', 1), r(1, 'closed')];
+	it.each([
+		['a closed round', 1, 1],
+		['an open round', 2, 2],
+		['not a draft', 3, undefined],
+		['nothing asked: latest per technology', null, undefined],
+		['an unknown id: latest per technology', 99, undefined]
+	])('%s', (_, wanted, expected) => {
+		expect(pickedRound(rounds, wanted)?.id).toBe(expected);
 	});
 });

@@ -19,6 +19,16 @@ export function chooseResultsRound<R extends ChoosableRound>(rounds: R[], wanted
 	return { round, previous: round && previousClosedRound(rounds, round.id), provisional: round?.state === 'open' };
 }
 
+/**
+ * The round a visitor picked on a portfolio view, when it is one that can be shown. None picked
+ * means each technology's latest closed rating, whichever round it comes from.
+ */
+export const pickedRound = <R extends Pick<ChoosableRound, 'id' | 'state'>>(rounds: R[], wanted: number | null) =>
+	rounds.find((r) => r.state !== 'draft' && r.id === wanted);
+
+/** What a round picker offers first: no single round. */
+export const LATEST_PER_TECHNOLOGY = 'Latest per technology';
+
 /** The newest closed round with ratings before the given one (`rounds` newest first): what it is measured against. */
 export function previousClosedRound<R extends ChoosableRound>(rounds: R[], roundId: number): R | undefined {
 	const at = rounds.findIndex((r) => r.id === roundId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SSO, groupsOf, membershipFrom, type SsoConfig } from './sso';
+import { DEFAULT_SSO, groupsOf, membershipFrom, newcomerRole, roleAtSignIn, type SsoConfig } from './sso';
 
 const config: SsoConfig = {
 	groupsClaim: 'groups',
@@ -16,9 +16,9 @@ describe('group mapping', () => {
 	it.each([
 		[['ops-leads', 'sre'], 'lead', [1]],
 		[['sre', 'ops-admins'], 'admin', [1]],
-		[['dba'], 'viewer', [2]],
-		[['unrelated'], 'viewer', []],
-		[[], 'viewer', []]
+		[['dba'], null, [2]],
+		[['unrelated'], null, []],
+		[[], null, []]
 	] as const)('groups %j give role %s and teams %j', (groups, role, teams) => {
 		const m = membershipFrom(config, [...groups]);
 		expect(m.role).toBe(role);
@@ -27,12 +27,46 @@ describe('group mapping', () => {
 	});
 
 	it('says nothing when the provider sends no groups claim, or nothing is mapped', () => {
-		expect(membershipFrom(config, null)).toEqual({ role: null, teamIds: [], managedTeamIds: [] });
-		expect(membershipFrom(DEFAULT_SSO, ['ops-admins'])).toEqual({ role: null, teamIds: [], managedTeamIds: [] });
+		expect(membershipFrom(config, null)).toEqual({ role: null, managedRoles: [], teamIds: [], managedTeamIds: [] });
+		expect(membershipFrom(DEFAULT_SSO, ['ops-admins'])).toEqual({ role: null, managedRoles: [], teamIds: [], managedTeamIds: [] });
 	});
 
 	it('with team mappings only, roles stay as they are', () => {
 		expect(membershipFrom({ ...config, mappings: [{ group: 'dba', role: null, teamId: 2 }] }, ['dba']).role).toBe(null);
+	});
+
+	it.each([
+		// groups, invited as, role on arrival
+		[['ops-leads'], 'member', 'lead'],
+		[['unrelated'], 'member', 'member'],
+		[[], 'lead', 'lead'],
+		[null, 'member', 'member'],
+		[['unrelated'], undefined, 'viewer'],
+		[['dba'], undefined, 'viewer']
+	] as const)('a newcomer with groups %j invited as %s arrives as %s', (groups, invited, role) => {
+		expect(newcomerRole(membershipFrom(config, groups ? [...groups] : null), invited, 'viewer')).toBe(role);
+	});
+
+	it.each([
+		// groups, role now, role after (null: kept)
+		[['ops-admins'], 'member', 'admin'],
+		[['sre'], 'lead', 'member'],
+		// Left the group that gave the role: back to the default.
+		[['unrelated'], 'lead', 'viewer'],
+		[[], 'admin', 'viewer'],
+		[['dba'], 'member', 'viewer'],
+		[['unrelated'], 'viewer', null],
+		// No groups claim says nothing.
+		[null, 'lead', null]
+	] as const)('a later sign-in with groups %j turns %s into %s', (groups, current, after) => {
+		expect(roleAtSignIn(membershipFrom(config, groups ? [...groups] : null), current, 'viewer')).toBe(after);
+	});
+
+	it('an invited member whose groups match nothing keeps the invitation’s role at every sign-in', () => {
+		const leadsOnly: SsoConfig = { ...config, mappings: [{ group: 'ops-leads', role: 'lead', teamId: 1 }] };
+		const m = membershipFrom(leadsOnly, ['delivery-tooling']);
+		expect(newcomerRole(m, 'member', 'viewer')).toBe('member');
+		expect(roleAtSignIn(m, 'member', 'viewer')).toBe(null);
 	});
 
 	it('reads the claim as an array or a single string, and ignores anything else', () => {

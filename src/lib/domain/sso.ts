@@ -18,8 +18,10 @@ export function groupsOf(claims: Record<string, unknown>, claim: string): string
 }
 
 export type Membership = {
-	/** The role the groups give, or null when they say nothing about roles (keep the role; new people get the default). */
+	/** The highest role the matching mappings give, or null when none of them gives one. */
 	role: Role | null;
+	/** Roles some mapping gives: someone holding one of these whose groups give none loses it. */
+	managedRoles: Role[];
 	/** Teams the groups give. */
 	teamIds: number[];
 	/** Teams some mapping names: membership in these follows the groups; other teams are left alone. */
@@ -28,15 +30,29 @@ export type Membership = {
 
 /**
  * What the groups of one sign-in say. Without the claim (the provider does not send it) nothing
- * is said. With it, the highest role of the matching mappings wins; if role mappings exist and
- * none matches, the default role applies, so leaving a group at the provider takes its role away.
+ * is said. With it, the highest role of the matching mappings wins. A role no matching mapping
+ * gives is not the groups' to say: the invitation or an administrator decided it (see below).
  */
 export function membershipFrom(config: SsoConfig, groups: string[] | null): Membership {
 	const managedTeamIds = [...new Set(config.mappings.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))];
-	if (groups === null) return { role: null, teamIds: [], managedTeamIds: [] };
+	if (groups === null) return { role: null, managedRoles: [], teamIds: [], managedTeamIds: [] };
 	const matching = config.mappings.filter((m) => groups.includes(m.group));
 	const roles = matching.flatMap((m) => (m.role ? [m.role] : []));
-	const anyRoleMapping = config.mappings.some((m) => m.role);
-	const role = roles.length ? roles.reduce((best, r) => (atLeast(r, best) ? r : best)) : anyRoleMapping ? config.defaultRole : null;
-	return { role, teamIds: [...new Set(matching.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))], managedTeamIds };
+	const role = roles.length ? roles.reduce((best, r) => (atLeast(r, best) ? r : best)) : null;
+	const managedRoles = [...new Set(config.mappings.flatMap((m) => (m.role ? [m.role] : [])))];
+	return { role, managedRoles, teamIds: [...new Set(matching.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))], managedTeamIds };
+}
+
+/** A newcomer's role: the groups' when they give one, else a pending invitation's, else the default. */
+export const newcomerRole = (membership: Membership, invited: Role | undefined, defaultRole: Role): Role =>
+	membership.role ?? invited ?? defaultRole;
+
+/**
+ * The role a later sign-in sets, or null to keep the current one. Leaving the group that gave a
+ * role takes it away (back to the default); a role no mapping gives (an invitation's, an
+ * administrator's) stays while the groups give none, or it would last only until the second sign-in.
+ */
+export function roleAtSignIn(membership: Membership, current: Role, defaultRole: Role): Role | null {
+	if (membership.role) return membership.role;
+	return membership.managedRoles.includes(current) ? defaultRole : null;
 }

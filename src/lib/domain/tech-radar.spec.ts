@@ -59,4 +59,9 @@ describe('blips', () => {
 			status: 'New'
 		});
 	});
+
+	it('names the round a rating comes from when the blips mix rounds', () => {
+		const [row] = byorRows([{ ...blips[2], from: '2026 Q3' }], DEFAULT_RADAR, ['l0', 'l1', 'l2', 'l3', 'l4', 'l5']);
+		expect(row.description).toBe('Other · rating 1.0 (level 1, rated in 2026 Q3): l1');
+	});
 });

@@ -98,14 +98,17 @@ export function unmappedCategories(categories: string[], config: RadarConfig): s
 	return categories.filter((c) => config.categories[c] === undefined);
 }
 
-/** Rows in ThoughtWorks' Build Your Own Radar layout (name, ring, quadrant, isNew, description; status as its newer versions read it). */
-export function byorRows(blips: Blip[], config: RadarConfig, levels: string[]) {
+/**
+ * Rows in ThoughtWorks' Build Your Own Radar layout (name, ring, quadrant, isNew, description; status as its newer versions read it).
+ * `from` names the round a blip's rating comes from, where blips come from different rounds.
+ */
+export function byorRows(blips: (Blip & { from?: string })[], config: RadarConfig, levels: string[]) {
 	return blips.map((b) => ({
 		name: b.name,
 		ring: b.ring,
 		quadrant: BYOR_QUADRANTS[b.quadrant],
 		isNew: b.movement === 'New' ? 'TRUE' : 'FALSE',
-		description: `${config.quadrants[b.quadrant]} · rating ${b.rating.toFixed(1)} (level ${b.level}): ${levels[b.level] ?? ''}`,
+		description: `${config.quadrants[b.quadrant]} · rating ${b.rating.toFixed(1)} (level ${b.level}${b.from ? `, rated in ${b.from}` : ''}): ${levels[b.level] ?? ''}`,
 		status: b.movement
 	}));
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { levelOf } from '$lib/domain/aggregate';
 import { levelDistribution, mean } from '$lib/domain/portfolio';
-import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
+import { ratingSource, sourceRounds } from '$lib/domain/rating-source';
 import { can, requireCapability } from '$lib/server/auth/policy';
+import { runningCalibrationsFor } from '$lib/server/queries/calibration';
 import { queryFilter, queryId } from '$lib/server/forms';
 import { clampPage, myWork, pagesOf } from '$lib/server/queries/my-assessments';
-import { listRoundsWithRatings } from '$lib/server/queries/rounds';
+import { latestClosedRatings } from '$lib/server/queries/results';
+import { listRounds } from '$lib/server/queries/rounds';
 import { initiativeCounts, initiativeViews } from '$lib/server/views/initiatives';
 import type { PageServerLoad } from './$types';
 
@@ -21,15 +22,20 @@ export const load: PageServerLoad = async (event) => {
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
-	const [work, rounds, initiatives] = await Promise.all([
+	const [work, rounds, initiatives, { ratings: latest, threshold }] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
-		listRoundsWithRatings(),
-		initiativeViews()
+		listRounds(),
+		initiativeViews(),
+		latestClosedRatings()
 	]);
-	const { round: latest } = chooseResultsRound(rounds);
-	const ratings = latest?.ratings ?? [];
+	// Each technology's latest closed rating, whichever round it comes from: a small round that
+	// closed last must not stand for the whole estate.
+	const now = new Date();
+	const sources = latest.map((r) => ratingSource(r.round, r.submitted, threshold, now));
 	return {
 		name: user.name,
+		// A session is live: the people who can vote in it are asked to join from here as well as by email.
+		calibrations: scores ? await runningCalibrationsFor(user.id) : [],
 		myRounds: work.rounds.map((r) => ({
 			...r,
 			page: r.roundId === paging.round ? clampPage(paging.page, r) : 1,
@@ -48,13 +54,17 @@ export const load: PageServerLoad = async (event) => {
 				.filter((i) => i.progress.status === 'overdue')
 				.map(({ id, name, goal, progress }) => ({ id, name, goal, progress }))
 		},
-		portfolio: latest
+		portfolio: latest.length
 			? {
-					round: roundStatus(latest),
-					rated: ratings.length,
-					inScope: latest.technologies,
-					average: mean(ratings),
-					distribution: levelDistribution(ratings.map(levelOf))
+					rated: latest.length,
+					average: mean(latest.map((r) => r.rating)),
+					distribution: levelDistribution(latest.map((r) => r.level)),
+					sources: sourceRounds(
+						sources,
+						rounds.map((r) => r.id)
+					),
+					thin: sources.filter((s) => s.thin).length,
+					threshold
 				}
 			: null
 	};

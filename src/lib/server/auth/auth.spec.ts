@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken, nextExpiry, safeNext, SESSION_ABSOLUTE_MS, SESSION_SLIDING_MS } from './session';
 import { shouldSeed } from '../db/seed';
+import { addressKey } from './rate-limit';
 
 describe('sessions', () => {
 	it('hashes tokens with SHA-256 (hex)', () => {
@@ -39,5 +40,19 @@ describe('demo seeding', () => {
 		['0', 'pglite', false]
 	] as const)('SEED_DEMO=%s on %s seeds: %s', (setting, kind, expected) => {
 		expect(shouldSeed(setting, kind)).toBe(expected);
+	});
+});
+
+describe('the address a per-address limit counts', () => {
+	it.each([
+		['203.0.113.7', '203.0.113.7'],
+		['::ffff:203.0.113.7', '203.0.113.7'],
+		['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+		['2001:0db8:0001:0002:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+		['2001:db8::1', '2001:db8:0:0::/64'],
+		['::1', '0:0:0:0::/64'],
+		['fe80::1%eth0', 'fe80:0:0:0::/64']
+	])('%s counts as %s', (address, key) => {
+		expect(addressKey(address)).toBe(key);
 	});
 });

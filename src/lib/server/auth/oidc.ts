@@ -7,6 +7,7 @@ import { publicOrigin } from '$lib/server/mail/config';
 import { log } from '$lib/server/http/log';
 import { email as emailSchema } from '$lib/server/forms';
 import { generateToken, hashToken } from './session';
+import { claimAddressAttempt, releaseAddressAttempt, type AddressLimit } from './rate-limit';
 
 /**
  * Single sign-on with an OpenID provider: the authorization code flow with PKCE, state and
@@ -30,7 +31,13 @@ export function oidcSettingsFromEnv(): OidcSettings | null {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const FLOW_MS = 10 * 60 * 1000;
 /** Sign-ins in progress at once, across everyone: a bound on what anonymous requests can store. */
-const MAX_FLOWS = 5000;
+export const MAX_FLOWS = 5000;
+/**
+ * Sign-ins in progress from one address (an IPv6 /64): plenty for people behind one office NAT,
+ * whose finished sign-ins give their place back, and 1/250 of MAX_FLOWS, so one address alone
+ * never fills the store and locks everyone else out.
+ */
+export const FLOW_LIMIT: AddressLimit = { door: 'oidc', max: 20, windowMs: FLOW_MS };
 const MAX_NEXT = 2000;
 /** Over https the cookie is host-only and whole-site (`__Host-`), so a sibling subdomain cannot plant one. */
 export const flowCookie = (secure: boolean) =>
@@ -93,11 +100,18 @@ export const oidcUnavailable = () => pending !== null;
 export const oidcLabel = () => provider?.settings.label ?? pending?.label ?? '';
 export const oidcIssuer = () => provider?.config.serverMetadata().issuer ?? '';
 
-/** Where the browser goes to sign in; the flow's secrets stay in the database under a cookie's hash. Null when too many are under way. */
-export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: string; expiresAt: Date } | null> {
+export type SignInStart = { ok: true; url: URL; flowToken: string; expiresAt: Date } | { ok: false; busy: 'address' | 'everyone' };
+
+/**
+ * Where the browser goes to sign in; the flow's secrets stay in the database under a cookie's hash.
+ * Refused while this address, or everyone together, has too many sign-ins under way.
+ */
+export async function beginSignIn(next: string, address: string): Promise<SignInStart> {
 	if (!provider) throw new Error('single sign-on is not configured');
 	if (next.length > MAX_NEXT) next = '/';
 	const { config, settings } = provider;
+	const claim = await claimAddressAttempt(FLOW_LIMIT, address);
+	if (claim === null) return { ok: false, busy: 'address' };
 	const codeVerifier = client.randomPKCECodeVerifier();
 	const state = client.randomState();
 	const nonce = client.randomNonce();
@@ -105,7 +119,10 @@ export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: 
 	const expiresAt = new Date(Date.now() + FLOW_MS);
 	await db().delete(oidcFlow).where(lt(oidcFlow.expiresAt, new Date()));
 	const [{ n }] = await db().select({ n: count() }).from(oidcFlow);
-	if (n >= MAX_FLOWS) return null;
+	if (n >= MAX_FLOWS) {
+		await releaseAddressAttempt(FLOW_LIMIT, address, claim);
+		return { ok: false, busy: 'everyone' };
+	}
 	await db()
 		.insert(oidcFlow)
 		.values({ id: hashToken(flowToken), state, nonce, codeVerifier, next, expiresAt });
@@ -117,7 +134,7 @@ export async function beginSignIn(next: string): Promise<{ url: URL; flowToken: 
 		state,
 		nonce
 	});
-	return { url, flowToken, expiresAt };
+	return { ok: true, url, flowToken, expiresAt };
 }
 
 export type SignInFailure = 'expired' | 'refused' | 'code-used' | 'wrong-audience' | 'unreachable' | 'unverified-email' | 'invalid';
@@ -150,7 +167,8 @@ function failureOf(error: unknown): SignInFailure {
  */
 export async function finishSignIn(
 	callback: URL,
-	flowToken: string | undefined
+	flowToken: string | undefined,
+	address: string
 ): Promise<{ ok: true; identity: ProviderIdentity } | { ok: false; failure: SignInFailure; detail?: string }> {
 	if (!provider) throw new Error('single sign-on is not configured');
 	const { config } = provider;
@@ -161,7 +179,10 @@ export async function finishSignIn(
 		.delete(oidcFlow)
 		.where(and(eq(oidcFlow.id, hashToken(flowToken)), eq(oidcFlow.state, state)))
 		.returning();
-	if (!flow || flow.expiresAt < new Date()) return { ok: false, failure: 'expired' };
+	if (!flow) return { ok: false, failure: 'expired' };
+	// This flow is over, however it ends: its place comes back to the address (the one it started from, as a rule).
+	await releaseAddressAttempt(FLOW_LIMIT, address);
+	if (flow.expiresAt < new Date()) return { ok: false, failure: 'expired' };
 	if (callback.searchParams.has('error'))
 		return {
 			ok: false,

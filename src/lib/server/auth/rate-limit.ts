@@ -58,3 +58,68 @@ export async function settleLoginSuccess(email: string, address: string, claim: 
 		.delete(loginFailure)
 		.where(or(inArray(loginFailure.id, claim.ids), eq(loginFailure.key, keys.account)));
 }
+
+/**
+ * The other doors anonymous people can knock on, limited per address in the same table. Their keys
+ * (`!door|address`) start with `!`, where a login key starts with an email or `*`. Every window here is at
+ * most LOGIN_WINDOW_MS, so the login limiter's pruning never drops a row that still counts, and
+ * this one's never does either.
+ */
+export type AddressLimit = { door: string; max: number; windowMs: number };
+/** Accepting an invitation, and first-run setup: password forms anyone may post, like the sign-in. */
+export const INVITE_LIMIT: AddressLimit = { door: 'invite', max: ADDRESS_MAX_FAILURES, windowMs: LOGIN_WINDOW_MS };
+export const SETUP_LIMIT: AddressLimit = { door: 'setup', max: ADDRESS_MAX_FAILURES, windowMs: LOGIN_WINDOW_MS };
+
+/**
+ * Who an address is, for these limits. An IPv6 client usually holds a whole /64 and can pick any
+ * address in it, so the /64 is one key; an IPv4-mapped IPv6 address is its IPv4 address.
+ */
+export function addressKey(address: string): string {
+	const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+	if (mapped) return mapped[1];
+	if (!address.includes(':')) return address;
+	const [head, tail] = address.split('%')[0].toLowerCase().split('::');
+	const left = head ? head.split(':') : [];
+	const right = tail ? tail.split(':') : [];
+	const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+	return `${groups
+		.slice(0, 4)
+		.map((g) => g.replace(/^0+(?=.)/, ''))
+		.join(':')}::/64`;
+}
+
+const doorKey = (limit: AddressLimit, address: string) => `!${limit.door}|${addressKey(address)}`;
+
+/**
+ * Claims one attempt at a door for an address, counting it until released: the id of the claim,
+ * or null when the address has used up the door's window. Counting and claiming happen under one
+ * lock per key, so requests sent at once cannot all slip under the limit.
+ */
+export async function claimAddressAttempt(limit: AddressLimit, address: string, now = new Date()): Promise<number | null> {
+	const key = doorKey(limit, address);
+	return db().transaction(async (tx) => {
+		await tx.execute(keyedTransactionLock('login', key));
+		const [{ n }] = await tx
+			.select({ n: count() })
+			.from(loginFailure)
+			.where(and(eq(loginFailure.key, key), gt(loginFailure.failedAt, new Date(now.getTime() - limit.windowMs))));
+		if (n >= limit.max) return null;
+		const [row] = await tx.insert(loginFailure).values({ key, failedAt: now }).returning({ id: loginFailure.id });
+		await tx.delete(loginFailure).where(lt(loginFailure.failedAt, new Date(now.getTime() - LOGIN_WINDOW_MS)));
+		return row.id;
+	});
+}
+
+/** Gives back a claim (the attempt succeeded), or, without its id, one of the address's claims still counting at this door. */
+export async function releaseAddressAttempt(limit: AddressLimit, address: string, id?: number, now = new Date()) {
+	if (id !== undefined) {
+		await db().delete(loginFailure).where(eq(loginFailure.id, id));
+		return;
+	}
+	const [counting] = await db()
+		.select({ id: loginFailure.id })
+		.from(loginFailure)
+		.where(and(eq(loginFailure.key, doorKey(limit, address)), gt(loginFailure.failedAt, new Date(now.getTime() - limit.windowMs))))
+		.limit(1);
+	if (counting) await db().delete(loginFailure).where(eq(loginFailure.id, counting.id));
+}

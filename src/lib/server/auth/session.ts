@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, exists, gt, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
+import { personTopic, publish } from '$lib/server/db/notify';
 import { prepared } from '$lib/server/db/prepared';
 import { appUser, session, type Role } from '$lib/server/db/schema';
 
@@ -91,15 +92,45 @@ export async function validateSessionToken(
 	return { session: { id, expiresAt }, user, sendCookie, snapshot: row.snapshot };
 }
 
-/** Ends a session, answering the provider's ID token if it was a single sign-on. */
+/** Ends a session, answering the provider's ID token if it was a single sign-on; its live streams end too. */
 export async function endSession(sessionId: string): Promise<string | null> {
-	const [row] = await db().delete(session).where(eq(session.id, sessionId)).returning({ idToken: session.idToken });
-	return row?.idToken ?? null;
+	return db().transaction(async (tx) => {
+		const [row] = await tx.delete(session).where(eq(session.id, sessionId)).returning({ userId: session.userId, idToken: session.idToken });
+		if (row) await publish(tx, personTopic(row.userId), 'signed-out');
+		return row?.idToken ?? null;
+	});
 }
 
-/** Ends every session of a user (deactivation, a password change), inside the caller's transaction if given. */
-export async function invalidateUserSessions(userId: number, executor: Pick<Tx, 'delete'> = db()) {
+/** Ends every session of a user (deactivation, a password change), inside the caller's transaction if given, and their live streams. */
+export async function invalidateUserSessions(userId: number, executor: Pick<Tx, 'delete' | 'execute'> = db()) {
 	await executor.delete(session).where(eq(session.userId, userId));
+	await publish(executor, personTopic(userId), 'signed-out');
+}
+
+/**
+ * The role of a person who is still signed in with this session (it exists, has not expired, and
+ * the person is active), or null: what a long-lived stream asks again. Without a session (a test
+ * event) only the person is checked.
+ */
+export async function signedInRole(userId: number, sessionId: string | null): Promise<Role | null> {
+	const [row] = await db()
+		.select({ role: appUser.role })
+		.from(appUser)
+		.where(
+			and(
+				eq(appUser.id, userId),
+				eq(appUser.active, true),
+				sessionId === null
+					? undefined
+					: exists(
+							db()
+								.select({ one: sql`1` })
+								.from(session)
+								.where(and(eq(session.id, sessionId), eq(session.userId, userId), gt(session.expiresAt, sql`now()`)))
+						)
+			)
+		);
+	return row?.role ?? null;
 }
 
 export const sessionCookieOptions = (expiresAt: Date, secure: boolean) =>

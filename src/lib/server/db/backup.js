@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { orderByForeignKeys, readCatalog, quoteIdent } from './catalog.js';
+import { BACKUP_COLUMNS, BACKUP_ROWS } from './secrets.js';
 
 /**
  * The backup format, version 1: gzip'd NDJSON (one JSON value per line, UTF-8).
@@ -15,20 +16,30 @@ import { orderByForeignKeys, readCatalog, quoteIdent } from './catalog.js';
  *   { "format": "opsmaturity-backup", "version": 1, "createdAt": ISO time of the snapshot,
  *     "database": "postgres" | "pglite", "serverVersion": "15.8",
  *     "migrations": [{ "tag": "0000_init" | null, "hash": sha256 of the migration file, "when": journal millis }],
- *     "tables": [{ "name", "columns": [{ "name", "type" }], "primaryKey": [column names], "rows": count }] }
- * Then, table by table in foreign-key order (parents first), batches of rows in primary-key order:
+ *     "tables": [{ "name", "columns": [{ "name", "type" }], "primaryKey": [column names], "rows": count }],
+ *     "webhookSecrets": "sealed" (AES-256-GCM under SECRETS_KEY) | "withheld" }
+ * Then, table by table in foreign-key order (parents first), batches of rows in primary-key order
+ * (at most 1,000 rows and 4 MiB a line; restore reads lines of up to 32 MiB):
  *   { "table": "answer", "rows": [ { column: value, … }, … ] }
  * Values are PostgreSQL's own JSON for the column (row_to_json): timestamps with their offset,
  * jsonb as JSON, arrays as arrays; restore hands them back to PostgreSQL (json_populate_recordset),
  * so neither side converts a type in JavaScript.
  *
- * Not included: sessions and login failures (restoring them would sign people back in, or keep
- * them locked out, on another server), and anything outside the `public` schema.
+ * Not included: sessions, sign-ins in progress and login failures (restoring them would sign
+ * people back in, or keep them locked out, on another server), anything outside the `public`
+ * schema, and no credential that works (secrets.js says how).
  */
 export const FORMAT = 'opsmaturity-backup';
 export const VERSION = 1;
-export const TRANSIENT_TABLES = new Set(['session', 'login_failure']);
+export const TRANSIENT_TABLES = new Set(['session', 'login_failure', 'oidc_flow']);
 const BATCH = 1000;
+/** A batch line is cut at this size as well as at BATCH rows, so every line stays far below MAX_LINE_BYTES. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * The longest line restore reads: it refuses a longer one before holding more than this in memory.
+ * Lines written here stay under BATCH_BYTES; the margin is for older backups, cut at 1,000 rows only.
+ */
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 /** A refusal or a damaged file: the message is for the person running the restore. */
 export class BackupError extends Error {}
@@ -43,7 +54,7 @@ export class BackupError extends Error {}
  * @typedef {{ tag: string | null, hash: string, when: number }} Migration
  * @typedef {{ name: string, columns: { name: string, type: string }[], primaryKey: string[], rows: number }} TableEntry
  * @typedef {{ format: string, version: number, createdAt: string, database: string, serverVersion: string,
- *   migrations: Migration[], tables: TableEntry[] }} Header
+ *   migrations: Migration[], tables: TableEntry[], webhookSecrets?: 'sealed' | 'withheld' }} Header
  */
 
 /**
@@ -113,7 +124,7 @@ async function appliedMigrations(query, known) {
  * Writes a backup of the whole database, from one snapshot, as gzip'd NDJSON into `output`.
  * @param {any} database a drizzle database, postgres.js Sql or PGlite
  * @param {NodeJS.WritableStream} output
- * @param {{ migrationsFolder?: string }} [options]
+ * @param {{ migrationsFolder?: string, secretsKey?: Buffer }} [options] secretsKey: SECRETS_KEY, to seal webhook secrets
  * @returns {Promise<Header>}
  */
 export async function writeBackup(database, output, options = {}) {
@@ -144,9 +155,10 @@ export async function writeBackup(database, output, options = {}) {
 			database: connection.kind,
 			serverVersion,
 			migrations,
-			tables: entries
+			tables: entries,
+			webhookSecrets: options.secretsKey ? 'sealed' : 'withheld'
 		};
-		await pipeline(Readable.from(backupLines(query, header)), createGzip(), output);
+		await pipeline(Readable.from(backupLines(query, header, options.secretsKey)), createGzip(), output);
 		return header;
 	});
 }
@@ -154,12 +166,15 @@ export async function writeBackup(database, output, options = {}) {
 /**
  * @param {Query} query
  * @param {Header} header
+ * @param {Buffer} [secretsKey]
  */
-async function* backupLines(query, header) {
+async function* backupLines(query, header, secretsKey) {
 	yield `${JSON.stringify(header)}\n`;
 	for (const t of header.tables) {
 		if (!t.rows) continue;
-		const columns = t.columns.map((c) => quoteIdent(c.name)).join(', ');
+		const replaced = BACKUP_COLUMNS[t.name] ?? {};
+		const columns = t.columns.map((c) => (replaced[c.name] ? `${replaced[c.name]} as ` : '') + quoteIdent(c.name)).join(', ');
+		const transform = BACKUP_ROWS[t.name];
 		const order = t.primaryKey.length ? ` order by ${t.primaryKey.map(quoteIdent).join(', ')}` : '';
 		// A cursor inside the snapshot: constant memory per batch, no re-scan per page.
 		await query(
@@ -168,9 +183,32 @@ async function* backupLines(query, header) {
 		const prefix = `{"table":${JSON.stringify(t.name)},"rows":[`;
 		for (;;) {
 			const rows = await query(`fetch forward ${BATCH} from opsm_backup`);
-			if (rows.length) yield `${prefix}${rows.map((r) => r.j).join(',')}]}\n`;
+			yield* batchLines(
+				prefix,
+				rows.map((r) => (transform ? JSON.stringify(transform(JSON.parse(r.j), secretsKey)) : r.j))
+			);
 			if (rows.length < BATCH) break;
 		}
 		await query('close opsm_backup');
 	}
+}
+
+/**
+ * Rows as batch lines of at most `limit` bytes each (a row larger than that alone on its line).
+ * @param {string} prefix
+ * @param {string[]} rows each row's JSON
+ * @param {number} [limit]
+ */
+export function* batchLines(prefix, rows, limit = BATCH_BYTES) {
+	let start = 0;
+	let size = 0;
+	for (let i = 0; i < rows.length; i++) {
+		const bytes = Buffer.byteLength(rows[i]) + 1;
+		if (i > start && size + bytes > limit) {
+			yield `${prefix}${rows.slice(start, i).join(',')}]}\n`;
+			[start, size] = [i, 0];
+		}
+		size += bytes;
+	}
+	if (rows.length > start) yield `${prefix}${rows.slice(start).join(',')}]}\n`;
 }

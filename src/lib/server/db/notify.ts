@@ -51,6 +51,9 @@ export async function subscribe(topic: string, onChange: Subscriber): Promise<()
 	};
 }
 
+/** Changes about one person's access (signed out, deactivated): their open streams check again at once, on every instance. */
+export const personTopic = (userId: number) => `person:${userId}`;
+
 /** Publishes `payload` on `topic` from inside the caller's transaction. */
 export async function publish(tx: Pick<Database, 'execute'>, topic: string, payload: string) {
 	await tx.execute(sql`select pg_notify(${CHANNEL}, ${`${topic}|${payload}`})`);

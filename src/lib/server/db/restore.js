@@ -1,7 +1,17 @@
 // Restore of a backup written by backup.js (the format is described there). Plain JavaScript: see backup.js.
 import { createGunzip } from 'node:zlib';
-import { BackupError, buildMigrations, connectionOf, defaultMigrationsFolder, FORMAT, TRANSIENT_TABLES, VERSION } from './backup.js';
+import {
+	BackupError,
+	buildMigrations,
+	connectionOf,
+	defaultMigrationsFolder,
+	FORMAT,
+	MAX_LINE_BYTES,
+	TRANSIENT_TABLES,
+	VERSION
+} from './backup.js';
 import { orderByForeignKeys, quoteIdent, readCatalog } from './catalog.js';
+import { restoreSecrets } from './secrets.js';
 
 /**
  * @typedef {import('./backup.js').Query} Query
@@ -10,33 +20,56 @@ import { orderByForeignKeys, quoteIdent, readCatalog } from './catalog.js';
  * @typedef {import('./backup.js').TableEntry} TableEntry
  */
 
+const MiB = 1024 * 1024;
+
 /**
- * The lines of a gzip'd NDJSON stream.
+ * The lines of a gzip'd NDJSON stream, each checked against MAX_LINE_BYTES while it is read: a
+ * few hundred KB of gzip can hold one line of hundreds of MB, and reading it whole first took
+ * ~500 MiB for a 200 MB line. Bytes are kept until a line ends and decoded once (a newline byte
+ * never occurs inside a multi-byte UTF-8 character).
  * @param {NodeJS.ReadableStream} input
  */
 async function* readLines(input) {
-	const text = input.pipe(createGunzip());
-	input.on('error', (e) => text.destroy(e));
-	text.setEncoding('utf8');
-	// Pieces of the current line, joined once at its end: a batch line can be megabytes long.
-	/** @type {string[]} */
+	const bytes = input.pipe(createGunzip());
+	input.on('error', (e) => bytes.destroy(e));
+	/** @type {Buffer[]} */
 	let pieces = [];
+	let length = 0;
+	let number = 1;
+	const add = (/** @type {Buffer} */ piece) => {
+		if (length + piece.length > MAX_LINE_BYTES)
+			throw new BackupError(
+				`The backup is damaged: line ${number} is longer than ${MAX_LINE_BYTES / MiB} MiB, and no backup has lines that long. Is it an Opsmaturity backup?`
+			);
+		pieces.push(piece);
+		length += piece.length;
+	};
+	const take = () => {
+		const line = Buffer.concat(pieces, length).toString('utf8');
+		[pieces, length] = [[], 0];
+		number++;
+		return line;
+	};
 	try {
-		for await (const chunk of text) {
+		for await (const chunk of bytes) {
 			let start = 0;
-			for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
-				pieces.push(chunk.slice(start, end));
-				const line = pieces.join('');
-				pieces = [];
+			for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+				add(chunk.subarray(start, end));
 				start = end + 1;
+				const line = take();
 				if (/\S/.test(line)) yield line;
 			}
-			if (start < chunk.length) pieces.push(chunk.slice(start));
+			if (start < chunk.length) add(chunk.subarray(start));
 		}
 	} catch (e) {
+		if (e instanceof BackupError) throw e;
 		throw new BackupError(`Cannot read the backup file: ${/** @type {Error} */ (e).message}. Is it a complete .ndjson.gz backup?`);
+	} finally {
+		// Stopped early (a refusal, or a header that is not ours): nothing more is read from the file.
+		bytes.destroy();
+		/** @type {any} */ (input).destroy?.();
 	}
-	const last = pieces.join('');
+	const last = take();
 	if (/\S/.test(last)) yield last;
 }
 
@@ -86,13 +119,28 @@ const BATCH_PREFIX = /^\{"table":("(?:[^"\\]|\\.)*"),"rows":\[/;
  * Restores a backup into `database`: checks the header, runs `migrate` (this build's schema),
  * then in ONE transaction refuses a non-empty database unless `force` (which empties every table
  * first), inserts table by table, checks every count against the header and moves each sequence
- * past the highest id. Any failure rolls everything back.
+ * past the highest id, then opens sealed webhook secrets with `secretsKey` (SECRETS_KEY) or pauses
+ * those webhooks. Any failure rolls everything back.
  * @param {any} database a drizzle database, postgres.js Sql or PGlite
  * @param {NodeJS.ReadableStream} input
- * @param {{ force?: boolean, migrationsFolder?: string, migrate: () => Promise<void> }} options
+ * @param {{ force?: boolean, migrationsFolder?: string, migrate: () => Promise<void>, secretsKey?: Buffer }} options
  */
 export async function restoreBackup(database, input, options) {
 	const lines = readLines(input)[Symbol.asyncIterator]();
+	try {
+		return await restoreLines(database, lines, options);
+	} finally {
+		// After a refusal part of the file is unread: closing the lines closes the file.
+		await lines.return?.(undefined);
+	}
+}
+
+/**
+ * @param {any} database
+ * @param {AsyncIterator<string>} lines
+ * @param {{ force?: boolean, migrationsFolder?: string, migrate: () => Promise<void>, secretsKey?: Buffer }} options
+ */
+async function restoreLines(database, lines, options) {
 	const known = buildMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
 	const first = await lines.next();
 	const header = checkHeader(first.done ? undefined : first.value, known);
@@ -122,10 +170,13 @@ export async function restoreBackup(database, input, options) {
 					`The backup is incomplete: table "${t.name}" has ${counts.get(t.name) ?? 0} rows, its header says ${t.rows}.`
 				);
 		await resetSequences(query, catalog);
-		return header.tables.filter((t) => target.has(t.name));
+		// Sealed webhook secrets are opened with SECRETS_KEY, or their webhooks paused (secrets.js).
+		const webhooks = target.has('webhook') ? await restoreSecrets(query, options.secretsKey) : { opened: 0, paused: 0 };
+		return { tables: header.tables.filter((t) => target.has(t.name)), webhooks };
 	});
-	for (const t of restored) await connection.query(`analyze public.${quoteIdent(t.name)}`);
-	return { header, tables: restored, skipped: header.tables.filter((t) => !restored.includes(t)).map((t) => t.name) };
+	const { tables, webhooks } = restored;
+	for (const t of tables) await connection.query(`analyze public.${quoteIdent(t.name)}`);
+	return { header, tables, webhooks, skipped: header.tables.filter((t) => !tables.includes(t)).map((t) => t.name) };
 }
 
 /** @param {string} line */

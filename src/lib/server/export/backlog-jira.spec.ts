@@ -26,4 +26,25 @@ describe('Jira CSV', () => {
 			{ numRuns: 300 }
 		);
 	});
+
+	it('a calibrate item reads its level against the target, not "3 → 3"', () => {
+		const item = {
+			title: 'Agree on it',
+			actions: [],
+			kind: 'calibrate' as const,
+			vectorKey: 'stability',
+			lane: 'run' as const,
+			currentLevel: 3,
+			targetLevel: 3,
+			priority: 0,
+			size: 1,
+			technologyName: 'Kafka',
+			technologySlug: 'kafka',
+			ticketUrl: ''
+		};
+		expect(String(jiraRow(item)[1]).split('\n')[0]).toBe('Kafka: respondents disagree on stability (Run lane), level 3 (target 3).');
+		expect(String(jiraRow({ ...item, kind: 'gap', currentLevel: 2 })[1]).split('\n')[0]).toBe(
+			'Kafka: raise stability (Run lane), level 2 → 3.'
+		);
+	});
 });

@@ -30,7 +30,8 @@ export function jiraPriority(priority: number): string {
 
 export function jiraRow(item: Item): (string | number)[] {
 	const description = [
-		`${item.technologyName}: ${item.kind === 'calibrate' ? 'respondents disagree on' : 'raise'} ${item.vectorKey.replaceAll('_', ' ')} (${LANE_INFO[item.lane].name} lane), level ${item.currentLevel ?? '—'} → ${item.targetLevel}.`,
+		// A calibrate item already meets its target: "3 → 3" would read as a story with nothing to do.
+		`${item.technologyName}: ${item.kind === 'calibrate' ? 'respondents disagree on' : 'raise'} ${item.vectorKey.replaceAll('_', ' ')} (${LANE_INFO[item.lane].name} lane), level ${item.currentLevel ?? '—'}${item.kind === 'calibrate' ? ` (target ${item.targetLevel})` : ` → ${item.targetLevel}`}.`,
 		'',
 		'Suggested next actions:',
 		...item.actions.map((a) => `* ${a}`),

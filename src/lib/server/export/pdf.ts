@@ -1,10 +1,11 @@
 import PDFDocument from 'pdfkit';
 import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '$lib/chart-style';
 import { medianSeries } from '$lib/domain/aggregate';
-import { formatDate } from '$lib/domain/format';
+import { formatDate, plural } from '$lib/domain/format';
 import { STATUS_LABELS } from '$lib/domain/initiatives';
 import { LANE_INFO } from '$lib/domain/framework';
 import { quoteAnswer } from '$lib/domain/comments';
+import { withheldNote } from '$lib/domain/anonymity';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 import { RadarRenderer } from './chart-image';
@@ -92,7 +93,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 			.fillColor(INK)
 			.fontSize(10)
 			.text(
-				`${s.distribution[level]} ${s.distribution[level] === 1 ? 'technology' : 'technologies'} in ${report.round.name}${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`,
+				`${plural(s.distribution[level], 'technology', 'technologies')} in ${report.round.name}${report.previous ? `, ${s.previousDistribution[level]} in ${report.previous.name}` : ''}`,
 				MARGIN + 240,
 				y,
 				{ lineBreak: false }
@@ -280,10 +281,33 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	doc.text(
 		`Coverage ${rating.vectorsWithData} of ${rating.vectors} vectors · ${t.result!.submitted} of ${t.result!.assigned} respondents submitted`
 	);
+	if (t.result!.withheld) {
+		// As on the page: below the anonymity threshold the rating stands alone, no radar or vector table.
+		doc
+			.moveDown(0.5)
+			.fillColor(SOFT_INK)
+			.text(withheldNote(t.result!.withheld), { width: doc.page.width - 2 * MARGIN });
+		doc.fillColor(INK).moveDown(0.5);
+	} else vectorFigures(doc, report, t, radar);
+	doc.font('bold').fontSize(11).text('Open backlog items');
+	doc.font('body').fontSize(9);
+	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
+	for (const b of t.backlog.slice(0, Math.max(0, room)))
+		doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+	if (t.backlog.length > room)
+		doc
+			.fillColor(SOFT_INK)
+			.text(`… and ${t.backlog.length - room} more in the appendix.`)
+			.fillColor(INK);
+	if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
+}
+
+/** The radar and, to its right, the vector table. */
+function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {
 	const top = doc.y + 4;
 	const series = [
 		{ label: report.round.name, data: medianSeries(report.vectors, t.result), style: 'current' as const },
-		...(t.previous?.rating
+		...(t.previous?.rating && !t.previous.withheld
 			? [
 					{
 						label: report.previous!.name,
@@ -328,17 +352,6 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 		y += 11;
 	}
 	doc.text('', MARGIN, Math.max(y, top + 255) + 8);
-	doc.font('bold').fontSize(11).text('Open backlog items');
-	doc.font('body').fontSize(9);
-	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
-	for (const b of t.backlog.slice(0, Math.max(0, room)))
-		doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
-	if (t.backlog.length > room)
-		doc
-			.fillColor(SOFT_INK)
-			.text(`… and ${t.backlog.length - room} more in the appendix.`)
-			.fillColor(INK);
-	if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
 }
 
 /**

@@ -97,7 +97,9 @@ export function roundJson(report: RoundReport, scores: Scores) {
 				rating: t.result.rating,
 				assigned: t.result.assigned,
 				submitted: t.result.submitted,
-				vectors: t.result.vectors
+				vectors: t.result.vectors,
+				// Set, with `vectors` empty, below the anonymity threshold for a reader who may not see names.
+				withheld: t.result.withheld
 			},
 			previousRating: t.previous?.rating ?? null,
 			backlog: t.backlog.map((b) => ({

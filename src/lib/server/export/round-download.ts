@@ -25,6 +25,7 @@ async function fileOf(event: FileRequest) {
 	if (!REPORT_FILES.includes(file)) error(404, 'No such report file.');
 	const user = requireCapability(event, file === 'report.pdf' ? 'read' : 'downloadData');
 	const report = await reportFor(event);
+	const seesNames = can(user, 'seeRespondents');
 	const base = `opsmaturity-${report.round.name}${report.team ? `-${report.team}` : ''}`.replace(/[^\w.-]+/g, '-');
 	const ids = report.technologies.map((t) => t.id);
 	const download = (type: string, name: string) => ({
@@ -35,22 +36,22 @@ async function fileOf(event: FileRequest) {
 
 	switch (file) {
 		case 'report.pdf':
-			return new Response(
-				Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, can(user, 'seeRespondents')))) as ReadableStream,
-				{
-					headers: download('application/pdf', `${base}.pdf`)
-				}
-			);
+			return new Response(Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, seesNames))) as ReadableStream, {
+				headers: download('application/pdf', `${base}.pdf`)
+			});
 		case 'report.xlsx':
-			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids))) as ReadableStream, {
+			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids, seesNames))) as ReadableStream, {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
 			});
 		case 'scores.csv':
-			return csvResponse(`${base}-scores.csv`, toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids))]));
+			return csvResponse(
+				`${base}-scores.csv`,
+				toCsv([SCORE_COLUMNS, ...scoreRows(report, await roundScores(report.round.id, ids, seesNames))])
+			);
 		case 'backlog.csv':
 			return csvResponse(`${base}-backlog.csv`, toCsv([JIRA_HEADER, ...report.technologies.flatMap((t) => t.backlog.map(jiraRow))]));
 		case 'report.json':
-			return json(roundJson(report, await roundScores(report.round.id, ids)), {
+			return json(roundJson(report, await roundScores(report.round.id, ids, seesNames)), {
 				headers: download('application/json', `${base}.json`)
 			});
 	}

@@ -134,7 +134,13 @@ export const RoundResultsSchema = z
 				coverage: z.number().nullable(),
 				assigned: z.number().int(),
 				submitted: z.number().int(),
-				vectors: z.record(z.string(), VectorResultSchema)
+				vectors: z.record(z.string(), VectorResultSchema).meta({
+					description: 'By vector key; empty when `withheld` is set.'
+				}),
+				withheld: z.object({ answered: z.number().int(), threshold: z.number().int() }).nullable().meta({
+					description:
+						'Set when fewer people answered than the anonymity threshold and the token owner may not see respondents: the vector figures are left out, since with so few they could single one out.'
+				})
 			})
 		)
 	})

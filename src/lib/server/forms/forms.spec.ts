@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, MAX_ID, parseId, parseVersion } from './index';
+import { isCalendarDate, MAX_ID, optionalText, parseId, parseVersion, text } from './index';
 
 describe('isCalendarDate', () => {
 	it.each(['2026-02-28', '2024-02-29', '0001-01-01', '0099-12-31', '9999-12-31'])('accepts %s', (d) =>
@@ -19,5 +19,17 @@ describe('parseId and parseVersion', () => {
 		expect(parseVersion(String(MAX_ID + 1))).toBeNull();
 		expect(parseVersion('1e3')).toBeNull();
 		expect(parseVersion(null)).toBeNull();
+	});
+});
+
+describe('the text rule', () => {
+	it('refuses half a surrogate pair, naming the field', () => {
+		const name = text('Name').safeParse('Kafka \ud800');
+		expect(name.success).toBe(false);
+		expect(name.error?.issues[0].message).toMatch(/^Name is not valid text/);
+		expect(optionalText('Comment', 100, { multiline: true }).safeParse('a\n\udc00').error?.issues[0].message).toMatch(
+			/^Comment is not valid text/
+		);
+		expect(text('Name').safeParse('Kafka 😀').success).toBe(true);
 	});
 });

@@ -1,8 +1,15 @@
-import { DEFAULT_CRITICAL_MARGIN, frameworkProblems, LANES, type Framework, type Lane, type Vector } from '$lib/domain/framework';
+import {
+	DEFAULT_CRITICAL_MARGIN,
+	frameworkProblems,
+	LANES,
+	VECTOR_TEXT_MAX,
+	type Framework,
+	type Lane,
+	type Vector
+} from '$lib/domain/framework';
 import { fileFields, hasControlCharacters, type FieldErrors } from './index';
 
-const TEXT_MAX = 500;
-const DESCRIPTION_MAX = 1000;
+const { guidance: TEXT_MAX, description: DESCRIPTION_MAX } = VECTOR_TEXT_MAX;
 
 export type FrameworkEdit = Pick<Framework, 'levels' | 'vectors' | 'criticalMargin'> & { name: string; note: string };
 
@@ -43,7 +50,7 @@ export function parseFrameworkForm(
 		return {
 			key: v.key,
 			critical: form.get(`${p}.critical`) === 'on',
-			name: text(`${p}.name`, 'Name', 100, false),
+			name: text(`${p}.name`, 'Name', VECTOR_TEXT_MAX.name, false),
 			description: text(`${p}.description`, 'Description', DESCRIPTION_MAX),
 			lane,
 			weight,

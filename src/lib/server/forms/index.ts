@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { MAX_ID } from '$lib/domain/ids';
-import { hasControlCharacters } from '$lib/domain/text';
+import { hasControlCharacters, isWellFormedText, NOT_TEXT } from '$lib/domain/text';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password';
 import { sqlState } from '../db/client';
 
@@ -125,7 +125,8 @@ export const text = (label: string, max = 200) =>
 		.trim()
 		.min(1, `${label} is required.`)
 		.max(max, `${label} must be at most ${max} characters.`)
-		.refine((v) => !hasControlCharacters(v), `${label} cannot contain control characters such as tabs or line breaks.`);
+		.refine((v) => !hasControlCharacters(v), `${label} cannot contain control characters such as tabs or line breaks.`)
+		.refine(isWellFormedText, `${label} ${NOT_TEXT}.`);
 
 /** Optional text; `multiline` (a textarea) allows line breaks and tabs but no other control characters. */
 export const optionalText = (label: string, max: number, options: { multiline?: boolean } = {}) =>
@@ -137,6 +138,7 @@ export const optionalText = (label: string, max: number, options: { multiline?: 
 			(v) => !hasControlCharacters(v, options),
 			`${label} cannot contain control characters${options.multiline ? ' other than line breaks and tabs' : ''}.`
 		)
+		.refine(isWellFormedText, `${label} ${NOT_TEXT}.`)
 		.optional()
 		.transform((v) => v ?? '');
 

@@ -3,6 +3,7 @@ import { isHttpError, isRedirect, type RequestEvent, type RequestHandler } from 
 import type { z } from 'zod';
 import { can, CAPABILITIES, type Capability } from '$lib/server/auth/policy';
 import type { SessionUser } from '$lib/server/auth/session';
+import { malformedTextAt, NOT_TEXT } from '$lib/domain/text';
 
 /**
  * The REST API's frame: every endpoint names the capability it needs (the same policy as the
@@ -116,7 +117,8 @@ export const MAX_BODY_BYTES = 500_000;
 
 /**
  * Reads a JSON body, refusing what is not JSON (415), too large (413, counted as it arrives, so a
- * lying Content-Length does not help), malformed (400) or not of the schema (400, fields named).
+ * lying Content-Length does not help), malformed (400), holding a string that is not text (400,
+ * field named) or not of the schema (400, fields named).
  */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
 	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase();
@@ -138,6 +140,11 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
 	} catch (error) {
 		const why = error instanceof SyntaxError ? error.message : 'it is not UTF-8';
 		throw new Problem(400, 'Bad Request', `The body is not valid JSON: ${why}.`, { errors: [{ field: 'body', message: 'not JSON' }] });
+	}
+	const notText = malformedTextAt(body);
+	if (notText) {
+		const field = notText.join('.') || 'body';
+		throw new Problem(400, 'Bad Request', `Refused: ${field}.`, { errors: [{ field, message: NOT_TEXT }] });
 	}
 	const parsed = schema.safeParse(body);
 	if (!parsed.success) throw fieldProblem(parsed.error.issues, 'body');

@@ -78,6 +78,8 @@ describe('redactLine', () => {
 			[{ msg: 'GET /invite/Zm9vYmFy' }, 'Zm9vYmFy'],
 			// handleError logs the path of a failed request, and an unsubscribe link's only credential is in it.
 			[{ msg: 'POST /unsubscribe/Zm9vYmFy' }, 'Zm9vYmFy'],
+			// A published radar address's secret is its only credential too.
+			[{ msg: 'GET /published/radar/abcdefghijklmnopqrstuvwxyz234567/opsmaturity-radar.csv' }, 'abcdefghijklmnopqrstuvwxyz234567'],
 			[{ msg: 'Key (email)=(a@b.c) already exists' }, 'a@b.c'],
 			[{ msg: 'sent bearer s3cr3t' }, 's3cr3t'],
 			[{ msg: 'sent basic s3cr3t' }, 's3cr3t'],

@@ -5,7 +5,7 @@ import { prettyLine } from './log-pretty';
 /**
  * What a log line may never carry: the parameters of a failed query (drizzle appends them to its
  * message, and one held a new account's password hash; PostgreSQL repeats values in "Key (…)=(…)"),
- * password hashes, invitation and unsubscribe tokens in paths, query strings, bearer tokens, cookies and the
+ * password hashes, invitation, unsubscribe and published radar tokens in paths, query strings, bearer tokens, cookies and the
  * password in a connection string.
  */
 export function redactSecrets(text: string): string {
@@ -14,7 +14,7 @@ export function redactSecrets(text: string): string {
 			// Up to the stack or the end: a parameter may itself hold line breaks (a comment, a description).
 			.replace(/^params: [\s\S]*?(?=\n\s+at |$(?![\s\S]))/gm, 'params: [redacted]')
 			.replace(/\$argon2(id|i|d)\$[^\s"',]+/g, '[password hash]')
-			.replace(/\/(invite|unsubscribe)\/[^\s/?#"']+/g, '/$1/[token]')
+			.replace(/\/(invite|unsubscribe|published\/radar)\/[^\s/?#"']+/g, '/$1/[token]')
 			.replace(/\b(Key \([^)]*\))=\(.*?\)( already exists| is not present|$)/gm, '$1=([redacted])$2')
 			.replace(/\b(Bearer|Basic)\s+[^\s"',]+/gi, '$1 [redacted]')
 			.replace(/\b(set-cookie|cookie)(["']?\s*[:=]\s*)[^\n"]+/gi, '$1$2[redacted]')
@@ -42,7 +42,7 @@ function scrub(value: unknown, key = ''): unknown {
  * pass without being parsed and written again.
  */
 const MIGHT_HOLD_SECRET =
-	/param|argon2|invite|unsubscribe|key \(|bearer|basic|cookie|session=|postgres|\?|password|secret|token|authorization|hash/i;
+	/param|argon2|invite|unsubscribe|published|key \(|bearer|basic|cookie|session=|postgres|\?|password|secret|token|authorization|hash/i;
 
 /** Every line passes here last, whatever called the logger with whatever object. */
 export function redactLine(line: string): string {

@@ -1,3 +1,5 @@
+import { Problem, problemResponse } from './api';
+
 /**
  * Form posts that could only end in a 500 inside SvelteKit are answered here instead: an action
  * name that is not a plain identifier (`?/__proto__` reaches Object.prototype), a body that is not
@@ -36,4 +38,34 @@ export async function refuseUnreadablePost(request: Request, url: URL): Promise<
 		}
 	}
 	return null;
+}
+
+/** A path segment decoded where it can be, kept as sent where it cannot. */
+function segment(raw: string): string {
+	try {
+		return decodeURIComponent(raw);
+	} catch {
+		return raw;
+	}
+}
+
+/**
+ * SvelteKit answers a path it cannot percent-decode (`/api/v1/technologies/%FF`) with its HTML
+ * error page, before any route is chosen. Under /api/v1 (`/api/v%31/…` included: the rest of the
+ * path is read segment by segment) the answer is the API's problem+json instead.
+ */
+export function malformedApiPath(url: URL): Response | null {
+	try {
+		// How SvelteKit decodes a path (decode_pathname): %25 stays an escaped percent sign.
+		url.pathname.split('%25').forEach((part) => decodeURI(part));
+		return null;
+	} catch {
+		const path = url.pathname.split('/').map(segment).join('/');
+		if (path !== '/api/v1' && !path.startsWith('/api/v1/')) return null;
+		return problemResponse(
+			new Problem(400, 'Bad Request', 'The path is not valid percent-encoding: write each byte as %XX, and text as UTF-8 (ü is %C3%BC).', {
+				errors: [{ field: 'path', message: 'not valid percent-encoding' }]
+			})
+		);
+	}
 }

@@ -1,5 +1,6 @@
 import type { Handle } from '@sveltejs/kit';
 import { endSessionOrigin } from '$lib/server/auth/oidc';
+import { STRICT_TRANSPORT_SECURITY } from './transport-security.js';
 
 /** Headers on every response, signed in or not; HSTS only where the site is served over https. */
 export const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -13,7 +14,8 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const csp = response.headers.get('content-security-policy');
 	if (provider && csp) response.headers.set('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' ${provider}`));
 	// Served over https (ORIGIN says so): browsers keep to https for a year, so no one is downgraded.
-	if (event.url.protocol === 'https:') response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	// Static files never pass here: server.js gives them the same header (transport-security.js).
+	if (event.url.protocol === 'https:') response.headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
 	if (event.locals.user && !event.url.pathname.startsWith('/_app/')) {
 		response.headers.set('Cache-Control', 'no-store');
 	}

@@ -1,11 +1,10 @@
-import { formatDate } from '$lib/domain/format';
+import { formatDate, plural } from '$lib/domain/format';
 import type { Role } from '$lib/domain/roles';
 import type { Block, Composed } from './render';
 
 /** Where links in emails point: the public address of the app. */
 export type Links = { origin: string };
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const preferencesFooter = ({ origin }: Links) =>
 	`You receive this because you take part in maturity assessments. Choose which emails you get at ${origin}/account.`;
 
@@ -100,6 +99,27 @@ export function reportReadyMail(links: Links, round: RoundRef, technologies: num
 				paragraph: `The round “${round.name}” is closed. Ratings, radars and the remediation backlog of its ${plural(technologies, 'technology', 'technologies')} are final.`
 			},
 			{ action: { label: 'Read the report', href: `${links.origin}/rounds/${round.id}/report` } }
+		],
+		footer: preferencesFooter(links)
+	};
+}
+
+export type CalibrationRef = { technology: string; slug: string; lead: string | null; vectors: string[] };
+
+/** A calibration session started: the respondents re-vote together, so they need to know it is on now. */
+export function calibrationStartedMail(links: Links, round: RoundRef, session: CalibrationRef): Composed {
+	return {
+		subject: `Calibration of ${session.technology} has started: join now`,
+		blocks: [
+			{
+				paragraph: `${session.lead ?? 'A lead'} started a calibration session for ${session.technology} in the round “${round.name}”. The answers to ${plural(session.vectors.length, 'vector')} are two or more levels apart: ${session.vectors.join(', ')}.`
+			},
+			{
+				paragraph:
+					'Everyone who answered re-votes in secret; the votes are revealed together, you talk it through, and the lead records the level you agree.'
+			},
+			{ action: { label: 'Join the session', href: `${links.origin}/rounds/${round.id}/calibrate/${encodeURIComponent(session.slug)}` } },
+			{ paragraph: 'If it has ended by the time you open it, the page shows the levels agreed.' }
 		],
 		footer: preferencesFooter(links)
 	};

@@ -3,8 +3,10 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { env } from '$env/dynamic/private';
 import { db } from '$lib/server/db';
 import { writeBackup } from '$lib/server/db/backup';
+import { secretsKeyFrom } from '$lib/server/db/secrets';
 import { recordAudit } from './audit';
 
 /**
@@ -16,7 +18,8 @@ export async function backupForDownload(actorId: number) {
 	const dir = await mkdtemp(path.join(tmpdir(), 'opsm-backup-'));
 	try {
 		const file = path.join(dir, 'backup.ndjson.gz');
-		const header = await writeBackup(db(), createWriteStream(file));
+		// With SECRETS_KEY, webhook secrets are sealed under it; without, left out (README, Backup and restore).
+		const header = await writeBackup(db(), createWriteStream(file), { secretsKey: secretsKeyFrom(env.SECRETS_KEY) });
 		const rows = header.tables.reduce((n, t) => n + t.rows, 0);
 		await recordAudit(db(), { actorId, action: 'backup.download', entity: 'backup', after: { snapshot: header.createdAt, rows } });
 		// Open, then remove: the open file stays readable until the download closes it, and nothing is left behind.

@@ -1,13 +1,16 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { enoughAnswered, mayTellApart, shareableVector } from '$lib/domain/anonymity';
 import { advance, distribution, vectorsToCalibrate, votesToReveal, type Phase } from '$lib/domain/calibration';
 import { isSlug } from '$lib/domain/catalog';
 import { vectorsInLaneOrder } from '$lib/domain/framework';
 import { db } from '$lib/server/db';
 import { rowsOf, type Tx } from '$lib/server/db/client';
 import { publish } from '$lib/server/db/notify';
+import { sendMail } from '$lib/server/jobs/mail-jobs';
 import { calibratedVector, calibrationSession, calibrationVote } from '$lib/server/db/schema';
 import { recordAudit } from './audit';
 import { getFramework } from './framework';
+import { recordCalibrationStartedMail } from './mail-occasions';
 import { computeResults, refreshResults, type TechnologyResult } from './results';
 import { getAnonymity } from './settings';
 
@@ -71,11 +74,14 @@ async function latestSession(q: Pick<Tx, 'select'>, roundId: number, technologyI
 /**
  * What one person sees of a technology's calibration: the session's step, the current vector's
  * original spread, how many have re-voted (their own vote, not others'), the votes once revealed,
- * and the levels agreed so far. Nothing here says who voted what.
+ * and the levels agreed so far. Nothing here says who voted what. Below the anonymity threshold,
+ * the first answers (per level, and their median and range) and the disagreement flags are held
+ * back from those who may not see names (`seesNames`): with two respondents, each could read the
+ * other's answer off them.
  */
-export async function calibrationState(pair: CalibrationPair, userId: number) {
+export async function calibrationState(pair: CalibrationPair, userId: number, seesNames = false) {
 	const { round, technology } = pair;
-	const [framework, people, session, agreedRows, [result]] = await Promise.all([
+	const [framework, people, session, agreedRows, [result], { threshold }] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		participants(db(), round.id, technology.id),
 		latestSession(db(), round.id, technology.id),
@@ -83,8 +89,14 @@ export async function calibrationState(pair: CalibrationPair, userId: number) {
 			.select()
 			.from(calibratedVector)
 			.where(and(eq(calibratedVector.roundId, round.id), eq(calibratedVector.technologyId, technology.id))),
-		computeResults({ roundId: round.id, technologyId: technology.id })
+		computeResults({ roundId: round.id, technologyId: technology.id }),
+		getAnonymity()
 	]);
+	const firstAnswersShown = enoughAnswered(people.length, threshold);
+	// The figures of the first answers (per level, median, range, the disagreement flags, the medians agreed
+	// levels replaced) follow the rule of every page: below the threshold, only for those who may see names.
+	const reader = { seesNames, threshold };
+	const figuresShown = mayTellApart(people.length, reader);
 	const order = vectorsInLaneOrder(framework.vectors);
 	const vectorNamed = (key: string) => order.find((v) => v.key === key);
 	const currentKey = session && session.phase !== 'ended' ? session.vectorKeys[session.position] : undefined;
@@ -108,8 +120,8 @@ export async function calibrationState(pair: CalibrationPair, userId: number) {
 			name: v?.name ?? currentKey,
 			description: v?.description ?? '',
 			anchors: v?.anchors ?? [],
-			statistics: result?.vectors[currentKey] ?? null,
-			originalDistribution: distribution(original),
+			statistics: result?.vectors[currentKey] ? shareableVector(result.vectors[currentKey], people.length, reader) : null,
+			originalDistribution: figuresShown ? distribution(original) : null,
 			votes: counted.length,
 			myVote: counted.find((x) => x.userId === userId)?.score ?? null,
 			revealed: session.phase === 'revealed' ? distribution(counted.map((x) => x.score)) : null
@@ -117,13 +129,17 @@ export async function calibrationState(pair: CalibrationPair, userId: number) {
 	}
 	return {
 		participants: people.length,
+		// Said on the page: who may not see the first answers per level, and why.
+		firstAnswersHeld: firstAnswersShown ? null : { threshold, fromRespondents: !seesNames },
+		figuresShown,
 		isParticipant: people.includes(userId),
-		flagged: result
-			? vectorsToCalibrate(
-					order.map((v) => v.key),
-					uncalibrated(result.vectors)
-				).map((k) => ({ key: k, name: vectorNamed(k)?.name ?? k }))
-			: [],
+		flagged:
+			result && figuresShown
+				? vectorsToCalibrate(
+						order.map((v) => v.key),
+						uncalibrated(result.vectors)
+					).map((k) => ({ key: k, name: vectorNamed(k)?.name ?? k }))
+				: [],
 		session: session
 			? {
 					id: session.id,
@@ -138,7 +154,7 @@ export async function calibrationState(pair: CalibrationPair, userId: number) {
 			key: a.vectorKey,
 			name: vectorNamed(a.vectorKey)?.name ?? a.vectorKey,
 			level: a.level,
-			from: result?.vectors[a.vectorKey]?.calibratedFrom ?? null,
+			from: figuresShown ? (result?.vectors[a.vectorKey]?.calibratedFrom ?? null) : null,
 			note: a.note
 		}))
 	};
@@ -165,11 +181,15 @@ async function roundOpen(tx: Tx, roundId: number) {
 	return rowsOf<{ state: string }>(rows)[0]?.state === 'open';
 }
 
-/** A lead starts a session for a technology whose answers disagree on at least one vector. */
+/**
+ * A lead starts a session for a technology whose answers disagree on at least one vector. Its
+ * respondents are emailed (recorded with the session, sent once it is committed).
+ */
 export async function startCalibration(leadId: number, pair: CalibrationPair): Promise<Outcome> {
 	const { round, technology } = pair;
 	const framework = await getFramework(round.frameworkVersionId);
-	return db().transaction(async (tx) => {
+	let mail: number[] = [];
+	const outcome = await db().transaction(async (tx): Promise<Outcome> => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
 		const [result] = await computeResults({ roundId: round.id, technologyId: technology.id }, tx);
 		// Vectors already agreed in an earlier session are settled; only open disagreements are walked through.
@@ -193,9 +213,42 @@ export async function startCalibration(leadId: number, pair: CalibrationPair): P
 			entityId: technology.id,
 			after: { roundId: round.id, vectors: keys }
 		});
+		const names = new Map(framework.vectors.map((v) => [v.key, v.name]));
+		mail = await recordCalibrationStartedMail(tx, {
+			id: created.id,
+			roundId: round.id,
+			technologyId: technology.id,
+			leadId,
+			vectors: keys.map((k) => names.get(k) ?? k)
+		});
 		await publish(tx, calibrationTopic(round.id, technology.id), 'started');
 		return { done: true };
 	});
+	if ('done' in outcome) await sendMail(mail);
+	return outcome;
+}
+
+/**
+ * The sessions running now in open rounds that `userId` can vote in (asked to score the technology,
+ * and submitted): what their dashboard invites them to join.
+ */
+export async function runningCalibrationsFor(userId: number) {
+	const rows = await db().execute(sql`
+		select r.id as round_id, r.name as round_name, t.slug, t.name as technology
+		from calibration_session s
+		join round r on r.id = s.round_id and r.state = 'open'
+		join technology t on t.id = s.technology_id
+		join response resp on resp.round_id = s.round_id and resp.technology_id = s.technology_id and resp.user_id = ${userId}
+			and resp.state = 'submitted'
+		join assignment a on a.round_id = s.round_id and a.technology_id = s.technology_id and a.user_id = ${userId}
+		where s.phase <> 'ended'
+		order by r.id, t.name`);
+	return rowsOf<{ round_id: number; round_name: string; slug: string; technology: string }>(rows).map((r) => ({
+		roundId: Number(r.round_id),
+		roundName: r.round_name,
+		slug: r.slug,
+		technology: r.technology
+	}));
 }
 
 /** A participant's secret vote on the vector under discussion; `vectorKey` is the one their page showed. */

@@ -34,10 +34,15 @@ export type DemoPlan = {
 	remove: { people: Item[]; teams: Item[]; technologies: Item[]; rounds: Item[] };
 	/** Demo rows that stay, with why: someone uses them, or data that is not demo data needs them. */
 	keep: { rounds: Named[]; people: KeptPerson[]; teams: Named[]; technologies: Named[] };
+	/** Ratings that go with the removed rounds although their technology stays, grouped by the same rounds. */
+	lostRatings: LostRatings[];
 	counts: { people: number; teams: number; technologies: number; rounds: number; responses: number; backlogItems: number };
 };
 
 export const PASSWORD_CHANGED = 'its password was changed, so someone uses it';
+
+/** Technologies that lose their ratings from these rounds. */
+export type LostRatings = { technologies: string[]; rounds: string[] };
 
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
 const without = <T extends { id: number }>(all: T[], kept: { id: number }[]) => all.filter((r) => !kept.some((k) => k.id === r.id));
@@ -66,6 +71,20 @@ function fold(uses: { id: number; use: string }[], names: Item[]): Named[] {
 	return names
 		.filter((n) => uses.some((u) => u.id === n.id))
 		.map((n) => ({ ...item(n), reason: [...new Set(uses.filter((u) => u.id === n.id).map((u) => u.use))].join('; ') }));
+}
+
+/** Rows of (technology, round) in the rounds' order, folded into one entry per distinct set of rounds. */
+function groupByRounds(rows: { technology: string; round: string }[]): LostRatings[] {
+	const rounds = new Map<string, string[]>();
+	for (const r of rows) rounds.set(r.technology, [...(rounds.get(r.technology) ?? []), r.round]);
+	const groups = new Map<string, LostRatings>();
+	for (const [name, list] of rounds) {
+		const key = JSON.stringify(list);
+		const group = groups.get(key) ?? { technologies: [], rounds: list };
+		group.technologies.push(name);
+		groups.set(key, group);
+	}
+	return [...groups.values()];
 }
 
 const emails = sql<string>`string_agg(distinct ${appUser.email}, ', ' order by ${appUser.email})`;
@@ -245,6 +264,22 @@ async function planRemoval(q: Query, record: DemoRecord): Promise<DemoPlan> {
 		teams
 	);
 
+	// A technology that stays keeps its page, but its trend and previous-round radar lose what the removed rounds rated.
+	const lostRatings = groupByRounds(
+		await q
+			.select({ technology: technology.name, round: round.name })
+			.from(roundResult)
+			.innerJoin(technology, eq(technology.id, roundResult.technologyId))
+			.innerJoin(round, eq(round.id, roundResult.roundId))
+			.where(
+				and(
+					inArray(roundResult.roundId, removeRoundIds),
+					notInArray(roundResult.technologyId, ids(removeTechnologies)),
+					sql`${roundResult.result}->'rating' <> 'null'::jsonb`
+				)
+			)
+			.orderBy(technology.name, round.id)
+	);
 	const [{ responses }] = await q.select({ responses: count() }).from(response).where(inArray(response.roundId, removeRoundIds));
 	const [{ backlogItems }] = await q.select({ backlogItems: count() }).from(remediationItem).where(backlog);
 	const remove = {
@@ -258,6 +293,7 @@ async function planRemoval(q: Query, record: DemoRecord): Promise<DemoPlan> {
 		demoAccountIds: accountIds,
 		remove,
 		keep: { rounds: keptRounds, people: keptPeople, teams: keptTeams, technologies: keptTechnologies },
+		lostRatings,
 		counts: {
 			people: remove.people.length,
 			teams: remove.teams.length,
@@ -334,7 +370,8 @@ export async function removeDemoData(actorId: number): Promise<RemoveDemoResult>
 				keptRounds: names(keep.rounds),
 				keptPeople: names(keep.people),
 				keptTeams: names(keep.teams),
-				keptTechnologies: names(keep.technologies)
+				keptTechnologies: names(keep.technologies),
+				lostRatings: plan.lostRatings.map((g) => `${g.technologies.join(', ')} from ${g.rounds.join(', ')}`)
 			}
 		});
 		return { outcome: 'removed', counts: plan.counts, keep };

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { hashToken } from '$lib/server/auth/session';
 import { db } from '$lib/server/db';
 import { rowsOf, type Database, type Tx } from '$lib/server/db/client';
 import { preferenceOf, type MailKind } from '$lib/domain/mail-kinds';
 import { publicOrigin, smtpConfigured } from '$lib/server/mail/config';
 import { render, type Composed } from '$lib/server/mail/render';
 import {
+	calibrationStartedMail,
 	digestMail,
 	invitationMail,
 	reminderMail,
@@ -24,13 +27,18 @@ import { recordMail, withoutInvitationLinks, type NewMail } from './mail-outbox'
  * in the SQL. The returned ids are the messages to hand to the sender.
  */
 
-type Recipient = { userId: number; email: string; unsubscribeToken: string };
+type Recipient = { userId: number; email: string };
 type RoundRow = { id: number; name: string; dueDate: string | null };
 
 const links = (): Links => ({ origin: publicOrigin() });
 
+/**
+ * Each message carries a token of its own in its unsubscribe link, and only the token's hash is
+ * kept for good (see `settleMail`): no stored copy, and so no backup, holds a link that works.
+ */
 function mailTo(kind: MailKind, dedupeKey: string, to: Recipient, roundId: number | null, composed: Composed): NewMail {
 	const preference = preferenceOf(kind);
+	const token = preference ? randomUUID() : null;
 	return {
 		dedupeKey,
 		kind,
@@ -38,14 +46,15 @@ function mailTo(kind: MailKind, dedupeKey: string, to: Recipient, roundId: numbe
 		recipientEmail: to.email,
 		roundId,
 		rendered: render(composed),
-		unsubscribeUrl: preference ? `${publicOrigin()}/unsubscribe/${to.unsubscribeToken}?kind=${preference}` : null
+		unsubscribeUrl: token ? `${publicOrigin()}/unsubscribe/${token}?kind=${preference}` : null,
+		unsubscribeTokenHash: token ? hashToken(token) : null
 	};
 }
 
 /** Active people who have not turned this kind of email off. */
 const wants = (kind: MailKind) => sql.raw(`u.active and not ('${preferenceOf(kind)}' = any(u.mail_opt_out))`);
 
-const recipientColumns = sql.raw(`u.id as "userId", u.email, u.unsubscribe_token::text as "unsubscribeToken"`);
+const recipientColumns = sql.raw(`u.id as "userId", u.email`);
 
 async function roundRow(tx: Tx | Database, roundId: number): Promise<RoundRow | undefined> {
 	const [row] = rowsOf<RoundRow>(await tx.execute(sql`select id, name, due_date::text as "dueDate" from round where id = ${roundId}`));
@@ -57,8 +66,7 @@ function byRecipient<T extends Recipient, I>(rows: T[], item: (row: T) => I): { 
 	const groups = new Map<number, { to: Recipient; items: I[] }>();
 	for (const row of rows) {
 		let group = groups.get(row.userId);
-		if (!group)
-			groups.set(row.userId, (group = { to: { userId: row.userId, email: row.email, unsubscribeToken: row.unsubscribeToken }, items: [] }));
+		if (!group) groups.set(row.userId, (group = { to: { userId: row.userId, email: row.email }, items: [] }));
 		group.items.push(item(row));
 	}
 	return [...groups.values()];
@@ -82,7 +90,8 @@ export async function recordInvitationMail(
 				expiresAt: invitation.expiresAt
 			})
 		),
-		unsubscribeUrl: null
+		unsubscribeUrl: null,
+		unsubscribeTokenHash: null
 	};
 	const held = !smtpConfigured();
 	if (held)
@@ -111,6 +120,29 @@ export async function recordRoundOpenedMail(tx: Tx, roundId: number): Promise<nu
 		mailTo('round_opened', `round_opened:${roundId}:${to.userId}`, to, roundId, roundOpenedMail(links(), round, items))
 	);
 	return recordMail(tx, mails, !smtpConfigured());
+}
+
+/**
+ * Who a round's opening emails, by the same rule as `recordRoundOpenedMail`: what a lead is told
+ * before opening. Once opened, `recorded` and `held` count the messages that opening put in the
+ * outbox (the dedupe key allows one per person and round, so these are that opening's).
+ */
+export async function roundOpenedAudience(roundId: number) {
+	const [row] = rowsOf<{ state: string; technologies: number; toEmail: number; optedOut: number; recorded: number; held: number }>(
+		await db().execute(sql`
+			select r.state,
+				(select count(*)::int from round_technology rt where rt.round_id = r.id) as technologies,
+				count(distinct u.id) filter (where ${wants('round_opened')})::int as "toEmail",
+				count(distinct u.id) filter (where u.active and not (${wants('round_opened')}))::int as "optedOut",
+				(select count(*)::int from mail_message m where m.round_id = r.id and m.kind = 'round_opened') as recorded,
+				(select count(*)::int from mail_message m where m.round_id = r.id and m.kind = 'round_opened' and m.status = 'held') as held
+			from round r
+			left join assignment a on a.round_id = r.id
+			left join app_user u on u.id = a.user_id
+			where r.id = ${roundId}
+			group by r.id, r.state`)
+	);
+	return row;
 }
 
 /** "Report ready" when a round closes: to everyone asked to score in it and to the leads of its technologies' teams. */
@@ -222,4 +254,39 @@ export async function recordDigests(week: string, weekStarted: Date): Promise<nu
 			mails.push(mailTo('digest', `digest:${roundId}:${to.userId}:${week}`, to, roundId, digestMail(links(), round, items)));
 	}
 	return recordMail(db(), mails, !smtpConfigured());
+}
+
+/**
+ * "Calibration started": one message per respondent who takes part (asked and submitted), except
+ * the lead who started it, under the same choice on /account as a round's opening: both ask them
+ * to take part.
+ */
+export async function recordCalibrationStartedMail(
+	tx: Tx,
+	session: { id: number; roundId: number; technologyId: number; leadId: number; vectors: string[] }
+): Promise<number[]> {
+	const round = await roundRow(tx, session.roundId);
+	if (!round) return [];
+	const rows = rowsOf<Recipient & { technology: string; slug: string; lead: string | null }>(
+		await tx.execute(sql`
+			select ${recipientColumns}, t.name as technology, t.slug, (select name from app_user where id = ${session.leadId}) as lead
+			from assignment a
+			join response resp on resp.round_id = a.round_id and resp.technology_id = a.technology_id and resp.user_id = a.user_id
+				and resp.state = 'submitted'
+			join app_user u on u.id = a.user_id
+			join technology t on t.id = a.technology_id
+			where a.round_id = ${session.roundId} and a.technology_id = ${session.technologyId} and u.id <> ${session.leadId}
+				and ${wants('calibration_started')}
+			order by u.id`)
+	);
+	const mails = rows.map((r) =>
+		mailTo(
+			'calibration_started',
+			`calibration:${session.id}:${r.userId}`,
+			r,
+			session.roundId,
+			calibrationStartedMail(links(), round, { technology: r.technology, slug: r.slug, lead: r.lead, vectors: session.vectors })
+		)
+	);
+	return recordMail(tx, mails, !smtpConfigured());
 }

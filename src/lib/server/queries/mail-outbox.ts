@@ -14,6 +14,7 @@ export type NewMail = {
 	roundId: number | null;
 	rendered: Rendered;
 	unsubscribeUrl: string | null;
+	unsubscribeTokenHash: string | null;
 };
 
 /** Rows per insert: ten parameters each, far below PostgreSQL's 65,535. */
@@ -39,6 +40,7 @@ export async function recordMail(tx: Tx | Database, mails: NewMail[], held: bool
 					textBody: m.rendered.text,
 					htmlBody: m.rendered.html,
 					unsubscribeUrl: m.unsubscribeUrl,
+					unsubscribeTokenHash: m.unsubscribeTokenHash,
 					status: held ? ('held' as const) : ('queued' as const)
 				}))
 			)
@@ -70,7 +72,7 @@ export async function claimMail(id: number): Promise<MailMessage | undefined> {
 	return row;
 }
 
-/** An invitation's link is a credential: once delivered, the stored copy no longer holds it. */
+/** An invitation's or unsubscribe link is a credential: once delivered, the stored copy no longer holds it. */
 const REDACTED = '(link removed once the message was sent)';
 const INVITE_LINK = '/invite/[A-Za-z0-9_-]+';
 
@@ -89,6 +91,7 @@ export async function settleMail(message: Pick<MailMessage, 'id' | 'kind'>, outc
 						status: 'sent',
 						sentAt: sql`now()`,
 						lastError: null,
+						unsubscribeUrl: null,
 						...(message.kind === 'invitation' ? { textBody: redact(mailMessage.textBody), htmlBody: redact(mailMessage.htmlBody) } : {})
 					}
 				: { status: 'failed', lastError: outcome.error.slice(0, 500) }

@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
-import { appUser } from '$lib/server/db/schema';
+import { hashToken } from '$lib/server/auth/session';
+import { appUser, mailMessage } from '$lib/server/db/schema';
 import { MAIL_PREFERENCE_KEYS, type MailPreference } from '$lib/domain/mail-kinds';
 import { recordAudit } from './audit';
 import { NO_PASSWORD } from './sso-accounts';
@@ -37,13 +38,22 @@ export async function setMailOptOut(userId: number, optOut: MailPreference[]) {
 	});
 }
 
+/**
+ * Who a link's token names: only hashes are stored, of each message's own token and of the
+ * per-person token that emails carried before migration 0013.
+ */
+const namedBy = (token: string) => {
+	const hash = hashToken(token);
+	return or(
+		eq(appUser.unsubscribeTokenHash, hash),
+		eq(appUser.id, sql`(select ${mailMessage.recipientUserId} from ${mailMessage} where ${mailMessage.unsubscribeTokenHash} = ${hash})`)
+	);
+};
+
 /** The person an unsubscribe link names, if the token is one. */
 export async function findByUnsubscribeToken(token: string) {
 	if (!UUID.test(token)) return undefined;
-	const [row] = await db()
-		.select({ id: appUser.id, email: appUser.email, optOut: appUser.mailOptOut })
-		.from(appUser)
-		.where(eq(appUser.unsubscribeToken, token));
+	const [row] = await db().select({ id: appUser.id, email: appUser.email, optOut: appUser.mailOptOut }).from(appUser).where(namedBy(token));
 	return row && { ...row, optOut: known(row.optOut) };
 }
 
@@ -54,7 +64,7 @@ export async function unsubscribe(token: string, preference: MailPreference): Pr
 		const [row] = await tx
 			.update(appUser)
 			.set({ mailOptOut: sql`(select array(select distinct unnest(${appUser.mailOptOut} || array[${preference}]::text[])))` })
-			.where(eq(appUser.unsubscribeToken, token))
+			.where(namedBy(token))
 			.returning({ id: appUser.id, optOut: appUser.mailOptOut });
 		if (!row) return false;
 		await recordAudit(tx, {

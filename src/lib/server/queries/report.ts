@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { intArray, rowsOf } from '$lib/server/db/client';
 import { roundTechnology, team, technology } from '$lib/server/db/schema';
-import { enoughAnswered } from '$lib/domain/anonymity';
+import { mayTellApart } from '$lib/domain/anonymity';
 import { ANONYMITY_KEY, anonymityThreshold } from './settings';
 
 /** The technologies a round scored (optionally one team's), by name, with their owning team. */
@@ -45,10 +45,11 @@ type ScoreRow = {
 };
 
 /**
- * Submitted answers, with comments and evidence links only for technologies that enough people
- * answered (the anonymity threshold, read in the same statement).
+ * Submitted answers, with comments and evidence links where the reader may tell respondents apart:
+ * those who may see names always, anyone else only for technologies that enough people answered
+ * (the anonymity threshold, read in the same statement).
  */
-async function scoresOf(roundId: number, technologyIds: number[], commentedOnly = false) {
+async function scoresOf(roundId: number, technologyIds: number[], seesNames: boolean, commentedOnly = false) {
 	if (!technologyIds.length) return [];
 	const result = await db().execute(sql`
 		with counted as (
@@ -68,9 +69,9 @@ async function scoresOf(roundId: number, technologyIds: number[], commentedOnly 
 			${commentedOnly ? sql`and (a.comment <> '' or a.evidence_url <> '')` : sql``}
 		order by t.name, a.vector_key, ${commentedOnly ? sql`a.comment, a.evidence_url` : sql`u.id`}`);
 	const rows = rowsOf<ScoreRow>(result);
-	const threshold = anonymityThreshold(rows[0]?.anonymity);
+	const reader = { seesNames, threshold: anonymityThreshold(rows[0]?.anonymity) };
 	const scores = rows.map((r) => {
-		const said = enoughAnswered(Number(r.answered), threshold);
+		const said = mayTellApart(Number(r.answered), reader);
 		return {
 			technology: r.technology,
 			slug: r.slug,
@@ -90,10 +91,11 @@ export type Score = Awaited<ReturnType<typeof scoresOf>>[number];
 
 /**
  * Every submitted answer of a round in long format, with respondent names: the data files are
- * for those who may download data, and the policy lets them see who answered what.
+ * for those who may download data, and the policy lets them see who answered what. `seesNames`
+ * still decides the comments, so the files follow the same rule as the pages.
  */
-export async function roundScores(roundId: number, technologyIds: number[]): Promise<Score[]> {
-	return scoresOf(roundId, technologyIds);
+export async function roundScores(roundId: number, technologyIds: number[], seesNames: boolean): Promise<Score[]> {
+	return scoresOf(roundId, technologyIds, seesNames);
 }
 
 /**
@@ -102,7 +104,7 @@ export async function roundScores(roundId: number, technologyIds: number[]): Pro
  * said without who said it or the score beside it, so no answer can be traced.
  */
 export async function roundComments(roundId: number, technologyIds: number[], withRespondents: boolean): Promise<Score[]> {
-	const rows = await scoresOf(roundId, technologyIds, true);
+	const rows = await scoresOf(roundId, technologyIds, withRespondents, true);
 	return withRespondents ? rows : rows.map((r) => ({ ...r, respondent: '', score: null, dontKnow: false }));
 }
 
@@ -110,13 +112,18 @@ export async function roundComments(roundId: number, technologyIds: number[], wi
  * The same rows in batches of technologies, fetching the next batch while the caller writes the
  * current one: a large export overlaps database and file work and never holds every answer at once.
  */
-export async function* roundScoreBatches(roundId: number, technologyIds: number[], batch = 100): AsyncGenerator<Score[]> {
+export async function* roundScoreBatches(
+	roundId: number,
+	technologyIds: number[],
+	seesNames: boolean,
+	batch = 100
+): AsyncGenerator<Score[]> {
 	const batches: number[][] = [];
 	for (let i = 0; i < technologyIds.length; i += batch) batches.push(technologyIds.slice(i, i + batch));
-	let next = batches.length ? scoresOf(roundId, batches[0]) : null;
+	let next = batches.length ? scoresOf(roundId, batches[0], seesNames) : null;
 	for (let i = 0; next; i++) {
 		const current = await next;
-		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1]) : null;
+		next = i + 1 < batches.length ? scoresOf(roundId, batches[i + 1], seesNames) : null;
 		yield current;
 	}
 }

@@ -3,7 +3,9 @@ import { db } from '$lib/server/db';
 import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
 import { appUser, assignment, response, roundResult, roundTechnology, team, technology } from '$lib/server/db/schema';
 import { SCORING_ROLES } from '$lib/server/auth/policy';
+import { publish } from '$lib/server/db/notify';
 import { recordAudit } from './audit';
+import { calibrationTopic } from './calibration';
 import { refreshResults } from './results';
 import { answeredCount, responseOfAssignment } from './responses';
 import { lockRound } from './rounds';
@@ -11,10 +13,26 @@ import { lockRound } from './rounds';
 // A round's scope: which technologies it covers and who is asked to score each.
 
 /**
+ * Whole groups a lead adds at once ("every technology of team SRE"): chosen by the database at
+ * the moment of adding, so a group is what it is then, not what a page showed earlier. Retired
+ * technologies are left out, as they are from the list of technologies to pick from.
+ */
+export type ScopeGroups = { all?: boolean; teamId?: number; category?: string };
+
+function inGroups(groups: ScopeGroups) {
+	const chosen = [
+		groups.all ? sql`true` : undefined,
+		groups.teamId !== undefined ? sql`t.team_id = ${groups.teamId}` : undefined,
+		groups.category !== undefined ? sql`t.category = ${groups.category}` : undefined
+	].filter((c) => c !== undefined);
+	return chosen.length ? sql`(t.lifecycle <> 'retired' and (${sql.join(chosen, sql` or `)}))` : sql`false`;
+}
+
+/**
  * Adds technologies to a draft or open round, each with its owning team's active people who may
  * score as respondents: two set-based inserts whatever the number of technologies.
  */
-export async function addTechnologies(actorId: number, roundId: number, technologyIds: number[]) {
+export async function addTechnologies(actorId: number, roundId: number, technologyIds: number[], groups: ScopeGroups = {}) {
 	return db().transaction(async (tx) => {
 		const allowed = await lockRound(tx, roundId, ['draft', 'open']);
 		if (allowed !== 'ok') return allowed;
@@ -22,7 +40,7 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 			await tx.execute(sql`
 				with added as (
 					insert into round_technology (round_id, technology_id)
-					select ${roundId}, t.id from technology t where t.id = any(${intArray(technologyIds)})
+					select ${roundId}, t.id from technology t where t.id = any(${intArray(technologyIds)}) or ${inGroups(groups)}
 					on conflict do nothing
 					returning technology_id
 				), asked as (
@@ -42,7 +60,7 @@ export async function addTechnologies(actorId: number, roundId: number, technolo
 			action: 'round.add-technologies',
 			entity: 'round',
 			entityId: roundId,
-			after: { technologyIds: added }
+			after: { technologyIds: added, ...groups }
 		});
 		return 'ok';
 	});
@@ -91,6 +109,8 @@ export async function removeRespondents(actorId: number, roundId: number, techno
 			.returning({ userId: assignment.userId });
 		if (!removed.length) return 'not-found';
 		await refreshResults(tx, { roundId, technologyId });
+		// Who takes part in its calibration changed: pages follow, and the removed people's streams end (event-stream.ts).
+		await publish(tx, calibrationTopic(roundId, technologyId), 'respondents');
 		await recordAudit(tx, {
 			actorId,
 			action: 'round.remove-respondent',
@@ -170,11 +190,13 @@ export async function roundScope(roundId: number, query: ScopeQuery = { page: 1 
 	};
 }
 
+/** What can still be added, with the team and category the page offers to select them by. */
 export async function technologiesOutsideRound(roundId: number) {
 	const inScope = db().select({ id: roundTechnology.technologyId }).from(roundTechnology).where(eq(roundTechnology.roundId, roundId));
 	return db()
-		.select({ id: technology.id, name: technology.name })
+		.select({ id: technology.id, name: technology.name, category: technology.category, teamId: technology.teamId, teamName: team.name })
 		.from(technology)
+		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(and(notInArray(technology.id, inScope), ne(technology.lifecycle, 'retired')))
 		.orderBy(asc(technology.name));
 }

@@ -34,6 +34,7 @@ const listedRound = {
 	name: round.name,
 	state: round.state,
 	dueDate: round.dueDate,
+	closedAt: round.closedAt,
 	frameworkVersionId: round.frameworkVersionId,
 	frameworkVersion: frameworkVersion.version,
 	...roundCounts
@@ -49,24 +50,7 @@ const allRounds = prepared((database) =>
 		.prepare('list_rounds')
 );
 
-/**
- * The same, each round also with the ratings it stored: enough for the dashboard's portfolio
- * summary without reading the results themselves. (drizzle's select types do not survive a
- * helper generic over the columns, hence the two spelled out.)
- */
-const ratings = sql<number[]>`(select coalesce(json_agg((${roundResult.result}->'rating'->>'rating')::float8), '[]')
-	from ${roundResult} where ${roundResult.roundId} = ${round.id} and ${roundResult.result}->'rating' <> 'null'::jsonb)`;
-const allRoundsWithRatings = prepared((database) =>
-	database
-		.select({ ...listedRound, ratings })
-		.from(round)
-		.innerJoin(frameworkVersion, eq(frameworkVersion.id, round.frameworkVersionId))
-		.orderBy(desc(round.createdAt), desc(round.id))
-		.prepare('list_rounds_with_ratings')
-);
-
 export const listRounds = () => allRounds().execute();
-export const listRoundsWithRatings = () => allRoundsWithRatings().execute();
 
 const roundColumns = {
 	id: round.id,

@@ -3,7 +3,8 @@ import { db } from '$lib/server/db';
 import { intArray, rowsOf, sqlState, UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
 import { keyedTransactionLock, LOCK } from '$lib/server/db/locks';
 import { appUser, invitation, userIdentity, userTeam } from '$lib/server/db/schema';
-import { groupsOf, membershipFrom, type Membership, type SsoConfig } from '$lib/domain/sso';
+import { groupsOf, membershipFrom, newcomerRole, roleAtSignIn, type Membership, type SsoConfig } from '$lib/domain/sso';
+import type { Role } from '$lib/domain/roles';
 import { breakGlassEmail } from '$lib/server/auth/local-login';
 import type { ProviderIdentity } from '$lib/server/auth/oidc';
 import { recordAudit } from './audit';
@@ -20,8 +21,9 @@ export type SsoAccount =
 /**
  * The account a provider's identity signs in to, in one transaction: the one remembered for this
  * `sub`; else the account with this verified email (then remembered); else a new one, with the
- * role and teams of a pending invitation to that email, or of the group mapping, or the default
- * role. At every sign-in the groups claim updates role and mapped teams, as /admin/sso says.
+ * teams of a pending invitation to that email and of the group mapping, and the role the groups
+ * give, else the invitation's, else the default. At every sign-in the groups claim updates role
+ * and mapped teams, as /admin/sso says.
  */
 export async function signInFromProvider(identity: ProviderIdentity): Promise<SsoAccount> {
 	const config = await getSsoConfig();
@@ -81,7 +83,7 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 				.orderBy(desc(invitation.createdAt))
 				.limit(1)
 				.for('update');
-			const role = membership.role ?? invited?.role ?? config.defaultRole;
+			const role = newcomerRole(membership, invited?.role, config.defaultRole);
 			const [row] = await tx
 				.insert(appUser)
 				.values({ email: identity.email, name: identity.name, passwordHash: NO_PASSWORD, role })
@@ -104,11 +106,11 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 	}
 	const [user] = await tx.select({ active: appUser.active, role: appUser.role }).from(appUser).where(eq(appUser.id, userId)).for('update');
 	if (!user.active) return { ok: false, reason: 'inactive' } as const;
-	if (!created) await followGroups(tx, userId, user.role, membership);
+	if (!created) await followGroups(tx, userId, user.role, roleAtSignIn(membership, user.role, config.defaultRole), membership);
 	return { ok: true, userId, created } as const;
 }
 
-async function followGroups(tx: Tx, userId: number, role: string, membership: Membership) {
+async function followGroups(tx: Tx, userId: number, role: Role, groupRole: Role | null, membership: Membership) {
 	const before = rowsOf<{ teamId: number }>(
 		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
 	).map((r) => Number(r.teamId));
@@ -119,7 +121,7 @@ async function followGroups(tx: Tx, userId: number, role: string, membership: Me
 		userId,
 		membership.teamIds.filter((t) => !before.includes(t))
 	);
-	let newRole = membership.role && membership.role !== role ? membership.role : null;
+	let newRole = groupRole && groupRole !== role ? groupRole : null;
 	if (newRole && role === 'admin') {
 		// The groups never remove the last active administrator; the lock makes two demotions at once take turns.
 		await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.setup})`);

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Tx } from '$lib/server/db/client';
-import { response, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
-import { isSlug, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
+import { response, round, roundResult, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
+import { isSlug, LIFECYCLES, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
 import { recordAudit } from './audit';
 
 export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle };
@@ -48,6 +48,65 @@ export async function listTechnologies(filter: TechnologyFilter = {}) {
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(technologyWhere(filter))
 		.orderBy(asc(technology.name));
+}
+
+export const CATALOG_SORTS = ['name', 'category', 'team', 'lifecycle', 'rating'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
+export type CatalogQuery = { sort: CatalogSort; dir: 'asc' | 'desc'; page: number };
+export const CATALOG_PAGE_SIZE = 50;
+
+/**
+ * Each technology's rating from the newest closed round that rated it, and that round: a rating
+ * is always shown with where it came from, and a technology skipped by the last round keeps its
+ * earlier one. One indexed lookup per technology (round_result_technology_idx).
+ */
+const latestRating = () =>
+	db()
+		.select({
+			rating: sql<number>`(${roundResult.result}->'rating'->>'rating')::float8`.as('latest_rating'),
+			level: sql<number>`(${roundResult.result}->'rating'->>'level')::int`.as('latest_level'),
+			roundId: sql<number>`${round.id}`.as('latest_round_id'),
+			roundName: sql<string>`${round.name}`.as('latest_round_name')
+		})
+		.from(roundResult)
+		.innerJoin(round, eq(round.id, roundResult.roundId))
+		.where(
+			and(eq(roundResult.technologyId, technology.id), eq(round.state, 'closed'), sql`${roundResult.result}->'rating' <> 'null'::jsonb`)
+		)
+		.orderBy(desc(round.createdAt), desc(round.id))
+		.limit(1)
+		.as('latest');
+
+/**
+ * One page of the catalog, sorted and paged in SQL with each technology's latest rating. Ties
+ * (and technologies without a team or a rating, which come last either way) fall back to the
+ * name, so a page holds the same rows each time it is asked for. A page past the end is the last.
+ */
+export async function catalogPage(filter: TechnologyFilter, query: CatalogQuery) {
+	const where = technologyWhere(filter);
+	const [{ total }] = await db().select({ total: count() }).from(technology).where(where);
+	const pages = Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE));
+	const page = Math.min(query.page, pages);
+	const latest = latestRating();
+	const name = sql`lower(${technology.name})`;
+	const key = {
+		name,
+		category: sql`lower(${technology.category})`,
+		team: sql`lower(${team.name})`,
+		// The lifecycle's own order (evaluating → retired), not the alphabet's.
+		lifecycle: sql`array_position(${sql.param([...LIFECYCLES])}::text[], ${technology.lifecycle})`,
+		rating: sql`${latest.rating}`
+	}[query.sort];
+	const rows = await db()
+		.select({ ...summaryColumns, rating: latest.rating, level: latest.level, roundId: latest.roundId, roundName: latest.roundName })
+		.from(technology)
+		.leftJoin(team, eq(team.id, technology.teamId))
+		.leftJoinLateral(latest, sql`true`)
+		.where(where)
+		.orderBy(sql`${key} ${sql.raw(query.dir === 'desc' ? 'desc' : 'asc')} nulls last`, asc(name), asc(technology.id))
+		.limit(CATALOG_PAGE_SIZE)
+		.offset((page - 1) * CATALOG_PAGE_SIZE);
+	return { technologies: rows, total, page, pages };
 }
 
 /**

@@ -14,6 +14,8 @@ export async function listWebhooks() {
 			id: webhook.id,
 			url: webhook.url,
 			events: webhook.events,
+			active: webhook.active,
+			inactiveReason: webhook.inactiveReason,
 			createdAt: webhook.createdAt,
 			delivered:
 				sql<number>`(select count(*) from ${webhookDelivery} d where d.webhook_id = ${webhook.id} and d.status = 'delivered')`.mapWith(
@@ -35,13 +37,33 @@ export async function createWebhook(actorId: number, input: { url: string; event
 	return db().transaction(async (tx) => {
 		const [{ n }] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(webhook);
 		if (n >= MAX_WEBHOOKS) return { status: 'too-many' as const };
-		const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+		const secret = newSecret();
 		const [row] = await tx
 			.insert(webhook)
 			.values({ ...input, secret, createdBy: actorId })
 			.returning({ id: webhook.id });
 		await recordAudit(tx, { actorId, action: 'webhook.create', entity: 'webhook', entityId: row.id, after: input });
 		return { status: 'created' as const, id: row.id, secret };
+	});
+}
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
+/**
+ * A fresh signing secret, returned once, and the webhook active again: after a leak, or after a
+ * restore that could not bring its secret back (it stays paused until then).
+ */
+export async function renewWebhookSecret(actorId: number, id: number): Promise<string | null> {
+	return db().transaction(async (tx) => {
+		const secret = newSecret();
+		const [row] = await tx
+			.update(webhook)
+			.set({ secret, active: true, inactiveReason: null })
+			.where(eq(webhook.id, id))
+			.returning({ id: webhook.id });
+		if (!row) return null;
+		await recordAudit(tx, { actorId, action: 'webhook.secret', entity: 'webhook', entityId: id });
+		return secret;
 	});
 }
 

@@ -2,9 +2,13 @@ import { eq, inArray } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { round, technology } from '$lib/server/db/schema';
 import { storedResults } from '$lib/server/queries/results';
+import { shareableResult, type Reader } from '$lib/domain/anonymity';
 
-/** A round's results as the API gives them: the stored results, each named by its technology's slug. */
-export async function roundResultsForApi(roundId: number) {
+/**
+ * A round's results as the API gives them: the stored results, each named by its technology's slug,
+ * with the vector figures `reader` may see (the same anonymity rule as every page).
+ */
+export async function roundResultsForApi(roundId: number, reader: Reader) {
 	const [r] = await db().select({ id: round.id, name: round.name, state: round.state }).from(round).where(eq(round.id, roundId));
 	if (!r) return null;
 	const results = await storedResults(roundId);
@@ -21,6 +25,7 @@ export async function roundResultsForApi(roundId: number) {
 		: [];
 	const byId = new Map(names.map((t) => [t.id, t]));
 	const items = results
+		.map((stored) => shareableResult(stored, reader))
 		.map((x) => ({
 			technology: byId.get(x.technologyId)?.slug ?? '',
 			name: byId.get(x.technologyId)?.name ?? '',
@@ -29,7 +34,8 @@ export async function roundResultsForApi(roundId: number) {
 			coverage: x.rating?.coverage ?? null,
 			assigned: x.assigned,
 			submitted: x.submitted,
-			vectors: x.vectors
+			vectors: x.vectors,
+			withheld: x.withheld
 		}))
 		.sort((a, b) => a.technology.localeCompare(b.technology));
 	return { round: r, provisional: r.state !== 'closed', items };

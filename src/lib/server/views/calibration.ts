@@ -1,5 +1,6 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { can, requireCapability } from '../auth/policy';
+import { signedInRole } from '../auth/session';
 import { calibrationPair } from '../queries/calibration';
 import { isAssigned } from '../queries/responses';
 
@@ -33,4 +34,15 @@ export async function calibrationAccess(event: Pick<RequestEvent, 'locals' | 'ur
 		if (!asked) error(403, 'Only leads and the people asked to score this technology take part in its calibration.');
 	}
 	return { user, pair, lead };
+}
+
+/**
+ * Whether the holder of a calibration stream may still follow it, by the same rule as
+ * `calibrationAccess`: still signed in with that session, still allowed to score, and a lead or
+ * still asked to score the technology. Asked again by the stream before every event it sends.
+ */
+export async function stillTakesPart(holder: { userId: number; sessionId: string | null }, roundId: number, technologyId: number) {
+	const role = await signedInRole(holder.userId, holder.sessionId);
+	if (!role || !can({ role }, 'score')) return false;
+	return can({ role }, 'manageRounds') || isAssigned({ roundId, technologyId, userId: holder.userId });
 }

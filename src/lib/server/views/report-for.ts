@@ -1,15 +1,19 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
+import { can } from '$lib/server/auth/policy';
 import { parseId, queryId } from '$lib/server/forms';
 import { roundReport } from '$lib/server/views/report';
 
-/** The report for the round in the URL, optionally narrowed to `?team=`; 404 for an unknown round. */
-export async function reportFor(event: Pick<RequestEvent, 'params' | 'url'>) {
+/**
+ * The report for the round in the URL, optionally narrowed to `?team=`, with the figures the signed-in
+ * user may see (see `ReportOptions`); 404 for an unknown round.
+ */
+export async function reportFor(event: Pick<RequestEvent, 'params' | 'url' | 'locals'>) {
 	const roundId = parseId(event.params.id);
 	const teamId = queryId
 		.optional()
 		.catch(undefined)
 		.parse(event.url.searchParams.get('team') ?? undefined);
-	const report = roundId ? await roundReport(roundId, { teamId }) : null;
+	const report = roundId ? await roundReport(roundId, { teamId, seesNames: can(event.locals.user, 'seeRespondents') }) : null;
 	if (!report) error(404, 'No such round.');
 	return report;
 }

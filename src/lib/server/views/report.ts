@@ -10,15 +10,18 @@ import { roundTechnologies, teamName } from '../queries/report';
 import { byUrgency } from '$lib/domain/initiatives';
 import { isoDate } from '$lib/domain/format';
 import { initiativeViews } from './initiatives';
+import { getAnonymity } from '../queries/settings';
+import { shareableResult } from '$lib/domain/anonymity';
 
-export type ReportOptions = { teamId?: number };
+/** `seesNames`: the reader may see who answered what; without it, vector figures below the anonymity threshold are left out. */
+export type ReportOptions = { teamId?: number; seesNames?: boolean };
 
 /** Everything a round's maturity report shows, gathered with a fixed number of queries. */
 export async function roundReport(roundId: number, options: ReportOptions = {}) {
 	const round = await getRound(roundId);
 	if (!round) return null;
 	const previous = previousClosedRound(await listRounds(), roundId);
-	const [framework, techs, current, before, teamLabel, initiatives] = await Promise.all([
+	const [framework, techs, current, before, teamLabel, initiatives, { threshold }] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		roundTechnologies(roundId, options.teamId),
 		storedResults(roundId),
@@ -29,15 +32,19 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		initiativeViews(
 			{ source: { kind: 'round', roundId, teamId: options.teamId } },
 			round.state === 'closed' && round.closedAt ? isoDate(new Date(round.closedAt)) : undefined
-		)
+		),
+		getAnonymity()
 	]);
-	const now = new Map(current.map((r) => [r.technologyId, r]));
+	// Page, PDF and files alike show each round's figures as this reader may see them; the summary's weakest vectors follow.
+	const reader = { seesNames: options.seesNames ?? false, threshold };
+	const now = new Map(current.map((r) => [r.technologyId, shareableResult(r, reader)]));
+	const then = new Map([...before].map(([id, r]) => [id, shareableResult(r, reader)]));
 	const vectors = vectorsInLaneOrder(framework.vectors);
 	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
 	const technologies = techs.map((t) => ({
 		...t,
 		result: now.get(t.id) ?? null,
-		previous: before.get(t.id) ?? null,
+		previous: then.get(t.id) ?? null,
 		backlog: backlog.filter((b) => b.technologyId === t.id && (b.status === 'open' || b.status === 'in_progress'))
 	}));
 	const rated = technologies.filter((t) => t.result?.rating);

@@ -4,45 +4,56 @@ import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '$lib
 import { db } from '../db';
 import { rowsOf } from '../db/client';
 import { getFramework } from '../queries/framework';
-import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
-import { previousResults, storedResults } from '../queries/results';
+import { chooseResultsRound, pickedRound, roundStatus } from '$lib/domain/round-choice';
+import { previousResults, type TechnologyResult } from '../queries/results';
 import { listRounds } from '../queries/rounds';
 import { getRadarConfig } from '../queries/settings';
 import { listTechnologies } from '../queries/technologies';
+import { shownResults } from './shown-results';
 
-/** Everything the radar picture and its exports need, for a round (default: the newest closed one). */
+/**
+ * Everything the radar picture and its exports need: for a round picked, or by default each
+ * technology's latest closed rating, moving against the closed rating each had before.
+ */
 export async function radarFor(roundParam: number | null) {
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const { round } = chooseResultsRound(rounds, roundParam);
-	const [config, technologies, current, before, framework] = await Promise.all([
+	const round = pickedRound(rounds, roundParam);
+	const [config, technologies, { shown, before }, baseline, framework] = await Promise.all([
 		getRadarConfig(),
 		listTechnologies(),
-		round ? storedResults(round.id) : Promise.resolve([]),
-		round ? previousResults(round.id) : Promise.resolve(new Map<number, never>()),
-		getFramework(round?.frameworkVersionId)
+		shownResults(round),
+		round ? previousResults(round.id) : Promise.resolve(new Map<number, TechnologyResult>()),
+		getFramework((round ?? chooseResultsRound(rounds).round)?.frameworkVersionId)
 	]);
+	const previous = before ?? baseline;
+	const byId = new Map(technologies.map((t) => [t.id, t]));
 	const categories = [...new Set(technologies.map((t) => t.category))].sort();
-	const rated = current.filter((r) => r.rating !== null);
+	const rated = [...shown.values()].filter((r) => r.rating !== null && byId.has(r.technologyId));
 	const blips = blipsFor(
 		rated.map((r) => {
-			const t = technologies.find((x) => x.id === r.technologyId)!;
+			const t = byId.get(r.technologyId)!;
 			return {
 				slug: t.slug,
 				name: t.name,
 				category: t.category,
 				rating: r.rating!.rating,
 				level: r.rating!.level,
-				previousLevel: before.get(r.technologyId)?.rating?.level ?? null
+				previousLevel: previous.get(r.technologyId)?.rating?.level ?? null
 			};
 		}),
 		config
-	);
+	).map((b, i) => ({ ...b, source: rated[i].source }));
 	return {
 		round: round ? roundStatus(round) : null,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		config,
 		blips,
-		byor: byorRows(blips, config, framework.levels),
+		// Without a round picked, each row names the round its rating comes from.
+		byor: byorRows(
+			blips.map((b) => ({ ...b, from: round ? undefined : b.source.roundName })),
+			config,
+			framework.levels
+		),
 		categories,
 		unmapped: unmappedCategories(categories, config)
 	};

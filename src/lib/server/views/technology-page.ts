@@ -13,9 +13,17 @@ import { ownProgress, type CoveringInitiative } from './initiatives';
 import { coversTechnology, vectorNameOf } from '../queries/initiatives';
 import { chooseResultsRound } from '$lib/domain/round-choice';
 import { isSlug, type Lifecycle } from '$lib/domain/catalog';
-import { enoughAnswered } from '$lib/domain/anonymity';
+import { mayTellApart, shareableResult } from '$lib/domain/anonymity';
+import { ratingSource } from '$lib/domain/rating-source';
 
-type PageRound = { id: number; name: string; state: 'open' | 'closed'; frameworkVersionId: number; result: TechnologyResult | null };
+type PageRound = {
+	id: number;
+	name: string;
+	state: 'open' | 'closed';
+	closedAt: string | null;
+	frameworkVersionId: number;
+	result: TechnologyResult | null;
+};
 type Row = {
 	id: number;
 	slug: string;
@@ -42,7 +50,7 @@ async function technologyWithRounds(slug: string): Promise<Row | undefined> {
 		select t.id, t.slug, t.name, t.category, t.lifecycle, t.target_level as "targetLevel", tm.name as "teamName",
 			t.description, t.links,
 			coalesce((
-				select json_agg(json_build_object('id', r.id, 'name', r.name, 'state', r.state,
+				select json_agg(json_build_object('id', r.id, 'name', r.name, 'state', r.state, 'closedAt', r.closed_at,
 						'frameworkVersionId', r.framework_version_id, 'result', rr.result) order by r.created_at desc, r.id desc)
 				from round_technology rt
 				join round r on r.id = rt.round_id
@@ -71,8 +79,12 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	const { round: selected, previous } = chooseResultsRound(rated, wantedRound);
 	const seeRespondents = can(user, 'seeRespondents');
 	const threshold = anonymityThreshold(anonymity);
+	const reader = { seesNames: seeRespondents, threshold };
 	const answered = selected?.result?.submitted ?? 0;
-	const commentsShown = enoughAnswered(answered, threshold);
+	const commentsShown = mayTellApart(answered, reader);
+	// Both rounds' figures as this reader may see them: a change against last round would give its medians away.
+	const result = selected?.result ? shareableResult(selected.result, reader) : null;
+	const previousResult = previous?.result ? shareableResult(previous.result, reader) : null;
 	const [framework, comments, backlog, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
@@ -84,12 +96,21 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		canEdit: can(user, 'editCatalog'),
 		// While the round is open, its respondents and leads can talk a disagreement through.
 		calibrate:
-			selected?.state === 'open' && can(user, 'score') && Object.values(selected.result?.vectors ?? {}).some((v) => v.disagreement)
+			selected?.state === 'open' && can(user, 'score') && Object.values(result?.vectors ?? {}).some((v) => v.disagreement)
 				? `/rounds/${selected.id}/calibrate/${technology.slug}`
 				: null,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
-		selected: selected ? { id: selected.id, name: selected.name, state: selected.state, result: selected.result } : null,
-		previous: previous ? { id: previous.id, name: previous.name, result: previous.result } : null,
+		selected: selected
+			? {
+					id: selected.id,
+					name: selected.name,
+					state: selected.state,
+					result,
+					// Which round the rating comes from, how long ago, and whether it rests on too few people.
+					source: ratingSource(selected, answered, threshold, new Date())
+				}
+			: null,
+		previous: previous ? { id: previous.id, name: previous.name, result: previousResult } : null,
 		trend: [...rounds].reverse().map((r) => ({ label: r.name, rating: r.result?.rating?.rating ?? null })),
 		// Only what the page draws: the level texts and each vector's name and lane, not the framework's anchors.
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name, lane: v.lane })),

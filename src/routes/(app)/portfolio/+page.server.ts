@@ -3,11 +3,13 @@ import { LIFECYCLES } from '$lib/domain/catalog';
 import { vectorMedians } from '$lib/domain/aggregate';
 import { vectorsInLaneOrder } from '$lib/domain/framework';
 import { laneAverages, levelDistribution, sortTechnologies, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
-import { requireCapability } from '$lib/server/auth/policy';
-import { queryFilter } from '$lib/server/forms';
+import { can, requireCapability } from '$lib/server/auth/policy';
+import { queryFilter, requestedRound } from '$lib/server/forms';
 import { getFramework } from '$lib/server/queries/framework';
-import { chooseResultsRound, roundStatus } from '$lib/domain/round-choice';
+import { chooseResultsRound, pickedRound, roundStatus } from '$lib/domain/round-choice';
+import { sourceRounds, type RatingSource } from '$lib/domain/rating-source';
 import { storedResults, type TechnologyResult } from '$lib/server/queries/results';
+import { shownResults } from '$lib/server/views/shown-results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
@@ -18,11 +20,13 @@ import type { PageServerLoad } from './$types';
 const PAGE_SIZE = 100;
 
 export const load: PageServerLoad = async (event) => {
-	requireCapability(event, 'read');
+	const user = requireCapability(event, 'read');
 	const p = event.url.searchParams;
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
-	const { round, previous } = chooseResultsRound(rounds, Number(p.get('round')));
-	const framework = await getFramework(round?.frameworkVersionId);
+	// By default no single round: each technology's latest closed rating, marked with its round.
+	const round = pickedRound(rounds, requestedRound(event.url));
+	const previous = round && chooseResultsRound(rounds, round.id).previous;
+	const framework = await getFramework((round ?? chooseResultsRound(rounds).round)?.frameworkVersionId);
 	const vectors = vectorsInLaneOrder(framework.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane }));
 	const keys = new Set(vectors.map((v) => v.key));
 	const query = z
@@ -42,19 +46,17 @@ export const load: PageServerLoad = async (event) => {
 		.parse(Object.fromEntries([...p].filter(([, v]) => v !== '')));
 
 	// A handful of queries for the whole page, whatever the number of technologies.
-	const [technologies, current, before, teams, categories, initiatives] = await Promise.all([
+	const [technologies, { shown: now, before }, previousRound, teams, categories, initiatives] = await Promise.all([
 		listTechnologies({ teamId: query.team, category: query.category, lifecycle: query.lifecycle }),
-		round ? storedResults(round.id) : Promise.resolve([] as TechnologyResult[]),
+		shownResults(round, undefined, can(user, 'seeRespondents')),
 		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		listTeams(),
 		listCategories(),
 		initiativeViews()
 	]);
-	const byId = (results: TechnologyResult[]) => new Map(results.map((r) => [r.technologyId, r]));
-	const now = byId(current);
-	const then = byId(before);
+	const then = before ?? new Map(previousRound.map((r) => [r.technologyId, r]));
 	const inRound = technologies.filter((t) => now.has(t.id));
-	const rows: PortfolioTech[] = inRound.map((t) => {
+	const rows: (PortfolioTech & { source: RatingSource; withheld: boolean })[] = inRound.map((t) => {
 		const r = now.get(t.id)!;
 		return {
 			slug: t.slug,
@@ -63,6 +65,9 @@ export const load: PageServerLoad = async (event) => {
 			rating: r.rating?.rating ?? null,
 			level: r.rating?.level ?? null,
 			medians: vectorMedians(r),
+			source: r.source,
+			// Below the anonymity threshold the row has no medians, so column and lane averages leave it out too.
+			withheld: r.withheld !== null,
 			disagreements: Object.entries(r.vectors)
 				// A disagreement talked through in calibration is settled.
 				.filter(([, a]) => a.disagreement && a.calibratedFrom === undefined)
@@ -76,6 +81,14 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		round: round ? roundStatus(round) : null,
 		previous: previous ? { id: previous.id, name: previous.name } : null,
+		// Which rounds the rows come from, newest first; one entry when a round is picked.
+		sources: sourceRounds(
+			rows.map((r) => r.source),
+			rounds.map((r) => r.id)
+		),
+		thin: rows.filter((r) => r.source.thin).length,
+		withheld: rows.filter((r) => r.withheld).length,
+		anyRated: now.size > 0,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
 		vectors,
 		query: { ...query, page },

@@ -3,31 +3,45 @@ import { LIFECYCLES } from '$lib/domain/catalog';
 import { can, requireCapability } from '$lib/server/auth/policy';
 import { queryFilter } from '$lib/server/forms';
 import { listTeams } from '$lib/server/queries/teams';
-import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
+import { CATALOG_PAGE_SIZE, CATALOG_SORTS, catalogPage, listCategories } from '$lib/server/queries/technologies';
 import type { PageServerLoad } from './$types';
 
+// A query string is a view to show, not input to refuse: an odd value falls back to the default.
 const filterSchema = z.object({
 	q: queryFilter.text(100),
 	category: queryFilter.text(50),
 	team: queryFilter.id,
-	lifecycle: z.enum(LIFECYCLES).optional().catch(undefined)
+	lifecycle: z.enum(LIFECYCLES).optional().catch(undefined),
+	sort: z.enum(CATALOG_SORTS).catch('name').default('name'),
+	dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
+	// A page past the end, however far, is the last page (catalogPage clamps it); nonsense is the first.
+	page: z
+		.string()
+		.regex(/^\d+$/)
+		.transform((v) => Math.max(1, Math.min(Number(v), Number.MAX_SAFE_INTEGER)))
+		.catch(1)
+		.default(1)
 });
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const params = Object.fromEntries([...event.url.searchParams].filter(([, v]) => v !== ''));
 	const filter = filterSchema.parse(params);
-	const [technologies, categories, teams] = await Promise.all([
-		listTechnologies({ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle }),
+	const [catalog, categories, teams] = await Promise.all([
+		catalogPage(
+			{ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle },
+			{ sort: filter.sort, dir: filter.dir, page: filter.page }
+		),
 		listCategories(),
 		listTeams()
 	]);
 	return {
-		technologies,
+		...catalog,
+		pageSize: CATALOG_PAGE_SIZE,
 		categories,
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		lifecycles: LIFECYCLES,
-		filter,
+		filter: { ...filter, page: catalog.page },
 		canEdit: can(user, 'editCatalog')
 	};
 };

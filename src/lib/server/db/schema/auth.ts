@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 // Relative, not $lib: drizzle-kit reads the schema without SvelteKit's aliases.
 import { ROLES } from '../../../domain/roles';
 
@@ -27,11 +27,11 @@ export const appUser = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::text[]`),
-		/** Names this person in the unsubscribe link of every email, so it works without signing in. */
-		unsubscribeToken: uuid('unsubscribe_token')
-			.notNull()
-			.unique()
-			.default(sql`gen_random_uuid()`),
+		/**
+		 * SHA-256 (hex) of the per-person unsubscribe token that emails carried before 0013, so links
+		 * already delivered keep working; each email now has its own token (mail_message).
+		 */
+		unsubscribeTokenHash: text('unsubscribe_token_hash').unique(),
 		createdAt: createdAt()
 	},
 	(t) => [

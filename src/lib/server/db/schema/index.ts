@@ -10,3 +10,4 @@ export * from './api';
 export * from './webhooks';
 export * from './initiatives';
 export * from './calibration';
+export * from './published-radar';

@@ -24,7 +24,10 @@ export const mailMessage = pgTable(
 		subject: text('subject').notNull(),
 		textBody: text('text_body').notNull(),
 		htmlBody: text('html_body').notNull(),
+		/** Holds this message's unsubscribe token until it is sent (for List-Unsubscribe); then cleared. */
 		unsubscribeUrl: text('unsubscribe_url'),
+		/** SHA-256 (hex) of that token: the link keeps working after the URL is cleared, and a backup holds no working one. */
+		unsubscribeTokenHash: text('unsubscribe_token_hash').unique(),
 		status: text('status', { enum: MAIL_STATES }).notNull().default('queued'),
 		attempts: integer('attempts').notNull().default(0),
 		lastError: text('last_error'),

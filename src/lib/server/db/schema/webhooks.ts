@@ -12,6 +12,8 @@ export const webhook = pgTable('webhook', {
 	secret: text('secret').notNull(),
 	events: text('events').array().$type<WebhookEvent[]>().notNull(),
 	active: boolean('active').notNull().default(true),
+	/** Why it is not active, for the admin: a restore without the key to its secret leaves it so until a new secret is set. */
+	inactiveReason: text('inactive_reason'),
 	createdBy: integer('created_by').references(() => appUser.id, { onDelete: 'set null' }),
 	createdAt: ts('created_at').notNull().defaultNow()
 });

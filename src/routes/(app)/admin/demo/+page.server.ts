@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireCapability } from '$lib/server/auth/policy';
 import { formFailure, parseForm } from '$lib/server/forms';
-import { isDemoAccount, previewDemoRemoval, removeDemoData } from '$lib/server/queries/demo-removal';
+import { isDemoAccount, previewDemoRemoval, removeDemoData, type LostRatings } from '$lib/server/queries/demo-removal';
 import type { Actions, PageServerLoad } from './$types';
 
 const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what will be removed, then confirm.' }) });
@@ -10,6 +10,14 @@ const DEMO_ACTOR =
 	'You are signed in as a demo account, which this removes too. Invite your own admin account under Users, sign in with it, and remove the demo data from there.';
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+const and = (words: string[]) => new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(words);
+
+/** "The ratings of PostgreSQL and Redis from 2026 Q3 and 2026 Q4 come from demo rounds and will go." */
+function lostRatingsSentence({ technologies, rounds }: LostRatings): string {
+	const one = technologies.length * rounds.length === 1;
+	const from = rounds.length === 1 ? 'a demo round' : 'demo rounds';
+	return `The ${one ? 'rating' : 'ratings'} of ${and(technologies)} from ${and(rounds)} ${one ? 'comes' : 'come'} from ${from} and will go.`;
+}
 
 export const load: PageServerLoad = async (event) => {
 	const admin = requireCapability(event, 'administer');
@@ -24,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
 				people: names(plan.remove.people)
 			},
 			keep: plan.keep,
+			lostRatings: plan.lostRatings.map(lostRatingsSentence),
 			counts: plan.counts
 		},
 		signedInAsDemo: isDemoAccount(plan, admin.id),

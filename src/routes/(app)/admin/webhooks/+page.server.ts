@@ -11,7 +11,8 @@ import {
 	listWebhooks,
 	MAX_WEBHOOKS,
 	recentDeliveries,
-	recordWebhookEvent
+	recordWebhookEvent,
+	renewWebhookSecret
 } from '$lib/server/queries/webhooks';
 import { urlProblem } from '$lib/server/webhooks/target';
 import type { Actions, PageServerLoad } from './$types';
@@ -49,6 +50,15 @@ export const actions: Actions = {
 		if (failure) return failure;
 		if (!(await deleteWebhook(admin.id, data.webhookId))) return formFailure(404, 'That webhook no longer exists.');
 		return { deleted: data.webhookId };
+	},
+	/** A new signing secret, shown once; a webhook paused by a restore runs again. */
+	secret: async (event) => {
+		const admin = requireCapability(event, 'administer');
+		const { data, failure } = parseForm(z.object({ webhookId: id('Webhook') }), await event.request.formData());
+		if (failure) return failure;
+		const secret = await renewWebhookSecret(admin.id, data.webhookId);
+		if (!secret) return formFailure(404, 'That webhook no longer exists.');
+		return { renewed: { id: data.webhookId, secret } };
 	},
 	/** A `ping` to one webhook, to check its receiver and secret before real events flow. */
 	ping: async (event) => {

@@ -15,6 +15,8 @@ import {
 	technologiesOutsideRound
 } from '$lib/server/queries/round-scope';
 import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '$lib/server/queries/round-state';
+import { roundOpenedAudience } from '$lib/server/queries/mail-occasions';
+import { smtpConfigured } from '$lib/server/mail/config';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roundId = (event: { params: { id: string } }) => parseId(event.params.id) ?? error(404, 'No such round.');
@@ -56,6 +58,7 @@ export const load: PageServerLoad = async (event) => {
 		people,
 		canManage,
 		canReopen: can(user, 'administer') && r.state === 'closed',
+		seeOutbox: can(user, 'administer'),
 		unsubmitted,
 		canDownloadData: can(user, 'downloadData'),
 		userId: user.id
@@ -87,6 +90,11 @@ function manage<S extends z.ZodType>(
 	};
 }
 
+const OPEN_REFUSALS = {
+	empty: 'Add at least one technology before opening the round.',
+	'wrong-state': 'Only a draft round can be opened.'
+};
+
 const techAndUser = z.object({ technologyId: id('Technology'), userId: id('Person') });
 
 export const actions: Actions = {
@@ -103,9 +111,20 @@ export const actions: Actions = {
 		(actor, rid, d) => updateRound(actor, rid, d),
 		ROUND_NAME_TAKEN
 	),
+	// Ticked technologies, and a whole group from a "Select" button pressed without JavaScript.
 	addTechnologies: manage(
-		z.object({ technologyIds: idList('Technology').refine((l) => l.length > 0, 'Choose at least one technology.') }),
-		(actor, rid, d) => addTechnologies(actor, rid, d.technologyIds)
+		z
+			.object({
+				technologyIds: idList('Technology'),
+				all: z.literal('1', { error: 'Choose technologies from the list.' }).optional(),
+				team: id('Team').optional(),
+				category: text('Category', 50).optional()
+			})
+			.refine((d) => d.technologyIds.length > 0 || d.all || d.team || d.category, {
+				message: 'Choose at least one technology.',
+				path: ['technologyIds']
+			}),
+		(actor, rid, d) => addTechnologies(actor, rid, d.technologyIds, { all: !!d.all, teamId: d.team, category: d.category })
 	),
 	removeTechnology: manage(z.object({ technologyId: id('Technology') }), (actor, rid, d) => removeTechnology(actor, rid, d.technologyId)),
 	addRespondent: manage(techAndUser, (actor, rid, d) => addRespondent(actor, rid, d.technologyId, d.userId)),
@@ -113,14 +132,24 @@ export const actions: Actions = {
 		z.object({ technologyId: id('Technology'), userId: idList('Person').refine((l) => l.length > 0, 'Tick the people to remove.') }),
 		(actor, rid, d) => removeRespondents(actor, rid, d.technologyId, d.userId)
 	),
-	open: manage(z.object({}), async (actor, rid) => {
-		const r = await changeRoundState(actor, rid, 'open');
-		return r === 'empty'
-			? 'Add at least one technology before opening the round.'
-			: r === 'wrong-state'
-				? 'Only a draft round can be opened.'
-				: r;
-	}),
+	// Opening emails everyone asked to score, so the first request only says how many; the
+	// confirmation it shows posts again with confirm=1. Both steps work without JavaScript.
+	open: async (event: RequestEvent) => {
+		const user = requireCapability(event, 'manageRounds');
+		const rid = roundId(event);
+		const { data, failure } = parseForm(z.object({ confirm: z.literal('1').optional().catch(undefined) }), await event.request.formData());
+		if (failure) return failure;
+		const before = await roundOpenedAudience(rid);
+		if (!before) error(404, 'No such round.');
+		if (before.state !== 'draft') return formFailure(409, OPEN_REFUSALS['wrong-state']);
+		if (before.technologies === 0) return formFailure(409, OPEN_REFUSALS.empty);
+		if (!data.confirm) return { confirmOpen: { toEmail: before.toEmail, optedOut: before.optedOut, held: !smtpConfigured() } };
+		const outcome = await changeRoundState(user.id, rid, 'open');
+		if (outcome === 'not-found') error(404, 'No such round.');
+		if (outcome !== 'ok') return formFailure(409, OPEN_REFUSALS[outcome === 'empty' ? 'empty' : 'wrong-state']);
+		const after = (await roundOpenedAudience(rid))!;
+		return { opened: { emailed: after.recorded - after.held, held: after.held, optedOut: after.optedOut } };
+	},
 	regenerate: async (event: RequestEvent) => {
 		const user = requireCapability(event, 'manageRounds');
 		const counts = await regenerateRoundBacklog(user.id, roundId(event));

@@ -22,7 +22,7 @@ export const actions: Actions = {
 		const csv = await csvFrom(await event.request.formData());
 		const plan = await planTechnologyImport(csv);
 		if (!plan.lines) return formFailure(400, plan.problem);
-		return { csv, lines: plan.lines };
+		return { csv, lines: plan.lines, skipped: plan.skipped };
 	},
 	import: async (event) => {
 		const user = requireCapability(event, 'editCatalog');
@@ -30,13 +30,14 @@ export const actions: Actions = {
 		// Planned again at write time: the catalog may have changed since the preview.
 		const plan = await planTechnologyImport(csv);
 		if (!plan.lines) return formFailure(400, plan.problem);
-		if (plan.lines.some((l) => l.action === 'error')) return { csv, lines: plan.lines, refused: true };
+		if (plan.lines.some((l) => l.action === 'error')) return { csv, lines: plan.lines, skipped: plan.skipped, refused: true };
 		const writes = plan.lines.flatMap((l) => (l.action === 'create' || l.action === 'update' ? [l.technology] : []));
 		const imported = await importTechnologies(user.id, writes);
 		return {
 			imported,
 			created: plan.lines.filter((l) => l.action === 'create').length,
-			updated: plan.lines.filter((l) => l.action === 'update').length
+			updated: plan.lines.filter((l) => l.action === 'update').length,
+			skipped: plan.skipped
 		};
 	}
 };

@@ -1,9 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { hashPassword } from '$lib/server/auth/password';
+import { claimAddressAttempt, INVITE_LIMIT, releaseAddressAttempt } from '$lib/server/auth/rate-limit';
 import { signIn } from '$lib/server/auth/session';
 import { fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
 import { acceptInvitation, findOpenInvitation } from '$lib/server/queries/users';
-import { localLoginEnabled, mayUsePassword } from '$lib/server/auth/local-login';
+import { mayUsePassword } from '$lib/server/auth/local-login';
 import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,9 +28,14 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { data, failure } = parseForm(acceptSchema, form);
 		if (failure) return failure;
-		// Only with passwords off is there anything to check (the break-glass address), so only then the extra read.
-		const invitation = localLoginEnabled() ? null : await findOpenInvitation(event.params.token);
-		if (invitation && !mayUsePassword(invitation.email))
+		// Claimed per address before the link is even looked up, and counted until it is accepted, as sign-ins are.
+		const address = event.getClientAddress();
+		const claim = await claimAddressAttempt(INVITE_LIMIT, address);
+		if (claim === null) return fieldFailure(form, 'form', 'Too many attempts from your address. Wait 15 minutes and try again.', 429);
+		// A link that opens nothing is refused before the password is hashed: argon2 is the costly part, for no one.
+		const invitation = await findOpenInvitation(event.params.token);
+		if (!invitation) error(404, GONE);
+		if (!mayUsePassword(invitation.email))
 			return fieldFailure(form, 'form', 'Passwords are turned off here: join with single sign-on instead.', 403);
 		const result = await acceptInvitation(event.params.token, {
 			name: data.name,
@@ -37,6 +43,7 @@ export const actions: Actions = {
 		});
 		if (!result.ok && result.reason === 'invalid') error(404, GONE);
 		if (!result.ok) return fieldFailure(form, 'form', 'An account with this email already exists. Sign in instead.', 409);
+		await releaseAddressAttempt(INVITE_LIMIT, address, claim);
 		await signIn(event, result.userId);
 		redirect(303, '/');
 	}

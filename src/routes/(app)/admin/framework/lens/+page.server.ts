@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { LENS_MAX_BYTES, lensToVectors } from '$lib/domain/aws-lens';
+import { malformedTextAt, NOT_TEXT } from '$lib/domain/text';
 import { requireCapability } from '$lib/server/auth/policy';
 import { formFailure } from '$lib/server/forms';
 import { createFrameworkVersion, getFramework } from '$lib/server/queries/framework';
@@ -33,6 +34,8 @@ export const actions: Actions = {
 		} catch (error) {
 			return formFailure(400, `This is not a JSON file: ${error instanceof Error ? error.message : String(error)}.`);
 		}
+		const notText = malformedTextAt(raw);
+		if (notText) return fail(400, { problems: [{ field: notText.join('.') || 'lens', message: NOT_TEXT }] });
 		const current = await getFramework();
 		const reading = lensToVectors(raw, current);
 		if (!reading.ok) return fail(400, { problems: reading.errors });

@@ -41,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!oidcEnabled()) error(404, 'Single sign-on is not set up here.');
 	const secure = event.url.protocol === 'https:';
 	const cookie = flowCookie(secure);
-	const result = await finishSignIn(event.url, event.cookies.get(cookie.name));
+	const result = await finishSignIn(event.url, event.cookies.get(cookie.name), event.getClientAddress());
 	// The flow is used up unless this answer was not its own (a stray link): then the sign-in under way keeps its cookie.
 	if (result.ok || result.failure !== 'expired')
 		event.cookies.delete(cookie.name, { path: cookie.path, httpOnly: true, sameSite: 'lax', secure });

@@ -13,6 +13,9 @@ import {
 	type SaveOutcome
 } from '$lib/server/queries/responses';
 import { choiceOf } from '$lib/domain/assessment';
+import { mayTellApart } from '$lib/domain/anonymity';
+import { storedResults } from '$lib/server/queries/results';
+import { getAnonymity } from '$lib/server/queries/settings';
 import { nextAssessment } from '$lib/server/queries/my-assessments';
 import { isSlug } from '$lib/domain/catalog';
 import { saveDraft } from '$lib/server/queries/draft-save';
@@ -39,20 +42,28 @@ export const load: PageServerLoad = async (event) => {
 	const assigned = await isAssigned(subject);
 	if (!assigned && !seeRespondents) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
 	const own = subject.userId === user.id;
-	const [framework, response, respondents, previous] = await Promise.all([
+	const [framework, response, respondents, previous, counted] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		getResponse(subject),
 		seeRespondents ? respondentsOf(round.id, technology.id) : Promise.resolve([]),
 		// Only one's own earlier answers, and only while they can still be kept.
-		own && assigned && round.state === 'open' ? previousAnswers(subject) : Promise.resolve(null)
+		own && assigned && round.state === 'open' ? previousAnswers(subject) : Promise.resolve(null),
+		own ? Promise.resolve(null) : Promise.all([storedResults(round.id, [technology.id]), getAnonymity()])
 	]);
+	// Someone else's comments follow the rule of every page and file (domain/anonymity): those who may
+	// see names read them at any count, as the data files give them; one's own are always one's own.
+	const commentsShown =
+		!counted || mayTellApart(counted[0][0]?.submitted ?? 0, { seesNames: seeRespondents, threshold: counted[1].threshold });
+	const answers = commentsShown
+		? response.answers
+		: Object.fromEntries(Object.entries(response.answers).map(([k, a]) => [k, { ...a, comment: '', evidenceUrl: '' }]));
 	// Once this one is submitted, the next unfinished one is a key press away.
 	const next = own && response.state === 'submitted' ? await nextAssessment(user.id, round.id) : null;
 	return {
 		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate },
 		technology: { name: technology.name, slug: technology.slug, category: technology.category, description: technology.description },
 		vectors: framework.vectors,
-		response: { state: response.state, version: response.version, answers: response.answers, updatedAt: response.updatedAt },
+		response: { state: response.state, version: response.version, answers, updatedAt: response.updatedAt },
 		// Someone demoted to viewer keeps their assignment on record but can no longer write.
 		editable: own && assigned && can(user, 'score') && round.state === 'open' && response.state === 'draft',
 		canReopen: own && assigned && can(user, 'score') && round.state === 'open' && response.state === 'submitted',

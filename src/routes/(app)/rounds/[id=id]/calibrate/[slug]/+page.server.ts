@@ -1,6 +1,6 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
+import { can, requireCapability } from '$lib/server/auth/policy';
 import { optionalText, parseForm, settingVersion } from '$lib/server/forms';
 import { calibrationState, castVote, leadStep, startCalibration, type LeadStep } from '$lib/server/queries/calibration';
 import { calibrationAccess, refusalMessage } from '$lib/server/views/calibration';
@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, pair, lead } = await calibrationAccess(event);
-	return { ...pair, lead, state: await calibrationState(pair, user.id) };
+	return { ...pair, lead, state: await calibrationState(pair, user.id, can(user, 'seeRespondents')) };
 };
 
 const level = z.coerce

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { parseQuery } from '$lib/server/forms/api';
+import { can } from '$lib/server/auth/policy';
 import { endpoint, json, Problem, methodNotAllowed } from '$lib/server/http/api';
+import { getAnonymity } from '$lib/server/queries/settings';
 import { roundResultsForApi } from '$lib/server/views/api-results';
 
-/** Every technology's stored result in a round: rating, level, coverage and each vector's statistics; no names of respondents. */
-export const GET = endpoint('read', async ({ params, url }) => {
+/**
+ * Every technology's stored result in a round: rating, level, coverage and each vector's statistics;
+ * no names of respondents, and no vector figures below the anonymity threshold for those who may not see names.
+ */
+export const GET = endpoint('read', async ({ params, url }, user) => {
 	parseQuery(z.object({}).strict(), url);
-	const results = await roundResultsForApi(Number(params.id));
+	const { threshold } = await getAnonymity();
+	const results = await roundResultsForApi(Number(params.id), { seesNames: can(user, 'seeRespondents'), threshold });
 	if (!results) throw new Problem(404, 'Not Found', `No round has the id ${params.id}.`);
 	return json(results);
 });

@@ -1,0 +1,2 @@
+ALTER TABLE "mail_message" DROP CONSTRAINT "mail_message_kind_check";--> statement-breakpoint
+ALTER TABLE "mail_message" ADD CONSTRAINT "mail_message_kind_check" CHECK ("mail_message"."kind" in ('invitation', 'round_opened', 'calibration_started', 'reminder', 'overdue', 'digest', 'report_ready'));
