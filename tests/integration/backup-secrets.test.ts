@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '$env/dynamic/private';
 import { createSession, generateToken, type SessionUser } from '../../src/lib/server/auth/session';
@@ -170,6 +170,29 @@ describe('a restore', () => {
 		expect(checked.pending).toMatchObject({ email: 'pending@example.com', role: 'admin' });
 		expect(checked.unsubscribe.map((p) => p?.email)).toEqual([expect.any(String), expect.any(String)]);
 		expect(checked.radar).toBe(true);
+	});
+
+	it('of a backup made before 0013 keeps the per-person unsubscribe links it held in clear working', async () => {
+		// That backup's app_user rows carried the token itself; 0013 keeps only its SHA-256.
+		const token = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+		const [header, ...batches] = text('plain.ndjson.gz').split('\n');
+		const old = JSON.parse(header);
+		const users = old.tables.find((t: { name: string }) => t.name === 'app_user');
+		users.columns = users.columns.map((c: { name: string }) =>
+			c.name === 'unsubscribe_token_hash' ? { ...c, name: 'unsubscribe_token', type: 'uuid' } : c
+		);
+		const rewritten = batches.map((line) => {
+			if (!line.startsWith('{"table":"app_user"')) return line;
+			const batch = JSON.parse(line);
+			batch.rows = batch.rows.map(({ unsubscribe_token_hash: _hash, ...row }: Record<string, unknown>, i: number) => ({
+				...row,
+				unsubscribe_token: i === 0 ? token : randomUUID()
+			}));
+			return JSON.stringify(batch);
+		});
+		writeFileSync(file('before-0013.ndjson.gz'), gzipSync([JSON.stringify(old), ...rewritten].join('\n')));
+		const { checked } = await restored('before-0013.ndjson.gz', undefined, () => findByUnsubscribeToken(token));
+		expect(checked?.email).toEqual(expect.any(String));
 	});
 
 	it('without the key, or with another, leaves each webhook in place but paused, saying why, until a new secret is set', async () => {

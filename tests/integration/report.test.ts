@@ -7,13 +7,14 @@ import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer, appUser, response, round, technology } from '../../src/lib/server/db/schema';
+import { answer, appUser, response, round, roundTechnology, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { computeResults } from '../../src/lib/server/queries/results';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
+import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
 import { useTestDatabase } from '../helpers/db';
-import { fakeEvent } from '../helpers/event';
+import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createUserRow } from '../helpers/factories';
 
 useTestDatabase();
@@ -197,5 +198,44 @@ describe('CSV and JSON', () => {
 		expect(body.technologies).toHaveLength(12);
 		expect(body.framework.vectors).toHaveLength(15);
 		expect(body.responses.length).toBeGreaterThan(100);
+	});
+});
+
+// Last: it adds hundreds of technologies to the round the tests above read.
+describe('the print view', () => {
+	const load = (user: SessionUser, query: string) =>
+		run(reportPage.load as never, fakeEvent({ user, params: { id: String(roundId) }, url: `/rounds/${roundId}/report${query}` })).then(
+			dataOf
+		) as Promise<{
+			report: { technologies: unknown[] };
+			comments: { respondent: string; comment: string }[];
+			printing: boolean;
+			printable: boolean;
+			total: number;
+		}>;
+
+	it('holds every technology with the comments the PDF quotes, names for leads only', async () => {
+		const paged = await load(viewer, '');
+		expect(paged.report.technologies).toHaveLength(10);
+		expect(paged.comments).toEqual([]);
+		const printed = await load(viewer, '?print');
+		expect(printed).toMatchObject({ printing: true, total: 12 });
+		expect(printed.report.technologies).toHaveLength(12);
+		expect(printed.comments.map((c) => c.comment)).toEqual(expect.arrayContaining(EVIL));
+		expect(printed.comments.every((c) => c.respondent === '')).toBe(true);
+		expect((await load(lead, '?print')).comments.some((c) => c.respondent !== '')).toBe(true);
+	});
+
+	it('points a round of more than 300 technologies to the PDF instead of one page with every chart', async () => {
+		const added = await db()
+			.insert(technology)
+			.values(Array.from({ length: 300 }, (_, i) => ({ slug: `bulk-${i}`, name: `Bulk ${i}`, category: 'tool' })))
+			.returning({ id: technology.id });
+		await db()
+			.insert(roundTechnology)
+			.values(added.map((t) => ({ roundId, technologyId: t.id })));
+		const printed = await load(viewer, '?print');
+		expect(printed).toMatchObject({ printing: false, printable: false, total: 312 });
+		expect(printed.report.technologies).toHaveLength(10);
 	});
 });

@@ -22,7 +22,9 @@ const KEYED_CLASS = /** @type {const} */ ({
 	/** Sign-in attempts, counted and claimed under one lock per account and per address. */
 	login: 727_100,
 	/** Single sign-on, per email: two first sign-ins of one person at once create one account. */
-	sso: 727_101
+	sso: 727_101,
+	/** Published radar addresses: two admins creating at once cannot both pass the cap. */
+	publishedRadar: 727_102
 });
 
 /**

@@ -191,22 +191,40 @@ function tableOf(line) {
 }
 
 /**
+ * Columns a migration derived from a column it then dropped: a backup made before that migration
+ * carries the source, and its rows get the derived value, as the migration gave the live rows.
+ * (0013 kept only the SHA-256 of each person's unsubscribe token, so links already sent work on.)
+ * @type {Record<string, Record<string, { from: string, sql: (value: string) => string }>>}
+ */
+const DERIVED_COLUMNS = {
+	app_user: {
+		unsubscribe_token_hash: { from: 'unsubscribe_token', sql: (v) => `encode(sha256(convert_to(${v}, 'UTF8')), 'hex')` }
+	}
+};
+
+/**
  * The insert for one table: only the columns both the backup and this schema have, so columns a
- * later migration added take their defaults. PostgreSQL converts every value from its JSON.
+ * later migration added take their defaults, and those it derived are derived again. PostgreSQL
+ * converts every value from its JSON.
  * @param {TableEntry} entry
  * @param {import('./catalog.js').Table | undefined} table
  */
 function insertStatement(entry, table) {
 	if (!table) return null;
 	const present = new Set(table.columns.map((c) => c.name));
-	const columns = entry.columns
-		.map((c) => c.name)
-		.filter((c) => present.has(c))
-		.map(quoteIdent)
-		.join(', ');
+	const inBackup = new Set(entry.columns.map((c) => c.name));
+	const shared = entry.columns.map((c) => c.name).filter((c) => present.has(c));
+	const derived = Object.entries(DERIVED_COLUMNS[table.name] ?? {}).filter(
+		([column, rule]) => present.has(column) && !inBackup.has(column) && inBackup.has(rule.from)
+	);
+	const columns = [...shared, ...derived.map(([column]) => column)].map(quoteIdent).join(', ');
+	const values = [
+		...shared.map((c) => `p.${quoteIdent(c)}`),
+		...derived.map(([, rule]) => rule.sql(`(j.value ->> ${quoteLiteral(rule.from)})`))
+	].join(', ');
 	const name = `public.${quoteIdent(table.name)}`;
 	// $1::text: postgres.js would JSON.stringify a string it sees bound to a json parameter.
-	return `with inserted as (insert into ${name} (${columns}) overriding system value select ${columns} from json_populate_recordset(null::${name}, $1::text::json -> 'rows') returning 1) select count(*)::int as n from inserted`;
+	return `with inserted as (insert into ${name} (${columns}) overriding system value select ${values} from json_array_elements($1::text::json -> 'rows') j(value), json_populate_record(null::${name}, j.value) p returning 1) select count(*)::int as n from inserted`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { appUser, publishedRadar } from '$lib/server/db/schema';
 import { generateToken, hashToken } from '$lib/server/auth/session';
+import { keyedTransactionLock } from '$lib/server/db/locks';
 import { recordAudit } from './audit';
 
 /** Live addresses at once: each is a door left open, so a handful is plenty. */
@@ -17,6 +18,7 @@ const SECRET = /^[a-z2-7]{32}$/;
 export async function createPublishedRadar(actorId: number, name: string): Promise<{ id: number; secret: string } | null> {
 	const secret = generateToken();
 	return db().transaction(async (tx) => {
+		await tx.execute(keyedTransactionLock('publishedRadar', 'create'));
 		const [{ live }] = await tx.select({ live: count() }).from(publishedRadar).where(isNull(publishedRadar.revokedAt));
 		if (live >= MAX_PUBLISHED_RADARS) return null;
 		const [row] = await tx

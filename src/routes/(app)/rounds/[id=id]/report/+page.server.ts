@@ -7,6 +7,8 @@ import type { PageServerLoad } from './$types';
 
 /** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */
 const PAGE_SIZE = 10;
+/** Above this, one page with every chart is more than a browser lays out well: the PDF is the printout. */
+const PRINT_LIMIT = 300;
 
 /**
  * The report, paged; or, with `?print`, the whole round with comments and evidence as the PDF has
@@ -14,9 +16,10 @@ const PAGE_SIZE = 10;
  */
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	const printing = event.url.searchParams.has('print');
 	const [report, teams] = await Promise.all([reportFor(event), listTeams()]);
 	const total = report.technologies.length;
+	const printable = total <= PRINT_LIMIT;
+	const printing = printable && event.url.searchParams.has('print');
 	const pages = printing ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
 	const page = Math.min(
 		pages,
@@ -52,6 +55,7 @@ export const load: PageServerLoad = async (event) => {
 			evidence
 		})),
 		printing,
+		printable,
 		teams: teams.map((t) => ({ id: t.id, name: t.name })),
 		canDownloadData: can(user, 'downloadData'),
 		query: query.size ? `?${query}` : '',

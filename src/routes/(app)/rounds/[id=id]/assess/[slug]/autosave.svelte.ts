@@ -1,5 +1,7 @@
 import { deserialize } from '$app/forms';
 
+const SAVE_TIMEOUT_MS = 15_000;
+
 export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'error' | 'conflict';
 
 /**
@@ -76,7 +78,9 @@ export class Autosaver {
 			const res = await fetch(`${location.pathname}?/save`, {
 				method: 'POST',
 				body,
-				headers: { 'x-sveltekit-action': 'true', accept: 'application/json' }
+				headers: { 'x-sveltekit-action': 'true', accept: 'application/json' },
+				// A stalled connection must end as an error (Retry), or a submit waiting on this save would wait forever.
+				signal: AbortSignal.timeout(SAVE_TIMEOUT_MS)
 			});
 			const result = deserialize(await res.text());
 			if (result.type === 'success' && result.data) {
