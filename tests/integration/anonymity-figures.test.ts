@@ -7,7 +7,10 @@ import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { answer } from '../../src/lib/server/db/schema';
+import { answer, initiative } from '../../src/lib/server/db/schema';
+import { regenerateBacklog } from '../../src/lib/server/queries/backlog';
+import * as backlogPage from '../../src/routes/(app)/backlog/+page.server';
+import * as initiativePage from '../../src/routes/(app)/initiatives/[id=id]/+page.server';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { refreshResults } from '../../src/lib/server/queries/results';
 import * as techPage from '../../src/routes/(app)/technologies/[slug]/+page.server';
@@ -34,7 +37,7 @@ useTestDatabase();
 
 const SECRET = 'Solo alone knows the unseal keys';
 let lead: SessionUser, viewer: SessionUser, solo: SessionUser, duo: SessionUser;
-let roundId: number;
+let roundId: number, initiativeId: number;
 
 beforeAll(async () => {
 	lead = await createUserRow('lead');
@@ -56,7 +59,22 @@ beforeAll(async () => {
 		.where(and(eq(answer.responseId, resp.id), eq(answer.vectorKey, 'recoverability')));
 	for (const [i, p] of [solo, duo].entries()) await submitResponseRow(roundId, pair.id, p.id, (k) => (k === 'stability' ? [1, 4][i] : 3));
 	await db().transaction((tx) => refreshResults(tx, { roundId }));
+	// Backlog items are planned from these results: a median per vector, in the level they say to reach and their priority.
+	await db().transaction((tx) => regenerateBacklog(tx, roundId, lead.id));
+	// An initiative on stability reads each technology's newest closed rating: Solo's alone, in a closed round of its own.
+	const closed = await createRoundRow('closed', [{ technologyId: vault.id, userIds: [solo.id] }]);
+	await submitResponseRow(closed.id, vault.id, solo.id, (k) => (k === 'stability' ? 1 : 2));
+	await db().transaction((tx) => refreshResults(tx, { roundId: closed.id }));
+	[{ id: initiativeId }] = await db()
+		.insert(initiative)
+		.values({ name: 'Stable by spring', vectorKey: 'stability', targetLevel: 3, dueOn: '2099-03-01', createdBy: lead.id })
+		.returning();
 });
+
+/** A backlog item's figures as the PDF prints them: "[priority · size pts · current → target]". */
+const ITEM_FIGURES = /\[\d+\.\d · \d+ pts/;
+type Item = { technologySlug: string; currentLevel: number | null; priority: number; actions: string[] };
+const ofTechnology = (items: Item[], slug: string) => items.filter((i) => i.technologySlug === slug);
 
 const WITHHELD = { answered: 1, threshold: 3 };
 /** Anything a vector aggregate carries: none of it may reach a reader who may not see names. */
@@ -152,6 +170,80 @@ describe('below the anonymity threshold, a reader who may not see names', () => 
 		expect(forLead.state.session.current.statistics).toMatchObject({ median: 2.5, min: 1, max: 4 });
 	});
 
+	it('sees no re-votes per level once revealed in a calibration of two, only that they are held back', async () => {
+		const params = { id: String(roundId), slug: 'pair' };
+		type State = { state: { session: { id: number; version: number; current: { revealed: number[] | null; revealHeld: boolean } } } };
+		const state = async (user: SessionUser) =>
+			(await load<State>(calibratePage.load, user, `/rounds/${roundId}/calibrate/pair`, params)).state;
+		const { id: session } = (await state(lead)).session;
+		for (const [user, score] of [
+			[solo, 2],
+			[duo, 3]
+		] as const)
+			dataOf(
+				await run(
+					calibratePage.actions.vote as never,
+					fakeEvent({ user, params, form: { session: String(session), vector: 'stability', score: String(score) } })
+				)
+			);
+		const { version } = (await state(lead)).session;
+		dataOf(
+			await run(
+				calibratePage.actions.reveal as never,
+				fakeEvent({ user: lead, params, form: { session: String(session), version: String(version) } })
+			)
+		);
+		// With two votes, each voter would read the other's off the counts per level.
+		expect((await state(solo)).session.current).toMatchObject({ revealed: null, revealHeld: true });
+		expect((await state(lead)).session.current).toMatchObject({ revealed: [0, 0, 1, 1, 0, 0], revealHeld: false });
+	});
+
+	it('sees no backlog items of the technology, nor initiative progress on a vector, on its page', async () => {
+		const page = await load<{
+			backlog: { open: Item[]; met: Item[] };
+			backlogWithheld: string | null;
+			initiatives: { reached: number | null; withheld: boolean }[];
+		}>(techPage.load, viewer, `/technologies/vault?round=${roundId}`, { slug: 'vault' });
+		expect(page.backlog).toEqual({ open: [], met: [] });
+		expect(page.backlogWithheld).toMatch(/^Backlog items are held back: \d+ items come from ratings by fewer than 3 respondents/);
+		expect(page.initiatives).toEqual([expect.objectContaining({ reached: null, withheld: true })]);
+		expect(JSON.stringify(page)).not.toMatch(/Reach level/);
+	});
+
+	it('gets no backlog items of below-threshold ratings on /backlog or from the API, and is told how many', async () => {
+		const page = await load<{ items: Item[]; summary: { items: number; withheld: number }; withheld: string | null }>(
+			backlogPage.load,
+			solo,
+			'/backlog'
+		);
+		expect(ofTechnology(page.items, 'vault')).toEqual([]);
+		expect(ofTechnology(page.items, 'pair')).toEqual([]);
+		expect(page.summary.withheld).toBeGreaterThan(0);
+		expect(page.withheld).toMatch(/^Backlog items are held back/);
+		const out = await api('GET', '/api/v1/backlog', { token: await tokenFor(viewer, 'read') });
+		expect(out.status).toBe(200);
+		expect(out.body.items).toEqual([]);
+		expect(out.body.total).toBe(0);
+	});
+
+	it('reads no backlog item figures in the PDF, only that they are held back', async () => {
+		const out = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-anon-')), 'report.pdf');
+		writeFileSync(out, await bytes(await file('report.pdf', viewer)));
+		const text = execFileSync('pdftotext', [out, '-']).toString().replace(/\s+/g, ' ');
+		expect(text).not.toMatch(ITEM_FIGURES);
+		expect(text).toContain('Backlog items are held back');
+	});
+
+	it('sees no per-technology progress on an initiative on a vector', async () => {
+		const page = await load<{ initiative: { technologies: { slug: string; reached: number | null; met: boolean; withheld: boolean }[] } }>(
+			initiativePage.load,
+			viewer,
+			`/initiatives/${initiativeId}`,
+			{ id: String(initiativeId) }
+		);
+		expect(page.initiative.technologies.find((t) => t.slug === 'vault')).toMatchObject({ reached: null, met: false, withheld: true });
+	});
+
 	it("cannot open another respondent's answers", async () => {
 		const outcome = await run(
 			assessPage.load as never,
@@ -220,5 +312,35 @@ describe('a lead, who may see names, reads the same below the threshold on every
 		expect(page.selected.result).toMatchObject({ withheld: null, vectors: { stability: { median: 1, min: 1, max: 1 } } });
 		expect(page.comments).toEqual([expect.objectContaining({ comment: SECRET, name: 'Solo Respondent' })]);
 		expect(page.commentsWithheld).toBeNull();
+	});
+
+	it('sees the backlog items, with their figures, on the page, /backlog, the API and in the PDF, and the initiative progress', async () => {
+		const page = await load<{ backlog: { open: Item[] }; backlogWithheld: string | null; initiatives: { reached: number | null }[] }>(
+			techPage.load,
+			lead,
+			`/technologies/vault?round=${roundId}`,
+			{ slug: 'vault' }
+		);
+		expect(page.backlog.open).toContainEqual(
+			expect.objectContaining({ currentLevel: 1, actions: expect.arrayContaining([expect.stringMatching(/^Reach level 2/)]) })
+		);
+		expect(page.backlogWithheld).toBeNull();
+		expect(page.initiatives).toEqual([expect.objectContaining({ reached: 1 })]);
+		const list = await load<{ items: Item[]; summary: { withheld: number } }>(backlogPage.load, lead, '/backlog');
+		expect(ofTechnology(list.items, 'vault').length).toBeGreaterThan(0);
+		expect(list.summary.withheld).toBe(0);
+		// A read-only token acts as a viewer; one that writes keeps the lead's role.
+		const out = await api('GET', '/api/v1/backlog', { token: await tokenFor(lead, 'write') });
+		expect(out.body.items.some((i: { technology: { slug: string } }) => i.technology.slug === 'vault')).toBe(true);
+		const pdf = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-anon-')), 'report.pdf');
+		writeFileSync(pdf, await bytes(await file('report.pdf', lead)));
+		expect(execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ')).toMatch(ITEM_FIGURES);
+		const initiativeOf = await load<{ initiative: { technologies: { slug: string; reached: number | null }[] } }>(
+			initiativePage.load,
+			lead,
+			`/initiatives/${initiativeId}`,
+			{ id: String(initiativeId) }
+		);
+		expect(initiativeOf.initiative.technologies.find((t) => t.slug === 'vault')).toMatchObject({ reached: 1, withheld: false });
 	});
 });

@@ -49,6 +49,16 @@ export const withheldNote = ({ answered, threshold }: Withheld) =>
 	`below the anonymity threshold of ${threshold}, and with so few any figure per vector could single one out.`;
 
 /**
+ * The sentence said where backlog items (or an initiative's per-vector progress) are held back. An
+ * item is planned from one vector's median (its current level, gap, priority and "reach level N"
+ * action; a calibrate item says the answers disagree), so below the threshold it is one person's
+ * score in other words: those who may not see names get none of the items of such a rating.
+ */
+export const backlogWithheldNote = (items: number, threshold: number) =>
+	`Backlog items are held back: ${plural(items, 'item')} ${items === 1 ? 'comes' : 'come'} from ratings by fewer than ${threshold} respondents, ` +
+	`and each is read off one vector's scores.`;
+
+/**
  * One vector's figures as `reader` may see them, for a technology `answered` people answered; null
  * when none may be shown. Below the threshold nothing per vector is shared with those who may not
  * see names: not the range (one answer: min = max = the score; two: both scores), not the
@@ -68,6 +78,10 @@ type ResultLike = { submitted: number; rating: Rating | null; vectors: Record<st
  * rating, level and coverage (a weighted mean over the vectors, said to rest on N respondents) but
  * no vector figures, nor the critical vector that capped the level (naming it says where the score
  * was low); `withheld` says so, so that an empty table is not read as "no data".
+ *
+ * Known and accepted: a level below ⌊rating⌋ still tells that some critical vector was scored low,
+ * without saying which. With one respondent and a framework of few critical vectors that narrows it
+ * down; the level is the headline figure every page shows, and hiding it would hide the rating too.
  */
 export function shareableResult<R extends ResultLike>(result: R, reader: Reader): R & { withheld: Withheld | null } {
 	const answered = result.submitted;

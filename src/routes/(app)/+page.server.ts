@@ -8,6 +8,7 @@ import { clampPage, myWork, pagesOf } from '$lib/server/queries/my-assessments';
 import { latestClosedRatings } from '$lib/server/queries/results';
 import { listRounds } from '$lib/server/queries/rounds';
 import { initiativeCounts, initiativeViews } from '$lib/server/views/initiatives';
+import { readerOf } from '$lib/server/views/reader';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const [work, rounds, initiatives, { ratings: latest, threshold }] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
 		listRounds(),
-		initiativeViews(),
+		readerOf(user).then((reader) => initiativeViews(reader)),
 		latestClosedRatings()
 	]);
 	// Each technology's latest closed rating, whichever round it comes from: a small round that

@@ -110,6 +110,11 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	doc.moveDown().font('bold').text('Top remediation items').font('body').fontSize(9);
 	for (const b of s.topBacklog.slice(0, 8))
 		doc.text(`• [${b.priority.toFixed(1)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+	if (s.backlogWithheld)
+		doc
+			.fillColor(SOFT_INK)
+			.text(s.backlogWithheld, { width: doc.page.width - 2 * MARGIN })
+			.fillColor(INK);
 
 	readingGuide(doc, report, newPage);
 
@@ -299,7 +304,12 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.fillColor(SOFT_INK)
 			.text(`… and ${t.backlog.length - room} more in the appendix.`)
 			.fillColor(INK);
-	if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
+	if (t.backlogWithheld)
+		doc
+			.fillColor(SOFT_INK)
+			.text(t.backlogWithheld, { width: doc.page.width - 2 * MARGIN })
+			.fillColor(INK);
+	else if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
 }
 
 /** The radar and, to its right, the vector table. */

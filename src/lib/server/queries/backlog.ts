@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type Column, type SQL } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import type { Database, Tx } from '$lib/server/db/client';
 import { prepared } from '$lib/server/db/prepared';
 import { appUser, frameworkVector, remediationItem, round, roundResult, team, technology } from '$lib/server/db/schema';
 import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
 import type { Lane } from '$lib/domain/framework';
+import type { Reader } from '$lib/domain/anonymity';
 import { recordAudit } from './audit';
 import { recordWebhookEvent } from './webhooks';
 import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
@@ -97,7 +98,23 @@ export type BacklogFilter = {
 	vectorKey?: string;
 	status?: ItemStatus;
 	includeMet?: boolean;
+	/** Who reads the list: items whose figures come from a rating below the anonymity threshold are left out for one who may not see names. */
+	reader?: Reader;
 };
+
+/** How many submitted answers the stored result of `roundId` for the item's technology rests on; null without one. */
+const answeredIn = (roundId: Column) =>
+	sql`(select (rr.result->>'submitted')::int from round_result rr where rr.round_id = ${roundId} and rr.technology_id = ${remediationItem.technologyId})`;
+
+/**
+ * How many respondents an item's figures rest on: the rating of the round that last planned it
+ * (current level, gap, priority, actions), and for a met item also the round that met it (the level
+ * it reached); the fewer of the two. An item whose round is gone counts as resting on none.
+ */
+export const itemAnswered = sql<number>`least(coalesce(${answeredIn(remediationItem.updatedRoundId)}, 0), coalesce(${answeredIn(remediationItem.metRoundId)}, 2147483647))`;
+
+/** The items `reader` may see (see `mayTellApart`): all for one who may see names, else those resting on enough answers. */
+const shownTo = (reader: Reader | undefined) => (reader && !reader.seesNames ? sql`${itemAnswered} >= ${reader.threshold}` : undefined);
 
 function backlogWhere(filter: BacklogFilter) {
 	return and(
@@ -108,23 +125,29 @@ function backlogWhere(filter: BacklogFilter) {
 		filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
 		filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,
 		filter.status ? eq(remediationItem.status, filter.status) : undefined,
-		filter.includeMet ? undefined : isNull(remediationItem.metRoundId)
+		filter.includeMet ? undefined : isNull(remediationItem.metRoundId),
+		shownTo(filter.reader)
 	);
 }
 
-/** How many items a filter matches and how many story points are still to do among them. */
+/**
+ * How many items a filter matches and how many story points are still to do among them; `withheld`:
+ * how many more it matches that its reader may not see.
+ */
 export async function backlogSummary(filter: BacklogFilter = {}) {
+	const shown = shownTo(filter.reader) ?? sql`true`;
 	const [row] = await db()
 		.select({
-			items: sql<number>`count(*)`.mapWith(Number),
+			items: sql<number>`count(*) filter (where ${shown})`.mapWith(Number),
 			openPoints:
-				sql<number>`coalesce(sum(${remediationItem.size}) filter (where ${remediationItem.metRoundId} is null and ${remediationItem.status} in ('open', 'in_progress')), 0)`.mapWith(
+				sql<number>`coalesce(sum(${remediationItem.size}) filter (where ${shown} and ${remediationItem.metRoundId} is null and ${remediationItem.status} in ('open', 'in_progress')), 0)`.mapWith(
 					Number
-				)
+				),
+			withheld: sql<number>`count(*) filter (where not (${shown}))`.mapWith(Number)
 		})
 		.from(remediationItem)
 		.innerJoin(technology, eq(technology.id, remediationItem.technologyId))
-		.where(backlogWhere(filter));
+		.where(backlogWhere({ ...filter, reader: undefined }));
 	return row;
 }
 
@@ -152,6 +175,8 @@ function itemsWhere(database: Database, where: SQL | undefined) {
 			metRoundName: met.name,
 			// The median the vector reached in the round that met the item, so a met item never shows its old level.
 			metLevel: sql<number | null>`(${roundResult.result}->'vectors'->${remediationItem.vectorKey}->>'median')::float8`,
+			// How many respondents the item's figures rest on, for the anonymity rule of lists filtered after reading.
+			answered: itemAnswered.mapWith(Number),
 			technologyId: technology.id,
 			technologyName: technology.name,
 			technologySlug: technology.slug,
@@ -175,7 +200,10 @@ export async function listBacklog(filter: BacklogFilter = {}, page?: { limit: nu
 	return page ? query.limit(page.limit).offset(page.offset) : query;
 }
 
-/** One technology's items, met ones included (its page lists them apart): built once, as it is on a hot page. */
+/**
+ * One technology's items, met ones included (its page lists them apart): built once, as it is on a
+ * hot page. Every item, whoever reads: the caller leaves out what its reader may not see (`answered`).
+ */
 const itemsOfTechnology = prepared((database) =>
 	itemsWhere(database, eq(remediationItem.technologyId, sql.placeholder('technologyId'))).prepare('technology_backlog')
 );

@@ -75,9 +75,9 @@ async function latestSession(q: Pick<Tx, 'select'>, roundId: number, technologyI
  * What one person sees of a technology's calibration: the session's step, the current vector's
  * original spread, how many have re-voted (their own vote, not others'), the votes once revealed,
  * and the levels agreed so far. Nothing here says who voted what. Below the anonymity threshold,
- * the first answers (per level, and their median and range) and the disagreement flags are held
- * back from those who may not see names (`seesNames`): with two respondents, each could read the
- * other's answer off them.
+ * the first answers (per level, and their median and range), the disagreement flags and the
+ * revealed re-votes per level are held back from those who may not see names (`seesNames`): with
+ * two respondents, each could read the other's answer or vote off them.
  */
 export async function calibrationState(pair: CalibrationPair, userId: number, seesNames = false) {
 	const { round, technology } = pair;
@@ -124,7 +124,10 @@ export async function calibrationState(pair: CalibrationPair, userId: number, se
 			originalDistribution: figuresShown ? distribution(original) : null,
 			votes: counted.length,
 			myVote: counted.find((x) => x.userId === userId)?.score ?? null,
-			revealed: session.phase === 'revealed' ? distribution(counted.map((x) => x.score)) : null
+			// The re-votes per level follow the same rule: with two participants each reads the other's vote off
+			// them. Below the threshold, only those who may see names get them; the others learn the agreed level.
+			revealed: session.phase === 'revealed' && figuresShown ? distribution(counted.map((x) => x.score)) : null,
+			revealHeld: session.phase === 'revealed' && !figuresShown
 		};
 	}
 	return {

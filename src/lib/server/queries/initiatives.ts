@@ -10,8 +10,8 @@ export type InitiativeRow = InitiativeFields & {
 	version: number;
 	teamName: string | null;
 	vectorName: string | null;
-	/** Each technology in the set, by name, with what it reached towards the goal (null: not measured). */
-	technologies: { id: number; slug: string; name: string; reached: number | null }[];
+	/** Each technology in the set, by name, with what it reached towards the goal (null: not measured) and how many answered that rating. */
+	technologies: { id: number; slug: string; name: string; reached: number | null; answered: number }[];
 };
 
 /** Whether initiative `i` covers technology `t` (aliases of the caller's SQL): its filter, and never a retired technology. */
@@ -47,7 +47,8 @@ export async function initiativesWithProgress(options: { source?: ProgressSource
 			coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'reached',
 				case when res.result->'rating' is null or res.result->'rating' = 'null'::jsonb then null
 					when i.vector_key is null then (res.result->'rating'->>'level')::numeric
-					else (res.result->'vectors'->i.vector_key->>'median')::numeric end) order by t.name, t.id)
+					else (res.result->'vectors'->i.vector_key->>'median')::numeric end,
+				'answered', coalesce((res.result->>'submitted')::int, 0)) order by t.name, t.id)
 				filter (where t.id is not null), '[]') as technologies
 		from initiative i
 		left join team tm on tm.id = i.team_id
@@ -64,7 +65,11 @@ export async function initiativesWithProgress(options: { source?: ProgressSource
 		order by i.due_on, i.id`);
 	return rowsOf<InitiativeRow>(rows).map((r) => ({
 		...r,
-		technologies: r.technologies.map((t) => ({ ...t, reached: t.reached === null ? null : Number(t.reached) }))
+		technologies: r.technologies.map((t) => ({
+			...t,
+			reached: t.reached === null ? null : Number(t.reached),
+			answered: Number(t.answered)
+		}))
 	}));
 }
 

@@ -3,6 +3,7 @@ import { parseId } from '$lib/server/forms';
 import type { BacklogItemSchema } from '$lib/server/forms/api-writes';
 import { entityResponse, entityTag, Problem } from '$lib/server/http/api';
 import { listBacklog } from '$lib/server/queries/backlog';
+import type { Reader } from '$lib/domain/anonymity';
 
 type Row = Awaited<ReturnType<typeof listBacklog>>[number];
 
@@ -24,9 +25,10 @@ export const backlogItemOut = (r: Row): z.output<typeof BacklogItemSchema> => ({
 	version: r.version
 });
 
-export async function backlogItemOfPath(params: Partial<Record<string, string>>) {
+/** The item at the path, as `reader` may see it: one read off a rating below the anonymity threshold is not found for one who may not see names. */
+export async function backlogItemOfPath(params: Partial<Record<string, string>>, reader: Reader) {
 	const itemId = parseId(params.id);
-	const [row] = itemId ? await listBacklog({ itemId, includeMet: true }) : [];
+	const [row] = itemId ? await listBacklog({ itemId, includeMet: true, reader }) : [];
 	if (!row) throw new Problem(404, 'Not Found', `No backlog item has the id ${JSON.stringify(params.id)}.`);
 	return row;
 }

@@ -1,6 +1,7 @@
 import type { TechnologyResult } from '$lib/domain/aggregate';
 import { describeGoal, initiativeProgress, meets, reachedIn, type InitiativeGoal, type InitiativeProgress } from '$lib/domain/initiatives';
 import { formatDate, isoDate } from '$lib/domain/format';
+import { mayTellApart, type Reader } from '$lib/domain/anonymity';
 import { getFramework } from '../queries/framework';
 import { initiativesWithProgress, type InitiativeRow, type ProgressSource } from '../queries/initiatives';
 import { initiativeSchema } from '../forms/initiative';
@@ -10,7 +11,8 @@ import { listCategories } from '../queries/technologies';
 export type InitiativeView = Omit<InitiativeRow, 'technologies'> & {
 	goal: string;
 	progress: InitiativeProgress;
-	technologies: (InitiativeRow['technologies'][number] & { met: boolean })[];
+	/** `withheld`: the vector's median is below the anonymity threshold for this reader, so `reached` is null. */
+	technologies: (Omit<InitiativeRow['technologies'][number], 'answered'> & { met: boolean; withheld: boolean })[];
 };
 
 /**
@@ -18,21 +20,33 @@ export type InitiativeView = Omit<InitiativeRow, 'technologies'> & {
  * the current framework) and, per technology, whether it meets the goal.
  */
 export async function initiativeViews(
+	reader: Reader,
 	options: { source?: ProgressSource; initiativeId?: number } = {},
 	today = isoDate(new Date())
 ): Promise<InitiativeView[]> {
 	const rows = await initiativesWithProgress(options);
-	return rows.map((row) => ({
-		...row,
-		goal: describeGoal(row, row.vectorKey === null ? null : (row.vectorName ?? row.vectorKey), formatDate),
-		progress: initiativeProgress(
-			row,
-			row.technologies.map((t) => t.reached),
-			today
-		),
-		technologies: row.technologies.map((t) => ({ ...t, met: meets(t.reached, row.targetLevel) }))
-	}));
+	return rows.map((row) => {
+		// A vector's median below the anonymity threshold is one person's score: not measured, for this reader.
+		const technologies = row.technologies.map(({ answered, ...t }) => {
+			const withheld = vectorHeld(row.vectorKey, answered, reader);
+			return { ...t, reached: withheld ? null : t.reached, withheld };
+		});
+		return {
+			...row,
+			goal: describeGoal(row, row.vectorKey === null ? null : (row.vectorName ?? row.vectorKey), formatDate),
+			progress: initiativeProgress(
+				row,
+				technologies.map((t) => t.reached),
+				today
+			),
+			technologies: technologies.map((t) => ({ ...t, met: meets(t.reached, row.targetLevel) }))
+		};
+	});
 }
+
+/** Whether progress on `vectorKey` (null: the level, always shown) from a rating by `answered` people is held back from `reader`. */
+const vectorHeld = (vectorKey: string | null, answered: number, reader: Reader) =>
+	vectorKey !== null && answered > 0 && !mayTellApart(answered, reader);
 
 export type CoveringInitiative = InitiativeGoal & {
 	id: number;
@@ -42,15 +56,26 @@ export type CoveringInitiative = InitiativeGoal & {
 	teamName: string | null;
 };
 
-/** Initiatives covering one technology, with that technology's own progress towards each (the rule of `reachedIn`). */
-export function ownProgress(initiatives: CoveringInitiative[], result: TechnologyResult | null, today = isoDate(new Date())) {
+/**
+ * Initiatives covering one technology, with that technology's own progress towards each (the rule of
+ * `reachedIn`). An initiative on a vector reads that vector's median: below the anonymity threshold,
+ * a reader who may not see names gets no progress (`withheld`), as with every vector figure.
+ */
+export function ownProgress(
+	initiatives: CoveringInitiative[],
+	result: TechnologyResult | null,
+	reader: Reader,
+	today = isoDate(new Date())
+) {
 	return initiatives.map((i) => {
-		const reached = reachedIn(result, i.vectorKey);
+		const withheld = vectorHeld(i.vectorKey, result?.submitted ?? 0, reader);
+		const reached = withheld ? null : reachedIn(result, i.vectorKey);
 		return {
 			id: i.id,
 			name: i.name,
 			goal: describeGoal(i, i.vectorKey === null ? null : (i.vectorName ?? i.vectorKey), formatDate),
 			reached,
+			withheld,
 			progress: initiativeProgress(i, [reached], today)
 		};
 	});

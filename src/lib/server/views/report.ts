@@ -11,7 +11,7 @@ import { byUrgency } from '$lib/domain/initiatives';
 import { isoDate } from '$lib/domain/format';
 import { initiativeViews } from './initiatives';
 import { getAnonymity } from '../queries/settings';
-import { shareableResult } from '$lib/domain/anonymity';
+import { backlogWithheldNote, mayTellApart, shareableResult } from '$lib/domain/anonymity';
 
 /** `seesNames`: the reader may see who answered what; without it, vector figures below the anonymity threshold are left out. */
 export type ReportOptions = { teamId?: number; seesNames?: boolean };
@@ -21,7 +21,10 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	const round = await getRound(roundId);
 	if (!round) return null;
 	const previous = previousClosedRound(await listRounds(), roundId);
-	const [framework, techs, current, before, teamLabel, initiatives, { threshold }] = await Promise.all([
+	const { threshold } = await getAnonymity();
+	// Page, PDF and files alike show each round's figures as this reader may see them; the summary's weakest vectors follow.
+	const reader = { seesNames: options.seesNames ?? false, threshold };
+	const [framework, techs, current, before, teamLabel, initiatives] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		roundTechnologies(roundId, options.teamId),
 		storedResults(roundId),
@@ -30,23 +33,31 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		// Measured on this round's results, over the technologies it scored; a closed round's report is judged
 		// on the day it closed, so it reads the same whenever it is downloaded.
 		initiativeViews(
+			reader,
 			{ source: { kind: 'round', roundId, teamId: options.teamId } },
 			round.state === 'closed' && round.closedAt ? isoDate(new Date(round.closedAt)) : undefined
-		),
-		getAnonymity()
+		)
 	]);
-	// Page, PDF and files alike show each round's figures as this reader may see them; the summary's weakest vectors follow.
-	const reader = { seesNames: options.seesNames ?? false, threshold };
 	const now = new Map(current.map((r) => [r.technologyId, shareableResult(r, reader)]));
 	const then = new Map([...before].map(([id, r]) => [id, shareableResult(r, reader)]));
 	const vectors = vectorsInLaneOrder(framework.vectors);
-	const backlog = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
-	const technologies = techs.map((t) => ({
-		...t,
-		result: now.get(t.id) ?? null,
-		previous: then.get(t.id) ?? null,
-		backlog: backlog.filter((b) => b.technologyId === t.id && (b.status === 'open' || b.status === 'in_progress'))
-	}));
+	// Items read off a rating below the threshold are left out for this reader (see `backlogWithheldNote`).
+	const everyItem = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
+	const backlog = everyItem.filter((b) => mayTellApart(b.answered, reader));
+	const backlogWithheld = everyItem.filter(
+		(b) => (b.status === 'open' || b.status === 'in_progress') && !mayTellApart(b.answered, reader)
+	).length;
+	const isOpen = (b: (typeof backlog)[number]) => b.status === 'open' || b.status === 'in_progress';
+	const technologies = techs.map((t) => {
+		const held = everyItem.filter((b) => b.technologyId === t.id && isOpen(b) && !mayTellApart(b.answered, reader)).length;
+		return {
+			...t,
+			result: now.get(t.id) ?? null,
+			previous: then.get(t.id) ?? null,
+			backlog: backlog.filter((b) => b.technologyId === t.id && isOpen(b)),
+			backlogWithheld: held ? backlogWithheldNote(held, threshold) : null
+		};
+	});
 	const rated = technologies.filter((t) => t.result?.rating);
 	const asPortfolio: PortfolioTech[] = rated.map((t) => ({
 		slug: t.slug,
@@ -101,7 +112,8 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 				.filter((v) => v.average !== null)
 				.slice(0, 5),
 			movers: { up: moves.filter((m) => m.change > 0).slice(0, 5), down: moves.filter((m) => m.change < 0).slice(0, 5) },
-			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10)
+			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10),
+			backlogWithheld: backlogWithheld ? backlogWithheldNote(backlogWithheld, threshold) : null
 		}
 	};
 }

@@ -13,7 +13,7 @@ import { ownProgress, type CoveringInitiative } from './initiatives';
 import { coversTechnology, vectorNameOf } from '../queries/initiatives';
 import { chooseResultsRound } from '$lib/domain/round-choice';
 import { isSlug, type Lifecycle } from '$lib/domain/catalog';
-import { mayTellApart, shareableResult } from '$lib/domain/anonymity';
+import { backlogWithheldNote, mayTellApart, shareableResult } from '$lib/domain/anonymity';
 import { ratingSource } from '$lib/domain/rating-source';
 
 type PageRound = {
@@ -85,12 +85,13 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	// Both rounds' figures as this reader may see them: a change against last round would give its medians away.
 	const result = selected?.result ? shareableResult(selected.result, reader) : null;
 	const previousResult = previous?.result ? shareableResult(previous.result, reader) : null;
-	const [framework, comments, backlog, people] = await Promise.all([
+	const [framework, comments, allItems, people] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
 		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
 	]);
+	const backlog = allItems.filter((b) => mayTellApart(b.answered, reader));
 	return {
 		technology,
 		canEdit: can(user, 'editCatalog'),
@@ -121,8 +122,10 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		commentsWithheld: selected && !commentsShown ? { answered, threshold } : null,
 		// A met item leaves the open list; it is listed apart with the level it reached.
 		backlog: { open: backlog.filter((b) => !b.metRoundName), met: backlog.filter((b) => b.metRoundName) },
+		// Items read off a rating below the threshold are left out for this reader; said, so an empty list is not read as "nothing to do".
+		backlogWithheld: allItems.length > backlog.length ? backlogWithheldNote(allItems.length - backlog.length, threshold) : null,
 		people,
 		// Each covering initiative's progress is this technology's own, from its newest closed, rated round.
-		initiatives: ownProgress(initiatives, rounds.find((r) => r.state === 'closed' && r.result?.rating)?.result ?? null)
+		initiatives: ownProgress(initiatives, rounds.find((r) => r.state === 'closed' && r.result?.rating)?.result ?? null, reader)
 	};
 }

@@ -12,6 +12,8 @@ import { getFramework } from '$lib/server/queries/framework';
 import { listTeams } from '$lib/server/queries/teams';
 import { assignablePeople } from '$lib/server/queries/round-scope';
 import { listTechnologies } from '$lib/server/queries/technologies';
+import { readerOf } from '$lib/server/views/reader';
+import { backlogWithheldNote } from '$lib/domain/anonymity';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 100;
@@ -26,7 +28,9 @@ function exportQuery(url: URL) {
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
-	const { query, filter } = await backlogFilterFrom(event.url);
+	const [{ query, filter: asked }, reader] = await Promise.all([backlogFilterFrom(event.url), readerOf(user)]);
+	// Items read off a rating below the anonymity threshold are left out for one who may not see names; the summary counts them.
+	const filter = { ...asked, reader };
 	const canEdit = can(user, 'editBacklog');
 	const [items, summary, technologies, teams, framework, people] = await Promise.all([
 		listBacklog(filter, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
@@ -39,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		items,
 		summary,
+		withheld: summary.withheld ? backlogWithheldNote(summary.withheld, reader.threshold) : null,
 		query,
 		canEdit,
 		people,

@@ -4,12 +4,16 @@ import { can, requireCapability } from '$lib/server/auth/policy';
 import { formFailure, parseForm } from '$lib/server/forms';
 import { saveInitiative } from '$lib/server/queries/initiatives';
 import { initiativeChoices, initiativeFormSchema, initiativeViews } from '$lib/server/views/initiatives';
+import { readerOf } from '$lib/server/views/reader';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const canEdit = can(user, 'editBacklog');
-	const [initiatives, choices] = await Promise.all([initiativeViews(), canEdit ? initiativeChoices() : null]);
+	const [initiatives, choices] = await Promise.all([
+		readerOf(user).then((reader) => initiativeViews(reader)),
+		canEdit ? initiativeChoices() : null
+	]);
 	return { initiatives: initiatives.sort(byUrgency), canEdit, choices };
 };
 

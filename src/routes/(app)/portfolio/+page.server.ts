@@ -15,6 +15,7 @@ import { listTeams } from '$lib/server/queries/teams';
 import { listCategories, listTechnologies } from '$lib/server/queries/technologies';
 import { byUrgency } from '$lib/domain/initiatives';
 import { initiativeViews } from '$lib/server/views/initiatives';
+import { readerOf } from '$lib/server/views/reader';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 100;
@@ -52,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
 		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		listTeams(),
 		listCategories(),
-		initiativeViews()
+		readerOf(user).then((reader) => initiativeViews(reader))
 	]);
 	const then = before ?? new Map(previousRound.map((r) => [r.technologyId, r]));
 	const inRound = technologies.filter((t) => now.has(t.id));

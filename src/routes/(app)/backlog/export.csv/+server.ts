@@ -4,15 +4,16 @@ import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
 import { csvResponse, toCsv } from '$lib/server/export/csv';
 import { listBacklog } from '$lib/server/queries/backlog';
 import { measureExport } from '$lib/server/metrics';
+import { readerOf } from '$lib/server/views/reader';
 import type { RequestHandler } from './$types';
 
 /** The backlog view as CSV that Jira's importer reads: one story per item, in priority order. */
 export const GET: RequestHandler = (event) => measureExport('backlog/export.csv', () => backlogCsv(event));
 
 async function backlogCsv(event: Parameters<RequestHandler>[0]) {
-	requireCapability(event, 'downloadData');
-	const { filter } = await backlogFilterFrom(event.url);
-	const items = await listBacklog(filter);
+	const user = requireCapability(event, 'downloadData');
+	const [{ filter }, reader] = await Promise.all([backlogFilterFrom(event.url), readerOf(user)]);
+	const items = await listBacklog({ ...filter, reader });
 	const date = new Date().toISOString().slice(0, 10);
 	return csvResponse(`opsmaturity-backlog-${date}.csv`, toCsv([JIRA_HEADER, ...items.map(jiraRow)]));
 }

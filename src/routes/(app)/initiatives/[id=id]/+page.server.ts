@@ -5,6 +5,7 @@ import { formFailure, parseForm } from '$lib/server/forms';
 import { versionField } from '$lib/server/forms/initiative';
 import { deleteInitiative, getInitiative, saveInitiative } from '$lib/server/queries/initiatives';
 import { initiativeChoices, initiativeFormSchema, initiativeViews } from '$lib/server/views/initiatives';
+import { readerOf } from '$lib/server/views/reader';
 import type { Actions, PageServerLoad } from './$types';
 
 const STALE = 'Someone changed this initiative meanwhile. Reload to see their version before saving yours.';
@@ -12,7 +13,7 @@ const STALE = 'Someone changed this initiative meanwhile. Reload to see their ve
 export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const canEdit = can(user, 'editBacklog');
-	const [initiative] = await initiativeViews({ initiativeId: Number(event.params.id) });
+	const [initiative] = await initiativeViews(await readerOf(user), { initiativeId: Number(event.params.id) });
 	if (!initiative) error(404, 'Not found');
 	const choices = canEdit ? await initiativeChoices(initiative) : null;
 	return { initiative, canEdit, choices, confirmDelete: canEdit && event.url.searchParams.get('confirm') === 'delete' };

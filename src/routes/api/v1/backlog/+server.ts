@@ -3,10 +3,11 @@ import { BacklogQuery } from '$lib/server/forms/api-writes';
 import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
 import { backlogSummary, listBacklog, type BacklogFilter } from '$lib/server/queries/backlog';
 import { getTechnology } from '$lib/server/queries/technologies';
+import { readerOf } from '$lib/server/views/reader';
 import { backlogItemOut } from '$lib/server/views/api-backlog';
 
 /** The remediation backlog, most urgent first, filtered, a page at a time. */
-export const GET = endpoint('read', async ({ url }) => {
+export const GET = endpoint('read', async ({ url }, user) => {
 	const query = parseQuery(BacklogQuery, url);
 	const technologyId = query.technology ? ((await getTechnology(query.technology))?.id ?? -1) : undefined;
 	const filter: BacklogFilter = {
@@ -14,7 +15,9 @@ export const GET = endpoint('read', async ({ url }) => {
 		teamId: query.team,
 		status: query.status,
 		lane: query.lane,
-		includeMet: query.includeMet === 'true'
+		includeMet: query.includeMet === 'true',
+		// Items read off a rating below the anonymity threshold are left out for one who may not see names.
+		reader: await readerOf(user)
 	};
 	const [rows, summary] = await Promise.all([listBacklog(filter, { limit: query.limit, offset: query.offset }), backlogSummary(filter)]);
 	return json({ items: rows.map(backlogItemOut), total: summary.items });

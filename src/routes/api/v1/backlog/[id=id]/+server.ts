@@ -4,13 +4,14 @@ import { BacklogPatchSchema } from '$lib/server/forms/api-writes';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '$lib/server/db/client';
 import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '$lib/server/http/api';
 import { updateItem } from '$lib/server/queries/backlog';
+import { readerOf } from '$lib/server/views/reader';
 import { backlogItemEntity, backlogItemOfPath, backlogItemResponse } from '$lib/server/views/api-backlog';
 
 const noQuery = z.object({}).strict();
 
-export const GET = endpoint('read', async ({ url, params, request }) => {
+export const GET = endpoint('read', async ({ url, params, request }, user) => {
 	parseQuery(noQuery, url);
-	const row = await backlogItemOfPath(params);
+	const row = await backlogItemOfPath(params, await readerOf(user));
 	const { etag } = backlogItemEntity(row);
 	if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
 	return backlogItemResponse(row);
@@ -19,7 +20,8 @@ export const GET = endpoint('read', async ({ url, params, request }) => {
 /** Changes status, assignee, ticket link, title or size, if the item is still as read (If-Match); regeneration keeps these edits. */
 export const PATCH = endpoint('editBacklog', async ({ url, params, request }, user) => {
 	parseQuery(noQuery, url);
-	const row = await backlogItemOfPath(params);
+	const reader = await readerOf(user);
+	const row = await backlogItemOfPath(params, reader);
 	requireIfMatch(request, backlogItemEntity(row).etag);
 	const body = await readJson(request, BacklogPatchSchema);
 	const edit = {
@@ -37,7 +39,7 @@ export const PATCH = endpoint('editBacklog', async ({ url, params, request }, us
 		throw new Problem(400, 'Bad Request', 'No person has this id.', { errors: [{ field: 'assignee', message: 'no such person' }] });
 	}
 	if (outcome === 'stale') throw new Problem(412, 'Precondition Failed', 'This item changed meanwhile; read it again and retry.');
-	return backlogItemResponse(await backlogItemOfPath(params));
+	return backlogItemResponse(await backlogItemOfPath(params, reader));
 });
 
 export const fallback = methodNotAllowed(['GET', 'PATCH']);
