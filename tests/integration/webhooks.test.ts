@@ -22,6 +22,8 @@ useTestDatabase();
 type Received = { event: string; delivery: string; verdict: string; body: { type: string; data: Record<string, unknown> } };
 const received: Received[] = [];
 let answerWith = 204;
+/** How long the receiver holds its answer: keeps one delivery in flight while a test starts another. */
+let answerAfter = 0;
 let secret = '';
 const server = http.createServer((req, res) => {
 	let body = '';
@@ -35,7 +37,7 @@ const server = http.createServer((req, res) => {
 			body: JSON.parse(body)
 		});
 		res.statusCode = verdict === 'ok' ? answerWith : 401;
-		res.end();
+		setTimeout(() => res.end(), answerAfter);
 	});
 });
 let url = '';
@@ -159,7 +161,11 @@ describe('deliveries', () => {
 		await run(page.actions.ping, fakeEvent({ user: admin, form: { webhookId: String(hookId) } }));
 		const [ping] = await pending();
 		// Two jobs for one delivery (the sweep's and the original, say) make one attempt, not two posts.
+		// The receiver holds its answer, so the second job always starts while the first is posting:
+		// without that, a fast first job could finish before the second claimed, and both would post.
+		answerAfter = 500;
 		const both = await Promise.allSettled([deliverWebhook(ping.id), deliverWebhook(ping.id)]);
+		answerAfter = 0;
 		expect(both.filter((r) => r.status === 'rejected')).toHaveLength(1);
 		expect(received).toHaveLength(1);
 		let [row] = await db().select().from(webhookDelivery).where(eq(webhookDelivery.id, ping.id));
