@@ -4,6 +4,15 @@ import http from 'node:http';
 import { describeConfig, readConfig } from './scripts/config.js';
 import { withTransportSecurity } from './src/lib/server/http/transport-security.js';
 
+// SvelteKit 3 needs Node 22.17 or newer. `npm install` puts Node 24 in node_modules/.bin, which npm scripts use.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 17)) {
+	process.stderr.write(
+		`Opsmaturity needs Node 22.17 or newer (24 LTS recommended); this is Node ${process.versions.node}. Start it with \`npm start\`, or \`node_modules/.bin/node server.js\` after \`npm install\`, or install Node 24.\n`
+	);
+	process.exit(2);
+}
+
 const { config, problems } = readConfig(process.env);
 if (!config) {
 	process.stderr.write(`Opsmaturity cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

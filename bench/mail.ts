@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseHandle, type DatabaseOptions } from '../src/lib/server/db/client';
 import { db, useDatabase } from '../src/lib/server/db';
 import { mailQueues } from '../src/lib/server/jobs/mail-jobs';

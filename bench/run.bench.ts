@@ -5,7 +5,7 @@ import { benchBackup } from './backup';
 import { benchMail } from './mail';
 import { benchResultsEverywhere } from './results';
 
-// Runs inside vitest only so that `$lib`/`$env` resolve as in the app; it asserts nothing and prints figures.
+// Runs inside vitest only so that `#lib` resolves as in the app; it asserts nothing and prints figures.
 // PostgreSQL figures need a server: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names one to create scratch databases in.
 const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 const only = process.env.BENCH_ONLY;

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-const INPUTS = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'scripts/memoize-matchers.js', 'vite.config.ts', 'tsconfig.json'];
+const INPUTS = ['src', 'static', 'package-lock.json', 'vite.config.ts', 'tsconfig.json'];
 const STAMP = path.join('build', '.sources');
 
 /** Every file under the inputs, with its size and modification time: cheap, and any edit changes it. */

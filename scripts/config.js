@@ -39,6 +39,7 @@ const shape = {
 		.enum(['0', '1'], { error: 'must be 1 (keep statements prepared) or 0 (behind a pooler that cannot keep them)' })
 		.default('1'),
 	DATA_DIR: z.string().min(1).default('./data'),
+	PAGE_CACHE: z.enum(['0', '1'], { error: 'must be 1 (keep rendered pages while nothing changed) or 0 (render every page)' }).default('1'),
 	SEED_DEMO: z.enum(['0', '1'], { error: 'must be 0 (never seed) or 1 (seed any empty database)' }).optional(),
 	SHUTDOWN_DRAIN_MS: integer(0, 60_000).default(5000),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,4 +1,4 @@
-import type { SessionInfo, SessionUser } from '$lib/server/auth/session';
+import type { SessionInfo, SessionUser } from '#lib/server/auth/session.ts';
 
 declare global {
 	namespace App {

@@ -1,24 +1,23 @@
-import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
-import { loginRedirect } from '$lib/server/auth/policy';
-import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '$lib/server/auth/session';
-import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase } from '$lib/server/db';
-import { isConnectionFailure, markDatabaseDown } from '$lib/server/db/availability';
-import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '$lib/server/db/seed';
-import { DEMO_PEOPLE } from '$lib/server/db/seed/people';
-import { ensureFramework } from '$lib/server/queries/framework';
-import { startOidc } from '$lib/server/auth/oidc';
-import { authenticateToken } from '$lib/server/queries/api-tokens';
-import { startJobs, stopJobs } from '$lib/server/jobs';
-import { countUsers } from '$lib/server/queries/users';
-import { log } from '$lib/server/http/log';
-import { crossSiteFormRefusal } from '$lib/server/http/cross-site';
-import { malformedApiPath, refuseUnreadablePost } from '$lib/server/http/request-guard';
-import { securityHeaders } from '$lib/server/http/security-headers';
-import { databaseGate } from '$lib/server/http/availability';
-import { observe } from '$lib/server/http/observe';
-import { pageCache } from '$lib/server/http/page-cache';
-import { chain } from '$lib/server/http/chain';
+import { sequence, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit/hooks';
+import { env } from '#lib/server/env.ts';
+import { loginRedirect } from '#lib/server/auth/policy.ts';
+import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '#lib/server/auth/session.ts';
+import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase } from '#lib/server/db/index.ts';
+import { isConnectionFailure, markDatabaseDown } from '#lib/server/db/availability.ts';
+import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '#lib/server/db/seed/index.ts';
+import { DEMO_PEOPLE } from '#lib/server/db/seed/people.ts';
+import { ensureFramework } from '#lib/server/queries/framework.ts';
+import { startOidc } from '#lib/server/auth/oidc.ts';
+import { authenticateToken } from '#lib/server/queries/api-tokens.ts';
+import { startJobs, stopJobs } from '#lib/server/jobs/index.ts';
+import { countUsers } from '#lib/server/queries/users.ts';
+import { log } from '#lib/server/http/log.ts';
+import { crossSiteFormRefusal } from '#lib/server/http/cross-site.ts';
+import { malformedApiPath, refuseUnreadablePost } from '#lib/server/http/request-guard.ts';
+import { securityHeaders } from '#lib/server/http/security-headers.ts';
+import { databaseGate } from '#lib/server/http/availability.ts';
+import { observe } from '#lib/server/http/observe.ts';
+import { pageCache } from '#lib/server/http/page-cache.ts';
 
 export const init: ServerInit = async () => {
 	// A provider that cannot be read is a setting to fix, not an outage to wait out: stop with the reason.
@@ -127,7 +126,7 @@ const gate: Handle = async ({ event, resolve }) => {
 
 /**
  * Refuses cross-site form posts with an explanation (SvelteKit's own check is turned off in
- * svelte.config.js for this). Unsubscribe links are exempt: mail clients post them from outside
+ * vite.config.ts for this). Unsubscribe links are exempt: mail clients post them from outside
  * (RFC 8058), the token in the path is their only credential, and all they can do is stop emails.
  * The API is exempt too: it takes JSON and bearer tokens only, never a cookie a page could ride on.
  */
@@ -142,15 +141,18 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 const apiPaths: Handle = async ({ event, resolve }) => malformedApiPath(event.url) ?? resolve(event);
 
 // Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = chain(observe, securityHeaders, apiPaths, databaseGate, sameOriginForms, authenticate, gate, pageCache);
+export const handle = sequence(observe, securityHeaders, apiPaths, databaseGate, sameOriginForms, authenticate, gate, pageCache);
 
-export const handleError: HandleServerError = ({ error, event, status }) => {
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	// error(…) thrown on purpose already says what happened, with its own status.
+	if (kind === 'app') return;
 	event.locals.failed = true;
-	// A lost connection is not a bug to log per request: the database gate answers 503 from now on.
-	if (isConnectionFailure(error)) markDatabaseDown(error);
+	// A path no route matches, a method a route does not take: SvelteKit's own safe message.
+	if (kind !== 'unknown') return { message: error.status === 404 ? 'Not found' : error.message };
 	// The request's id, shown on the error page and in every log line of the request.
 	const id = event.locals.requestId ?? crypto.randomUUID();
-	if (status !== 404 && !isConnectionFailure(error))
-		log.error(`${event.request.method} ${event.url.pathname}`, error, { requestId: id, route: event.route.id });
-	return { message: status === 404 ? 'Not found' : 'Something went wrong on our side.', id };
+	// A lost connection is not a bug to log per request: the database gate answers 503 from now on.
+	if (isConnectionFailure(error)) markDatabaseDown(error);
+	else log.error(`${event.request.method} ${event.url.pathname}`, error, { requestId: id, route: event.route.id });
+	return { message: 'Something went wrong on our side.', id };
 };

@@ -36,6 +36,7 @@ export async function openBrowser(
 		javaScriptEnabled: options.javaScript ?? true,
 		viewport: { width: 1280, height: 900 }
 	});
+	if (options.javaScript ?? true) waitForLivePages(context);
 	return {
 		context,
 		close: async () => {
@@ -93,6 +94,27 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 	expect(res.status()).toBe(303);
 	await page.goto(`${base}/`);
 	expect(new URL(page.url()).pathname).toBe('/');
+}
+
+/**
+ * Has `page.goto` of every page of this context return once the page's scripts have taken over
+ * (the root layout marks <html data-live>). Before that, hydration may reset what was typed or
+ * opened; a person's first keystroke comes later than a test's, so tests wait as they would.
+ */
+function waitForLivePages(context: BrowserContext) {
+	const newPage = context.newPage.bind(context);
+	context.newPage = async () => {
+		const page = await newPage();
+		const goto = page.goto.bind(page);
+		page.goto = async (url, options) => {
+			const response = await goto(url, options);
+			// Only a page SvelteKit starts in is ever marked (not a file, nor an error page rendered without the app).
+			const starts = await page.evaluate(() => [...document.scripts].some((script) => script.textContent?.includes('kit.start(')));
+			if (starts) await page.locator('html[data-live]').waitFor({ state: 'attached' });
+			return response;
+		};
+		return page;
+	};
 }
 
 export async function expectNoAxeViolations(page: Page) {

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { and, eq, sql } from 'drizzle-orm';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { RINGS } from '../../src/lib/domain/tech-radar';
 import { db } from '../../src/lib/server/db';

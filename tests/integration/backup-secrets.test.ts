@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { createSession, generateToken, type SessionUser } from '../../src/lib/server/auth/session';
 import { db, useDatabase } from '../../src/lib/server/db';
 import { writeBackup } from '../../src/lib/server/db/backup';

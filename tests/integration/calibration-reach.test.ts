@@ -1,6 +1,6 @@
 import { eq, like } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { appUser, calibrationSession, mailMessage } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { useTestDatabase } from '../helpers/db';
 import { TEST_PASSWORD } from '../helpers/factories';

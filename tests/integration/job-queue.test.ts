@@ -1,7 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import PgBoss10 from 'pg-boss-10';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
+import { rowsOf } from '../../src/lib/server/db/client';
 import { mailMessage, round } from '../../src/lib/server/db/schema';
 import { enqueue, startQueue, stopQueue, type QueueDatabase } from '../../src/lib/server/jobs/queue';
 import { mailQueues, scanMail } from '../../src/lib/server/jobs/mail-jobs';
@@ -68,6 +71,26 @@ describe('the job queue (pg-boss) on this database', () => {
 		await enqueue('probe', [{ word: 'steady' }, { word: 'flaky' }]);
 		await until(() => seen.filter((w) => w === 'flaky').length === 2);
 		expect(seen.filter((w) => w === 'steady')).toEqual(['steady']);
+	});
+
+	it('takes over from the schema pg-boss 10 left, which pg-boss 12 cannot migrate, and runs jobs', async () => {
+		// The schema exactly as pg-boss 10 created it (version 24), from pg-boss 10 itself.
+		const plans = `drop schema if exists pgboss cascade; ${PgBoss10.getConstructionPlans('pgboss')}`;
+		const database = queueDatabase();
+		if (database.kind === 'pglite') await database.client.exec(plans);
+		else {
+			const client = postgres(database.url, { max: 1, onnotice: () => {} });
+			await client.unsafe(plans).simple();
+			await client.end();
+		}
+		const seen: string[] = [];
+		await startQueue(database, [{ name: 'probe', handler: async ({ word }) => void seen.push(String(word)) }], {
+			pollingIntervalSeconds: 0.5
+		});
+		await enqueue('probe', [{ word: 'after the upgrade' }]);
+		await until(() => seen.length === 1);
+		const [row] = rowsOf<{ version: number }>(await db().execute(sql`select version::int as version from pgboss.version`));
+		expect(row.version).toBeGreaterThan(24);
 	});
 
 	it('sends the emails of an opened round through the queue to the SMTP server', async () => {

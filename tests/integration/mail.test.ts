@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { appUser, mailMessage, round } from '../../src/lib/server/db/schema';
 import { changeRoundState } from '../../src/lib/server/queries/round-state';

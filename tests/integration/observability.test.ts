@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { eq, sql } from 'drizzle-orm';
 import { handleError } from '../../src/hooks.server';
 import { db } from '../../src/lib/server/db';
@@ -79,7 +79,7 @@ describe('request id and access log', () => {
 
 	it('puts the request id on an error response and on the error log line', async () => {
 		const failing: Handler = async (event) => {
-			const body = await handleError({ error: new Error('kaput'), event, status: 500, message: 'Internal Error' });
+			const body = await handleError({ kind: 'unknown', error: new Error('kaput'), event });
 			return Response.json(body, { status: 500 });
 		};
 		const { response } = await request('/login', '/(auth)/login', failing);
@@ -102,7 +102,7 @@ describe('request id and access log', () => {
 					(e: unknown) => e
 				);
 			expect(String(error)).toContain('$argon2id$');
-			return Response.json(await handleError({ error, event, status: 500, message: 'Internal Error' }), { status: 500 });
+			return Response.json(await handleError({ kind: 'unknown', error, event }), { status: 500 });
 		};
 		await request('/invite/invitation-token-123?next=%2Fsecret-path', '/(auth)/invite/[token]', failing, {
 			cookies: { session: 'cookie-value-abc' },

@@ -1,6 +1,9 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedStatements } from '../../src/lib/server/db/pglite-prepared';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf } from '../../src/lib/server/db/client';
+import { missingInternals, preparedStatements } from '../../src/lib/server/db/pglite-prepared';
 
 // The embedded database's prepared path must answer exactly as PGlite's own `query` does.
 let plain: PGlite;
@@ -65,5 +68,32 @@ describe('PGlite statements kept prepared', () => {
 		await fast.query('create table u (id int)');
 		const { rows } = await fast.query<{ statement: string }>('select statement from pg_prepared_statements where not from_sql');
 		expect(rows.map((r) => r.statement)).not.toContain('create table u (id int)');
+	});
+});
+
+// pglite-prepared.ts uses PGlite's internals: a change under it must stop the start, not answer wrongly.
+describe('the PGlite internals the prepared path uses', () => {
+	it('are all in the installed PGlite, which package.json pins to one exact version', () => {
+		const pinned = JSON.parse(readFileSync('package.json', 'utf8')).dependencies['@electric-sql/pglite'];
+		expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+		expect(JSON.parse(readFileSync('node_modules/@electric-sql/pglite/package.json', 'utf8')).version).toBe(pinned);
+		expect(missingInternals(fast)).toEqual([]);
+	});
+
+	it("stop the start with this file's name when one is gone", () => {
+		const changed = Object.create(plain, { _runExclusiveQuery: { value: undefined } }) as PGlite;
+		expect(missingInternals(changed)).toEqual(['_runExclusiveQuery']);
+		expect(() => preparedStatements(changed)).toThrow(/pglite-prepared\.ts uses \(_runExclusiveQuery\).*DATABASE_PREPARED=0/);
+	});
+
+	it('are left alone with DATABASE_PREPARED=0: PGlite parses every statement itself', async () => {
+		const handle = await openDatabase({ kind: 'pglite', prepared: false });
+		try {
+			for (let i = 0; i < 3; i++) await handle.db.execute(sql`select ${i}::int as n`);
+			const prepared = rowsOf(await handle.db.execute(sql`select statement from pg_prepared_statements where not from_sql`));
+			expect(prepared).toEqual([]);
+		} finally {
+			await handle.close();
+		}
 	});
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { appUser, assignment, mailMessage, round, roundTechnology, technology } from '../../src/lib/server/db/schema';
 import { refreshResults } from '../../src/lib/server/queries/results';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { eq, like } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { appUser, auditLog, invitation, oidcFlow, session, userIdentity, userTeam } from '../../src/lib/server/db/schema';
 import { FLOW_LIMIT, flowCookie, MAX_FLOWS, startOidc } from '../../src/lib/server/auth/oidc';

@@ -1,5 +1,5 @@
-import { capabilitiesOf, requireCapability } from '$lib/server/auth/policy';
-import { demoAccountsExist } from '$lib/server/queries/demo-data';
+import { capabilitiesOf, requireCapability } from '#lib/server/auth/policy.ts';
+import { demoAccountsExist } from '#lib/server/queries/demo-data.ts';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { levelDistribution, mean } from '$lib/domain/portfolio';
-import { ratingSource, sourceRounds } from '$lib/domain/rating-source';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { runningCalibrationsFor } from '$lib/server/queries/calibration';
-import { queryFilter, queryId } from '$lib/server/forms';
-import { clampPage, myWork, pagesOf } from '$lib/server/queries/my-assessments';
-import { latestClosedRatings } from '$lib/server/queries/results';
-import { listRounds } from '$lib/server/queries/rounds';
-import { initiativeCounts, initiativeViews } from '$lib/server/views/initiatives';
-import { readerOf } from '$lib/server/views/reader';
+import { levelDistribution, mean } from '#lib/domain/portfolio.ts';
+import { ratingSource, sourceRounds } from '#lib/domain/rating-source.ts';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { runningCalibrationsFor } from '#lib/server/queries/calibration.ts';
+import { queryFilter, queryId } from '#lib/server/forms/index.ts';
+import { clampPage, myWork, pagesOf } from '#lib/server/queries/my-assessments.ts';
+import { latestClosedRatings } from '#lib/server/queries/results.ts';
+import { listRounds } from '#lib/server/queries/rounds.ts';
+import { initiativeCounts, initiativeViews } from '#lib/server/views/initiatives.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
-import { env } from '$env/dynamic/private';
-import { bearerMatches } from '$lib/server/http/bearer';
-import { metrics } from '$lib/server/metrics';
+import { env } from '#lib/server/env.ts';
+import { bearerMatches } from '#lib/server/http/bearer.ts';
+import { metrics } from '#lib/server/metrics.ts';
 import type { RequestHandler } from './$types';
 
 /** Prometheus metrics: absent unless METRICS_TOKEN is set, then for the bearer of that token only. */

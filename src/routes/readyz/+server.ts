@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
-import { databaseAvailable } from '$lib/server/db/availability';
-import { isDraining } from '$lib/server/http/shutdown';
-import { databaseReady } from '$lib/server/queries/health';
+import { databaseAvailable } from '#lib/server/db/availability.ts';
+import { isDraining } from '#lib/server/http/shutdown.ts';
+import { databaseReady } from '#lib/server/queries/health.ts';
 import type { RequestHandler } from './$types';
 
 /**
@@ -16,5 +15,8 @@ export const GET: RequestHandler = async () => {
 			: !(await databaseReady(900))
 				? 'database not ready'
 				: null;
-	return json({ ready: !reason, ...(reason ? { reason } : {}) }, { status: reason ? 503 : 200, headers: { 'cache-control': 'no-store' } });
+	return Response.json(
+		{ ready: !reason, ...(reason ? { reason } : {}) },
+		{ status: reason ? 503 : 200, headers: { 'cache-control': 'no-store' } }
+	);
 };

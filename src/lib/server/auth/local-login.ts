@@ -1,4 +1,4 @@
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 
 /**
  * Passwords, when single sign-on is the way in. `LOCAL_LOGIN=0` turns them off for everyone but

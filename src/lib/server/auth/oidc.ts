@@ -1,11 +1,11 @@
 import * as client from 'openid-client';
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { and, count, eq, lt } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { oidcFlow } from '$lib/server/db/schema';
-import { publicOrigin } from '$lib/server/mail/config';
-import { log } from '$lib/server/http/log';
-import { email as emailSchema } from '$lib/server/forms';
+import { db } from '#lib/server/db/index.ts';
+import { oidcFlow } from '#lib/server/db/schema/index.ts';
+import { publicOrigin } from '#lib/server/mail/config.ts';
+import { log } from '#lib/server/http/log.ts';
+import { email as emailSchema } from '#lib/server/forms/index.ts';
 import { generateToken, hashToken } from './session';
 import { claimAddressAttempt, releaseAddressAttempt, type AddressLimit } from './rate-limit';
 

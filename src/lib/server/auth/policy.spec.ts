@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '$lib/domain/roles';
+import { ROLES } from '#lib/domain/roles.ts';
 import { can, capabilitiesOf, CAPABILITIES, type Capability } from './policy';
 
 // The policy written out by hand, one row per capability: viewer, member, lead, admin.

@@ -1,5 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { atLeast, ROLES, type Role } from '$lib/domain/roles';
+import { atLeast, ROLES, type Role } from '#lib/domain/roles.ts';
 import type { SessionUser } from './session';
 
 /**

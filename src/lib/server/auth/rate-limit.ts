@@ -1,7 +1,7 @@
 import { and, count, eq, gt, inArray, lt, or } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { keyedTransactionLock } from '$lib/server/db/locks';
-import { loginFailure } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import { keyedTransactionLock } from '#lib/server/db/locks.js';
+import { loginFailure } from '#lib/server/db/schema/index.ts';
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Failed sign-ins for one email from one address before that pair must wait. */

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
 import { and, eq, exists, gt, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import type { Tx } from '$lib/server/db/client';
-import { personTopic, publish } from '$lib/server/db/notify';
-import { prepared } from '$lib/server/db/prepared';
-import { appUser, session, type Role } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import type { Tx } from '#lib/server/db/client.ts';
+import { personTopic, publish } from '#lib/server/db/notify.ts';
+import { prepared } from '#lib/server/db/prepared.ts';
+import { appUser, session, type Role } from '#lib/server/db/schema/index.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_SLIDING_MS = 30 * DAY;

@@ -1,5 +1,5 @@
-import { log } from '$lib/server/http/log';
-import { databaseReady } from '$lib/server/queries/health';
+import { log } from '#lib/server/http/log.ts';
+import { databaseReady } from '#lib/server/queries/health.ts';
 import { isDatabaseStarted } from './index';
 
 /**

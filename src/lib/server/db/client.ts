@@ -28,7 +28,8 @@ export type DatabaseHandle = {
 };
 
 export type DatabaseOptions =
-	{ kind: 'postgres'; url: string; max?: number; prepared?: boolean } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+	| { kind: 'postgres'; url: string; max?: number; prepared?: boolean }
+	| { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; prepared?: boolean };
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 const CONNECT_TIMEOUT_S = 2;
@@ -59,7 +60,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		dataDir: options.dataDir,
 		loadDataDir: options.loadDataDir
 	});
-	const db = drizzlePglite(instrumentPglite(client), { schema }) as unknown as Database;
+	const db = drizzlePglite(instrumentPglite(client, options.prepared ?? true), { schema }) as unknown as Database;
 	const listen = (channel: string, onMessage: (payload: string) => void) => client.listen(channel, onMessage);
 	return { db, kind: 'pglite', pglite: client, listen, close: () => client.close() };
 }

@@ -1,11 +1,11 @@
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { migrateDatabase, openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './client';
 
 let handle: DatabaseHandle | undefined;
 
 export function databaseOptionsFromEnv(): DatabaseOptions {
 	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL, prepared: env.DATABASE_PREPARED !== '0' };
-	return { kind: 'pglite', dataDir: env.DATA_DIR || './data' };
+	return { kind: 'pglite', dataDir: env.DATA_DIR || './data', prepared: env.DATABASE_PREPARED !== '0' };
 }
 
 /** Opens (once per process) and migrates the database the environment names. */

@@ -94,8 +94,8 @@ export function instrumentPostgres(sql: Sql, prepared: boolean): Sql {
 	return sql;
 }
 
-/** PGlite runs one statement at a time: its "pool" is one connection. Its statements are kept prepared too. */
-export function instrumentPglite(client: PGlite): PGlite {
+/** PGlite runs one statement at a time: its "pool" is one connection. Its statements are kept prepared too, unless DATABASE_PREPARED=0. */
+export function instrumentPglite(client: PGlite, prepare = true): PGlite {
 	metrics.dbPoolSize.set(1);
 	const timeQueries = <C extends Pick<Transaction, 'query' | 'exec'>>(c: C) => {
 		const query = c.query.bind(c);
@@ -104,10 +104,12 @@ export function instrumentPglite(client: PGlite): PGlite {
 		c.exec = ((...args: Parameters<Transaction['exec']>) => timed(() => exec(...args))) as C['exec'];
 		return c;
 	};
-	const prepared = preparedStatements(client);
-	timeQueries(prepared.install(client, false));
+	const prepared = prepare ? preparedStatements(client) : undefined;
+	const install = <C extends Pick<Transaction, 'query'>>(target: C, inTransaction: boolean) =>
+		prepared?.install(target, inTransaction) ?? target;
+	timeQueries(install(client, false));
 	const transaction = client.transaction.bind(client);
 	client.transaction = (<T>(fn: (tx: Transaction) => Promise<T>) =>
-		inTransaction(() => transaction((tx) => fn(timeQueries(prepared.install(tx, true)))))) as PGlite['transaction'];
+		inTransaction(() => transaction((tx) => fn(timeQueries(install(tx, true)))))) as PGlite['transaction'];
 	return client;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { log } from '$lib/server/http/log';
+import { log } from '#lib/server/http/log.ts';
 import type { DatabaseHandle, Database } from './client';
 import { databaseHandle } from './index';
 

@@ -69,7 +69,23 @@ const sync = message('S', new Uint8Array());
 const AFFECTING = /^(INSERT \d+|UPDATE|DELETE|MERGE) (\d+)$/;
 const STALE_STATEMENT = new Set(['0A000', '26000']);
 
+/** The internals this file relies on, present in the exactly pinned PGlite; a missing one stops the start with this file's name. */
+export function missingInternals(pg: PGlite): string[] {
+	const internals = pg as unknown as Record<string, unknown>;
+	const functions = ['_checkReady', '_runExclusiveQuery', '_runExclusiveTransaction', 'execProtocol', 'syncToFs'];
+	const tables = ['parsers', 'serializers'];
+	return [
+		...functions.filter((name) => typeof internals[name] !== 'function'),
+		...tables.filter((name) => typeof internals[name] !== 'object' || internals[name] === null)
+	];
+}
+
 export function preparedStatements(pg: PGlite) {
+	const missing = missingInternals(pg);
+	if (missing.length)
+		throw new Error(
+			`This PGlite lacks what db/pglite-prepared.ts uses (${missing.join(', ')}): pin @electric-sql/pglite to the tested version, or set DATABASE_PREPARED=0`
+		);
 	const internals = pg as unknown as Internals;
 	const statements = new Map<string, Statement>();
 	// Unique per instance, should two ever wrap the same database.

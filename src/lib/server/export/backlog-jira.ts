@@ -1,5 +1,5 @@
-import { LANE_INFO } from '$lib/domain/framework';
-import type { BacklogItem } from '$lib/domain/remediation';
+import { LANE_INFO } from '#lib/domain/framework.ts';
+import type { BacklogItem } from '#lib/domain/remediation.ts';
 
 type Item = Pick<
 	BacklogItem,

@@ -1,4 +1,3 @@
-import { json } from '@sveltejs/kit';
 import type { radarFor } from '../views/tech-radar';
 import { csvResponse, toCsv } from './csv';
 
@@ -17,7 +16,7 @@ export function byorCsv(radar: Radar): Response {
 
 /** The same rows as the JSON array that tool also reads. */
 export function byorJson(radar: Radar): Response {
-	return json(radar.byor, {
+	return Response.json(radar.byor, {
 		headers: { 'content-disposition': `attachment; filename="opsmaturity-radar.json"`, 'cache-control': 'no-store' }
 	});
 }

@@ -1,6 +1,6 @@
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Chart, Filler, Legend, LineElement, PointElement, RadarController, RadialLinearScale } from 'chart.js';
-import { PAPER, PRINT_FONT, radarDatasets, RADAR_SIZES, type RadarSeries } from '$lib/chart-style';
+import { PAPER, PRINT_FONT, radarDatasets, RADAR_SIZES, type RadarSeries } from '#lib/chart-style.ts';
 import { FONT_REGULAR } from './fonts';
 
 let ready = false;

@@ -1,11 +1,11 @@
 import PDFDocument from 'pdfkit';
-import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '$lib/chart-style';
-import { medianSeries } from '$lib/domain/aggregate';
-import { formatDate, plural } from '$lib/domain/format';
-import { STATUS_LABELS } from '$lib/domain/initiatives';
-import { LANE_INFO } from '$lib/domain/framework';
-import { quoteAnswer } from '$lib/domain/comments';
-import { withheldNote } from '$lib/domain/anonymity';
+import { INK, LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS, SOFT_INK } from '#lib/chart-style.ts';
+import { medianSeries } from '#lib/domain/aggregate.ts';
+import { formatDate, plural } from '#lib/domain/format.ts';
+import { STATUS_LABELS } from '#lib/domain/initiatives.ts';
+import { LANE_INFO } from '#lib/domain/framework.ts';
+import { quoteAnswer } from '#lib/domain/comments.ts';
+import { withheldNote } from '#lib/domain/anonymity.ts';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 import { RadarRenderer } from './chart-image';

@@ -1,5 +1,5 @@
-import { medianSeries } from '$lib/domain/aggregate';
-import { STATUS_LABELS } from '$lib/domain/initiatives';
+import { medianSeries } from '#lib/domain/aggregate.ts';
+import { STATUS_LABELS } from '#lib/domain/initiatives.ts';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 

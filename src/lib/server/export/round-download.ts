@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { error, json, type RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import { can, requireCapability } from '../auth/policy';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { csvResponse, toCsv } from './csv';
@@ -51,7 +51,7 @@ async function fileOf(event: FileRequest) {
 		case 'backlog.csv':
 			return csvResponse(`${base}-backlog.csv`, toCsv([JIRA_HEADER, ...report.technologies.flatMap((t) => t.backlog.map(jiraRow))]));
 		case 'report.json':
-			return json(roundJson(report, await roundScores(report.round.id, ids, seesNames)), {
+			return Response.json(roundJson(report, await roundScores(report.round.id, ids, seesNames)), {
 				headers: download('application/json', `${base}.json`)
 			});
 	}

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregateVector } from '$lib/domain/aggregate';
+import { aggregateVector } from '#lib/domain/aggregate.ts';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';

@@ -1,5 +1,5 @@
 import { fileFields, hasControlCharacters, parseVersion, type FieldErrors } from './index';
-import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '$lib/domain/assessment';
+import { COMMENT_MAX, isEvidenceUrl, parseChoice, type Answer } from '#lib/domain/assessment.ts';
 
 export type ParsedAnswers = { ok: true; version: number; answers: Record<string, Answer> } | { ok: false; errors: FieldErrors };
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { COMMENT_MAX, isEvidenceUrl, isWebLink, type Answer } from '$lib/domain/assessment';
-import { LIFECYCLES } from '$lib/domain/catalog';
-import { MAX_ID } from '$lib/domain/ids';
-import { FIBONACCI, ITEM_STATUSES } from '$lib/domain/remediation';
-import { LANES } from '$lib/domain/framework';
-import { ROUND_STATES } from '$lib/domain/states';
+import { COMMENT_MAX, isEvidenceUrl, isWebLink, type Answer } from '#lib/domain/assessment.ts';
+import { LIFECYCLES } from '#lib/domain/catalog.ts';
+import { MAX_ID } from '#lib/domain/ids.ts';
+import { FIBONACCI, ITEM_STATUSES } from '#lib/domain/remediation.ts';
+import { LANES } from '#lib/domain/framework.ts';
+import { ROUND_STATES } from '#lib/domain/states.ts';
 import { hasControlCharacters, isCalendarDate } from './index';
 
 /**

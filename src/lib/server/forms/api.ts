@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { LIFECYCLES } from '$lib/domain/catalog';
-import { MAX_ID } from '$lib/domain/ids';
-import { ROUND_STATES } from '$lib/domain/states';
-import { fieldProblem, Problem } from '$lib/server/http/api';
+import { LIFECYCLES } from '#lib/domain/catalog.ts';
+import { MAX_ID } from '#lib/domain/ids.ts';
+import { ROUND_STATES } from '#lib/domain/states.ts';
+import { fieldProblem, Problem } from '#lib/server/http/api.ts';
 import { hasControlCharacters } from './index';
 
 /**

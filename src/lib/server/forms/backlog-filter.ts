@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LANES } from '$lib/domain/framework';
-import { ITEM_STATUSES } from '$lib/domain/remediation';
+import { LANES } from '#lib/domain/framework.ts';
+import { ITEM_STATUSES } from '#lib/domain/remediation.ts';
 import { queryFilter } from './index';
 import type { BacklogFilter } from '../queries/backlog';
 import { getTechnology } from '../queries/technologies';

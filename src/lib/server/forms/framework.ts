@@ -6,7 +6,7 @@ import {
 	type Framework,
 	type Lane,
 	type Vector
-} from '$lib/domain/framework';
+} from '#lib/domain/framework.ts';
 import { fileFields, hasControlCharacters, type FieldErrors } from './index';
 
 const { guidance: TEXT_MAX, description: DESCRIPTION_MAX } = VECTOR_TEXT_MAX;

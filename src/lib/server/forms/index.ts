@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { MAX_ID } from '$lib/domain/ids';
-import { hasControlCharacters, isWellFormedText, NOT_TEXT } from '$lib/domain/text';
+import { MAX_ID } from '#lib/domain/ids.ts';
+import { hasControlCharacters, isWellFormedText, NOT_TEXT } from '#lib/domain/text.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password';
 import { sqlState } from '../db/client';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InitiativeFields } from '$lib/domain/initiatives';
+import type { InitiativeFields } from '#lib/domain/initiatives.ts';
 import { isCalendarDate, optionalTeamId, parseVersion, text } from './index';
 
 /** An optional choice from a list the database gives: empty is null, anything else must be on the list. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '$lib/domain/roles';
-import type { GroupMapping, SsoConfig } from '$lib/domain/sso';
+import { ROLES } from '#lib/domain/roles.ts';
+import type { GroupMapping, SsoConfig } from '#lib/domain/sso.ts';
 import { fieldErrors, MAX_ID, optionalText, type FieldErrors } from './index';
 
 /** Rows a mapping form may post: plenty for a real organisation, and a bound on work. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isWebLink } from '$lib/domain/assessment';
-import { LIFECYCLES, slugify } from '$lib/domain/catalog';
+import { isWebLink } from '#lib/domain/assessment.ts';
+import { LIFECYCLES, slugify } from '#lib/domain/catalog.ts';
 import { optionalTeamId, optionalText, text } from './index';
 
 const link = (label: string) =>

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isHttpError, isRedirect, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { can, CAPABILITIES, type Capability } from '$lib/server/auth/policy';
-import type { SessionUser } from '$lib/server/auth/session';
-import { malformedTextAt, NOT_TEXT } from '$lib/domain/text';
+import { can, CAPABILITIES, type Capability } from '#lib/server/auth/policy.ts';
+import type { SessionUser } from '#lib/server/auth/session.ts';
+import { malformedTextAt, NOT_TEXT } from '#lib/domain/text.ts';
 
 /**
  * The REST API's frame: every endpoint names the capability it needs (the same policy as the

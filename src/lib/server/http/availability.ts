@@ -1,5 +1,5 @@
-import type { Handle } from '@sveltejs/kit';
-import { databaseAvailable, isConnectionFailure, markDatabaseDown } from '$lib/server/db/availability';
+import type { Handle } from '@sveltejs/kit/hooks';
+import { databaseAvailable, isConnectionFailure, markDatabaseDown } from '#lib/server/db/availability.ts';
 
 /** Seconds a client is asked to wait before trying again while the database is away. */
 const RETRY_AFTER_S = 5;

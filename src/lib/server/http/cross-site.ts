@@ -1,4 +1,4 @@
-import { escapeHtml } from '$lib/domain/text';
+import { escapeHtml } from '#lib/domain/text.ts';
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];

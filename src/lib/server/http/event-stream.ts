@@ -1,4 +1,4 @@
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 import { personTopic, subscribe } from '../db/notify';
 
 /** A comment line every so often keeps proxies and load balancers from closing a quiet stream; each is also a re-check. */

@@ -1,5 +1,5 @@
-import type { Handle } from '@sveltejs/kit';
-import { metrics } from '$lib/server/metrics';
+import type { Handle } from '@sveltejs/kit/hooks';
+import { metrics } from '#lib/server/metrics.ts';
 import { log, withRequestContext } from './log';
 
 export const REQUEST_ID_HEADER = 'x-request-id';

@@ -12,7 +12,7 @@ import {
 	TechnologyListQuery,
 	TechnologyPageSchema,
 	TechnologySchema
-} from '$lib/server/forms/api';
+} from '#lib/server/forms/api.ts';
 import {
 	BacklogItemSchema,
 	BacklogPageSchema,
@@ -26,9 +26,9 @@ import {
 	TechnologyBulkSchema,
 	TechnologyCreateSchema,
 	TechnologyPatchSchema
-} from '$lib/server/forms/api-writes';
-import { BackstageRadarSchema } from '$lib/server/forms/api-backstage';
-import { REPORT_FILES } from '$lib/server/export/round-download';
+} from '#lib/server/forms/api-writes.ts';
+import { BackstageRadarSchema } from '#lib/server/forms/api-backstage.ts';
+import { REPORT_FILES } from '#lib/server/export/round-download.ts';
 import { MAX_BODY_BYTES, RATE_PER_MINUTE } from './api';
 
 type Responses = ZodOpenApiOperationObject['responses'];

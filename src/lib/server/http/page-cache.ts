@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { perDatabase } from '$lib/server/db/prepared';
-import { metrics } from '$lib/server/metrics';
-import { demoAnswerNumber } from '$lib/server/queries/demo-data';
+import type { RequestEvent } from '@sveltejs/kit';
+import type { Handle } from '@sveltejs/kit/hooks';
+import { perDatabase } from '#lib/server/db/prepared.ts';
+import { metrics } from '#lib/server/metrics.ts';
+import { env } from '#lib/server/env.ts';
+import { demoAnswerNumber } from '#lib/server/queries/demo-data.ts';
 
 /**
  * The most visited pages, kept as rendered for the person who asked, for as long as the database has not changed.
@@ -17,8 +19,8 @@ import { demoAnswerNumber } from '$lib/server/queries/demo-data';
  *
  * A route joins the list once its page is a function of the database, the person and the URL alone (no cookie but
  * the session, no request header). Its wording about time (an initiative overdue from tomorrow) may lag by
- * MAX_AGE_MS at most. CSP uses hashes rather than nonces (svelte.config.js), so a stored page carries no secret
- * meant for one response.
+ * MAX_AGE_MS at most. CSP uses hashes rather than nonces (vite.config.ts), so a stored page carries no secret
+ * meant for one response. PAGE_CACHE=0 renders every page.
  */
 const ROUTES = new Set(['/(app)', '/(app)/technologies/[slug]', '/(app)/portfolio']);
 export const MAX_AGE_MS = 30_000;
@@ -69,7 +71,8 @@ const storable = (response: Response, event: RequestEvent) =>
 /** Innermost hook: after the session has been read (it brings the snapshot) and every refusal before it. */
 export const pageCache: Handle = async ({ event, resolve }) => {
 	const { user, snapshot: validator } = event.locals;
-	if (event.request.method !== 'GET' || !user || !validator || !ROUTES.has(event.route.id ?? '')) return resolve(event);
+	if (env.PAGE_CACHE === '0' || event.request.method !== 'GET' || !user || !validator || !ROUTES.has(event.route.id ?? ''))
+		return resolve(event);
 	// The request's own URL: it still says __data.json for a client-side navigation, which event.url does not.
 	const key = `${user.id}\n${user.role}\n${event.request.url}`;
 	if (key.length > MAX_KEY_LENGTH) return resolve(event);

@@ -1,5 +1,5 @@
-import type { Handle } from '@sveltejs/kit';
-import { endSessionOrigin } from '$lib/server/auth/oidc';
+import type { Handle } from '@sveltejs/kit/hooks';
+import { endSessionOrigin } from '#lib/server/auth/oidc.ts';
 import { STRICT_TRANSPORT_SECURITY } from './transport-security.js';
 
 /** Headers on every response, signed in or not; HSTS only where the site is served over https. */

@@ -1,6 +1,6 @@
-import { env } from '$env/dynamic/private';
-import { databaseHandle } from '$lib/server/db';
-import { closeSmtpTransport } from '$lib/server/mail/sender';
+import { env } from '#lib/server/env.ts';
+import { databaseHandle } from '#lib/server/db/index.ts';
+import { closeSmtpTransport } from '#lib/server/mail/sender.ts';
 import { MAIL_SCAN, mailQueues } from './mail-jobs';
 import { enqueue, startQueue, stopQueue } from './queue';
 import { webhookQueues } from './webhook-jobs';

@@ -1,8 +1,8 @@
-import { isoWeek, isoDate } from '$lib/domain/format';
-import { smtpConfigured } from '$lib/server/mail/config';
-import { deliverMail } from '$lib/server/mail/sender';
-import { pendingMailIds } from '$lib/server/queries/mail-outbox';
-import { recordDigests, recordReminders } from '$lib/server/queries/mail-occasions';
+import { isoWeek, isoDate } from '#lib/domain/format.ts';
+import { smtpConfigured } from '#lib/server/mail/config.ts';
+import { deliverMail } from '#lib/server/mail/sender.ts';
+import { pendingMailIds } from '#lib/server/queries/mail-outbox.ts';
+import { recordDigests, recordReminders } from '#lib/server/queries/mail-occasions.ts';
 import { enqueue, type QueueSpec } from './queue';
 
 export const MAIL_SEND = 'mail-send';

@@ -1,15 +1,15 @@
 import type { PGlite } from '@electric-sql/pglite';
-import PgBoss from 'pg-boss';
+import { PgBoss, fromPglite, type ConstructorOptions } from 'pg-boss';
 import postgres from 'postgres';
-import { LOCK } from '$lib/server/db/locks';
-import { log } from '$lib/server/http/log';
+import { LOCK } from '#lib/server/db/locks.js';
+import { log } from '#lib/server/http/log.ts';
 
 /**
  * The job queue: pg-boss, in its own `pgboss` schema of the app's database. On PostgreSQL it
  * keeps its own small pool and gives what several instances need: each job to one worker,
  * retries with backoff, dead letters and cron schedules that fire once per slot. On the embedded
- * database it runs through PGlite's single connection (timgit/pg-boss#563): same queues, same
- * schedules, one process.
+ * database it runs through PGlite's single connection (pg-boss's own PGlite adapter): same
+ * queues, same schedules, one process.
  */
 export type QueueDatabase = { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite };
 
@@ -27,23 +27,11 @@ export type QueueSpec = {
 	concurrency?: number;
 };
 
-/** pg-boss's `db` adapter over PGlite: statements with parameters go through `query`, scripts through `exec`. */
-function pgliteAdapter(client: PGlite) {
-	return {
-		async executeSql(text: string, values?: unknown[]) {
-			if (values?.length) return { rows: (await client.query(text, values)).rows };
-			try {
-				const results = await client.exec(text);
-				return { rows: results.at(-1)?.rows ?? [] };
-			} catch (error) {
-				// pg-boss's scripts wrap themselves in BEGIN … COMMIT; one that fails half-way would leave
-				// the one connection in an aborted transaction, failing every query of the app after it.
-				await client.exec('ROLLBACK').catch(() => {});
-				throw error;
-			}
-		}
-	};
-}
+const SCHEMA = 'pgboss';
+/** The oldest schema pg-boss 12 migrates from; pg-boss 10 left version 24. */
+const OLDEST_MIGRATABLE = 25;
+/** A week of finished jobs: the outbox and the deliveries table already keep the history. */
+const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
 
 let boss: PgBoss | undefined;
 /** Every queue this process started: one in the app; tests start two, as two instances would. */
@@ -52,26 +40,23 @@ const started: PgBoss[] = [];
 const workers = new Map<string, string[]>();
 
 export async function startQueue(database: QueueDatabase, specs: QueueSpec[], options: { pollingIntervalSeconds?: number } = {}) {
-	const instance = new PgBoss({
-		...(database.kind === 'postgres'
-			? { connectionString: database.url, max: 3, connectionTimeoutMillis: 2000 }
-			: { db: pgliteAdapter(database.client) }),
-		schema: 'pgboss',
-		// Completed jobs are history the outbox already keeps: a week of them is plenty.
-		deleteAfterDays: 7,
-		archiveCompletedAfterSeconds: 3600
-	} as PgBoss.ConstructorOptions);
+	const connection: ConstructorOptions =
+		database.kind === 'postgres'
+			? { connectionString: database.url, max: 3, connectionTimeoutMillis: 2000, schema: SCHEMA }
+			: { db: fromPglite(database.client), backend: 'pglite', schema: SCHEMA };
+	const instance = new PgBoss(connection);
 	instance.on('error', (error) => log.warn('Job queue error', { error: String((error as Error)?.message ?? error) }));
 	try {
 		// pg-boss creating its schema and queues from two instances at once can deadlock: they take turns.
-		await oneAtATime(database, async () => {
+		await oneAtATime(database, async (sql) => {
+			await dropUnmigratableSchema(sql);
 			await instance.start();
 			for (const spec of specs) await defineQueue(instance, spec);
 		});
 		for (const spec of specs) await startWorker(instance, spec, options.pollingIntervalSeconds ?? 2);
 	} catch (error) {
 		// A half-started instance keeps its pool and timers: stop it, or the process never exits.
-		await instance.stop({ graceful: false, wait: false }).catch(() => {});
+		await instance.stop({ graceful: false }).catch(() => {});
 		throw error;
 	}
 	boss = instance;
@@ -80,7 +65,12 @@ export async function startQueue(database: QueueDatabase, specs: QueueSpec[], op
 }
 
 async function defineQueue(instance: PgBoss, spec: QueueSpec) {
-	const queue = { name: spec.name, retryLimit: spec.retryLimit ?? 0, retryDelay: spec.retryDelay ?? 30, retryBackoff: true };
+	const queue = {
+		retryLimit: spec.retryLimit ?? 0,
+		retryDelay: spec.retryDelay ?? 30,
+		retryBackoff: true,
+		deleteAfterSeconds: KEEP_FINISHED_SECONDS
+	};
 	// createQueue leaves an existing queue as it was: the update carries changed retry settings over.
 	await instance.createQueue(spec.name, queue);
 	await instance.updateQueue(spec.name, queue);
@@ -112,14 +102,32 @@ async function startWorker(instance: PgBoss, spec: QueueSpec, pollingIntervalSec
 	workers.set(spec.name, [...(workers.get(spec.name) ?? []), workerId]);
 }
 
+type Sql = (text: string) => Promise<Record<string, unknown>[]>;
+
+/**
+ * pg-boss 12 cannot migrate the schema pg-boss 10 left (version 24; its release notes say to move
+ * jobs by hand). Every job here can be lost safely: the mail scan hands over messages whose job
+ * was lost, the webhook sweep redelivers, and queues and schedules are defined again at start.
+ * So an old schema is dropped, once, and pg-boss creates its own.
+ */
+async function dropUnmigratableSchema(sql: Sql) {
+	const [{ present }] = await sql(`select to_regclass('${SCHEMA}.version') is not null as present`);
+	if (!present) return;
+	const [row] = await sql(`select version::int as version from ${SCHEMA}.version`);
+	if (row && Number(row.version) < OLDEST_MIGRATABLE) {
+		log.warn(`Replacing the job queue's schema left by pg-boss 10 (version ${row.version}); the sweeps hand queued work over again`);
+		await sql(`drop schema ${SCHEMA} cascade`);
+	}
+}
+
 /** Runs `fn` under a session advisory lock on PostgreSQL (PGlite has one connection: nothing to wait for). */
-async function oneAtATime(database: QueueDatabase, fn: () => Promise<void>) {
-	if (database.kind !== 'postgres') return fn();
+async function oneAtATime(database: QueueDatabase, fn: (sql: Sql) => Promise<void>) {
+	if (database.kind !== 'postgres') return fn(async (text) => (await database.client.query<Record<string, unknown>>(text)).rows);
 	const client = postgres(database.url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
 	try {
 		await client`select pg_advisory_lock(${LOCK.jobs})`;
 		try {
-			await fn();
+			await fn((text) => client.unsafe(text));
 		} finally {
 			await client`select pg_advisory_unlock(${LOCK.jobs})`;
 		}
@@ -131,7 +139,11 @@ async function oneAtATime(database: QueueDatabase, fn: () => Promise<void>) {
 /** Hands jobs to the queue; a no-op where no queue runs (tests, the backup CLI): the periodic sweep picks the work up. */
 export async function enqueue(name: string, items: Record<string, unknown>[]) {
 	if (!boss || items.length === 0) return;
-	for (let i = 0; i < items.length; i += 1000) await boss.insert(items.slice(i, i + 1000).map((data) => ({ name, data })));
+	for (let i = 0; i < items.length; i += 1000)
+		await boss.insert(
+			name,
+			items.slice(i, i + 1000).map((data) => ({ data }))
+		);
 	// This instance's workers start now rather than at their next poll; others' find the jobs at theirs.
 	for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
 }
@@ -140,5 +152,5 @@ export async function stopQueue() {
 	boss = undefined;
 	workers.clear();
 	const stopping = started.splice(0);
-	await Promise.all(stopping.map((instance) => instance.stop({ graceful: true, wait: true, timeout: 3000 })));
+	await Promise.all(stopping.map((instance) => instance.stop({ graceful: true, timeout: 3000 })));
 }

@@ -1,4 +1,4 @@
-import { env } from '$env/dynamic/private';
+import { env } from '#lib/server/env.ts';
 
 /** The public address links in emails start with; server.js sets ORIGIN when it is not given. */
 export const publicOrigin = () => env.ORIGIN || `http://localhost:${env.PORT || 3000}`;

@@ -3,7 +3,7 @@
  * Templates say what to tell; this module alone decides how, so the two never drift apart and
  * every piece of text that came from a person is escaped in the HTML.
  */
-import { escapeHtml } from '$lib/domain/text';
+import { escapeHtml } from '#lib/domain/text.ts';
 
 export type Block =
 	| { paragraph: string }

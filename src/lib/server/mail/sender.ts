@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { env } from '$env/dynamic/private';
-import { claimMail, settleMail } from '$lib/server/queries/mail-outbox';
+import { env } from '#lib/server/env.ts';
+import { claimMail, settleMail } from '#lib/server/queries/mail-outbox.ts';
 import { mailFrom } from './config';
 
 let transport: Transporter | undefined;

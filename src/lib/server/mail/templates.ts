@@ -1,5 +1,5 @@
-import { formatDate, plural } from '$lib/domain/format';
-import type { Role } from '$lib/domain/roles';
+import { formatDate, plural } from '#lib/domain/format.ts';
+import type { Role } from '#lib/domain/roles.ts';
 import type { Block, Composed } from './render';
 
 /** Where links in emails point: the public address of the app. */

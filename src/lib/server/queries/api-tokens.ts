@@ -1,8 +1,8 @@
 import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { apiToken, appUser } from '$lib/server/db/schema';
-import { generateToken, hashToken, type SessionUser } from '$lib/server/auth/session';
-import { roleUnderScope, type Scope } from '$lib/domain/api-scopes';
+import { db } from '#lib/server/db/index.ts';
+import { apiToken, appUser } from '#lib/server/db/schema/index.ts';
+import { generateToken, hashToken, type SessionUser } from '#lib/server/auth/session.ts';
+import { roleUnderScope, type Scope } from '#lib/domain/api-scopes.ts';
 import { recordAudit } from './audit';
 
 /** Tokens start with this, so secret scanners and people can tell them apart from other secrets. */

@@ -1,8 +1,8 @@
 import { and, count, desc, eq, gte, inArray, lte, max, sql } from 'drizzle-orm';
-import type { Database } from '$lib/server/db/client';
-import { db } from '$lib/server/db';
-import { appUser, auditLog, round, team, technology } from '$lib/server/db/schema';
-import { idsIn, type AuditRow, type AuditSnapshot, type NameBook } from '$lib/domain/audit-entry';
+import type { Database } from '#lib/server/db/client.ts';
+import { db } from '#lib/server/db/index.ts';
+import { appUser, auditLog, round, team, technology } from '#lib/server/db/schema/index.ts';
+import { idsIn, type AuditRow, type AuditSnapshot, type NameBook } from '#lib/domain/audit-entry.ts';
 
 export type AuditInput = {
 	actorId: number | null;

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type Column, type SQL } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import type { Database, Tx } from '$lib/server/db/client';
-import { prepared } from '$lib/server/db/prepared';
-import { appUser, frameworkVector, remediationItem, round, roundResult, team, technology } from '$lib/server/db/schema';
-import { plannedItems, reconcileBacklog, type ItemStatus } from '$lib/domain/remediation';
-import type { Lane } from '$lib/domain/framework';
-import type { Reader } from '$lib/domain/anonymity';
+import { db } from '#lib/server/db/index.ts';
+import type { Database, Tx } from '#lib/server/db/client.ts';
+import { prepared } from '#lib/server/db/prepared.ts';
+import { appUser, frameworkVector, remediationItem, round, roundResult, team, technology } from '#lib/server/db/schema/index.ts';
+import { plannedItems, reconcileBacklog, type ItemStatus } from '#lib/domain/remediation.ts';
+import type { Lane } from '#lib/domain/framework.ts';
+import type { Reader } from '#lib/domain/anonymity.ts';
 import { recordAudit } from './audit';
 import { recordWebhookEvent } from './webhooks';
-import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
+import { sendWebhooks } from '#lib/server/jobs/webhook-jobs.ts';
 import { computeResults } from './results';
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -3,10 +3,10 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { env } from '$env/dynamic/private';
-import { db } from '$lib/server/db';
-import { writeBackup } from '$lib/server/db/backup';
-import { secretsKeyFrom } from '$lib/server/db/secrets';
+import { env } from '#lib/server/env.ts';
+import { db } from '#lib/server/db/index.ts';
+import { writeBackup } from '#lib/server/db/backup.js';
+import { secretsKeyFrom } from '#lib/server/db/secrets.js';
 import { recordAudit } from './audit';
 
 /**

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '$lib/server/db';
-import type { Database, Tx } from '$lib/server/db/client';
-import { appUser, setting } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import type { Database, Tx } from '#lib/server/db/client.ts';
+import { appUser, setting } from '#lib/server/db/schema/index.ts';
 
 export const DEMO_KEY = 'demo-data';
 

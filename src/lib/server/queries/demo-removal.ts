@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, isNull, notExists, notInArray, or, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
+import { db } from '#lib/server/db/index.ts';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
 	appUser,
@@ -14,7 +14,7 @@ import {
 	initiative,
 	technology,
 	userTeam
-} from '$lib/server/db/schema';
+} from '#lib/server/db/schema/index.ts';
 import { recordAudit } from './audit';
 
 import { asJson, DEMO_KEY, forgetDemoAccounts, readRecord, type DemoRecord, type Query } from './demo-data';

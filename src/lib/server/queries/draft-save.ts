@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
-import type { Answer } from '$lib/domain/assessment';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf } from '#lib/server/db/client.ts';
+import type { Answer } from '#lib/domain/assessment.ts';
 import type { SaveOutcome } from './responses';
 
 /** Whose draft: the technology by the slug in the page's address (the statement looks it up itself). */

@@ -1,10 +1,10 @@
 import { asc, desc, eq, max } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { perDatabase } from '$lib/server/db/prepared';
-import { sqlState, UNIQUE_VIOLATION, type Database } from '$lib/server/db/client';
-import { frameworkVector, frameworkVersion } from '$lib/server/db/schema';
-import { AGILE_OPERATIONS_V1 } from '$lib/domain/agile-operations-v1';
-import { DEFAULT_CRITICAL_MARGIN, type Framework, type Vector } from '$lib/domain/framework';
+import { db } from '#lib/server/db/index.ts';
+import { perDatabase } from '#lib/server/db/prepared.ts';
+import { sqlState, UNIQUE_VIOLATION, type Database } from '#lib/server/db/client.ts';
+import { frameworkVector, frameworkVersion } from '#lib/server/db/schema/index.ts';
+import { AGILE_OPERATIONS_V1 } from '#lib/domain/agile-operations-v1.ts';
+import { DEFAULT_CRITICAL_MARGIN, type Framework, type Vector } from '#lib/domain/framework.ts';
 import { recordAudit } from './audit';
 
 export type StoredFramework = Framework & { id: number; createdAt: Date; note: string };

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf } from '#lib/server/db/client.ts';
 
 /** True when the database answers within `timeoutMs` and holds the applied migrations and the framework. */
 export async function databaseReady(timeoutMs = 1000): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { FOREIGN_KEY_VIOLATION, rowsOf, sqlState } from '$lib/server/db/client';
-import { initiative } from '$lib/server/db/schema';
-import type { InitiativeFields } from '$lib/domain/initiatives';
+import { db } from '#lib/server/db/index.ts';
+import { FOREIGN_KEY_VIOLATION, rowsOf, sqlState } from '#lib/server/db/client.ts';
+import { initiative } from '#lib/server/db/schema/index.ts';
+import type { InitiativeFields } from '#lib/domain/initiatives.ts';
 import { recordAudit } from './audit';
 
 export type InitiativeRow = InitiativeFields & {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { hashToken } from '$lib/server/auth/session';
-import { db } from '$lib/server/db';
-import { rowsOf, type Database, type Tx } from '$lib/server/db/client';
-import { preferenceOf, type MailKind } from '$lib/domain/mail-kinds';
-import { publicOrigin, smtpConfigured } from '$lib/server/mail/config';
-import { render, type Composed } from '$lib/server/mail/render';
+import { hashToken } from '#lib/server/auth/session.ts';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf, type Database, type Tx } from '#lib/server/db/client.ts';
+import { preferenceOf, type MailKind } from '#lib/domain/mail-kinds.ts';
+import { publicOrigin, smtpConfigured } from '#lib/server/mail/config.ts';
+import { render, type Composed } from '#lib/server/mail/render.ts';
 import {
 	calibrationStartedMail,
 	digestMail,
@@ -16,8 +16,8 @@ import {
 	type AssessmentLink,
 	type DigestRow,
 	type Links
-} from '$lib/server/mail/templates';
-import type { Role } from '$lib/domain/roles';
+} from '#lib/server/mail/templates.ts';
+import type { Role } from '#lib/domain/roles.ts';
 import { recordMail, withoutInvitationLinks, type NewMail } from './mail-outbox';
 
 /**

@@ -1,9 +1,9 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import type { Database, Tx } from '$lib/server/db/client';
-import { mailMessage, type MailMessage } from '$lib/server/db/schema';
-import type { MailKind, MailState } from '$lib/domain/mail-kinds';
-import type { Rendered } from '$lib/server/mail/render';
+import { db } from '#lib/server/db/index.ts';
+import type { Database, Tx } from '#lib/server/db/client.ts';
+import { mailMessage, type MailMessage } from '#lib/server/db/schema/index.ts';
+import type { MailKind, MailState } from '#lib/domain/mail-kinds.ts';
+import type { Rendered } from '#lib/server/mail/render.ts';
 import { recordAudit } from './audit';
 
 export type NewMail = {

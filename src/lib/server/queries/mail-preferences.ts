@@ -1,8 +1,8 @@
 import { eq, or, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { hashToken } from '$lib/server/auth/session';
-import { appUser, mailMessage } from '$lib/server/db/schema';
-import { MAIL_PREFERENCE_KEYS, type MailPreference } from '$lib/domain/mail-kinds';
+import { db } from '#lib/server/db/index.ts';
+import { hashToken } from '#lib/server/auth/session.ts';
+import { appUser, mailMessage } from '#lib/server/db/schema/index.ts';
+import { MAIL_PREFERENCE_KEYS, type MailPreference } from '#lib/domain/mail-kinds.ts';
 import { recordAudit } from './audit';
 import { NO_PASSWORD } from './sso-accounts';
 

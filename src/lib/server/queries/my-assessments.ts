@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { assignment, response, round, technology } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import { assignment, response, round, technology } from '#lib/server/db/schema/index.ts';
 import { answeredCount, responseOfAssignment } from './responses';
-import { intArray, rowsOf } from '$lib/server/db/client';
+import { intArray, rowsOf } from '#lib/server/db/client.ts';
 
 export const MY_PAGE_SIZE = 10;
 

@@ -1,8 +1,8 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { appUser, publishedRadar } from '$lib/server/db/schema';
-import { generateToken, hashToken } from '$lib/server/auth/session';
-import { keyedTransactionLock } from '$lib/server/db/locks';
+import { db } from '#lib/server/db/index.ts';
+import { appUser, publishedRadar } from '#lib/server/db/schema/index.ts';
+import { generateToken, hashToken } from '#lib/server/auth/session.ts';
+import { keyedTransactionLock } from '#lib/server/db/locks.js';
 import { recordAudit } from './audit';
 
 /** Live addresses at once: each is a door left open, so a handful is plenty. */

@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { intArray, rowsOf } from '$lib/server/db/client';
-import { roundTechnology, team, technology } from '$lib/server/db/schema';
-import { mayTellApart } from '$lib/domain/anonymity';
+import { db } from '#lib/server/db/index.ts';
+import { intArray, rowsOf } from '#lib/server/db/client.ts';
+import { roundTechnology, team, technology } from '#lib/server/db/schema/index.ts';
+import { mayTellApart } from '#lib/domain/anonymity.ts';
 import { ANONYMITY_KEY, anonymityThreshold } from './settings';
 
 /** The technologies a round scored (optionally one team's), by name, with their owning team. */

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
-import { answer, appUser, assignment, response, round, technology } from '$lib/server/db/schema';
-import { changedAnswers, progressOf, type Answer } from '$lib/domain/assessment';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf } from '#lib/server/db/client.ts';
+import { answer, appUser, assignment, response, round, technology } from '#lib/server/db/schema/index.ts';
+import { changedAnswers, progressOf, type Answer } from '#lib/domain/assessment.ts';
 import { recordAudit } from './audit';
 import { recordWebhookEvent } from './webhooks';
-import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
+import { sendWebhooks } from '#lib/server/jobs/webhook-jobs.ts';
 import { refreshResults } from './results';
 
 export type ResponseKey = { roundId: number; technologyId: number; userId: number };

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { roundResult } from '$lib/server/db/schema';
-import { db } from '$lib/server/db';
-import { intArray, rowsOf, type Database } from '$lib/server/db/client';
-import { cappedLevel, DISAGREEMENT_SPREAD, type TechnologyResult } from '$lib/domain/aggregate';
+import { roundResult } from '#lib/server/db/schema/index.ts';
+import { db } from '#lib/server/db/index.ts';
+import { intArray, rowsOf, type Database } from '#lib/server/db/client.ts';
+import { cappedLevel, DISAGREEMENT_SPREAD, type TechnologyResult } from '#lib/domain/aggregate.ts';
 import { ANONYMITY_KEY, anonymityThreshold } from './settings';
 
 export type { TechnologyResult };
@@ -32,7 +32,7 @@ export type ResultScope = { roundId?: number; technologyId?: number; roundIds?: 
 /**
  * Results for every (round, technology) pair in scope, computed by PostgreSQL in one statement:
  * per-vector median/count/min/max over submitted answers, and the weighted rating per technology
- * with the weights of each round's own framework version. The rules match `$lib/domain/aggregate`
+ * with the weights of each round's own framework version. The rules match `#lib/domain/aggregate`
  * (a parity test holds them together).
  */
 export async function computeResults(scope: ResultScope, q: Pick<Database, 'execute'> = db()): Promise<TechnologyResult[]> {

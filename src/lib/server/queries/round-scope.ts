@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
-import { appUser, assignment, response, roundResult, roundTechnology, team, technology } from '$lib/server/db/schema';
-import { SCORING_ROLES } from '$lib/server/auth/policy';
-import { publish } from '$lib/server/db/notify';
+import { db } from '#lib/server/db/index.ts';
+import { intArray, rowsOf, type Tx } from '#lib/server/db/client.ts';
+import { appUser, assignment, response, roundResult, roundTechnology, team, technology } from '#lib/server/db/schema/index.ts';
+import { SCORING_ROLES } from '#lib/server/auth/policy.ts';
+import { publish } from '#lib/server/db/notify.ts';
 import { recordAudit } from './audit';
 import { calibrationTopic } from './calibration';
 import { refreshResults } from './results';

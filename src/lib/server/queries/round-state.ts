@@ -1,9 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { rowsOf } from '$lib/server/db/client';
-import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '$lib/server/db/schema';
-import { sendMail } from '$lib/server/jobs/mail-jobs';
-import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf } from '#lib/server/db/client.ts';
+import { appUser, assignment, response, round, roundTechnology, technology, type RoundState } from '#lib/server/db/schema/index.ts';
+import { sendMail } from '#lib/server/jobs/mail-jobs.ts';
+import { sendWebhooks } from '#lib/server/jobs/webhook-jobs.ts';
 import { recordWebhookEvent } from './webhooks';
 import { recordAudit } from './audit';
 import { recordReportReadyMail, recordRoundOpenedMail } from './mail-occasions';

@@ -1,8 +1,8 @@
-import type { ReminderDays } from '$lib/domain/mail-kinds';
+import type { ReminderDays } from '#lib/domain/mail-kinds.ts';
 import { desc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { UNIQUE_VIOLATION, type Tx } from '$lib/server/db/client';
-import { perDatabase, prepared } from '$lib/server/db/prepared';
+import { db } from '#lib/server/db/index.ts';
+import { UNIQUE_VIOLATION, type Tx } from '#lib/server/db/client.ts';
+import { perDatabase, prepared } from '#lib/server/db/prepared.ts';
 import {
 	assignment,
 	frameworkVersion,
@@ -12,7 +12,7 @@ import {
 	roundTechnology,
 	technology,
 	type RoundState
-} from '$lib/server/db/schema';
+} from '#lib/server/db/schema/index.ts';
 import { recordAudit } from './audit';
 
 /** Scope and progress of each round, as correlated counts that ride along with a round query. */

@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '$lib/server/db';
-import { setting, type SettingValue } from '$lib/server/db/schema';
-import { ROLES } from '$lib/domain/roles';
-import { DEFAULT_SSO, type SsoConfig } from '$lib/domain/sso';
-import { DEFAULT_ANONYMITY, isAnonymitySetting, type AnonymitySetting } from '$lib/domain/anonymity';
-import { DEFAULT_RADAR, RINGS, type RadarConfig } from '$lib/domain/tech-radar';
+import { db } from '#lib/server/db/index.ts';
+import { setting, type SettingValue } from '#lib/server/db/schema/index.ts';
+import { ROLES } from '#lib/domain/roles.ts';
+import { DEFAULT_SSO, type SsoConfig } from '#lib/domain/sso.ts';
+import { DEFAULT_ANONYMITY, isAnonymitySetting, type AnonymitySetting } from '#lib/domain/anonymity.ts';
+import { DEFAULT_RADAR, RINGS, type RadarConfig } from '#lib/domain/tech-radar.ts';
 import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';

@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { intArray, rowsOf, type Tx } from '$lib/server/db/client';
-import { initiative, technology, team, userTeam } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import { intArray, rowsOf, type Tx } from '#lib/server/db/client.ts';
+import { initiative, technology, team, userTeam } from '#lib/server/db/schema/index.ts';
 import { recordAudit } from './audit';
 
 export async function listTeams() {

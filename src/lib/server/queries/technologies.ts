@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import type { Tx } from '$lib/server/db/client';
-import { response, round, roundResult, roundTechnology, team, technology, type TechnologyLinks } from '$lib/server/db/schema';
-import { isSlug, LIFECYCLES, type Lifecycle, type PlannedTechnology } from '$lib/domain/catalog';
+import { db } from '#lib/server/db/index.ts';
+import type { Tx } from '#lib/server/db/client.ts';
+import { response, round, roundResult, roundTechnology, team, technology, type TechnologyLinks } from '#lib/server/db/schema/index.ts';
+import { isSlug, LIFECYCLES, type Lifecycle, type PlannedTechnology } from '#lib/domain/catalog.ts';
 import { recordAudit } from './audit';
 
 export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle };

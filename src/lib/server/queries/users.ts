@@ -1,16 +1,16 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { LOCK } from '$lib/server/db/locks';
-import type { Tx } from '$lib/server/db/client';
-import { apiToken, appUser, invitation, team, userTeam, type Role } from '$lib/server/db/schema';
-import { generateToken, hashToken, invalidateUserSessions } from '$lib/server/auth/session';
+import { db } from '#lib/server/db/index.ts';
+import { LOCK } from '#lib/server/db/locks.js';
+import type { Tx } from '#lib/server/db/client.ts';
+import { apiToken, appUser, invitation, team, userTeam, type Role } from '#lib/server/db/schema/index.ts';
+import { generateToken, hashToken, invalidateUserSessions } from '#lib/server/auth/session.ts';
 import { recordAudit } from './audit';
 import { forgetDemoAccounts } from './demo-data';
 import { recordInvitationMail } from './mail-occasions';
 import { askNewcomer } from './round-scope';
 import { joinTeams } from './teams';
-import { sendMail } from '$lib/server/jobs/mail-jobs';
-import { publicOrigin } from '$lib/server/mail/config';
+import { sendMail } from '#lib/server/jobs/mail-jobs.ts';
+import { publicOrigin } from '#lib/server/mail/config.ts';
 
 const INVITATION_MS = 7 * 24 * 60 * 60 * 1000;
 

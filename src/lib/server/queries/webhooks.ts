@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { rowsOf, type Tx } from '$lib/server/db/client';
-import { webhook, webhookDelivery } from '$lib/server/db/schema';
-import type { WebhookEvent } from '$lib/domain/webhooks';
+import { db } from '#lib/server/db/index.ts';
+import { rowsOf, type Tx } from '#lib/server/db/client.ts';
+import { webhook, webhookDelivery } from '#lib/server/db/schema/index.ts';
+import type { WebhookEvent } from '#lib/domain/webhooks.ts';
 import { recordAudit } from './audit';
 
 export const MAX_WEBHOOKS = 20;

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { parseId } from '$lib/server/forms';
-import type { BacklogItemSchema } from '$lib/server/forms/api-writes';
-import { entityResponse, entityTag, Problem } from '$lib/server/http/api';
-import { listBacklog } from '$lib/server/queries/backlog';
-import type { Reader } from '$lib/domain/anonymity';
+import { parseId } from '#lib/server/forms/index.ts';
+import type { BacklogItemSchema } from '#lib/server/forms/api-writes.ts';
+import { entityResponse, entityTag, Problem } from '#lib/server/http/api.ts';
+import { listBacklog } from '#lib/server/queries/backlog.ts';
+import type { Reader } from '#lib/domain/anonymity.ts';
 
 type Row = Awaited<ReturnType<typeof listBacklog>>[number];
 

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { isSlug } from '$lib/domain/catalog';
-import { parseId } from '$lib/server/forms';
-import type { ResponseWriteSchema } from '$lib/server/forms/api-writes';
-import { toAnswer } from '$lib/server/forms/api-writes';
-import { json, Problem } from '$lib/server/http/api';
-import { getFramework } from '$lib/server/queries/framework';
-import { getResponse, isAssigned, type SaveOutcome } from '$lib/server/queries/responses';
-import { roundAndTechnology } from '$lib/server/queries/rounds';
+import { isSlug } from '#lib/domain/catalog.ts';
+import { parseId } from '#lib/server/forms/index.ts';
+import type { ResponseWriteSchema } from '#lib/server/forms/api-writes.ts';
+import { toAnswer } from '#lib/server/forms/api-writes.ts';
+import { json, Problem } from '#lib/server/http/api.ts';
+import { getFramework } from '#lib/server/queries/framework.ts';
+import { getResponse, isAssigned, type SaveOutcome } from '#lib/server/queries/responses.ts';
+import { roundAndTechnology } from '#lib/server/queries/rounds.ts';
 
 /** The token owner's own assessment named by the path; the same 404/403 as the scoring page. */
 export async function ownAssessment(params: Partial<Record<string, string>>, userId: number) {

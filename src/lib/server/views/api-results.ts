@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { round, technology } from '$lib/server/db/schema';
-import { storedResults } from '$lib/server/queries/results';
-import { shareableResult, type Reader } from '$lib/domain/anonymity';
+import { db } from '#lib/server/db/index.ts';
+import { round, technology } from '#lib/server/db/schema/index.ts';
+import { storedResults } from '#lib/server/queries/results.ts';
+import { shareableResult, type Reader } from '#lib/domain/anonymity.ts';
 
 /**
  * A round's results as the API gives them: the stored results, each named by its technology's slug,

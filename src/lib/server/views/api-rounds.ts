@@ -1,10 +1,10 @@
 import { inArray } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { sqlState, UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { technology } from '$lib/server/db/schema';
-import { entityResponse, entityTag, Problem } from '$lib/server/http/api';
-import { parseId } from '$lib/server/forms';
-import { getRoundWithProgress, type listRounds } from '$lib/server/queries/rounds';
+import { db } from '#lib/server/db/index.ts';
+import { sqlState, UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
+import { technology } from '#lib/server/db/schema/index.ts';
+import { entityResponse, entityTag, Problem } from '#lib/server/http/api.ts';
+import { parseId } from '#lib/server/forms/index.ts';
+import { getRoundWithProgress, type listRounds } from '#lib/server/queries/rounds.ts';
 
 type RoundRow = Awaited<ReturnType<typeof listRounds>>[number];
 

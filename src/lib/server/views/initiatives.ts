@@ -1,7 +1,14 @@
-import type { TechnologyResult } from '$lib/domain/aggregate';
-import { describeGoal, initiativeProgress, meets, reachedIn, type InitiativeGoal, type InitiativeProgress } from '$lib/domain/initiatives';
-import { formatDate, isoDate } from '$lib/domain/format';
-import { mayTellApart, type Reader } from '$lib/domain/anonymity';
+import type { TechnologyResult } from '#lib/domain/aggregate.ts';
+import {
+	describeGoal,
+	initiativeProgress,
+	meets,
+	reachedIn,
+	type InitiativeGoal,
+	type InitiativeProgress
+} from '#lib/domain/initiatives.ts';
+import { formatDate, isoDate } from '#lib/domain/format.ts';
+import { mayTellApart, type Reader } from '#lib/domain/anonymity.ts';
 import { getFramework } from '../queries/framework';
 import { initiativesWithProgress, type InitiativeRow, type ProgressSource } from '../queries/initiatives';
 import { initiativeSchema } from '../forms/initiative';

@@ -1,4 +1,4 @@
-import type { Reader } from '$lib/domain/anonymity';
+import type { Reader } from '#lib/domain/anonymity.ts';
 import { can } from '../auth/policy';
 import type { SessionUser } from '../auth/session';
 import { getAnonymity } from '../queries/settings';

@@ -1,7 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { can } from '$lib/server/auth/policy';
-import { parseId, queryId } from '$lib/server/forms';
-import { roundReport } from '$lib/server/views/report';
+import { can } from '#lib/server/auth/policy.ts';
+import { parseId, queryId } from '#lib/server/forms/index.ts';
+import { roundReport } from '#lib/server/views/report.ts';
 
 /**
  * The report for the round in the URL, optionally narrowed to `?team=`, with the figures the signed-in

@@ -1,17 +1,17 @@
-import { vectorMedians } from '$lib/domain/aggregate';
-import { vectorsInLaneOrder } from '$lib/domain/framework';
-import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '$lib/domain/portfolio';
+import { vectorMedians } from '#lib/domain/aggregate.ts';
+import { vectorsInLaneOrder } from '#lib/domain/framework.ts';
+import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '#lib/domain/portfolio.ts';
 import { getFramework } from '../queries/framework';
-import { previousClosedRound } from '$lib/domain/round-choice';
+import { previousClosedRound } from '#lib/domain/round-choice.ts';
 import { previousResults, storedResults } from '../queries/results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 import { roundTechnologies, teamName } from '../queries/report';
-import { byUrgency } from '$lib/domain/initiatives';
-import { isoDate } from '$lib/domain/format';
+import { byUrgency } from '#lib/domain/initiatives.ts';
+import { isoDate } from '#lib/domain/format.ts';
 import { initiativeViews } from './initiatives';
 import { getAnonymity } from '../queries/settings';
-import { backlogWithheldNote, mayTellApart, shareableResult } from '$lib/domain/anonymity';
+import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 
 /** `seesNames`: the reader may see who answered what; without it, vector figures below the anonymity threshold are left out. */
 export type ReportOptions = { teamId?: number; seesNames?: boolean };

@@ -1,7 +1,7 @@
-import { ratingSource, type RatingSource, type SourceRound } from '$lib/domain/rating-source';
+import { ratingSource, type RatingSource, type SourceRound } from '#lib/domain/rating-source.ts';
 import { latestClosedResults, storedResults, type TechnologyResult } from '../queries/results';
 import { getAnonymity } from '../queries/settings';
-import { shareableResult, type Withheld } from '$lib/domain/anonymity';
+import { shareableResult, type Withheld } from '#lib/domain/anonymity.ts';
 
 export type ShownResult = TechnologyResult & { source: RatingSource; withheld: Withheld | null };
 

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { backstageRadar } from '$lib/domain/backstage';
-import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '$lib/domain/tech-radar';
+import { backstageRadar } from '#lib/domain/backstage.ts';
+import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '#lib/domain/tech-radar.ts';
 import { db } from '../db';
 import { rowsOf } from '../db/client';
 import { getFramework } from '../queries/framework';
-import { chooseResultsRound, pickedRound, roundStatus } from '$lib/domain/round-choice';
+import { chooseResultsRound, pickedRound, roundStatus } from '#lib/domain/round-choice.ts';
 import { previousResults, type TechnologyResult } from '../queries/results';
 import { listRounds } from '../queries/rounds';
 import { getRadarConfig } from '../queries/settings';

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
-import { catalogRows, IMPORTED_KINDS, isCatalogYaml, skippedNotice } from '$lib/domain/backstage';
-import { readCatalogYaml } from '$lib/domain/catalog-yaml';
-import { missingColumns, planImport, type ImportLine, type ImportRow } from '$lib/domain/catalog';
+import { catalogRows, IMPORTED_KINDS, isCatalogYaml, skippedNotice } from '#lib/domain/backstage.ts';
+import { readCatalogYaml } from '#lib/domain/catalog-yaml.ts';
+import { missingColumns, planImport, type ImportLine, type ImportRow } from '#lib/domain/catalog.ts';
 import { listTeams } from '../queries/teams';
 import { technologiesForImport } from '../queries/technologies';
 

@@ -11,10 +11,10 @@ import { technologyComments, type TechnologyResult } from '../queries/results';
 import { ANONYMITY_KEY, anonymityThreshold } from '../queries/settings';
 import { ownProgress, type CoveringInitiative } from './initiatives';
 import { coversTechnology, vectorNameOf } from '../queries/initiatives';
-import { chooseResultsRound } from '$lib/domain/round-choice';
-import { isSlug, type Lifecycle } from '$lib/domain/catalog';
-import { backlogWithheldNote, mayTellApart, shareableResult } from '$lib/domain/anonymity';
-import { ratingSource } from '$lib/domain/rating-source';
+import { chooseResultsRound } from '#lib/domain/round-choice.ts';
+import { isSlug, type Lifecycle } from '#lib/domain/catalog.ts';
+import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
+import { ratingSource } from '#lib/domain/rating-source.ts';
 
 type PageRound = {
 	id: number;

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { DELIVERY_ATTEMPTS, SIGNATURE_HEADER, signDelivery } from '$lib/domain/webhooks';
-import { claimDelivery, finishAttempt } from '$lib/server/queries/webhooks';
-import { getWebhookPolicy } from '$lib/server/queries/settings';
+import { DELIVERY_ATTEMPTS, SIGNATURE_HEADER, signDelivery } from '#lib/domain/webhooks.ts';
+import { claimDelivery, finishAttempt } from '#lib/server/queries/webhooks.ts';
+import { getWebhookPolicy } from '#lib/server/queries/settings.ts';
 import { guardedLookup, urlProblem } from './target';
 
 const TIMEOUT_MS = 10_000;

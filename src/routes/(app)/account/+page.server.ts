@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
-import { hashPassword, PASSWORD_MAX, verifyPassword } from '$lib/server/auth/password';
-import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-limit';
-import { signIn } from '$lib/server/auth/session';
-import { fieldFailure, parseForm, withConfirmation } from '$lib/server/forms';
-import { changePassword, findPasswordHash } from '$lib/server/queries/users';
-import { accountSettings, setMailOptOut } from '$lib/server/queries/mail-preferences';
-import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES, type MailPreference } from '$lib/domain/mail-kinds';
-import { mayUsePassword } from '$lib/server/auth/local-login';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { hashPassword, PASSWORD_MAX, verifyPassword } from '#lib/server/auth/password.ts';
+import { claimLoginAttempt, settleLoginSuccess } from '#lib/server/auth/rate-limit.ts';
+import { signIn } from '#lib/server/auth/session.ts';
+import { fieldFailure, parseForm, withConfirmation } from '#lib/server/forms/index.ts';
+import { changePassword, findPasswordHash } from '#lib/server/queries/users.ts';
+import { accountSettings, setMailOptOut } from '#lib/server/queries/mail-preferences.ts';
+import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES, type MailPreference } from '#lib/domain/mail-kinds.ts';
+import { mayUsePassword } from '#lib/server/auth/local-login.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const passwordSchema = withConfirmation({

@@ -1,5 +1,5 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { demoDataExists } from '$lib/server/queries/demo-data';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { demoDataExists } from '#lib/server/queries/demo-data.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,19 +1,19 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { isWebLink } from '$lib/domain/assessment';
-import { ITEM_STATUSES, FIBONACCI } from '$lib/domain/remediation';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
-import { FOREIGN_KEY_VIOLATION } from '$lib/server/db/client';
-import { fieldFailure, guardedWrite, id, MAX_ID, parseForm, parseId, text } from '$lib/server/forms';
-import { backlogSummary, listBacklog, updateItem } from '$lib/server/queries/backlog';
+import { isWebLink } from '#lib/domain/assessment.ts';
+import { ITEM_STATUSES, FIBONACCI } from '#lib/domain/remediation.ts';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { backlogFilterFrom } from '#lib/server/forms/backlog-filter.ts';
+import { FOREIGN_KEY_VIOLATION } from '#lib/server/db/client.ts';
+import { fieldFailure, guardedWrite, id, MAX_ID, parseForm, parseId, text } from '#lib/server/forms/index.ts';
+import { backlogSummary, listBacklog, updateItem } from '#lib/server/queries/backlog.ts';
 
-import { getFramework } from '$lib/server/queries/framework';
-import { listTeams } from '$lib/server/queries/teams';
-import { assignablePeople } from '$lib/server/queries/round-scope';
-import { listTechnologies } from '$lib/server/queries/technologies';
-import { readerOf } from '$lib/server/views/reader';
-import { backlogWithheldNote } from '$lib/domain/anonymity';
+import { getFramework } from '#lib/server/queries/framework.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { assignablePeople } from '#lib/server/queries/round-scope.ts';
+import { listTechnologies } from '#lib/server/queries/technologies.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
+import { backlogWithheldNote } from '#lib/domain/anonymity.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 100;

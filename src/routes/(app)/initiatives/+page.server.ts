@@ -1,10 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { byUrgency } from '$lib/domain/initiatives';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { formFailure, parseForm } from '$lib/server/forms';
-import { saveInitiative } from '$lib/server/queries/initiatives';
-import { initiativeChoices, initiativeFormSchema, initiativeViews } from '$lib/server/views/initiatives';
-import { readerOf } from '$lib/server/views/reader';
+import { byUrgency } from '#lib/domain/initiatives.ts';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, parseForm } from '#lib/server/forms/index.ts';
+import { saveInitiative } from '#lib/server/queries/initiatives.ts';
+import { initiativeChoices, initiativeFormSchema, initiativeViews } from '#lib/server/views/initiatives.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,5 +1,5 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { frameworkOfQuery } from '$lib/server/queries/framework';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { frameworkOfQuery } from '#lib/server/queries/framework.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { guardedWrite, optionalDate, parseForm, text } from '$lib/server/forms';
-import { createRound, listRounds, ROUND_NAME_TAKEN } from '$lib/server/queries/rounds';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { guardedWrite, optionalDate, parseForm, text } from '#lib/server/forms/index.ts';
+import { createRound, listRounds, ROUND_NAME_TAKEN } from '#lib/server/queries/rounds.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const roundSchema = z.object({ name: text('Name', 80), dueDate: optionalDate });

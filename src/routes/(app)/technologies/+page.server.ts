@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { LIFECYCLES } from '$lib/domain/catalog';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { queryFilter } from '$lib/server/forms';
-import { listTeams } from '$lib/server/queries/teams';
-import { CATALOG_PAGE_SIZE, CATALOG_SORTS, catalogPage, listCategories } from '$lib/server/queries/technologies';
+import { LIFECYCLES } from '#lib/domain/catalog.ts';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { queryFilter } from '#lib/server/forms/index.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { CATALOG_PAGE_SIZE, CATALOG_SORTS, catalogPage, listCategories } from '#lib/server/queries/technologies.ts';
 import type { PageServerLoad } from './$types';
 
 // A query string is a view to show, not input to refuse: an odd value falls back to the default.

@@ -1,15 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '$lib/server/auth/password';
-import { claimLoginAttempt, settleLoginSuccess } from '$lib/server/auth/rate-limit';
-import { safeNext, signIn } from '$lib/server/auth/session';
-import { email, parseForm, formFailure } from '$lib/server/forms';
-import { metrics } from '$lib/server/metrics';
-import { demoAccountsExist } from '$lib/server/queries/demo-data';
-import { countUsers, findUserForLogin } from '$lib/server/queries/users';
-import { breakGlassEmail, localLoginEnabled, mayUsePassword } from '$lib/server/auth/local-login';
-import { oidcEnabled, oidcLabel, oidcUnavailable } from '$lib/server/auth/oidc';
-import { NO_PASSWORD } from '$lib/server/queries/sso-accounts';
+import { PASSWORD_MAX, verifyAgainstNothing, verifyPassword } from '#lib/server/auth/password.ts';
+import { claimLoginAttempt, settleLoginSuccess } from '#lib/server/auth/rate-limit.ts';
+import { safeNext, signIn } from '#lib/server/auth/session.ts';
+import { email, parseForm, formFailure } from '#lib/server/forms/index.ts';
+import { metrics } from '#lib/server/metrics.ts';
+import { demoAccountsExist } from '#lib/server/queries/demo-data.ts';
+import { countUsers, findUserForLogin } from '#lib/server/queries/users.ts';
+import { breakGlassEmail, localLoginEnabled, mayUsePassword } from '#lib/server/auth/local-login.ts';
+import { oidcEnabled, oidcLabel, oidcUnavailable } from '#lib/server/auth/oidc.ts';
+import { NO_PASSWORD } from '#lib/server/queries/sso-accounts.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginSchema = z.object({

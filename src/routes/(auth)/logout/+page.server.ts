@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { endSessionUrl } from '$lib/server/auth/oidc';
-import { deleteSessionCookie, endSession } from '$lib/server/auth/session';
+import { endSessionUrl } from '#lib/server/auth/oidc.ts';
+import { deleteSessionCookie, endSession } from '#lib/server/auth/session.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -13,6 +13,8 @@ export const actions: Actions = {
 	default: async ({ locals, cookies, url }) => {
 		const idToken = locals.session ? await endSession(locals.session.id) : null;
 		deleteSessionCookie(cookies, url.protocol === 'https:');
-		redirect(303, (idToken && endSessionUrl(idToken)?.href) || '/login');
+		// The provider's end-session endpoint, from its discovery document: configuration, never the request.
+		const atProvider = idToken ? endSessionUrl(idToken) : undefined;
+		redirect(303, atProvider?.href ?? '/login', { external: atProvider ? [atProvider.origin] : false });
 	}
 };

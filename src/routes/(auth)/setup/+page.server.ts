@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { hashPassword } from '$lib/server/auth/password';
-import { claimAddressAttempt, SETUP_LIMIT, releaseAddressAttempt } from '$lib/server/auth/rate-limit';
-import { signIn } from '$lib/server/auth/session';
-import { email, fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
-import { countUsers, createFirstAdmin } from '$lib/server/queries/users';
+import { hashPassword } from '#lib/server/auth/password.ts';
+import { claimAddressAttempt, SETUP_LIMIT, releaseAddressAttempt } from '#lib/server/auth/rate-limit.ts';
+import { signIn } from '#lib/server/auth/session.ts';
+import { email, fieldFailure, parseForm, text, withConfirmation } from '#lib/server/forms/index.ts';
+import { countUsers, createFirstAdmin } from '#lib/server/queries/users.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const setupSchema = withConfirmation({ name: text('Name', 100), email });

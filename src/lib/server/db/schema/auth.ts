@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
-// Relative, not $lib: drizzle-kit reads the schema without SvelteKit's aliases.
+// Relative, not #lib: drizzle-kit reads the schema on its own, outside Vite.
 import { ROLES } from '../../../domain/roles';
 
 export { ROLES, type Role } from '../../../domain/roles';

@@ -1,9 +1,18 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '$lib/server/db/client';
-import { answer, assignment, frameworkVector, frameworkVersion, response, round, roundTechnology, technology } from '$lib/server/db/schema';
-import { slugify } from '$lib/domain/catalog';
-import { regenerateBacklog } from '$lib/server/queries/backlog';
-import { refreshResults } from '$lib/server/queries/results';
+import type { Tx } from '#lib/server/db/client.ts';
+import {
+	answer,
+	assignment,
+	frameworkVector,
+	frameworkVersion,
+	response,
+	round,
+	roundTechnology,
+	technology
+} from '#lib/server/db/schema/index.ts';
+import { slugify } from '#lib/domain/catalog.ts';
+import { regenerateBacklog } from '#lib/server/queries/backlog.ts';
+import { refreshResults } from '#lib/server/queries/results.ts';
 import { DEMO_COMMENTS, DEMO_CROSS_TEAM, DEMO_DISAGREEMENTS, DEMO_TECHNOLOGIES } from './catalog';
 import { DEMO_PEOPLE } from './people';
 

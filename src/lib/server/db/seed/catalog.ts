@@ -1,4 +1,4 @@
-import type { Lifecycle } from '$lib/domain/catalog';
+import type { Lifecycle } from '#lib/domain/catalog.ts';
 import type { DEMO_TEAMS } from './people';
 
 type DemoTechnology = {

@@ -1,10 +1,10 @@
 import { count, sql } from 'drizzle-orm';
-import { db } from '$lib/server/db';
-import { LOCK } from '$lib/server/db/locks';
-import { appUser } from '$lib/server/db/schema';
+import { db } from '#lib/server/db/index.ts';
+import { LOCK } from '#lib/server/db/locks.js';
+import { appUser } from '#lib/server/db/schema/index.ts';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoPeople } from './people';
-import { forgetDemoAccounts, recordDemoData } from '$lib/server/queries/demo-data';
+import { forgetDemoAccounts, recordDemoData } from '#lib/server/queries/demo-data.ts';
 
 export const DEMO_PASSWORD = 'opsmaturity-demo';
 

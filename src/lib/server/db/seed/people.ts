@@ -1,6 +1,6 @@
-import type { Tx } from '$lib/server/db/client';
-import { appUser, team, userTeam, type Role } from '$lib/server/db/schema';
-import { hashPassword } from '$lib/server/auth/password';
+import type { Tx } from '#lib/server/db/client.ts';
+import { appUser, team, userTeam, type Role } from '#lib/server/db/schema/index.ts';
+import { hashPassword } from '#lib/server/auth/password.ts';
 
 export const DEMO_TEAMS = ['Platform SRE', 'Data Platform', 'Delivery Tooling'] as const;
 

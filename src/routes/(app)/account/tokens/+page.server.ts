@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { mayHoldScope, SCOPES, TOKEN_DAYS } from '$lib/domain/api-scopes';
-import { requireCapability } from '$lib/server/auth/policy';
-import { fieldFailure, formFailure, id, parseForm, text } from '$lib/server/forms';
-import { createApiToken, listApiTokens, MAX_TOKENS, revokeApiToken } from '$lib/server/queries/api-tokens';
+import { mayHoldScope, SCOPES, TOKEN_DAYS } from '#lib/domain/api-scopes.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { fieldFailure, formFailure, id, parseForm, text } from '#lib/server/forms/index.ts';
+import { createApiToken, listApiTokens, MAX_TOKENS, revokeApiToken } from '#lib/server/queries/api-tokens.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const createSchema = z.object({

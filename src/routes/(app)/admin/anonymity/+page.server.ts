@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ANONYMITY_THRESHOLD_RANGE } from '$lib/domain/anonymity';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure, parseForm, settingVersion } from '$lib/server/forms';
-import { getAnonymity, saveAnonymity } from '$lib/server/queries/settings';
+import { ANONYMITY_THRESHOLD_RANGE } from '#lib/domain/anonymity.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, parseForm, settingVersion } from '#lib/server/forms/index.ts';
+import { getAnonymity, saveAnonymity } from '#lib/server/queries/settings.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

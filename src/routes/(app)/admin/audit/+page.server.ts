@@ -1,7 +1,7 @@
-import { describeAudit } from '$lib/domain/audit-entry';
-import { requireCapability } from '$lib/server/auth/policy';
-import { parseAuditFilter } from '$lib/server/forms/audit-filter';
-import { auditFilterChoices, listAudit } from '$lib/server/queries/audit';
+import { describeAudit } from '#lib/domain/audit-entry.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { parseAuditFilter } from '#lib/server/forms/audit-filter.ts';
+import { auditFilterChoices, listAudit } from '#lib/server/queries/audit.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

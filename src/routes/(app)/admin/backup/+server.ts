@@ -1,6 +1,6 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { measureExport } from '$lib/server/metrics';
-import { backupForDownload } from '$lib/server/queries/backup';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { measureExport } from '#lib/server/metrics.ts';
+import { backupForDownload } from '#lib/server/queries/backup.ts';
 import type { RequestHandler } from './$types';
 
 /** The whole database as a backup file (see README "Backup and restore"); restore it with `npm run restore`. */

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure, parseForm } from '$lib/server/forms';
-import { isDemoAccount, previewDemoRemoval, removeDemoData, type LostRatings } from '$lib/server/queries/demo-removal';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, parseForm } from '#lib/server/forms/index.ts';
+import { isDemoAccount, previewDemoRemoval, removeDemoData, type LostRatings } from '#lib/server/queries/demo-removal.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what will be removed, then confirm.' }) });

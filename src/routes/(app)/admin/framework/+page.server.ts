@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { requireCapability } from '$lib/server/auth/policy';
-import { parseFrameworkForm } from '$lib/server/forms/framework';
-import { createFrameworkVersion, getFramework, listFrameworkVersions } from '$lib/server/queries/framework';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { parseFrameworkForm } from '#lib/server/forms/framework.ts';
+import { createFrameworkVersion, getFramework, listFrameworkVersions } from '#lib/server/queries/framework.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { MAIL_STATES } from '$lib/domain/mail-kinds';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure, id, parseForm, queryFilter } from '$lib/server/forms';
-import { sendMail } from '$lib/server/jobs/mail-jobs';
-import { smtpConfigured } from '$lib/server/mail/config';
-import { listOutbox, requeueMail } from '$lib/server/queries/mail-outbox';
+import { MAIL_STATES } from '#lib/domain/mail-kinds.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, id, parseForm, queryFilter } from '#lib/server/forms/index.ts';
+import { sendMail } from '#lib/server/jobs/mail-jobs.ts';
+import { smtpConfigured } from '#lib/server/mail/config.ts';
+import { listOutbox, requeueMail } from '#lib/server/queries/mail-outbox.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const filterSchema = z.object({ status: z.enum(MAIL_STATES).optional().catch(undefined), page: queryFilter.page });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure, id, parseForm, text } from '$lib/server/forms';
-import { createPublishedRadar, listPublishedRadars, MAX_PUBLISHED_RADARS, revokePublishedRadar } from '$lib/server/queries/published-radar';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, id, parseForm, text } from '#lib/server/forms/index.ts';
+import {
+	createPublishedRadar,
+	listPublishedRadars,
+	MAX_PUBLISHED_RADARS,
+	revokePublishedRadar
+} from '#lib/server/queries/published-radar.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,12 +1,12 @@
 import { fail } from '@sveltejs/kit';
-import { ROLES } from '$lib/domain/roles';
-import { breakGlassEmail, localLoginEnabled } from '$lib/server/auth/local-login';
-import { oidcEnabled, oidcIssuer, oidcLabel } from '$lib/server/auth/oidc';
-import { requireCapability } from '$lib/server/auth/policy';
-import { fileFields, formFailure } from '$lib/server/forms';
-import { parseSsoForm } from '$lib/server/forms/sso';
-import { getSsoConfig, saveSsoConfig } from '$lib/server/queries/settings';
-import { listTeams } from '$lib/server/queries/teams';
+import { ROLES } from '#lib/domain/roles.ts';
+import { breakGlassEmail, localLoginEnabled } from '#lib/server/auth/local-login.ts';
+import { oidcEnabled, oidcIssuer, oidcLabel } from '#lib/server/auth/oidc.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { fileFields, formFailure } from '#lib/server/forms/index.ts';
+import { parseSsoForm } from '#lib/server/forms/sso.ts';
+import { getSsoConfig, saveSsoConfig } from '#lib/server/queries/settings.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

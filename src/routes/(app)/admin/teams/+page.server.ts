@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
-import { UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { guardedWrite, id, parseForm, text, formFailure } from '$lib/server/forms';
-import { createTeam, deleteTeam, listTeams, renameTeam } from '$lib/server/queries/teams';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
+import { guardedWrite, id, parseForm, text, formFailure } from '#lib/server/forms/index.ts';
+import { createTeam, deleteTeam, listTeams, renameTeam } from '#lib/server/queries/teams.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const createSchema = z.object({ name: text('Team name', 80) });

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireCapability } from '$lib/server/auth/policy';
-import { ROLES } from '$lib/server/db/schema';
-import { email, fieldFailure, id, idList, parseForm, formFailure } from '$lib/server/forms';
-import { listTeams } from '$lib/server/queries/teams';
-import { createInvitation, findUserForLogin, listPendingInvitations, listUsers, updateUser } from '$lib/server/queries/users';
-import { smtpConfigured } from '$lib/server/mail/config';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { ROLES } from '#lib/server/db/schema/index.ts';
+import { email, fieldFailure, id, idList, parseForm, formFailure } from '#lib/server/forms/index.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { createInvitation, findUserForLogin, listPendingInvitations, listUsers, updateUser } from '#lib/server/queries/users.ts';
+import { smtpConfigured } from '#lib/server/mail/config.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const role = z.enum(ROLES, { error: 'Choose a role.' });

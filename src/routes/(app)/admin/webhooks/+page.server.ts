@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from '$lib/domain/webhooks';
-import { requireCapability } from '$lib/server/auth/policy';
-import { db } from '$lib/server/db';
-import { fieldFailure, formFailure, id, parseForm, settingVersion } from '$lib/server/forms';
-import { sendWebhooks } from '$lib/server/jobs/webhook-jobs';
-import { getWebhookPolicy, saveWebhookPolicy } from '$lib/server/queries/settings';
+import { WEBHOOK_EVENTS } from '#lib/domain/webhooks.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { db } from '#lib/server/db/index.ts';
+import { fieldFailure, formFailure, id, parseForm, settingVersion } from '#lib/server/forms/index.ts';
+import { sendWebhooks } from '#lib/server/jobs/webhook-jobs.ts';
+import { getWebhookPolicy, saveWebhookPolicy } from '#lib/server/queries/settings.ts';
 import {
 	createWebhook,
 	deleteWebhook,
@@ -13,8 +13,8 @@ import {
 	recentDeliveries,
 	recordWebhookEvent,
 	renewWebhookSecret
-} from '$lib/server/queries/webhooks';
-import { urlProblem } from '$lib/server/webhooks/target';
+} from '#lib/server/queries/webhooks.ts';
+import { urlProblem } from '#lib/server/webhooks/target.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

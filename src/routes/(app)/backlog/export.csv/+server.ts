@@ -1,10 +1,10 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { backlogFilterFrom } from '$lib/server/forms/backlog-filter';
-import { JIRA_HEADER, jiraRow } from '$lib/server/export/backlog-jira';
-import { csvResponse, toCsv } from '$lib/server/export/csv';
-import { listBacklog } from '$lib/server/queries/backlog';
-import { measureExport } from '$lib/server/metrics';
-import { readerOf } from '$lib/server/views/reader';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { backlogFilterFrom } from '#lib/server/forms/backlog-filter.ts';
+import { JIRA_HEADER, jiraRow } from '#lib/server/export/backlog-jira.ts';
+import { csvResponse, toCsv } from '#lib/server/export/csv.ts';
+import { listBacklog } from '#lib/server/queries/backlog.ts';
+import { measureExport } from '#lib/server/metrics.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
 import type { RequestHandler } from './$types';
 
 /** The backlog view as CSV that Jira's importer reads: one story per item, in priority order. */

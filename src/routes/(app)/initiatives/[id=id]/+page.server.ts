@@ -1,11 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { formFailure, parseForm } from '$lib/server/forms';
-import { versionField } from '$lib/server/forms/initiative';
-import { deleteInitiative, getInitiative, saveInitiative } from '$lib/server/queries/initiatives';
-import { initiativeChoices, initiativeFormSchema, initiativeViews } from '$lib/server/views/initiatives';
-import { readerOf } from '$lib/server/views/reader';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, parseForm } from '#lib/server/forms/index.ts';
+import { versionField } from '#lib/server/forms/initiative.ts';
+import { deleteInitiative, getInitiative, saveInitiative } from '#lib/server/queries/initiatives.ts';
+import { initiativeChoices, initiativeFormSchema, initiativeViews } from '#lib/server/views/initiatives.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const STALE = 'Someone changed this initiative meanwhile. Reload to see their version before saving yours.';

@@ -1,8 +1,8 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { requestedRound } from '$lib/server/forms';
-import { byorJson } from '$lib/server/export/byor';
-import { radarFor } from '$lib/server/views/tech-radar';
-import { measureExport } from '$lib/server/metrics';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { requestedRound } from '#lib/server/forms/index.ts';
+import { byorJson } from '#lib/server/export/byor.ts';
+import { radarFor } from '#lib/server/views/tech-radar.ts';
+import { measureExport } from '#lib/server/metrics.ts';
 import type { RequestHandler } from './$types';
 
 /** The same rows as the CSV, as the JSON array Build Your Own Radar also reads. */

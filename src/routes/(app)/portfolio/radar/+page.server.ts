@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { RINGS } from '$lib/domain/tech-radar';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { fieldErrors, fileFields, formFailure, MAX_ID, requestedRound, text } from '$lib/server/forms';
-import { listCategories } from '$lib/server/queries/technologies';
-import { saveRadarConfig } from '$lib/server/queries/settings';
-import { radarFor } from '$lib/server/views/tech-radar';
+import { RINGS } from '#lib/domain/tech-radar.ts';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { fieldErrors, fileFields, formFailure, MAX_ID, requestedRound, text } from '#lib/server/forms/index.ts';
+import { listCategories } from '#lib/server/queries/technologies.ts';
+import { saveRadarConfig } from '#lib/server/queries/settings.ts';
+import { radarFor } from '#lib/server/views/tech-radar.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

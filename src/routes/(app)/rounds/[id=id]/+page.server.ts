@@ -1,9 +1,9 @@
-import { REMINDER_DAYS, type ReminderDays } from '$lib/domain/mail-kinds';
+import { REMINDER_DAYS, type ReminderDays } from '#lib/domain/mail-kinds.ts';
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, queryFilter, text } from '$lib/server/forms';
-import { getRoundWithProgress, ROUND_NAME_TAKEN, updateRound, type RoundChange } from '$lib/server/queries/rounds';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, guardedWrite, id, idList, optionalDate, parseForm, parseId, queryFilter, text } from '#lib/server/forms/index.ts';
+import { getRoundWithProgress, ROUND_NAME_TAKEN, updateRound, type RoundChange } from '#lib/server/queries/rounds.ts';
 import {
 	addRespondent,
 	addTechnologies,
@@ -13,10 +13,10 @@ import {
 	roundScope,
 	SCOPE_PAGE_SIZE,
 	technologiesOutsideRound
-} from '$lib/server/queries/round-scope';
-import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '$lib/server/queries/round-state';
-import { roundOpenedAudience } from '$lib/server/queries/mail-occasions';
-import { smtpConfigured } from '$lib/server/mail/config';
+} from '#lib/server/queries/round-scope.ts';
+import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '#lib/server/queries/round-state.ts';
+import { roundOpenedAudience } from '#lib/server/queries/mail-occasions.ts';
+import { smtpConfigured } from '#lib/server/mail/config.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roundId = (event: { params: { id: string } }) => parseId(event.params.id) ?? error(404, 'No such round.');

@@ -1,4 +1,4 @@
-import { plural } from '$lib/domain/format';
+import { plural } from '#lib/domain/format.ts';
 
 /** "1 person", "14 people". */
 export const people = (n: number) => plural(n, 'person', 'people');

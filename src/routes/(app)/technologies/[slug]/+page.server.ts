@@ -1,8 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure, requestedRound } from '$lib/server/forms';
-import { technologyPage } from '$lib/server/views/technology-page';
-import { deleteTechnology, getTechnology, updateTechnology } from '$lib/server/queries/technologies';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure, requestedRound } from '#lib/server/forms/index.ts';
+import { technologyPage } from '#lib/server/views/technology-page.ts';
+import { deleteTechnology, getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

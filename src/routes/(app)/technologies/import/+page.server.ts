@@ -1,7 +1,7 @@
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure } from '$lib/server/forms';
-import { planTechnologyImport } from '$lib/server/views/technology-import';
-import { importTechnologies } from '$lib/server/queries/technologies';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure } from '#lib/server/forms/index.ts';
+import { planTechnologyImport } from '#lib/server/views/technology-import.ts';
+import { importTechnologies } from '#lib/server/queries/technologies.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

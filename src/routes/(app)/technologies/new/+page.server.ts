@@ -1,11 +1,11 @@
 import { redirect } from '@sveltejs/kit';
-import { LIFECYCLES } from '$lib/domain/catalog';
-import { requireCapability } from '$lib/server/auth/policy';
-import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { guardedWrite, parseForm } from '$lib/server/forms';
-import { technologySchema } from '$lib/server/forms/technology';
-import { listTeams } from '$lib/server/queries/teams';
-import { createTechnology } from '$lib/server/queries/technologies';
+import { LIFECYCLES } from '#lib/domain/catalog.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
+import { guardedWrite, parseForm } from '#lib/server/forms/index.ts';
+import { technologySchema } from '#lib/server/forms/technology.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { createTechnology } from '#lib/server/queries/technologies.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { beginSignIn, flowCookie, oidcEnabled } from '$lib/server/auth/oidc';
-import { safeNext } from '$lib/server/auth/session';
+import { beginSignIn, flowCookie, oidcEnabled } from '#lib/server/auth/oidc.ts';
+import { safeNext } from '#lib/server/auth/session.ts';
 import type { RequestHandler } from './$types';
 
 /** Starts a single sign-on: the browser goes to the provider, carrying a cookie that names this flow. */
@@ -13,5 +13,6 @@ export const GET: RequestHandler = async ({ url, cookies, getClientAddress }) =>
 	const secure = url.protocol === 'https:';
 	const { name, path } = flowCookie(secure);
 	cookies.set(name, flow.flowToken, { path, httpOnly: true, sameSite: 'lax', secure, expires: flow.expiresAt });
-	redirect(303, flow.url.href);
+	// The provider's authorization endpoint, from its discovery document: configuration, never the request.
+	redirect(303, flow.url.href, { external: [flow.url.origin] });
 };

@@ -1,11 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
-import { hashPassword } from '$lib/server/auth/password';
-import { claimAddressAttempt, INVITE_LIMIT, releaseAddressAttempt } from '$lib/server/auth/rate-limit';
-import { signIn } from '$lib/server/auth/session';
-import { fieldFailure, parseForm, text, withConfirmation } from '$lib/server/forms';
-import { acceptInvitation, findOpenInvitation } from '$lib/server/queries/users';
-import { mayUsePassword } from '$lib/server/auth/local-login';
-import { oidcEnabled, oidcLabel } from '$lib/server/auth/oidc';
+import { hashPassword } from '#lib/server/auth/password.ts';
+import { claimAddressAttempt, INVITE_LIMIT, releaseAddressAttempt } from '#lib/server/auth/rate-limit.ts';
+import { signIn } from '#lib/server/auth/session.ts';
+import { fieldFailure, parseForm, text, withConfirmation } from '#lib/server/forms/index.ts';
+import { acceptInvitation, findOpenInvitation } from '#lib/server/queries/users.ts';
+import { mayUsePassword } from '#lib/server/auth/local-login.ts';
+import { oidcEnabled, oidcLabel } from '#lib/server/auth/oidc.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const acceptSchema = withConfirmation({ name: text('Name', 100) });

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES } from '$lib/domain/mail-kinds';
-import { findByUnsubscribeToken, unsubscribe } from '$lib/server/queries/mail-preferences';
+import { MAIL_PREFERENCE_KEYS, MAIL_PREFERENCES } from '#lib/domain/mail-kinds.ts';
+import { findByUnsubscribeToken, unsubscribe } from '#lib/server/queries/mail-preferences.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // The link in an email is the only credential here: it names one person and can only turn their emails off.

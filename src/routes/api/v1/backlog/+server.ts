@@ -1,10 +1,10 @@
-import { parseQuery } from '$lib/server/forms/api';
-import { BacklogQuery } from '$lib/server/forms/api-writes';
-import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
-import { backlogSummary, listBacklog, type BacklogFilter } from '$lib/server/queries/backlog';
-import { getTechnology } from '$lib/server/queries/technologies';
-import { readerOf } from '$lib/server/views/reader';
-import { backlogItemOut } from '$lib/server/views/api-backlog';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { BacklogQuery } from '#lib/server/forms/api-writes.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { backlogSummary, listBacklog, type BacklogFilter } from '#lib/server/queries/backlog.ts';
+import { getTechnology } from '#lib/server/queries/technologies.ts';
+import { readerOf } from '#lib/server/views/reader.ts';
+import { backlogItemOut } from '#lib/server/views/api-backlog.ts';
 
 /** The remediation backlog, most urgent first, filtered, a page at a time. */
 export const GET = endpoint('read', async ({ url }, user) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
-import { listTeams } from '$lib/server/queries/teams';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
 
 export const GET = endpoint('read', async ({ url }) => {
 	parseQuery(z.object({}).strict(), url);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
-import { backstageRadarJson } from '$lib/server/views/tech-radar';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { backstageRadarJson } from '#lib/server/views/tech-radar.ts';
 
 /** The radar as Backstage's tech-radar plugin loads it (TechRadarLoaderResponse). */
 export const GET = endpoint('read', async ({ url }) => {

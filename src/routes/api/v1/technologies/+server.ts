@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '$lib/server/forms/api';
-import { TechnologyBulkSchema, TechnologyCreateSchema } from '$lib/server/forms/api-writes';
-import { endpoint, json, readJson, methodNotAllowed } from '$lib/server/http/api';
-import { createTechnology, getTechnology, pageTechnologies, upsertTechnologies } from '$lib/server/queries/technologies';
-import { technologyOut } from '$lib/server/views/api-technology';
-import { createInput, planBulk } from '$lib/server/views/api-writes';
-import { refuseWrite, technologyResponse } from '$lib/server/views/api-technology';
+import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '#lib/server/forms/api.ts';
+import { TechnologyBulkSchema, TechnologyCreateSchema } from '#lib/server/forms/api-writes.ts';
+import { endpoint, json, readJson, methodNotAllowed } from '#lib/server/http/api.ts';
+import { createTechnology, getTechnology, pageTechnologies, upsertTechnologies } from '#lib/server/queries/technologies.ts';
+import { technologyOut } from '#lib/server/views/api-technology.ts';
+import { createInput, planBulk } from '#lib/server/views/api-writes.ts';
+import { refuseWrite, technologyResponse } from '#lib/server/views/api-technology.ts';
 
 export const GET = endpoint('read', async ({ url }) => {
 	const query = parseQuery(TechnologyListQuery, url);

@@ -1,9 +1,9 @@
-import { describeAudit } from '$lib/domain/audit-entry';
-import { requireCapability } from '$lib/server/auth/policy';
-import { parseAuditFilter } from '$lib/server/forms/audit-filter';
-import { csvResponse, toCsv } from '$lib/server/export/csv';
-import { auditBatches } from '$lib/server/queries/audit';
-import { measureExport } from '$lib/server/metrics';
+import { describeAudit } from '#lib/domain/audit-entry.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { parseAuditFilter } from '#lib/server/forms/audit-filter.ts';
+import { csvResponse, toCsv } from '#lib/server/export/csv.ts';
+import { auditBatches } from '#lib/server/queries/audit.ts';
+import { measureExport } from '#lib/server/metrics.ts';
 import type { RequestHandler } from './$types';
 
 /** The filtered audit log as CSV: one row per entry, changes written out as "field: before → after". */

@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { LENS_MAX_BYTES, lensToVectors } from '$lib/domain/aws-lens';
-import { malformedTextAt, NOT_TEXT } from '$lib/domain/text';
-import { requireCapability } from '$lib/server/auth/policy';
-import { formFailure } from '$lib/server/forms';
-import { createFrameworkVersion, getFramework } from '$lib/server/queries/framework';
+import { LENS_MAX_BYTES, lensToVectors } from '#lib/domain/aws-lens.ts';
+import { malformedTextAt, NOT_TEXT } from '#lib/domain/text.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { formFailure } from '#lib/server/forms/index.ts';
+import { createFrameworkVersion, getFramework } from '#lib/server/queries/framework.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

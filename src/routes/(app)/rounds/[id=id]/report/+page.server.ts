@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { roundComments } from '$lib/server/queries/report';
-import { listTeams } from '$lib/server/queries/teams';
-import { reportFor } from '$lib/server/views/report-for';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { roundComments } from '#lib/server/queries/report.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { reportFor } from '#lib/server/views/report-for.ts';
 import type { PageServerLoad } from './$types';
 
 /** Technology sections per page: a round of 1,000 stays a page a browser opens at once; the PDF has them all. */

@@ -1,12 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { LIFECYCLES } from '$lib/domain/catalog';
-import { requireCapability } from '$lib/server/auth/policy';
-import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '$lib/server/db/client';
-import { fieldFailure, formFailure, guardedWrite, MAX_ID, parseForm } from '$lib/server/forms';
-import { technologySchema } from '$lib/server/forms/technology';
-import { listTeams } from '$lib/server/queries/teams';
-import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
+import { LIFECYCLES } from '#lib/domain/catalog.ts';
+import { requireCapability } from '#lib/server/auth/policy.ts';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
+import { fieldFailure, formFailure, guardedWrite, MAX_ID, parseForm } from '#lib/server/forms/index.ts';
+import { technologySchema } from '#lib/server/forms/technology.ts';
+import { listTeams } from '#lib/server/queries/teams.ts';
+import { getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(MAX_ID) });

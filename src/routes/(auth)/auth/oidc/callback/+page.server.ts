@@ -1,8 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
-import { finishSignIn, flowCookie, oidcEnabled, type SignInFailure } from '$lib/server/auth/oidc';
-import { signIn } from '$lib/server/auth/session';
-import { nextAssessment } from '$lib/server/queries/my-assessments';
-import { signInFromProvider, type SsoAccount } from '$lib/server/queries/sso-accounts';
+import { finishSignIn, flowCookie, oidcEnabled, type SignInFailure } from '#lib/server/auth/oidc.ts';
+import { signIn } from '#lib/server/auth/session.ts';
+import { nextAssessment } from '#lib/server/queries/my-assessments.ts';
+import { signInFromProvider, type SsoAccount } from '#lib/server/queries/sso-accounts.ts';
 import type { PageServerLoad } from './$types';
 
 const HEADING = 'Sign-in did not complete';
@@ -34,7 +34,7 @@ const MESSAGES: Record<SignInFailure | Exclude<SsoAccount, { ok: true }>['reason
 
 const fail = (reason: keyof typeof MESSAGES, detail?: string): never => {
 	const [status, message] = MESSAGES[reason];
-	error(status, { message: detail ? `${message}: ${detail.slice(0, 200)}.` : message, heading: HEADING });
+	error(status, detail ? `${message}: ${detail.slice(0, 200)}.` : message, { heading: HEADING });
 };
 
 export const load: PageServerLoad = async (event) => {

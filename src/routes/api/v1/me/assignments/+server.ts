@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, json, methodNotAllowed } from '$lib/server/http/api';
-import { openAssignments } from '$lib/server/queries/my-assessments';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { openAssignments } from '#lib/server/queries/my-assessments.ts';
 
 export const GET = endpoint('read', async ({ url }, user) => {
 	parseQuery(z.object({}).strict(), url);

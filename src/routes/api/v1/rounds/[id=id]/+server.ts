@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, methodNotAllowed } from '$lib/server/http/api';
-import { roundOfPath, roundResponse } from '$lib/server/views/api-rounds';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { endpoint, methodNotAllowed } from '#lib/server/http/api.ts';
+import { roundOfPath, roundResponse } from '#lib/server/views/api-rounds.ts';
 
 export const GET = endpoint('read', async ({ url, params }) => {
 	parseQuery(z.object({}).strict(), url);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parseQuery, SlugParams } from '$lib/server/forms/api';
-import { TechnologyPatchSchema } from '$lib/server/forms/api-writes';
-import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '$lib/server/http/api';
-import { getTechnology, updateTechnology } from '$lib/server/queries/technologies';
-import { sameTechnology, technologyInput } from '$lib/server/views/api-writes';
-import { refuseWrite, technologyEntity, technologyResponse } from '$lib/server/views/api-technology';
+import { parseQuery, SlugParams } from '#lib/server/forms/api.ts';
+import { TechnologyPatchSchema } from '#lib/server/forms/api-writes.ts';
+import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '#lib/server/http/api.ts';
+import { getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
+import { sameTechnology, technologyInput } from '#lib/server/views/api-writes.ts';
+import { refuseWrite, technologyEntity, technologyResponse } from '#lib/server/views/api-technology.ts';
 
 async function found(params: Partial<Record<string, string>>) {
 	const slug = SlugParams.safeParse(params).success ? params.slug! : null;

@@ -1,6 +1,6 @@
-import { byorCsv } from '$lib/server/export/byor';
-import { measureExport } from '$lib/server/metrics';
-import { publishedRadarFile } from '$lib/server/views/published-radar';
+import { byorCsv } from '#lib/server/export/byor.ts';
+import { measureExport } from '#lib/server/metrics.ts';
+import { publishedRadarFile } from '#lib/server/views/published-radar.ts';
 import type { RequestHandler } from './$types';
 
 /**

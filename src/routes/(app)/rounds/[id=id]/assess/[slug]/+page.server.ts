@@ -1,8 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
-import { can, requireCapability, type Capability } from '$lib/server/auth/policy';
-import { parseAnswerForm } from '$lib/server/forms/answers';
-import { formFailure, parseId, parseVersion, type FieldErrors } from '$lib/server/forms';
-import { getFramework } from '$lib/server/queries/framework';
+import { can, requireCapability, type Capability } from '#lib/server/auth/policy.ts';
+import { parseAnswerForm } from '#lib/server/forms/answers.ts';
+import { formFailure, parseId, parseVersion, type FieldErrors } from '#lib/server/forms/index.ts';
+import { getFramework } from '#lib/server/queries/framework.ts';
 import {
 	getResponse,
 	isAssigned,
@@ -11,16 +11,16 @@ import {
 	respondentsOf,
 	submitResponse,
 	type SaveOutcome
-} from '$lib/server/queries/responses';
-import { choiceOf } from '$lib/domain/assessment';
-import { mayTellApart } from '$lib/domain/anonymity';
-import { storedResults } from '$lib/server/queries/results';
-import { getAnonymity } from '$lib/server/queries/settings';
-import { nextAssessment } from '$lib/server/queries/my-assessments';
-import { isSlug } from '$lib/domain/catalog';
-import { saveDraft } from '$lib/server/queries/draft-save';
-import { pinnedFrameworkVersion, roundAndTechnology } from '$lib/server/queries/rounds';
-import { metrics } from '$lib/server/metrics';
+} from '#lib/server/queries/responses.ts';
+import { choiceOf } from '#lib/domain/assessment.ts';
+import { mayTellApart } from '#lib/domain/anonymity.ts';
+import { storedResults } from '#lib/server/queries/results.ts';
+import { getAnonymity } from '#lib/server/queries/settings.ts';
+import { nextAssessment } from '#lib/server/queries/my-assessments.ts';
+import { isSlug } from '#lib/domain/catalog.ts';
+import { saveDraft } from '#lib/server/queries/draft-save.ts';
+import { pinnedFrameworkVersion, roundAndTechnology } from '#lib/server/queries/rounds.ts';
+import { metrics } from '#lib/server/metrics.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {

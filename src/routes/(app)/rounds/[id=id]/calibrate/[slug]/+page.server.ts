@@ -1,9 +1,9 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { can, requireCapability } from '$lib/server/auth/policy';
-import { optionalText, parseForm, settingVersion } from '$lib/server/forms';
-import { calibrationState, castVote, leadStep, startCalibration, type LeadStep } from '$lib/server/queries/calibration';
-import { calibrationAccess, refusalMessage } from '$lib/server/views/calibration';
+import { can, requireCapability } from '#lib/server/auth/policy.ts';
+import { optionalText, parseForm, settingVersion } from '#lib/server/forms/index.ts';
+import { calibrationState, castVote, leadStep, startCalibration, type LeadStep } from '#lib/server/queries/calibration.ts';
+import { calibrationAccess, refusalMessage } from '#lib/server/views/calibration.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

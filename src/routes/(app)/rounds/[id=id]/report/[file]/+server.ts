@@ -1,4 +1,4 @@
-import { reportFile } from '$lib/server/export/round-download';
+import { reportFile } from '#lib/server/export/round-download.ts';
 import type { RequestHandler } from './$types';
 
 /** Downloads of a round's report (the API serves the same files). */

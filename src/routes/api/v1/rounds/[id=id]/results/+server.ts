@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '$lib/server/forms/api';
-import { can } from '$lib/server/auth/policy';
-import { endpoint, json, Problem, methodNotAllowed } from '$lib/server/http/api';
-import { getAnonymity } from '$lib/server/queries/settings';
-import { roundResultsForApi } from '$lib/server/views/api-results';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { can } from '#lib/server/auth/policy.ts';
+import { endpoint, json, Problem, methodNotAllowed } from '#lib/server/http/api.ts';
+import { getAnonymity } from '#lib/server/queries/settings.ts';
+import { roundResultsForApi } from '#lib/server/views/api-results.ts';
 
 /**
  * Every technology's stored result in a round: rating, level, coverage and each vector's statistics;

@@ -1,6 +1,6 @@
-import { calibrationTopic } from '$lib/server/queries/calibration';
-import { changeStream } from '$lib/server/http/event-stream';
-import { calibrationAccess, stillTakesPart } from '$lib/server/views/calibration';
+import { calibrationTopic } from '#lib/server/queries/calibration.ts';
+import { changeStream } from '#lib/server/http/event-stream.ts';
+import { calibrationAccess, stillTakesPart } from '#lib/server/views/calibration.ts';
 import type { RequestHandler } from './$types';
 
 /**

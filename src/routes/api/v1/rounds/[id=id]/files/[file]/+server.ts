@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { queryId } from '$lib/server/forms';
-import { parseQuery } from '$lib/server/forms/api';
-import { endpoint, methodNotAllowed } from '$lib/server/http/api';
-import { reportFile } from '$lib/server/export/round-download';
+import { queryId } from '#lib/server/forms/index.ts';
+import { parseQuery } from '#lib/server/forms/api.ts';
+import { endpoint, methodNotAllowed } from '#lib/server/http/api.ts';
+import { reportFile } from '#lib/server/export/round-download.ts';
 
 /** The round's report files, as on its report page: the PDF for everyone, the data files for downloadData. */
 export const GET = endpoint('read', async (event) => {
