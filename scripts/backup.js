@@ -91,7 +91,7 @@ async function main() {
 		return 2;
 	}
 	if (args.command === 'restore' && !existsSync(args.file)) throw new BackupError(`No such file: ${args.file}`);
-	// Seals webhook secrets in a backup, and opens them in a restore (README, Backup and restore).
+	// Seals webhook secrets in a backup, and opens them in a restore (docs/operate.md, Backup and restore).
 	const secretsKey = parseSecretsKey(process.env.SECRETS_KEY);
 	if (secretsKey === null) throw new BackupError(`SECRETS_KEY ${SECRETS_KEY_RULE}`);
 	const started = performance.now();

@@ -32,19 +32,25 @@ export const init: ServerInit = async () => {
 	const options = databaseOptionsFromEnv();
 	const where = options.kind === 'pglite' ? `embedded database in ${options.dataDir}` : 'PostgreSQL';
 	// Starting while the database is away does not exit: pages say 503 until a retry gets through.
-	await startDatabaseWithRetry(
-		async () => {
-			await ensureFramework();
-			const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
-			await startJobs();
-			log.info(`Opsmaturity is using the ${where}.`);
-			if (seeded) {
-				const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
-				log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
-			}
-		},
-		(attempt, error, retryInMs) => log.error(`Cannot open the ${where} (attempt ${attempt}); trying again in ${retryInMs} ms`, error)
-	);
+	try {
+		await startDatabaseWithRetry(
+			async () => {
+				await ensureFramework();
+				const seeded = shouldSeed(env.SEED_DEMO, options.kind) && (await seedDemoIfEmpty());
+				await startJobs();
+				log.info(`Opsmaturity is using the ${where}.`);
+				if (seeded) {
+					const logins = DEMO_PEOPLE.slice(0, 4).map((p) => `  ${p.email.padEnd(22)} ${p.role}`);
+					log.info(`Demo data seeded. Sign in with password "${DEMO_PASSWORD}" as:\n${logins.join('\n')}`);
+				}
+			},
+			(attempt, error, retryInMs) => log.error(`Cannot open the ${where} (attempt ${attempt}); trying again in ${retryInMs} ms`, error)
+		);
+	} catch (error) {
+		// PGlite changed under db/pglite-prepared.ts: a setting or a pin to fix, not an outage to wait out.
+		process.stderr.write(`Opsmaturity cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(2);
+	}
 	// The address people should open: ORIGIN when set (npm start sets it), else where the server listens.
 	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
 	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);

@@ -6,12 +6,12 @@ import { baseUrl, expectNoAxeViolations, signIn, useBrowser } from './browser';
 const browser = useBrowser();
 
 /**
- * The README's API examples, as one script exactly as written there (later lines use what earlier
+ * The API examples of docs/api.md, as one script exactly as written there (later lines use what earlier
  * ones set), with a marker after each `curl` line so each answer can be checked on its own.
  */
-function readmeScript(): { script: string; commands: string[] } {
-	const readme = readFileSync('README.md', 'utf8');
-	const section = readme.slice(readme.indexOf('### API'));
+function examplesScript(): { script: string; commands: string[] } {
+	const page = readFileSync('docs/api.md', 'utf8');
+	const section = page.slice(page.indexOf('## Examples'));
 	const block = section.slice(section.indexOf('```sh\n') + 6, section.indexOf('\n```', section.indexOf('```sh\n')));
 	const lines = block.split('\n').filter((line) => line && !line.startsWith('#'));
 	return {
@@ -21,7 +21,7 @@ function readmeScript(): { script: string; commands: string[] } {
 }
 
 describe('the API, as a person sets it up', () => {
-	it('a token made at /account/tokens runs every curl example of the README', async () => {
+	it('a token made at /account/tokens runs every curl example of docs/api.md', async () => {
 		const page = await browser.context.newPage();
 		await signIn(page, 'lead@example.com');
 		await page.goto(`${baseUrl()}/account/tokens`);
@@ -36,7 +36,7 @@ describe('the API, as a person sets it up', () => {
 		expect(await page.content()).not.toContain(token);
 		expect(await page.getByRole('cell', { name: `opsm_${token.slice(5, 11)}…` }).count()).toBe(1);
 
-		const { script, commands } = readmeScript();
+		const { script, commands } = examplesScript();
 		expect(commands.length).toBeGreaterThanOrEqual(10);
 		const out = execFileSync('bash', ['-c', script], { env: { ...process.env, ORIGIN: baseUrl(), OPSM_TOKEN: token }, encoding: 'utf8' });
 		const answers = out.split('@@END@@\n').slice(0, -1);

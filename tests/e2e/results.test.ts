@@ -61,6 +61,25 @@ describe('results of the demo Kafka assessment', () => {
 		await assess.close();
 	});
 
+	it('a backlog row saved on a technology page says so in the row, and the page keeps its round', async () => {
+		const page = await browser.context.newPage();
+		await signIn(page, 'lead@example.com', undefined, server.url);
+		await page.goto(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
+		const row = page.locator('table.backlog tbody tr').first();
+		await row.getByText('Next actions and edit').click();
+		// A URL the browser lets through and the server refuses.
+		await row.getByLabel('Ticket link').fill('javascript:alert(1)');
+		await row.getByRole('button', { name: 'Save item' }).click();
+		// The row's action is /backlog's: its refusal lands in the row, not beside this page's own buttons.
+		await expect.poll(() => row.locator('.error').first().textContent()).toMatch(/\S/);
+		expect(await page.locator('.notice.error').count()).toBe(0);
+		await row.getByLabel('Ticket link').fill('https://jira.example.com/browse/OPS-7');
+		await row.getByRole('button', { name: 'Save item' }).click();
+		await expect.poll(() => row.getByRole('status').textContent()).toBe('Saved');
+		expect(page.url()).toBe(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
+		await page.close();
+	});
+
 	it('a backlog edit survives closing the round, which updates items instead of duplicating them', async () => {
 		const page = await browser.context.newPage();
 		await page.goto(`${server.url}/backlog?technology=kafka&met=1`);

@@ -1,9 +1,10 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf } from '../../src/lib/server/db/client';
-import { missingInternals, preparedStatements } from '../../src/lib/server/db/pglite-prepared';
+import { startDatabaseWithRetry } from '../../src/lib/server/db';
+import { missingInternals, PgliteInternalsChanged, preparedStatements } from '../../src/lib/server/db/pglite-prepared';
 
 // The embedded database's prepared path must answer exactly as PGlite's own `query` does.
 let plain: PGlite;
@@ -84,6 +85,28 @@ describe('the PGlite internals the prepared path uses', () => {
 		const changed = Object.create(plain, { _runExclusiveQuery: { value: undefined } }) as PGlite;
 		expect(missingInternals(changed)).toEqual(['_runExclusiveQuery']);
 		expect(() => preparedStatements(changed)).toThrow(/pglite-prepared\.ts uses \(_runExclusiveQuery\).*DATABASE_PREPARED=0/);
+	});
+
+	it('stop the start at once when one is gone: no retries', async () => {
+		// A PGlite whose own code no longer has `_runExclusiveQuery` (renamed, say), as the app's start opens it.
+		const create = PGlite.create.bind(PGlite);
+		const changed = vi.spyOn(PGlite, 'create').mockImplementationOnce(async (...args: Parameters<typeof PGlite.create>) => {
+			const pg = await create(...args);
+			Object.defineProperty(pg, '_runExclusiveQuery', { value: undefined });
+			return pg;
+		});
+		try {
+			const retries: number[] = [];
+			const start = startDatabaseWithRetry(
+				async () => {},
+				(attempt) => void retries.push(attempt),
+				{ kind: 'pglite' }
+			);
+			await expect(start).rejects.toBeInstanceOf(PgliteInternalsChanged);
+			expect(retries).toEqual([]);
+		} finally {
+			changed.mockRestore();
+		}
 	});
 
 	it('are left alone with DATABASE_PREPARED=0: PGlite parses every statement itself', async () => {

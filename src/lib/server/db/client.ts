@@ -60,7 +60,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 		dataDir: options.dataDir,
 		loadDataDir: options.loadDataDir
 	});
-	const db = drizzlePglite(instrumentPglite(client, options.prepared ?? true), { schema }) as unknown as Database;
+	let instrumented: PGlite;
+	try {
+		instrumented = instrumentPglite(client, options.prepared ?? true);
+	} catch (error) {
+		await client.close();
+		throw error;
+	}
+	const db = drizzlePglite(instrumented, { schema }) as unknown as Database;
 	const listen = (channel: string, onMessage: (payload: string) => void) => client.listen(channel, onMessage);
 	return { db, kind: 'pglite', pglite: client, listen, close: () => client.close() };
 }

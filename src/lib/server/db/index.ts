@@ -1,4 +1,5 @@
 import { env } from '#lib/server/env.ts';
+import { PgliteInternalsChanged } from './pglite-prepared.ts';
 import { migrateDatabase, openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './client';
 
 let handle: DatabaseHandle | undefined;
@@ -41,6 +42,7 @@ export async function startDatabaseWithRetry(
 			return true;
 		} catch (error) {
 			await stopDatabase().catch(() => {});
+			if (error instanceof PgliteInternalsChanged) throw error;
 			report(n, error, pauseAfter(n));
 			return false;
 		}

@@ -80,10 +80,13 @@ export function missingInternals(pg: PGlite): string[] {
 	];
 }
 
+/** Not an outage to wait out: the start stops with this (exit code 2). */
+export class PgliteInternalsChanged extends Error {}
+
 export function preparedStatements(pg: PGlite) {
 	const missing = missingInternals(pg);
 	if (missing.length)
-		throw new Error(
+		throw new PgliteInternalsChanged(
 			`This PGlite lacks what db/pglite-prepared.ts uses (${missing.join(', ')}): pin @electric-sql/pglite to the tested version, or set DATABASE_PREPARED=0`
 		);
 	const internals = pg as unknown as Internals;

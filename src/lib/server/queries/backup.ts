@@ -18,7 +18,7 @@ export async function backupForDownload(actorId: number) {
 	const dir = await mkdtemp(path.join(tmpdir(), 'opsm-backup-'));
 	try {
 		const file = path.join(dir, 'backup.ndjson.gz');
-		// With SECRETS_KEY, webhook secrets are sealed under it; without, left out (README, Backup and restore).
+		// With SECRETS_KEY, webhook secrets are sealed under it; without, left out (docs/operate.md, Backup and restore).
 		const header = await writeBackup(db(), createWriteStream(file), { secretsKey: secretsKeyFrom(env.SECRETS_KEY) });
 		const rows = header.tables.reduce((n, t) => n + t.rows, 0);
 		await recordAudit(db(), { actorId, action: 'backup.download', entity: 'backup', after: { snapshot: header.createdAt, rows } });

@@ -3,7 +3,7 @@ import { measureExport } from '#lib/server/metrics.ts';
 import { backupForDownload } from '#lib/server/queries/backup.ts';
 import type { RequestHandler } from './$types';
 
-/** The whole database as a backup file (see README "Backup and restore"); restore it with `npm run restore`. */
+/** The whole database as a backup file (see docs/operate.md, Backup and restore); restore it with `npm run restore`. */
 export const GET: RequestHandler = (event) => measureExport('admin/backup', () => backupResponse(event));
 
 async function backupResponse(event: Parameters<RequestHandler>[0]) {
