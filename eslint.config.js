@@ -24,5 +24,26 @@ export default ts.config(
 		files: ['**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser } }
 	},
+	{
+		// One home for SQL: queries/, and auth/ and db/ for their own tables. Elsewhere, call a function there.
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		ignores: ['src/lib/server/queries/**', 'src/lib/server/auth/**', 'src/lib/server/db/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [{ name: 'drizzle-orm', message: 'SQL lives in src/lib/server/queries/: call a function there.' }],
+					patterns: [
+						{ group: ['drizzle-orm/*'], message: 'SQL lives in src/lib/server/queries/: call a function there.' },
+						{
+							group: ['**/server/db', '**/server/db/index.ts', '**/../db', '**/../db/index.ts', '../db', '../db/index.ts'],
+							importNames: ['db'],
+							message: 'SQL lives in src/lib/server/queries/: call a function there.'
+						}
+					]
+				}
+			]
+		}
+	},
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'drizzle/', 'data/'] }
 );

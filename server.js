@@ -1,7 +1,7 @@
 // Entry point of `npm start` and of production (`node server.js`): checks the configuration,
 // serves the built app, and shuts down in three steps so a load balancer never sees a reset.
 import http from 'node:http';
-import { describeConfig, readConfig } from './scripts/config.js';
+import { describeConfig, readConfig } from './src/lib/server/env-check.js';
 import { withTransportSecurity } from './src/lib/server/http/transport-security.js';
 
 // SvelteKit 3 needs Node 22.17 or newer. `npm install` puts Node 24 in node_modules/.bin, which npm scripts use.

@@ -11,7 +11,7 @@ import { startOidc } from '#lib/server/auth/oidc.ts';
 import { authenticateToken } from '#lib/server/queries/api-tokens.ts';
 import { startJobs, stopJobs } from '#lib/server/jobs/index.ts';
 import { countUsers } from '#lib/server/queries/users.ts';
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 import { crossSiteFormRefusal } from '#lib/server/http/cross-site.ts';
 import { malformedApiPath, refuseUnreadablePost } from '#lib/server/http/request-guard.ts';
 import { securityHeaders } from '#lib/server/http/security-headers.ts';

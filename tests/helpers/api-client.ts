@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
-import { openApiDocument } from '../../src/lib/server/http/openapi';
+import { openApiDocument } from '../../src/lib/server/api/openapi';
 import * as technologies from '../../src/routes/api/v1/technologies/+server';
 import * as technology from '../../src/routes/api/v1/technologies/[slug]/+server';
 import * as teams from '../../src/routes/api/v1/teams/+server';

@@ -1,4 +1,4 @@
-import { isActionFailure, isHttpError, isRedirect, type Cookies } from '@sveltejs/kit';
+import { isActionFailure, isHttpError, isRedirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import type { SessionInfo, SessionUser } from '../../src/lib/server/auth/session';
 
 export type FakeCookies = Cookies & { jar: Map<string, string> };
@@ -26,8 +26,11 @@ type EventInput = {
 	address?: string;
 };
 
-/** The parts of a RequestEvent that our loads and actions use. */
-export function fakeEvent(input: EventInput = {}) {
+/**
+ * The parts of a RequestEvent that our loads and actions use, typed as the event the caller's
+ * load or action takes (`run` infers it), so a test names no types.
+ */
+export function fakeEvent<E = RequestEvent>(input: EventInput = {}): E {
 	const body = new FormData();
 	const fields = Array.isArray(input.form) ? input.form : Object.entries(input.form ?? {});
 	for (const [key, value] of fields) {
@@ -44,7 +47,7 @@ export function fakeEvent(input: EventInput = {}) {
 		request: new Request(url, { method: 'POST', body }),
 		getClientAddress: () => input.address ?? '127.0.0.1',
 		setHeaders: () => {}
-	} as never;
+	} as unknown as E;
 }
 
 export type Outcome =
@@ -54,10 +57,11 @@ export type Outcome =
 	| { kind: 'error'; status: number; message: string };
 
 /** Runs a load or action and reports what SvelteKit would do with its result. */
-export async function run(fn: (event: never) => unknown, event: unknown): Promise<Outcome> {
+export async function run<E>(fn: (event: E) => unknown, event: NoInfer<E>): Promise<Outcome> {
 	try {
-		const result = await fn(event as never);
-		if (isActionFailure(result)) return { kind: 'failure', status: result.status, data: result.data as never };
+		const result = await fn(event);
+		if (isActionFailure(result))
+			return { kind: 'failure', status: result.status, data: result.data as unknown as Extract<Outcome, { kind: 'failure' }>['data'] };
 		return { kind: 'data', data: (result ?? {}) as Record<string, unknown> };
 	} catch (e) {
 		if (isRedirect(e)) return { kind: 'redirect', status: e.status, location: e.location };

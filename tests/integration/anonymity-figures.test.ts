@@ -79,10 +79,11 @@ const ofTechnology = (items: Item[], slug: string) => items.filter((i) => i.tech
 const WITHHELD = { answered: 1, threshold: 3 };
 /** Anything a vector aggregate carries: none of it may reach a reader who may not see names. */
 const FIGURES = /"(median|min|max|n|dontKnow|disagreement|calibratedFrom)":/;
-const load = async <T>(fn: unknown, user: SessionUser, url: string, params: Record<string, string> = {}) =>
-	dataOf<T>(await run(fn as never, fakeEvent({ user, url, params })));
+/** A load of any route (each takes its own route's event), run as `user`. */
+const load = async <T>(fn: (event: never) => unknown, user: SessionUser, url: string, params: Record<string, string> = {}) =>
+	dataOf<T>(await run(fn, fakeEvent({ user, url, params })));
 const file = (name: string, user: SessionUser) =>
-	files.GET(fakeEvent({ user, params: { id: String(roundId), file: name }, url: `/rounds/${roundId}/report/${name}` }) as never);
+	files.GET(fakeEvent({ user, params: { id: String(roundId), file: name }, url: `/rounds/${roundId}/report/${name}` }));
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
 
 type Result = { rating: { rating: number } | null; vectors: Record<string, unknown>; withheld: typeof WITHHELD | null };
@@ -157,7 +158,7 @@ describe('below the anonymity threshold, a reader who may not see names', () => 
 
 	it('sees neither the range nor the median of the first answers in a calibration, nor which vectors disagree', async () => {
 		expect(
-			dataOf(await run(calibratePage.actions.start as never, fakeEvent({ user: lead, params: { id: String(roundId), slug: 'pair' } })))
+			dataOf(await run(calibratePage.actions.start, fakeEvent({ user: lead, params: { id: String(roundId), slug: 'pair' } })))
 		).toEqual({
 			done: true
 		});
@@ -182,14 +183,14 @@ describe('below the anonymity threshold, a reader who may not see names', () => 
 		] as const)
 			dataOf(
 				await run(
-					calibratePage.actions.vote as never,
+					calibratePage.actions.vote,
 					fakeEvent({ user, params, form: { session: String(session), vector: 'stability', score: String(score) } })
 				)
 			);
 		const { version } = (await state(lead)).session;
 		dataOf(
 			await run(
-				calibratePage.actions.reveal as never,
+				calibratePage.actions.reveal,
 				fakeEvent({ user: lead, params, form: { session: String(session), version: String(version) } })
 			)
 		);
@@ -246,7 +247,7 @@ describe('below the anonymity threshold, a reader who may not see names', () => 
 
 	it("cannot open another respondent's answers", async () => {
 		const outcome = await run(
-			assessPage.load as never,
+			assessPage.load,
 			fakeEvent({ user: duo, url: `/rounds/${roundId}/assess/vault?user=${solo.id}`, params: { id: String(roundId), slug: 'vault' } })
 		);
 		expect(outcome).toMatchObject({ kind: 'error', status: 403 });

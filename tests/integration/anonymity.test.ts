@@ -51,13 +51,13 @@ beforeAll(async () => {
 type Page = { comments: { comment: string }[]; commentsWithheld: { answered: number; threshold: number } | null };
 const page = async () =>
 	dataOf<Page>(
-		await run(techPage.load as never, fakeEvent({ user: reader, params: { slug: 'vault' }, url: `/technologies/vault?round=${roundId}` }))
+		await run(techPage.load, fakeEvent({ user: reader, params: { slug: 'vault' }, url: `/technologies/vault?round=${roundId}` }))
 	);
 const scoresCsv = async () => {
-	const res = await files.GET(fakeEvent({ user: admin, params: { id: String(roundId), file: 'scores.csv' }, url: '/' }) as never);
+	const res = await files.GET(fakeEvent({ user: admin, params: { id: String(roundId), file: 'scores.csv' }, url: '/' }));
 	return Papa.parse<Record<string, string>>(await res.text(), { header: true, skipEmptyLines: true }).data;
 };
-const save = (form: Record<string, string>) => run(anonymityPage.actions.save as never, fakeEvent({ user: admin, form }));
+const save = (form: Record<string, string>) => run(anonymityPage.actions.save, fakeEvent({ user: admin, form }));
 
 describe('the anonymity threshold', () => {
 	it('holds back comments and evidence while fewer than 3 answered, and says so, from those who may not see names', async () => {
@@ -102,6 +102,6 @@ describe('the anonymity threshold', () => {
 	});
 
 	it('is for admins only', async () => {
-		await expect(run(anonymityPage.load as never, fakeEvent({ user: lead }))).resolves.toMatchObject({ kind: 'error', status: 403 });
+		await expect(run(anonymityPage.load, fakeEvent({ user: lead }))).resolves.toMatchObject({ kind: 'error', status: 403 });
 	});
 });

@@ -38,7 +38,7 @@ describe('regeneration', () => {
 		q3 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id, member.id] }], 'Q3')).id;
 		await submitAll(q3, [lead, member], 4, 1);
 		expect(
-			dataOf(await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q3) }, form: { confirm: 'yes' } })))
+			dataOf(await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(q3) }, form: { confirm: 'yes' } })))
 		).toEqual({
 			done: true
 		});
@@ -65,7 +65,7 @@ describe('regeneration', () => {
 
 		q4 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id, member.id] }], 'Q4')).id;
 		await submitAll(q4, [lead, member], 4, 2);
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
+		await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
 		const rows = await items();
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({
@@ -83,7 +83,7 @@ describe('regeneration', () => {
 	});
 
 	it('refuses to regenerate a closed round, and regenerating an open one again changes nothing but the bookkeeping', async () => {
-		const regenerate = (id: number) => run(roundPage.actions.regenerate as never, fakeEvent({ user: lead, params: { id: String(id) } }));
+		const regenerate = (id: number) => run(roundPage.actions.regenerate, fakeEvent({ user: lead, params: { id: String(id) } }));
 		const closed = await items();
 		expect(await regenerate(q4)).toMatchObject({ kind: 'failure', status: 409 });
 		expect(await items()).toEqual(closed);
@@ -91,7 +91,7 @@ describe('regeneration', () => {
 		// Reopened by an admin, the round is open again and its backlog can be regenerated.
 		const admin = await createUserRow('admin');
 		const reopen = { user: admin, params: { id: String(q4) }, form: { reason: 'late answers' } };
-		dataOf(await run(roundPage.actions.reopen as never, fakeEvent(reopen)));
+		dataOf(await run(roundPage.actions.reopen, fakeEvent(reopen)));
 		dataOf(await regenerate(q4));
 		const before = await items();
 		const out = dataOf<{ regenerated: object }>(await regenerate(q4));
@@ -99,30 +99,28 @@ describe('regeneration', () => {
 		const after = await items();
 		const bookkeeping = ({ version: _v, updatedAt: _u, ...r }: (typeof before)[number]) => r;
 		expect(after.map(bookkeeping)).toEqual(before.map(bookkeeping));
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
+		await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(q4) }, form: { confirm: 'yes' } }));
 	});
 
 	it('an item whose gap closed is marked met by the round that closed it', async () => {
 		const q1 = (await createRoundRow('open', [{ technologyId: techId, userIds: [lead.id] }], 'Q1')).id;
 		await submitAll(q1, [lead], 4, 4);
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(q1) }, form: { confirm: 'yes' } }));
+		await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(q1) }, form: { confirm: 'yes' } }));
 		const [row] = await items();
 		expect(row.metRoundId).toBe(q1);
 		// Q1 rests on one respondent, below the anonymity threshold: its figures are for those who may see names.
-		const open = dataOf<{ items: unknown[] }>(
-			await run(backlogPage.load as never, fakeEvent({ user: lead, url: '/backlog?technology=kafka' }))
-		);
+		const open = dataOf<{ items: unknown[] }>(await run(backlogPage.load, fakeEvent({ user: lead, url: '/backlog?technology=kafka' })));
 		expect(open.items).toHaveLength(0);
 		const all = dataOf<{ items: { metRoundName: string; metLevel: number }[] }>(
-			await run(backlogPage.load as never, fakeEvent({ user: lead, url: '/backlog?technology=kafka&met=1' }))
+			await run(backlogPage.load, fakeEvent({ user: lead, url: '/backlog?technology=kafka&met=1' }))
 		);
 		expect(all.items.map((i) => [i.metRoundName, i.metLevel])).toEqual([['Q1', 4]]);
 		const page = dataOf<{ backlog: { open: unknown[]; met: { metLevel: number }[] } }>(
-			await run(techPage.load as never, fakeEvent({ user: lead, params: { slug: 'kafka' } }))
+			await run(techPage.load, fakeEvent({ user: lead, params: { slug: 'kafka' } }))
 		);
 		// A viewer reads neither the met item nor the level it reached, only that items are held back.
 		const held = dataOf<{ items: unknown[]; withheld: string | null }>(
-			await run(backlogPage.load as never, fakeEvent({ user: viewer, url: '/backlog?technology=kafka&met=1' }))
+			await run(backlogPage.load, fakeEvent({ user: viewer, url: '/backlog?technology=kafka&met=1' }))
 		);
 		expect(held).toMatchObject({ items: [], withheld: expect.stringMatching(/^Backlog items are held back: 1 item comes/) });
 		expect(page.backlog.open).toHaveLength(0);
@@ -138,7 +136,7 @@ describe('regeneration', () => {
 					fakeEvent({ user, form: { itemId: String(item.id), version: String(item.version), title: 'x', size: '1', status: 'done' } })
 				)
 			).toMatchObject({ kind: 'error', status: 403 });
-			expect(await run(roundPage.actions.regenerate as never, fakeEvent({ user, params: { id: '1' } }))).toMatchObject({
+			expect(await run(roundPage.actions.regenerate, fakeEvent({ user, params: { id: '1' } }))).toMatchObject({
 				kind: 'error',
 				status: 403
 			});
@@ -201,7 +199,7 @@ describe('Jira CSV export', () => {
 it('a round that is closed cannot be closed again', async () => {
 	const [r] = await db().select().from(round).where(eq(round.name, 'Q3'));
 	expect(
-		await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(r.id) }, form: { confirm: 'yes' } }))
+		await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(r.id) }, form: { confirm: 'yes' } }))
 	).toMatchObject({
 		kind: 'failure',
 		status: 409
@@ -216,7 +214,7 @@ describe('the technology page', () => {
 		// Too few answered for the default anonymity threshold (see anonymity.test.ts); this test is about names.
 		await saveAnonymity(lead.id, 0, { threshold: 1 });
 		const load = (user: SessionUser) =>
-			run(techPage.load as never, fakeEvent({ user, params: { slug: 'kafka' }, url: `/technologies/kafka?round=${q4.id}` }));
+			run(techPage.load, fakeEvent({ user, params: { slug: 'kafka' }, url: `/technologies/kafka?round=${q4.id}` }));
 		const asMember = dataOf<{
 			selected: { name: string; result: { rating: { rating: number; level: number } } };
 			previous: { name: string };

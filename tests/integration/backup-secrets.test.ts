@@ -86,7 +86,7 @@ beforeAll(async () => {
 	// Without SECRETS_KEY (the CLI's way in), and with it (the admin download).
 	await writeBackup(db(), createWriteStream(file('plain.ndjson.gz')), { secretsKey: undefined });
 	env.SECRETS_KEY = KEY;
-	const res = await backupRoute.GET(fakeEvent({ user: admin, url: '/admin/backup' }) as never);
+	const res = await backupRoute.GET(fakeEvent({ user: admin, url: '/admin/backup' }));
 	writeFileSync(file('sealed.ndjson.gz'), Buffer.from(await res.arrayBuffer()));
 	delete env.SECRETS_KEY;
 

@@ -314,7 +314,7 @@ describe('backup and restore', () => {
 		try {
 			const [admin] = await db().select().from(appUser).where(eq(appUser.email, 'admin@example.com'));
 			const user = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
-			const res = await backupRoute.GET(fakeEvent({ user, url: '/admin/backup' }) as never);
+			const res = await backupRoute.GET(fakeEvent({ user, url: '/admin/backup' }));
 			expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="opsmaturity-backup-\d{8}-\d{6}\.ndjson\.gz"$/);
 			const body = Buffer.from(await res.arrayBuffer());
 			expect(Number(res.headers.get('content-length'))).toBe(body.length);

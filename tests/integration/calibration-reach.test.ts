@@ -52,17 +52,17 @@ beforeAll(async () => {
 });
 
 const params = (slug: string) => ({ id: String(roundId), slug });
-const start = async (slug: string) => dataOf(await run(page.actions.start as never, fakeEvent({ user: lead, params: params(slug) })));
+const start = async (slug: string) => dataOf(await run(page.actions.start, fakeEvent({ user: lead, params: params(slug) })));
 type State = {
 	participants: number;
 	firstAnswersHeld: { threshold: number; fromRespondents: boolean } | null;
 	session: { current: { originalDistribution: number[] | null } | null } | null;
 };
 const state = async (user: SessionUser, slug: string) =>
-	dataOf<{ state: State }>(await run(page.load as never, fakeEvent({ user, params: params(slug) }))).state;
+	dataOf<{ state: State }>(await run(page.load, fakeEvent({ user, params: params(slug) }))).state;
 const cards = async (user: SessionUser) =>
 	dataOf<{ calibrations: { technology: string; roundName: string; roundId: number; slug: string }[] }>(
-		await run(dashboard.load as never, fakeEvent({ user }))
+		await run(dashboard.load, fakeEvent({ user }))
 	).calibrations;
 
 describe('when a lead starts a calibration session', () => {
@@ -96,7 +96,7 @@ describe('when a lead starts a calibration session', () => {
 		expect(await cards(lead)).toEqual([]);
 		const [session] = await db().select().from(calibrationSession).where(eq(calibrationSession.technologyId, vaultId));
 		const ended = await run(
-			page.actions.end as never,
+			page.actions.end,
 			fakeEvent({ user: lead, params: params('vault'), form: { session: String(session.id), version: String(session.version) } })
 		);
 		expect(dataOf(ended)).toEqual({ done: true });

@@ -55,11 +55,11 @@ type State = {
 };
 const params = (slug = 'vault') => ({ id: String(roundId), slug });
 const state = async (user: SessionUser, slug = 'vault') =>
-	dataOf<{ state: State }>(await run(page.load as never, fakeEvent({ user, params: params(slug) }))).state;
+	dataOf<{ state: State }>(await run(page.load, fakeEvent({ user, params: params(slug) }))).state;
 /** An action as the page posts it: every form but start names the session the page shows. */
 const act = async (name: keyof typeof page.actions, user: SessionUser, form: Record<string, string> = {}, slug = 'vault') => {
 	const session: Record<string, string> = name === 'start' ? {} : { session: String((await state(lead, slug)).session?.id ?? 0) };
-	return run(page.actions[name] as never, fakeEvent({ user, params: params(slug), form: { ...session, ...form } }));
+	return run(page.actions[name], fakeEvent({ user, params: params(slug), form: { ...session, ...form } }));
 };
 const version = async () => String((await state(lead)).session!.version);
 
@@ -89,7 +89,7 @@ describe('a calibration session', () => {
 	});
 
 	it('only the people asked to score it take part', async () => {
-		await expect(run(page.load as never, fakeEvent({ user: outsider, params: params() }))).resolves.toMatchObject({
+		await expect(run(page.load, fakeEvent({ user: outsider, params: params() }))).resolves.toMatchObject({
 			kind: 'error',
 			status: 403
 		});
@@ -167,9 +167,7 @@ describe('a calibration session', () => {
 		expect((await state(lead)).session!.phase).toBe('ended');
 		expect(await db().select().from(auditLog).where(eq(auditLog.action, 'calibration.end'))).toHaveLength(1);
 		expect(
-			dataOf(
-				await run(roundPage.actions.close as never, fakeEvent({ user: lead, params: { id: String(roundId) }, form: { confirm: 'yes' } }))
-			)
+			dataOf(await run(roundPage.actions.close, fakeEvent({ user: lead, params: { id: String(roundId) }, form: { confirm: 'yes' } })))
 		).toEqual({
 			done: true
 		});
@@ -185,7 +183,7 @@ describe('a calibration session', () => {
 
 	it('streams changes as Server-Sent Events', async () => {
 		const [t] = await db().select().from(technology).where(eq(technology.id, vaultId));
-		const res = await events.GET(fakeEvent({ user: people[0], params: { id: String(roundId), slug: t.slug } }) as never);
+		const res = await events.GET(fakeEvent({ user: people[0], params: { id: String(roundId), slug: t.slug } }));
 		expect(res.headers.get('content-type')).toBe('text/event-stream');
 		const reader = res.body!.getReader();
 		const first = new TextDecoder().decode((await reader.read()).value);

@@ -37,7 +37,7 @@ describe('an organisation that only tried the demo', () => {
 		expect(await seedDemoIfEmpty()).toBe(true);
 		const admin = await createUserRow('admin');
 		expect(await demoAccountsExist()).toBe(true);
-		expect(dataOf(await run(appLayout.load as never, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: true });
+		expect(dataOf(await run(appLayout.load, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: true });
 
 		expect(await remove(admin)).toEqual({ kind: 'redirect', status: 303, location: '/admin/demo?removed' });
 		expect(await emails()).toEqual([admin.email]);
@@ -49,8 +49,8 @@ describe('an organisation that only tried the demo', () => {
 		expect(await db().select().from(setting).where(eq(setting.key, 'demo-data'))).toHaveLength(0);
 		expect(await demoAccountsExist()).toBe(false);
 		expect(await demoDataExists()).toBe(false);
-		expect(dataOf(await run(appLayout.load as never, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: false });
-		expect(dataOf(await run(login.load as never, fakeEvent({ url: '/login' })))).toMatchObject({ demoAccounts: false });
+		expect(dataOf(await run(appLayout.load, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: false });
+		expect(dataOf(await run(login.load, fakeEvent({ url: '/login' })))).toMatchObject({ demoAccounts: false });
 
 		const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, 'demo.remove'));
 		expect(entry).toMatchObject({ actorId: admin.id, entity: 'demo_data' });
@@ -177,7 +177,7 @@ describe('an organisation that has started to use it', () => {
 		expect(rest).toMatchObject({ plan: { counts: { people: 0, technologies: 0, rounds: 0 } } });
 		await changePassword(tess.id, await hashPassword('a password of her own'));
 		expect(await demoAccountsExist()).toBe(false);
-		expect(dataOf(await run(appLayout.load as never, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: false });
+		expect(dataOf(await run(appLayout.load, fakeEvent({ user: admin })))).toMatchObject({ demoAccounts: false });
 	});
 
 	it('counts a deactivated demo account as harmless', async () => {

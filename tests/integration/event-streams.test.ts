@@ -50,7 +50,7 @@ async function signedIn(user: SessionUser) {
 /** GET …/events as the page's EventSource would, by someone signed in (a session when given). */
 async function openStream(who: SessionUser | Awaited<ReturnType<typeof signedIn>>) {
 	const { user, session: info } = 'session' in who ? who : { user: who, session: null };
-	const res = await events.GET(fakeEvent({ user, session: info, params: { id: String(roundId), slug: 'vault' } }) as never);
+	const res = await events.GET(fakeEvent({ user, session: info, params: { id: String(roundId), slug: 'vault' } }));
 	if (res.status !== 200) return { res, reader: null };
 	const reader = res.body!.getReader();
 	opened.push(reader);

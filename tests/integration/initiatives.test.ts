@@ -67,10 +67,10 @@ const form = (change: Record<string, string> = {}) => ({
 	...change
 });
 const create = async (change: Record<string, string> = {}, user = lead) =>
-	run(list.actions.create as never, fakeEvent({ user, form: form(change) }));
-const listed = async () => dataOf<{ initiatives: View[] }>(await run(list.load as never, fakeEvent({ user: viewer }))).initiatives;
+	run(list.actions.create, fakeEvent({ user, form: form(change) }));
+const listed = async () => dataOf<{ initiatives: View[] }>(await run(list.load, fakeEvent({ user: viewer }))).initiatives;
 const one = async (id: number) =>
-	dataOf<{ initiative: View }>(await run(detail.load as never, fakeEvent({ user: viewer, params: { id: String(id) } }))).initiative;
+	dataOf<{ initiative: View }>(await run(detail.load, fakeEvent({ user: viewer, params: { id: String(id) } }))).initiative;
 
 describe('initiatives', () => {
 	let id: number;
@@ -104,7 +104,7 @@ describe('initiatives', () => {
 		const [first] = await listed();
 		expect([first.name, first.progress.status]).toEqual(['Everything at 4', 'overdue']);
 		const home = dataOf<{ initiatives: { counts: Record<string, number>; overdue: { name: string }[] } }>(
-			await run(dashboard.load as never, fakeEvent({ user: viewer }))
+			await run(dashboard.load, fakeEvent({ user: viewer }))
 		);
 		expect(home.initiatives.counts).toEqual({ overdue: 1, open: 1, met: 1 });
 		expect(home.initiatives.overdue.map((i) => i.name)).toEqual(['Everything at 4']);
@@ -112,7 +112,7 @@ describe('initiatives', () => {
 
 	it('a technology page shows the initiatives that cover it, with its own progress', async () => {
 		const page = dataOf<{ initiatives: { name: string; reached: number | null; progress: { status: string } }[] }>(
-			await run(techPage.load as never, fakeEvent({ user: viewer, params: { slug: 'mysql' }, url: '/technologies/mysql' }))
+			await run(techPage.load, fakeEvent({ user: viewer, params: { slug: 'mysql' }, url: '/technologies/mysql' }))
 		);
 		expect(page.initiatives.map((i) => [i.name, i.reached, i.progress.status])).toEqual([
 			// MySQL's level: (14 × 3 + 2) / 15 = 2.9, level 2.
@@ -139,7 +139,7 @@ describe('initiatives', () => {
 		expect((await one(id)).progress.met).toBe(1);
 
 		const file = (name: string) =>
-			files.GET(fakeEvent({ user: lead, params: { id: String(q1.id), file: name }, url: `/rounds/${q1.id}/report/${name}` }) as never);
+			files.GET(fakeEvent({ user: lead, params: { id: String(q1.id), file: name }, url: `/rounds/${q1.id}/report/${name}` }));
 		const json = (await (await file('report.json')).json()) as {
 			initiatives: { name: string; met: number; total: number; notMet: string[] }[];
 		};
@@ -184,7 +184,7 @@ describe('initiatives', () => {
 
 	it('edits are version-checked and audited', async () => {
 		const edit = (version: string, change: Record<string, string> = {}) =>
-			run(detail.actions.update as never, fakeEvent({ user: lead, params: { id: String(id) }, form: { ...form(change), version } }));
+			run(detail.actions.update, fakeEvent({ user: lead, params: { id: String(id) }, form: { ...form(change), version } }));
 		expect(dataOf(await edit('1', { targetLevel: '2' }))).toEqual({ saved: true });
 		expect((await one(id)).progress).toMatchObject({ met: 2, total: 3 });
 		expect(await edit('1', { targetLevel: '4' })).toMatchObject({ kind: 'failure', status: 409 });
@@ -198,11 +198,11 @@ describe('initiatives', () => {
 		const cacheId = Number((created as { location: string }).location.split('/').pop());
 		await db().update(technology).set({ category: 'key-value' }).where(eq(technology.category, 'cache'));
 		const page = dataOf<{ choices: { categories: string[] } }>(
-			await run(detail.load as never, fakeEvent({ user: lead, params: { id: String(cacheId) } }))
+			await run(detail.load, fakeEvent({ user: lead, params: { id: String(cacheId) } }))
 		);
 		expect(page.choices.categories).toContain('cache');
 		const edit = await run(
-			detail.actions.update as never,
+			detail.actions.update,
 			fakeEvent({
 				user: lead,
 				params: { id: String(cacheId) },
@@ -222,11 +222,11 @@ describe('initiatives', () => {
 
 	it('deleting asks first, then removes the initiative with an audit entry', async () => {
 		const remove = (f: Record<string, string>) =>
-			run(detail.actions.delete as never, fakeEvent({ user: lead, params: { id: String(id) }, form: f }));
+			run(detail.actions.delete, fakeEvent({ user: lead, params: { id: String(id) }, form: f }));
 		expect(await remove({ version: '2' })).toMatchObject({ kind: 'failure', status: 400 });
 		expect(await remove({ version: '2', confirm: 'yes' })).toMatchObject({ kind: 'redirect', location: '/initiatives' });
 		expect(await db().select().from(initiative).where(eq(initiative.id, id))).toEqual([]);
-		await expect(run(detail.load as never, fakeEvent({ user: viewer, params: { id: String(id) } }))).resolves.toMatchObject({
+		await expect(run(detail.load, fakeEvent({ user: viewer, params: { id: String(id) } }))).resolves.toMatchObject({
 			kind: 'error',
 			status: 404
 		});

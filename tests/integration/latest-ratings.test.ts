@@ -75,7 +75,7 @@ const B_LABEL = 'Round B · 3 weeks ago';
 
 describe('portfolio views default to each technology’s latest closed rating', () => {
 	it('the dashboard counts every technology with its latest closed rating and names the rounds', async () => {
-		const data = dataOf<{ portfolio: Record<string, unknown> }>(await run(dashboard.load as never, fakeEvent({ user: viewer })));
+		const data = dataOf<{ portfolio: Record<string, unknown> }>(await run(dashboard.load, fakeEvent({ user: viewer })));
 		expect(data.portfolio).toMatchObject({
 			rated: 3,
 			average: 2.3,
@@ -90,7 +90,7 @@ describe('portfolio views default to each technology’s latest closed rating', 
 
 	it('the portfolio heatmap marks each row with its round, its age and a rating too thin to stand for a team', async () => {
 		const data = dataOf<{ round: unknown; rows: Row[]; total: number; distribution: { current: number[]; previous: number[] } }>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' }))
+			await run(portfolio.load, fakeEvent({ user: viewer, url: '/portfolio' }))
 		);
 		expect(data.round).toBeNull();
 		expect(data.total).toBe(3);
@@ -105,18 +105,18 @@ describe('portfolio views default to each technology’s latest closed rating', 
 
 	it('one round can still be chosen, and then shows only what it rated', async () => {
 		const data = dataOf<{ round: { id: number }; rows: Row[] }>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${b.id}` }))
+			await run(portfolio.load, fakeEvent({ user: viewer, url: `/portfolio?round=${b.id}` }))
 		);
 		expect(data.round.id).toBe(b.id);
 		expect(data.rows.map((r) => [r.slug, r.rating, r.source.label])).toEqual([['xenon', 1, B_LABEL]]);
-		const open = dataOf<{ rows: Row[] }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${c.id}` })));
+		const open = dataOf<{ rows: Row[] }>(await run(portfolio.load, fakeEvent({ user: viewer, url: `/portfolio?round=${c.id}` })));
 		expect(open.rows.map((r) => [r.slug, r.rating, r.source.label])).toEqual([['zinc', 5, 'Round C · still open']]);
 	});
 
 	it('the technology page shows its latest closed rating with its round, its age and the threshold', async () => {
 		const page = async (slug: string) =>
 			dataOf<{ selected: { id: number; source: RatingSource } }>(
-				await run(techPage.load as never, fakeEvent({ user: viewer, params: { slug }, url: `/technologies/${slug}` }))
+				await run(techPage.load, fakeEvent({ user: viewer, params: { slug }, url: `/technologies/${slug}` }))
 			).selected;
 		expect(await page('xenon')).toMatchObject({ id: b.id, source: { label: B_LABEL, thin: THIN } });
 		expect(await page('yttrium')).toMatchObject({ id: a.id, source: { label: A_LABEL, thin: null } });
@@ -128,7 +128,7 @@ describe('portfolio views default to each technology’s latest closed rating', 
 			round: unknown;
 			blips: { slug: string; level: number; movement: string }[];
 			byor: { name: string; description: string }[];
-		}>(await run(radar.load as never, fakeEvent({ user: viewer, url: '/portfolio/radar' })));
+		}>(await run(radar.load, fakeEvent({ user: viewer, url: '/portfolio/radar' })));
 		expect(pic.round).toBeNull();
 		expect(pic.blips.map((bl) => [bl.slug, bl.level]).sort()).toEqual([
 			['xenon', 1],
@@ -137,12 +137,12 @@ describe('portfolio views default to each technology’s latest closed rating', 
 		]);
 		expect(pic.byor.find((r) => r.name === 'Xenon')!.description).toContain('(level 1, rated in Round B)');
 		const chosen = dataOf<{ blips: { slug: string }[] }>(
-			await run(radar.load as never, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${b.id}` }))
+			await run(radar.load, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${b.id}` }))
 		);
 		expect(chosen.blips.map((bl) => bl.slug)).toEqual(['xenon']);
 
 		const cmp = dataOf<{ round: unknown; series: { label: string; rating: number | null; source: RatingSource | null }[] }>(
-			await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?t=xenon&t=yttrium&t=zinc' }))
+			await run(compare.load, fakeEvent({ user: viewer, url: '/compare?t=xenon&t=yttrium&t=zinc' }))
 		);
 		expect(cmp.round).toBeNull();
 		expect(cmp.series.map((s) => [s.label, s.rating, s.source?.label])).toEqual([
@@ -151,7 +151,7 @@ describe('portfolio views default to each technology’s latest closed rating', 
 			['Zinc', 4, A_LABEL]
 		]);
 		const inB = dataOf<{ series: { rating: number | null }[] }>(
-			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=xenon&t=yttrium&round=${b.id}` }))
+			await run(compare.load, fakeEvent({ user: viewer, url: `/compare?t=xenon&t=yttrium&round=${b.id}` }))
 		);
 		expect(inB.series.map((s) => s.rating)).toEqual([1, null]);
 	});
@@ -161,12 +161,10 @@ describe('the anonymity threshold as set', () => {
 	it('marks ratings against the threshold an admin chose', async () => {
 		const admin = await createUserRow('admin');
 		expect(await saveAnonymity(admin.id, 0, { threshold: 1 })).toBe('saved');
-		const home = dataOf<{ portfolio: { thin: number; threshold: number } }>(
-			await run(dashboard.load as never, fakeEvent({ user: viewer }))
-		);
+		const home = dataOf<{ portfolio: { thin: number; threshold: number } }>(await run(dashboard.load, fakeEvent({ user: viewer })));
 		expect(home.portfolio).toMatchObject({ thin: 0, threshold: 1 });
 		expect(await saveAnonymity(admin.id, 1, { threshold: 4 })).toBe('saved');
-		const data = dataOf<{ rows: Row[] }>(await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' })));
+		const data = dataOf<{ rows: Row[] }>(await run(portfolio.load, fakeEvent({ user: viewer, url: '/portfolio' })));
 		expect(data.rows.map((r) => r.source.thin)).toEqual([
 			'from 1 respondent, below the anonymity threshold of 4',
 			'from 3 respondents, below the anonymity threshold of 4',

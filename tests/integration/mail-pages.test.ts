@@ -55,7 +55,7 @@ describe('email choices on /account', () => {
 });
 
 describe('the unsubscribe link', () => {
-	const event = (t: string, kind: string) => fakeEvent({ user: null, params: { token: t }, url: `/unsubscribe/${t}?kind=${kind}` });
+	const event = <E>(t: string, kind: string) => fakeEvent<E>({ user: null, params: { token: t }, url: `/unsubscribe/${t}?kind=${kind}` });
 
 	it('names the person and the kind, and turns only that kind off, signed out, once', async () => {
 		expect(dataOf(await run(unsubscribePage.load, event(token, 'digest')))).toEqual({
@@ -148,7 +148,7 @@ describe('reminders per round', () => {
 		const r = await createRoundRow('open', [{ technologyId: tech.id, userIds: [member.id] }]);
 		const details = (reminderDays: string) =>
 			run(
-				roundPage.actions.details as never,
+				roundPage.actions.details,
 				fakeEvent({ user: lead, params: { id: String(r.id) }, form: { name: r.name, dueDate: '2027-01-15', reminderDays } })
 			);
 		const stored = async () => (await db().select({ d: round.reminderDays }).from(round).where(eq(round.id, r.id)))[0].d;

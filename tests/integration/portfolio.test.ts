@@ -41,7 +41,7 @@ type CompareData = {
 describe('compare', () => {
 	it('compares six at most and says which were left out', async () => {
 		const data = dataOf<CompareData & { selected: string[]; leftOut: string[] }>(
-			await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?t=kafka,redis,postgresql,mongodb,docker,nats,jenkins' }))
+			await run(compare.load, fakeEvent({ user: viewer, url: '/compare?t=kafka,redis,postgresql,mongodb,docker,nats,jenkins' }))
 		);
 		expect(data.selected).toHaveLength(6);
 		expect(data.leftOut).toEqual(['Jenkins']);
@@ -49,7 +49,7 @@ describe('compare', () => {
 
 	it('overlays technologies with the same numbers as their results', async () => {
 		const data = dataOf<CompareData>(
-			await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` }))
+			await run(compare.load, fakeEvent({ user: viewer, url: `/compare?t=kafka,rabbitmq&t=nats&round=${OPEN}` }))
 		);
 		expect(data.selected).toEqual(['kafka', 'rabbitmq', 'nats']);
 		expect(data.series.map((s) => s.label)).toEqual(['Kafka', 'RabbitMQ', 'NATS']);
@@ -63,7 +63,7 @@ describe('compare', () => {
 	});
 
 	it('one technology across rounds, oldest first', async () => {
-		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?mode=rounds&t=kafka' })));
+		const data = dataOf<CompareData>(await run(compare.load, fakeEvent({ user: viewer, url: '/compare?mode=rounds&t=kafka' })));
 		expect(data.problem).toBeNull();
 		expect(data.series).toHaveLength(2);
 		expect(data.series[0].label < data.series[1].label).toBe(true);
@@ -72,7 +72,7 @@ describe('compare', () => {
 	it('one technology by respondent team, holding back teams below the anonymity threshold', async () => {
 		const load = async () =>
 			dataOf<CompareData & { teamsWithheld: string | null }>(
-				await run(compare.load as never, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` }))
+				await run(compare.load, fakeEvent({ user: viewer, url: `/compare?mode=teams&t=kafka&round=${OPEN}` }))
 			);
 		const teams = (data: CompareData) => data.series.map((s) => s.label.replace(/ \(\d+\)$/, '')).sort();
 		// Kafka belongs to Data Platform; one SRE engineer who uses it scores it too, fewer than the default 3.
@@ -87,7 +87,7 @@ describe('compare', () => {
 	});
 
 	it('asks for a second technology instead of failing', async () => {
-		const data = dataOf<CompareData>(await run(compare.load as never, fakeEvent({ user: viewer, url: '/compare?t=kafka&t=<script>' })));
+		const data = dataOf<CompareData>(await run(compare.load, fakeEvent({ user: viewer, url: '/compare?t=kafka&t=<script>' })));
 		expect(data.problem).toBe('Choose two to six technologies to compare.');
 	});
 });
@@ -102,7 +102,7 @@ describe('portfolio', () => {
 
 	it('shows every technology of the round, sortable by a vector', async () => {
 		const data = dataOf<PortfolioData>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&sort=recoverability&dir=desc` }))
+			await run(portfolio.load, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&sort=recoverability&dir=desc` }))
 		);
 		expect(data.total).toBe(12);
 		const values = data.rows.map((r) => r.medians.recoverability ?? -1);
@@ -115,23 +115,19 @@ describe('portfolio', () => {
 
 	it('opens on each technology’s latest closed rating; an open round is shown when chosen, labelled provisional with its coverage', async () => {
 		const byDefault = dataOf<{ round: RoundStatus | null; rows: { source: { roundId: number } }[] }>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: '/portfolio' }))
+			await run(portfolio.load, fakeEvent({ user: viewer, url: '/portfolio' }))
 		);
 		// No single round: in the demo every technology's latest closed rating is the closed quarter's.
 		expect(byDefault.round).toBeNull();
 		expect(byDefault.rows.map((r) => r.source.roundId)).toEqual(byDefault.rows.map(() => CLOSED));
-		const chosen = dataOf<{ round: RoundStatus }>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}` }))
-		);
+		const chosen = dataOf<{ round: RoundStatus }>(await run(portfolio.load, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}` })));
 		const rated = (await computeResults({ roundId: OPEN })).filter((r) => r.rating).length;
 		expect(chosen.round).toMatchObject({ id: OPEN, provisional: true, coverage: { technologies: 12, rated } });
 		expect(chosen.round.coverage.submitted).toBeLessThan(chosen.round.coverage.assigned);
 	});
 
 	it('filters by level', async () => {
-		const data = dataOf<PortfolioData>(
-			await run(portfolio.load as never, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&level=3` }))
-		);
+		const data = dataOf<PortfolioData>(await run(portfolio.load, fakeEvent({ user: viewer, url: `/portfolio?round=${OPEN}&level=3` })));
 		expect(data.rows.length).toBeGreaterThan(0);
 		expect(data.rows.every((r) => Math.floor(r.rating!) === 3)).toBe(true);
 	});
@@ -140,7 +136,7 @@ describe('portfolio', () => {
 describe('dashboard', () => {
 	it('summarises each technology’s latest closed rating (in the demo, all from the closed quarter)', async () => {
 		const data = dataOf<{ portfolio: { rated: number; average: number; distribution: number[]; sources: { roundId: number }[] } }>(
-			await run(dashboard.load as never, fakeEvent({ user: viewer }))
+			await run(dashboard.load, fakeEvent({ user: viewer }))
 		);
 		const rated = (await computeResults({ roundId: CLOSED })).filter((r) => r.rating);
 		expect(data.portfolio).toMatchObject({ rated: rated.length, sources: [{ roundId: CLOSED, technologies: rated.length }] });
@@ -167,7 +163,7 @@ describe('my assessments on the dashboard', () => {
 	it('groups them by round with counts, drafts first; Continue opens the first unfinished one', async () => {
 		const [row] = await db().select().from(appUser).where(eq(appUser.email, 'member@example.com'));
 		const member = { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: [] };
-		const data = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: member })));
+		const data = dataOf<Dashboard>(await run(dashboard.load, fakeEvent({ user: member })));
 		expect(data.myRounds.map((r) => r.roundId)).toEqual([OPEN]);
 		const [r] = data.myRounds;
 		expect(r.inProgress).toBe(2);
@@ -188,12 +184,12 @@ describe('my assessments on the dashboard', () => {
 			techs.map((t) => ({ technologyId: t.id, userIds: [person.id] })),
 			'Everything'
 		);
-		const second = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: person, url: `/?round=${big.id}&page=2` })));
+		const second = dataOf<Dashboard>(await run(dashboard.load, fakeEvent({ user: person, url: `/?round=${big.id}&page=2` })));
 		expect(second.myRounds[0]).toMatchObject({ total: techs.length, page: 2, pages: Math.ceil(techs.length / 10) });
 		expect(second.myRounds[0].todo).toHaveLength(techs.length - 10);
-		const hostile = await run(dashboard.load as never, fakeEvent({ user: person, url: '/?round=99999999999&page=-1' }));
+		const hostile = await run(dashboard.load, fakeEvent({ user: person, url: '/?round=99999999999&page=-1' }));
 		expect(dataOf<Dashboard>(hostile).myRounds[0].page).toBe(1);
-		const beyond = dataOf<Dashboard>(await run(dashboard.load as never, fakeEvent({ user: person, url: `/?round=${big.id}&page=40` })));
+		const beyond = dataOf<Dashboard>(await run(dashboard.load, fakeEvent({ user: person, url: `/?round=${big.id}&page=40` })));
 		expect(beyond.myRounds[0]).toMatchObject({ page: 2 });
 		expect(beyond.myRounds[0].todo).toHaveLength(techs.length - 10);
 	});
@@ -220,7 +216,7 @@ describe('tech radar', () => {
 	it('says how categories map to quadrants and names those without a quadrant of their own', async () => {
 		await createTechnologyRow('Vault');
 		const data = dataOf<{ unmapped: string[]; categories: string[] }>(
-			await run(radar.load as never, fakeEvent({ user: viewer, url: '/portfolio/radar' }))
+			await run(radar.load, fakeEvent({ user: viewer, url: '/portfolio/radar' }))
 		);
 		expect(data.categories).toContain('testing');
 		expect(data.unmapped).toEqual(['testing']);
@@ -262,7 +258,7 @@ describe('tech radar', () => {
 		expect(dataOf(await run(radar.actions.config, fakeEvent({ user: lead, form })))).toEqual({ saved: true });
 		expect(await run(radar.actions.config, fakeEvent({ user: lead, form }))).toMatchObject({ kind: 'failure', status: 409 });
 		const data = dataOf<{ blips: { name: string; quadrant: number }[] }>(
-			await run(radar.load as never, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${OPEN}` }))
+			await run(radar.load, fakeEvent({ user: viewer, url: `/portfolio/radar?round=${OPEN}` }))
 		);
 		expect(data.blips.find((b) => b.name === 'Kafka')!.quadrant).toBe(3);
 	});

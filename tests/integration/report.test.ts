@@ -204,7 +204,7 @@ describe('CSV and JSON', () => {
 // Last: it adds hundreds of technologies to the round the tests above read.
 describe('the print view', () => {
 	const load = (user: SessionUser, query: string) =>
-		run(reportPage.load as never, fakeEvent({ user, params: { id: String(roundId) }, url: `/rounds/${roundId}/report${query}` })).then(
+		run(reportPage.load, fakeEvent({ user, params: { id: String(roundId) }, url: `/rounds/${roundId}/report${query}` })).then(
 			dataOf
 		) as Promise<{
 			report: { technologies: unknown[] };

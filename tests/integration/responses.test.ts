@@ -69,7 +69,7 @@ describe('saving a draft', () => {
 		);
 		expect(dataOf(out)).toMatchObject({ saved: true, version: 1, state: 'draft' });
 		const loaded = dataOf<{ response: { version: number; answers: Record<string, unknown> }; editable: boolean }>(
-			await run(assess.load as never, fakeEvent({ user: member, params: params(), url: `/rounds/${roundId}/assess/${slug}` }))
+			await run(assess.load, fakeEvent({ user: member, params: params(), url: `/rounds/${roundId}/assess/${slug}` }))
 		);
 		expect(loaded.editable).toBe(true);
 		expect(loaded.response.version).toBe(1);
@@ -239,7 +239,7 @@ describe('validation refuses bad input with a message and stores nothing', () =>
 		const out = await run(assess.actions.save, fakeEvent({ user: other, params: params(), form: answersForm(0, { operability: '3' }) }));
 		expect(out).toMatchObject({ kind: 'failure', status: 403 });
 		expect(await storedAnswers(other.id)).toEqual([]);
-		expect(await run(assess.load as never, fakeEvent({ user: other, params: params() }))).toMatchObject({ kind: 'error', status: 403 });
+		expect(await run(assess.load, fakeEvent({ user: other, params: params() }))).toMatchObject({ kind: 'error', status: 403 });
 	});
 });
 
@@ -285,7 +285,7 @@ describe('submitting', () => {
 
 	it('the dashboard counts the submitted assignment and leaves it out of what is left', async () => {
 		const data = dataOf<{ myRounds: { total: number; submitted: number; todo: unknown[] }[]; next: unknown }>(
-			await run(dashboard.load as never, fakeEvent({ user: member }))
+			await run(dashboard.load, fakeEvent({ user: member }))
 		);
 		// Submitted: counted in its round, no longer in the list of what is left, and nothing to continue with.
 		expect(data.myRounds).toEqual([expect.objectContaining({ total: 1, submitted: 1, todo: [] })]);
@@ -296,13 +296,13 @@ describe('submitting', () => {
 describe('who may read answers', () => {
 	it("a lead reads a respondent's answers read-only; a member cannot read someone else's", async () => {
 		const asLead = dataOf<{ editable: boolean; own: boolean; response: { answers: Record<string, { score: number | null }> } }>(
-			await run(assess.load as never, fakeEvent({ user: lead, params: params(), url: `/x?user=${member.id}` }))
+			await run(assess.load, fakeEvent({ user: lead, params: params(), url: `/x?user=${member.id}` }))
 		);
 		expect(asLead).toMatchObject({ editable: false, own: false, spectator: false });
-		const own = dataOf(await run(assess.load as never, fakeEvent({ user: lead, params: params() })));
+		const own = dataOf(await run(assess.load, fakeEvent({ user: lead, params: params() })));
 		expect(own).toMatchObject({ spectator: true, editable: false });
 		expect(asLead.response.answers.operability.score).toBe(5);
-		expect(await run(assess.load as never, fakeEvent({ user: other, params: params(), url: `/x?user=${member.id}` }))).toMatchObject({
+		expect(await run(assess.load, fakeEvent({ user: other, params: params(), url: `/x?user=${member.id}` }))).toMatchObject({
 			kind: 'error',
 			status: 403
 		});
@@ -328,9 +328,7 @@ describe('who may read answers', () => {
 
 	it('a round closed after submission is read-only for its respondent', async () => {
 		await db().update(round).set({ state: 'closed' }).where(eq(round.id, roundId));
-		const loaded = dataOf<{ editable: boolean; canReopen: boolean }>(
-			await run(assess.load as never, fakeEvent({ user: member, params: params() }))
-		);
+		const loaded = dataOf<{ editable: boolean; canReopen: boolean }>(await run(assess.load, fakeEvent({ user: member, params: params() })));
 		expect(loaded).toMatchObject({ editable: false, canReopen: false });
 		expect(await run(assess.actions.reopen, fakeEvent({ user: member, params: params(), form: { version: '6' } }))).toMatchObject({
 			kind: 'failure',

@@ -53,7 +53,7 @@ afterEach(() => {
 });
 
 const act = (name: keyof typeof roundPage.actions, id: number, form: Record<string, string | string[]> = {}, user = lead) =>
-	run(roundPage.actions[name] as never, fakeEvent({ user, params: { id: String(id) }, form }));
+	run(roundPage.actions[name], fakeEvent({ user, params: { id: String(id) }, form }));
 const scopeNames = async (roundId: number) =>
 	(
 		await db()
@@ -69,7 +69,7 @@ describe('scoping a round by whole groups', () => {
 	it('the page offers each addable technology with its team and category, retired ones left out', async () => {
 		const r = await createRoundRow('draft', []);
 		type Outside = { outside: { name: string; teamName: string | null; category: string }[] };
-		const { outside } = dataOf<Outside>(await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(r.id) } })));
+		const { outside } = dataOf<Outside>(await run(roundPage.load, fakeEvent({ user: lead, params: { id: String(r.id) } })));
 		expect(outside.map((t) => t.name)).toEqual(['Grafana', 'Kafka', 'Kubernetes', 'Loki', 'PostgreSQL', 'Prometheus']);
 		expect(outside.find((t) => t.name === 'Grafana')).toMatchObject({ teamName: 'SRE', category: 'observability' });
 	});
@@ -149,8 +149,7 @@ describe('opening a round asks first and says what was sent', () => {
 describe('the technology catalog', () => {
 	type Row = { name: string; rating: number | null; level: number | null; roundName: string | null };
 	type Catalog = { technologies: Row[]; total: number; page: number; pages: number; filter: { sort: string; dir: string } };
-	const list = async (query: string) =>
-		dataOf<Catalog>(await run(catalog.load as never, fakeEvent({ user: lead, url: `/technologies?${query}` })));
+	const list = async (query: string) => dataOf<Catalog>(await run(catalog.load, fakeEvent({ user: lead, url: `/technologies?${query}` })));
 
 	beforeAll(async () => {
 		await db()

@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 const act = (name: keyof typeof roundPage.actions, user: SessionUser, id: number, form: Record<string, string | string[]> = {}) =>
-	run(roundPage.actions[name] as never, fakeEvent({ user, params: { id: String(id) }, form }));
+	run(roundPage.actions[name], fakeEvent({ user, params: { id: String(id) }, form }));
 
 describe('a round from draft to closed', () => {
 	let id: number;
@@ -89,7 +89,7 @@ describe('a round from draft to closed', () => {
 		});
 		type Scope = { scope: { name: string; asked: number; respondents: { userId: number; name: string; state: string }[] }[] };
 		const scopeAs = async (user: SessionUser) =>
-			dataOf<Scope>(await run(roundPage.load as never, fakeEvent({ user, params: { id: String(id) } }))).scope;
+			dataOf<Scope>(await run(roundPage.load, fakeEvent({ user, params: { id: String(id) } }))).scope;
 		const asLead = await scopeAs(lead);
 		expect(asLead).toHaveLength(1);
 		expect(asLead[0].respondents.map((r) => r.userId).sort()).toEqual([member.id, outsider.id].sort());
@@ -160,7 +160,7 @@ describe('a round from draft to closed', () => {
 			.set({ state: 'draft' })
 			.where(and(eq(response.roundId, id), eq(response.userId, member.id)));
 		const page = dataOf<{ unsubmitted: { technology: string; name: string; answered: number }[] }>(
-			await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) }, url: `/rounds/${id}?confirm=close` }))
+			await run(roundPage.load, fakeEvent({ user: lead, params: { id: String(id) }, url: `/rounds/${id}?confirm=close` }))
 		);
 		expect(page.unsubmitted.map((u) => [u.technology, u.name, u.answered])).toEqual([
 			['Redis', member.name, 15],
@@ -184,7 +184,7 @@ describe('a round from draft to closed', () => {
 			data: { errors: { form: msg } }
 		});
 		expect(await act('details', lead, id, { name: 'Renamed' })).toMatchObject({ kind: 'failure', data: { errors: { form: msg } } });
-		const page = dataOf<{ canManage: boolean }>(await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(id) } })));
+		const page = dataOf<{ canManage: boolean }>(await run(roundPage.load, fakeEvent({ user: lead, params: { id: String(id) } })));
 		expect(page.canManage).toBe(false);
 	});
 
@@ -240,9 +240,7 @@ describe('a large round', () => {
 
 		type Page = { scope: { name: string; respondents: unknown[] }[]; query: { page: number; pages: number; matching: number } };
 		const load = async (search: string) =>
-			dataOf<Page>(
-				await run(roundPage.load as never, fakeEvent({ user: lead, params: { id: String(bulk) }, url: `/rounds/${bulk}${search}` }))
-			);
+			dataOf<Page>(await run(roundPage.load, fakeEvent({ user: lead, params: { id: String(bulk) }, url: `/rounds/${bulk}${search}` })));
 		const first = await load('');
 		expect(first.query).toMatchObject({ page: 1, pages: 2, matching: 55 });
 		expect(first.scope).toHaveLength(50);

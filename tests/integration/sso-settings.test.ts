@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 describe('the group mapping at /admin/sso', () => {
-	const save = (form: Record<string, string>) => run(ssoPage.actions.save as never, fakeEvent({ user: admin, form }));
+	const save = (form: Record<string, string>) => run(ssoPage.actions.save, fakeEvent({ user: admin, form }));
 
 	it('saves rows that give a role, a team or both, skipping blank rows', async () => {
 		const out = await save({
@@ -57,7 +57,7 @@ describe('the group mapping at /admin/sso', () => {
 				{ group: 'dba', role: null, teamId }
 			]
 		});
-		const page = dataOf(await run(ssoPage.load as never, fakeEvent({ user: admin })));
+		const page = dataOf(await run(ssoPage.load, fakeEvent({ user: admin })));
 		expect(page).toMatchObject({ provider: null, localLogin: true, config: { version: 1 } });
 	});
 
@@ -109,7 +109,7 @@ describe('the group mapping at /admin/sso', () => {
 describe('LOCAL_LOGIN=0', () => {
 	const signIn = (email: string) =>
 		run(
-			login.actions.default as never,
+			login.actions.default,
 			fakeEvent({ form: { email, password: TEST_PASSWORD, next: '/' }, address: `10.0.0.${Math.floor(Math.random() * 200)}` })
 		);
 
@@ -119,23 +119,23 @@ describe('LOCAL_LOGIN=0', () => {
 		env.BREAK_GLASS_EMAIL = 'Glass@example.com';
 		expect(await signIn(admin.email)).toMatchObject({ kind: 'failure', status: 400 });
 		expect(await signIn(breakGlass.email)).toMatchObject({ kind: 'redirect', location: '/' });
-		const page = dataOf(await run(login.load as never, fakeEvent({ url: '/login' })));
+		const page = dataOf(await run(login.load, fakeEvent({ url: '/login' })));
 		expect(page).toMatchObject({ passwords: false, breakGlass: true, sso: null });
-		expect(dataOf(await run(login.load as never, fakeEvent({ url: '/login?local=1' })))).toMatchObject({ passwords: true });
+		expect(dataOf(await run(login.load, fakeEvent({ url: '/login?local=1' })))).toMatchObject({ passwords: true });
 	});
 
 	it('an invitation cannot be accepted with a password, and no password can be changed', async () => {
 		env.LOCAL_LOGIN = '0';
 		const token = await createInvitation(admin.id, { email: 'later@example.com', role: 'member', teamIds: [] });
-		expect(dataOf(await run(invite.load as never, fakeEvent({ params: { token } })))).toMatchObject({ passwords: false });
+		expect(dataOf(await run(invite.load, fakeEvent({ params: { token } })))).toMatchObject({ passwords: false });
 		const accept = await run(
-			invite.actions.default as never,
+			invite.actions.default,
 			fakeEvent({ params: { token }, form: { name: 'Later', password: 'a long enough password', confirm: 'a long enough password' } })
 		);
 		expect(accept).toMatchObject({ kind: 'failure', status: 403 });
-		expect(dataOf(await run(account.load as never, fakeEvent({ user: admin })))).toMatchObject({ password: false });
+		expect(dataOf(await run(account.load, fakeEvent({ user: admin })))).toMatchObject({ password: false });
 		const change = await run(
-			account.actions.password as never,
+			account.actions.password,
 			fakeEvent({ user: admin, form: { current: TEST_PASSWORD, password: 'another long password', confirm: 'another long password' } })
 		);
 		expect(change).toMatchObject({ kind: 'failure', status: 403 });

@@ -52,15 +52,15 @@ afterAll(async () => {
 /** Starts a sign-in as the app's /auth/oidc does, returning the provider's URL and the browser's cookies. */
 async function start(next = '/', address?: string) {
 	const cookies = fakeCookies();
-	const out = await run(begin.GET as never, fakeEvent({ url: `/auth/oidc?next=${encodeURIComponent(next)}`, cookies, address }));
+	const out = await run(begin.GET, fakeEvent({ url: `/auth/oidc?next=${encodeURIComponent(next)}`, cookies, address }));
 	expect(out.kind).toBe('redirect');
 	return { to: new URL((out as { location: string }).location), cookies };
 }
 
 const finish = (url: URL, cookies: FakeCookies, address?: string) =>
-	run(callback.load as never, fakeEvent({ url: url.pathname + url.search, cookies, address }));
+	run(callback.load, fakeEvent({ url: url.pathname + url.search, cookies, address }));
 /** A bare start from an address: what an anonymous script sends. */
-const knock = (address: string) => run(begin.GET as never, fakeEvent({ url: '/auth/oidc', address }));
+const knock = (address: string) => run(begin.GET, fakeEvent({ url: '/auth/oidc', address }));
 
 async function signInAs(login: string, next = '/') {
 	const { to, cookies } = await start(next);
@@ -201,10 +201,14 @@ describe('single sign-on against a real OpenID provider', () => {
 		const { cookies } = await signInAs('stranger');
 		const user = await userByEmail('stranger@example.com');
 		const [s] = await db().select().from(session).where(eq(session.userId, user.id)).orderBy(session.createdAt);
-		const out = await run(logout.actions.default as never, {
-			...(fakeEvent({ user: { id: user.id, email: user.email, name: user.name, role: user.role }, cookies }) as object),
-			locals: { user, session: { id: s.id, expiresAt: s.expiresAt } }
-		});
+		const out = await run(
+			logout.actions.default,
+			fakeEvent({
+				user: { id: user.id, email: user.email, name: user.name, role: user.role },
+				session: { id: s.id, expiresAt: s.expiresAt },
+				cookies
+			})
+		);
 		expect(out.kind).toBe('redirect');
 		const to = new URL((out as { location: string }).location);
 		expect(to.origin + to.pathname).toBe(`${op.issuer}/session/end`);

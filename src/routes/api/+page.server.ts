@@ -1,4 +1,4 @@
-import { openApiDocument } from '#lib/server/http/openapi.ts';
+import { openApiDocument } from '#lib/server/api/openapi.ts';
 import type { PageServerLoad } from './$types';
 
 type Param = { name: string; in: string; required?: boolean; description?: string; schema?: { type?: string; enum?: string[] } };

@@ -4,7 +4,7 @@ import { and, count, eq, lt } from 'drizzle-orm';
 import { db } from '#lib/server/db/index.ts';
 import { oidcFlow } from '#lib/server/db/schema/index.ts';
 import { publicOrigin } from '#lib/server/mail/config.ts';
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 import { email as emailSchema } from '#lib/server/forms/index.ts';
 import { generateToken, hashToken } from './session';
 import { claimAddressAttempt, releaseAddressAttempt, type AddressLimit } from './rate-limit';

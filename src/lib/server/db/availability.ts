@@ -1,4 +1,4 @@
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 import { databaseReady } from '#lib/server/queries/health.ts';
 import { isDatabaseStarted } from './index';
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 import type { DatabaseHandle, Database } from './client';
 import { databaseHandle } from './index';
 

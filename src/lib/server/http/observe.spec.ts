@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { metrics } from '#lib/server/metrics.ts';
-import { log } from './log';
+import { log } from '#lib/server/log.ts';
 import { observe } from './observe';
 
 /** The parts of a RequestEvent that observe reads. */

@@ -1,6 +1,6 @@
 import type { Handle } from '@sveltejs/kit/hooks';
 import { metrics } from '#lib/server/metrics.ts';
-import { log, withRequestContext } from './log';
+import { log, withRequestContext } from '#lib/server/log.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 

@@ -1,4 +1,4 @@
-import { Problem, problemResponse } from './api';
+import { Problem, problemResponse } from '../api/endpoint';
 
 /**
  * Form posts that could only end in a 500 inside SvelteKit are answered here instead: an action

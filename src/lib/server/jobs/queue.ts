@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PgBoss, fromPglite, type ConstructorOptions } from 'pg-boss';
 import postgres from 'postgres';
 import { LOCK } from '#lib/server/db/locks.js';
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 
 /**
  * The job queue: pg-boss, in its own `pgboss` schema of the app's database. On PostgreSQL it

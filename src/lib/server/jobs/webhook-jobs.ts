@@ -1,7 +1,7 @@
 import { DELIVERY_ATTEMPTS } from '#lib/domain/webhooks.ts';
 import { pendingDeliveryIds } from '#lib/server/queries/webhooks.ts';
 import { deliverWebhook } from '#lib/server/webhooks/deliver.ts';
-import { log } from '#lib/server/http/log.ts';
+import { log } from '#lib/server/log.ts';
 import { enqueue, type QueueSpec } from './queue';
 
 export const WEBHOOK_DELIVER = 'webhook-deliver';

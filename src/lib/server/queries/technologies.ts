@@ -129,6 +129,22 @@ export async function listCategories(): Promise<string[]> {
 	return rows.map((r) => r.category);
 }
 
+/** Slug and name of each technology with one of these ids. */
+export async function technologyNames(ids: number[]) {
+	if (!ids.length) return [];
+	return db()
+		.select({ id: technology.id, slug: technology.slug, name: technology.name })
+		.from(technology)
+		.where(inArray(technology.id, ids));
+}
+
+/** The id of each technology with one of these slugs; a slug no technology has is not in the map. */
+export async function technologyIdsBySlug(slugs: string[]): Promise<Map<string, number>> {
+	if (!slugs.length) return new Map();
+	const rows = await db().select({ id: technology.id, slug: technology.slug }).from(technology).where(inArray(technology.slug, slugs));
+	return new Map(rows.map((r) => [r.slug, r.id]));
+}
+
 export async function getTechnology(slug: string) {
 	if (!isSlug(slug)) return undefined;
 	const [row] = await db()

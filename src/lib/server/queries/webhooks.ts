@@ -180,3 +180,8 @@ export async function pendingDeliveryIds(olderThanSeconds: number): Promise<numb
 		.limit(1000);
 	return rows.map((r) => r.id);
 }
+
+/** A `ping` to one webhook; returns its delivery to hand to the queue, or nothing when the webhook is gone or inactive. */
+export async function recordPing(actorId: number, webhookId: number): Promise<number[]> {
+	return db().transaction((tx) => recordWebhookEvent(tx, 'ping', { message: 'A test delivery from Opsmaturity.', actorId }, webhookId));
+}

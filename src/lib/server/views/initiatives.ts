@@ -1,15 +1,9 @@
 import type { TechnologyResult } from '#lib/domain/aggregate.ts';
-import {
-	describeGoal,
-	initiativeProgress,
-	meets,
-	reachedIn,
-	type InitiativeGoal,
-	type InitiativeProgress
-} from '#lib/domain/initiatives.ts';
+import { describeGoal, initiativeProgress, meets, reachedIn, type InitiativeProgress } from '#lib/domain/initiatives.ts';
 import { formatDate, isoDate } from '#lib/domain/format.ts';
 import { mayTellApart, type Reader } from '#lib/domain/anonymity.ts';
 import { getFramework } from '../queries/framework';
+import type { CoveringInitiative } from '../queries/technology-page';
 import { initiativesWithProgress, type InitiativeRow, type ProgressSource } from '../queries/initiatives';
 import { initiativeSchema } from '../forms/initiative';
 import { listTeams } from '../queries/teams';
@@ -54,14 +48,6 @@ export async function initiativeViews(
 /** Whether progress on `vectorKey` (null: the level, always shown) from a rating by `answered` people is held back from `reader`. */
 const vectorHeld = (vectorKey: string | null, answered: number, reader: Reader) =>
 	vectorKey !== null && answered > 0 && !mayTellApart(answered, reader);
-
-export type CoveringInitiative = InitiativeGoal & {
-	id: number;
-	name: string;
-	vectorName: string | null;
-	category: string | null;
-	teamName: string | null;
-};
 
 /**
  * Initiatives covering one technology, with that technology's own progress towards each (the rule of

@@ -1,9 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { backstageRadar } from '#lib/domain/backstage.ts';
 import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '#lib/domain/tech-radar.ts';
-import { db } from '../db';
-import { rowsOf } from '../db/client';
 import { getFramework } from '../queries/framework';
+import { closedRatings } from '../queries/rating-history';
 import { chooseResultsRound, pickedRound, roundStatus } from '#lib/domain/round-choice.ts';
 import { previousResults, type TechnologyResult } from '../queries/results';
 import { listRounds } from '../queries/rounds';
@@ -64,26 +62,12 @@ export async function radarFor(roundParam: number | null) {
  * with its ring moves across the closed rounds. One statement reads every rating there is.
  */
 export async function backstageRadarJson() {
-	const [config, technologies, rated] = await Promise.all([
-		getRadarConfig(),
-		listTechnologies(),
-		db().execute(sql`
-			select rr.technology_id as "technologyId", r.name as round, r.closed_at as "closedAt",
-				(rr.result->'rating'->>'level')::int as level
-			from round_result rr join round r on r.id = rr.round_id and r.state = 'closed'
-			where rr.result->'rating' <> 'null'::jsonb
-			order by r.closed_at, r.id`)
-	]);
+	const [config, technologies, rated] = await Promise.all([getRadarConfig(), listTechnologies(), closedRatings()]);
 	const history = new Map<number, { round: string; date: string; level: number; ring: ReturnType<typeof ringOf> }[]>();
-	for (const row of rowsOf<{ technologyId: number; round: string; closedAt: string | Date; level: number }>(rated)) {
-		const list = history.get(Number(row.technologyId)) ?? [];
-		list.push({
-			round: row.round,
-			date: new Date(row.closedAt).toISOString(),
-			level: Number(row.level),
-			ring: ringOf(Number(row.level), config)
-		});
-		history.set(Number(row.technologyId), list);
+	for (const row of rated) {
+		const list = history.get(row.technologyId) ?? [];
+		list.push({ round: row.round, date: row.closedAt.toISOString(), level: row.level, ring: ringOf(row.level, config) });
+		history.set(row.technologyId, list);
 	}
 	return backstageRadar(
 		config.quadrants,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '#lib/domain/webhooks.ts';
 import { requireCapability } from '#lib/server/auth/policy.ts';
-import { db } from '#lib/server/db/index.ts';
 import { fieldFailure, formFailure, id, parseForm, settingVersion } from '#lib/server/forms/index.ts';
 import { sendWebhooks } from '#lib/server/jobs/webhook-jobs.ts';
 import { getWebhookPolicy, saveWebhookPolicy } from '#lib/server/queries/settings.ts';
@@ -11,7 +10,7 @@ import {
 	listWebhooks,
 	MAX_WEBHOOKS,
 	recentDeliveries,
-	recordWebhookEvent,
+	recordPing,
 	renewWebhookSecret
 } from '#lib/server/queries/webhooks.ts';
 import { urlProblem } from '#lib/server/webhooks/target.ts';
@@ -65,9 +64,7 @@ export const actions: Actions = {
 		const admin = requireCapability(event, 'administer');
 		const { data, failure } = parseForm(z.object({ webhookId: id('Webhook') }), await event.request.formData());
 		if (failure) return failure;
-		const ids = await db().transaction((tx) =>
-			recordWebhookEvent(tx, 'ping', { message: 'A test delivery from Opsmaturity.', actorId: admin.id }, data.webhookId)
-		);
+		const ids = await recordPing(admin.id, data.webhookId);
 		if (!ids.length) return formFailure(404, 'That webhook no longer exists.');
 		await sendWebhooks(ids);
 		return { pinged: data.webhookId };

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { Problem, problemResponse } from '#lib/server/http/api.ts';
+import { Problem, problemResponse } from '#lib/server/api/endpoint.ts';
 
 /** Anything under /api/v1 that is no operation: a 404 in the API's own error format, whatever the method. */
 export const fallback: RequestHandler = async ({ url }) =>

@@ -1,10 +1,10 @@
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { BacklogQuery } from '#lib/server/forms/api-writes.ts';
-import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { BacklogQuery } from '#lib/server/api/write-schemas.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { backlogSummary, listBacklog, type BacklogFilter } from '#lib/server/queries/backlog.ts';
 import { getTechnology } from '#lib/server/queries/technologies.ts';
 import { readerOf } from '#lib/server/views/reader.ts';
-import { backlogItemOut } from '#lib/server/views/api-backlog.ts';
+import { backlogItemOut } from '#lib/server/api/backlog.ts';
 
 /** The remediation backlog, most urgent first, filtered, a page at a time. */
 export const GET = endpoint('read', async ({ url }, user) => {

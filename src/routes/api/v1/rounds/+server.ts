@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { RoundCreateSchema } from '#lib/server/forms/api-writes.ts';
-import { endpoint, json, readJson, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { RoundCreateSchema } from '#lib/server/api/write-schemas.ts';
+import { endpoint, json, readJson, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { createRound, getRoundWithProgress, listRounds } from '#lib/server/queries/rounds.ts';
-import { refuseTakenName, roundOut, roundResponse } from '#lib/server/views/api-rounds.ts';
+import { refuseTakenName, roundOut, roundResponse } from '#lib/server/api/rounds.ts';
 
 const noQuery = z.object({}).strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { listTeams } from '#lib/server/queries/teams.ts';
 
 export const GET = endpoint('read', async ({ url }) => {

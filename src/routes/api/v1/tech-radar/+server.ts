@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { endpoint, json, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { endpoint, json, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { backstageRadarJson } from '#lib/server/views/tech-radar.ts';
 
 /** The radar as Backstage's tech-radar plugin loads it (TechRadarLoaderResponse). */

@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '#lib/server/forms/api.ts';
-import { TechnologyBulkSchema, TechnologyCreateSchema } from '#lib/server/forms/api-writes.ts';
-import { endpoint, json, readJson, methodNotAllowed } from '#lib/server/http/api.ts';
+import { decodeCursor, encodeCursor, parseQuery, TechnologyListQuery } from '#lib/server/api/parse.ts';
+import { TechnologyBulkSchema, TechnologyCreateSchema } from '#lib/server/api/write-schemas.ts';
+import { endpoint, json, readJson, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { createTechnology, getTechnology, pageTechnologies, upsertTechnologies } from '#lib/server/queries/technologies.ts';
-import { technologyOut } from '#lib/server/views/api-technology.ts';
-import { createInput, planBulk } from '#lib/server/views/api-writes.ts';
-import { refuseWrite, technologyResponse } from '#lib/server/views/api-technology.ts';
+import { technologyOut } from '#lib/server/api/technology.ts';
+import { createInput, planBulk } from '#lib/server/api/writes.ts';
+import { refuseWrite, technologyResponse } from '#lib/server/api/technology.ts';
 
 export const GET = endpoint('read', async ({ url }) => {
 	const query = parseQuery(TechnologyListQuery, url);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { BacklogPatchSchema } from '#lib/server/forms/api-writes.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { BacklogPatchSchema } from '#lib/server/api/write-schemas.ts';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '#lib/server/db/client.ts';
-import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '#lib/server/http/api.ts';
+import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { updateItem } from '#lib/server/queries/backlog.ts';
 import { readerOf } from '#lib/server/views/reader.ts';
-import { backlogItemEntity, backlogItemOfPath, backlogItemResponse } from '#lib/server/views/api-backlog.ts';
+import { backlogItemEntity, backlogItemOfPath, backlogItemResponse } from '#lib/server/api/backlog.ts';
 
 const noQuery = z.object({}).strict();
 

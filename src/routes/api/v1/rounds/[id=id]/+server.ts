@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { endpoint, methodNotAllowed } from '#lib/server/http/api.ts';
-import { roundOfPath, roundResponse } from '#lib/server/views/api-rounds.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { endpoint, methodNotAllowed } from '#lib/server/api/endpoint.ts';
+import { roundOfPath, roundResponse } from '#lib/server/api/rounds.ts';
 
 export const GET = endpoint('read', async ({ url, params }) => {
 	parseQuery(z.object({}).strict(), url);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parseQuery, SlugParams } from '#lib/server/forms/api.ts';
-import { TechnologyPatchSchema } from '#lib/server/forms/api-writes.ts';
-import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery, SlugParams } from '#lib/server/api/parse.ts';
+import { TechnologyPatchSchema } from '#lib/server/api/write-schemas.ts';
+import { endpoint, Problem, readJson, requireIfMatch, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
-import { sameTechnology, technologyInput } from '#lib/server/views/api-writes.ts';
-import { refuseWrite, technologyEntity, technologyResponse } from '#lib/server/views/api-technology.ts';
+import { sameTechnology, technologyInput } from '#lib/server/api/writes.ts';
+import { refuseWrite, technologyEntity, technologyResponse } from '#lib/server/api/technology.ts';
 
 async function found(params: Partial<Record<string, string>>) {
 	const slug = SlugParams.safeParse(params).success ? params.slug! : null;

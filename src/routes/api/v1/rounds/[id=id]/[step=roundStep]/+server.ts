@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { endpoint, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { endpoint, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { getRoundWithProgress } from '#lib/server/queries/rounds.ts';
 import { changeRoundState } from '#lib/server/queries/round-state.ts';
-import { refuseRoundChange, roundOfPath, roundResponse } from '#lib/server/views/api-rounds.ts';
+import { refuseRoundChange, roundOfPath, roundResponse } from '#lib/server/api/rounds.ts';
 
 /** Opens a draft round (its respondents are emailed) or closes an open one (results settle, the backlog follows). */
 export const POST = endpoint('manageRounds', async ({ url, params }, user) => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
 import { can } from '#lib/server/auth/policy.ts';
-import { endpoint, json, Problem, methodNotAllowed } from '#lib/server/http/api.ts';
+import { endpoint, json, Problem, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { getAnonymity } from '#lib/server/queries/settings.ts';
-import { roundResultsForApi } from '#lib/server/views/api-results.ts';
+import { roundResultsForApi } from '#lib/server/api/results.ts';
 
 /**
  * Every technology's stored result in a round: rating, level, coverage and each vector's statistics;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { ResponseWriteSchema } from '#lib/server/forms/api-writes.ts';
-import { endpoint, readJson, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { ResponseWriteSchema } from '#lib/server/api/write-schemas.ts';
+import { endpoint, readJson, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { saveDraft } from '#lib/server/queries/draft-save.ts';
-import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '#lib/server/views/api-responses.ts';
+import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '#lib/server/api/responses.ts';
 
 const noQuery = z.object({}).strict();
 

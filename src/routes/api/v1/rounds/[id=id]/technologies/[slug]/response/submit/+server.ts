@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseQuery } from '#lib/server/forms/api.ts';
-import { ResponseWriteSchema } from '#lib/server/forms/api-writes.ts';
-import { endpoint, readJson, methodNotAllowed } from '#lib/server/http/api.ts';
+import { parseQuery } from '#lib/server/api/parse.ts';
+import { ResponseWriteSchema } from '#lib/server/api/write-schemas.ts';
+import { endpoint, readJson, methodNotAllowed } from '#lib/server/api/endpoint.ts';
 import { submitResponse } from '#lib/server/queries/responses.ts';
-import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '#lib/server/views/api-responses.ts';
+import { answersOf, ownAssessment, refuseOutcome, responseAnswer } from '#lib/server/api/responses.ts';
 
 /** Saves the answers sent and submits, once every vector is answered (else 422, with what was sent kept as a draft). */
 export const POST = endpoint('score', async ({ url, params, request }, user) => {

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { isSlug } from '#lib/domain/catalog.ts';
 import { parseId } from '#lib/server/forms/index.ts';
-import type { ResponseWriteSchema } from '#lib/server/forms/api-writes.ts';
-import { toAnswer } from '#lib/server/forms/api-writes.ts';
-import { json, Problem } from '#lib/server/http/api.ts';
+import type { ResponseWriteSchema } from '#lib/server/api/write-schemas.ts';
+import { toAnswer } from '#lib/server/api/write-schemas.ts';
+import { json, Problem } from '#lib/server/api/endpoint.ts';
 import { getFramework } from '#lib/server/queries/framework.ts';
 import { getResponse, isAssigned, type SaveOutcome } from '#lib/server/queries/responses.ts';
 import { roundAndTechnology } from '#lib/server/queries/rounds.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { parseId } from '#lib/server/forms/index.ts';
-import type { BacklogItemSchema } from '#lib/server/forms/api-writes.ts';
-import { entityResponse, entityTag, Problem } from '#lib/server/http/api.ts';
+import type { BacklogItemSchema } from '#lib/server/api/write-schemas.ts';
+import { entityResponse, entityTag, Problem } from '#lib/server/api/endpoint.ts';
 import { listBacklog } from '#lib/server/queries/backlog.ts';
 import type { Reader } from '#lib/domain/anonymity.ts';
 

@@ -1,6 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
-import { db } from '#lib/server/db/index.ts';
-import { round, technology } from '#lib/server/db/schema/index.ts';
+import { getRound } from '#lib/server/queries/rounds.ts';
+import { technologyNames } from '#lib/server/queries/technologies.ts';
 import { storedResults } from '#lib/server/queries/results.ts';
 import { shareableResult, type Reader } from '#lib/domain/anonymity.ts';
 
@@ -9,20 +8,10 @@ import { shareableResult, type Reader } from '#lib/domain/anonymity.ts';
  * with the vector figures `reader` may see (the same anonymity rule as every page).
  */
 export async function roundResultsForApi(roundId: number, reader: Reader) {
-	const [r] = await db().select({ id: round.id, name: round.name, state: round.state }).from(round).where(eq(round.id, roundId));
+	const r = await getRound(roundId);
 	if (!r) return null;
 	const results = await storedResults(roundId);
-	const names = results.length
-		? await db()
-				.select({ id: technology.id, slug: technology.slug, name: technology.name })
-				.from(technology)
-				.where(
-					inArray(
-						technology.id,
-						results.map((x) => x.technologyId)
-					)
-				)
-		: [];
+	const names = await technologyNames(results.map((x) => x.technologyId));
 	const byId = new Map(names.map((t) => [t.id, t]));
 	const items = results
 		.map((stored) => shareableResult(stored, reader))
@@ -38,5 +27,5 @@ export async function roundResultsForApi(roundId: number, reader: Reader) {
 			withheld: x.withheld
 		}))
 		.sort((a, b) => a.technology.localeCompare(b.technology));
-	return { round: r, provisional: r.state !== 'closed', items };
+	return { round: { id: r.id, name: r.name, state: r.state }, provisional: r.state !== 'closed', items };
 }

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { sameValue, slugify, type PlannedTechnology } from '#lib/domain/catalog.ts';
 import type { TechnologyInput } from '#lib/server/queries/technologies.ts';
-import type { TechnologyBulkSchema, TechnologyCreateSchema, TechnologyPatchSchema } from '#lib/server/forms/api-writes.ts';
-import { Problem } from '#lib/server/http/api.ts';
+import type { TechnologyBulkSchema, TechnologyCreateSchema, TechnologyPatchSchema } from '#lib/server/api/write-schemas.ts';
+import { Problem } from '#lib/server/api/endpoint.ts';
 
 type Fields = z.output<typeof TechnologyPatchSchema>;
 

@@ -12,7 +12,7 @@ import {
 	TechnologyListQuery,
 	TechnologyPageSchema,
 	TechnologySchema
-} from '#lib/server/forms/api.ts';
+} from '#lib/server/api/parse.ts';
 import {
 	BacklogItemSchema,
 	BacklogPageSchema,
@@ -26,10 +26,10 @@ import {
 	TechnologyBulkSchema,
 	TechnologyCreateSchema,
 	TechnologyPatchSchema
-} from '#lib/server/forms/api-writes.ts';
-import { BackstageRadarSchema } from '#lib/server/forms/api-backstage.ts';
+} from '#lib/server/api/write-schemas.ts';
+import { BackstageRadarSchema } from '#lib/server/api/backstage-schema.ts';
 import { REPORT_FILES } from '#lib/server/export/round-download.ts';
-import { MAX_BODY_BYTES, RATE_PER_MINUTE } from './api';
+import { MAX_BODY_BYTES, RATE_PER_MINUTE } from '#lib/server/api/endpoint.ts';
 
 type Responses = ZodOpenApiOperationObject['responses'];
 

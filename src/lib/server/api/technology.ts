@@ -1,7 +1,7 @@
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
-import { entityResponse, entityTag, Problem } from '#lib/server/http/api.ts';
+import { entityResponse, entityTag, Problem } from '#lib/server/api/endpoint.ts';
 import type { getTechnology } from '#lib/server/queries/technologies.ts';
-import type { TechnologySchema } from '#lib/server/forms/api.ts';
+import type { TechnologySchema } from '#lib/server/api/parse.ts';
 import type { z } from 'zod';
 
 type Row = {

@@ -1,8 +1,6 @@
-import { inArray } from 'drizzle-orm';
-import { db } from '#lib/server/db/index.ts';
 import { sqlState, UNIQUE_VIOLATION } from '#lib/server/db/client.ts';
-import { technology } from '#lib/server/db/schema/index.ts';
-import { entityResponse, entityTag, Problem } from '#lib/server/http/api.ts';
+import { technologyIdsBySlug } from '#lib/server/queries/technologies.ts';
+import { entityResponse, entityTag, Problem } from '#lib/server/api/endpoint.ts';
 import { parseId } from '#lib/server/forms/index.ts';
 import { getRoundWithProgress, type listRounds } from '#lib/server/queries/rounds.ts';
 
@@ -48,8 +46,7 @@ export async function refuseTakenName<T>(write: () => Promise<T>): Promise<T> {
 
 /** Technology ids by slug; an unknown slug is refused by its place in the list. */
 export async function technologyIds(slugs: string[], field: string): Promise<number[]> {
-	const rows = await db().select({ id: technology.id, slug: technology.slug }).from(technology).where(inArray(technology.slug, slugs));
-	const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+	const bySlug = await technologyIdsBySlug(slugs);
 	const errors = slugs.flatMap((s, i) => (bySlug.has(s) ? [] : [{ field: `${field}.${i}`, message: `no technology has the slug ${s}` }]));
 	if (errors.length) throw new Problem(400, 'Bad Request', `Unknown technologies: ${errors.length}.`, { errors });
 	return slugs.map((s) => bySlug.get(s)!);

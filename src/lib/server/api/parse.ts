@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { LIFECYCLES } from '#lib/domain/catalog.ts';
 import { MAX_ID } from '#lib/domain/ids.ts';
 import { ROUND_STATES } from '#lib/domain/states.ts';
-import { fieldProblem, Problem } from '#lib/server/http/api.ts';
-import { hasControlCharacters } from './index';
+import { fieldProblem, Problem } from '#lib/server/api/endpoint.ts';
+import { hasControlCharacters } from '#lib/server/forms/index.ts';
 
 /**
  * The REST API's schemas: they validate what comes in and describe what goes out, and the
- * OpenAPI document (http/openapi.ts) is generated from these same objects.
+ * OpenAPI document (api/openapi.ts) is generated from these same objects.
  */
 const plainText = (max: number) =>
 	z

@@ -5,10 +5,10 @@ import { MAX_ID } from '#lib/domain/ids.ts';
 import { FIBONACCI, ITEM_STATUSES } from '#lib/domain/remediation.ts';
 import { LANES } from '#lib/domain/framework.ts';
 import { ROUND_STATES } from '#lib/domain/states.ts';
-import { hasControlCharacters, isCalendarDate } from './index';
+import { hasControlCharacters, isCalendarDate } from '#lib/server/forms/index.ts';
 
 /**
- * What the API's writes take. Like its reads (forms/api.ts), these schemas both validate the body
+ * What the API's writes take. Like its reads (api/parse.ts), these schemas both validate the body
  * and document it in the OpenAPI document; every object is strict, so a misspelt field is named.
  */
 const line = (max: number) =>

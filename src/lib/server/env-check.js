@@ -2,12 +2,13 @@
 // is one clear list of problems and exit code 2, never a stack trace half-way through start-up.
 // Plain JavaScript so that server.js can use it without a build.
 import { z } from 'zod';
-import { parseSecretsKey, SECRETS_KEY_RULE } from '../src/lib/server/db/secrets.js';
+import { parseSecretsKey, SECRETS_KEY_RULE } from './db/secrets.js';
 
 const header = z
 	.string()
 	.regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name such as x-forwarded-for')
 	.transform((v) => v.toLowerCase());
+/** @param {number} min @param {number} max */
 const integer = (min, max) =>
 	z
 		.string()
@@ -106,11 +107,14 @@ export function readConfig(env) {
 	if (result.success) return { config: result.data, problems: [] };
 	return {
 		config: null,
-		problems: result.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(given[i.path[0]] ?? '')}: ${i.message}`)
+		problems: result.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(given[String(i.path[0])] ?? '')}: ${i.message}`)
 	};
 }
 
-/** The configuration as `--check` prints it: secrets and database passwords masked. */
+/**
+ * The configuration as `--check` prints it: secrets and database passwords masked.
+ * @param {Record<string, unknown>} config
+ */
 export function describeConfig(config) {
 	return Object.entries(config)
 		.map(([key, value]) => {
