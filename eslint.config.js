@@ -25,6 +25,15 @@ export default ts.config(
 		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser } }
 	},
 	{
+		// A promise nobody awaits fails silently: type-aware rules find them in the app and its tests.
+		files: ['src/**/*.ts', 'src/**/*.svelte', 'tests/**/*.ts'],
+		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'] } },
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': 'error'
+		}
+	},
+	{
 		// One home for SQL: queries/, and auth/ and db/ for their own tables. Elsewhere, call a function there.
 		files: ['src/**/*.ts', 'src/**/*.svelte'],
 		ignores: ['src/lib/server/queries/**', 'src/lib/server/auth/**', 'src/lib/server/db/**'],

@@ -55,6 +55,8 @@ export const init: ServerInit = async () => {
 	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
 	log.info(`Open ${env.ORIGIN || `http://${host}:${env.PORT || 3000}`}`);
 	// server.js emits this once requests have drained on SIGTERM/SIGINT, and waits for the pool to close.
+	// server.js awaits what each sveltekit:shutdown listener returns, so this one may be async.
+	// eslint-disable-next-line @typescript-eslint/no-misused-promises
 	process.once('sveltekit:shutdown' as never, async () => {
 		// Jobs in flight get a few seconds; the database closes after them either way.
 		const grace = new Promise((resolve) => setTimeout(resolve, 4000).unref());

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { eq, like } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -353,7 +353,7 @@ async function startFakeProvider(claims: { aud: string }) {
 	const { publicKey, privateKey } = await generateKeyPair('RS256');
 	const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
 	const state = { nonce: '' };
-	const server: Server = createServer(async (req, res) => {
+	const answer = async (req: IncomingMessage, res: ServerResponse) => {
 		const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 		if (req.url === '/.well-known/openid-configuration')
 			return json({
@@ -375,7 +375,8 @@ async function startFakeProvider(claims: { aud: string }) {
 			.setExpirationTime('5m')
 			.sign(privateKey);
 		json({ access_token: 'at', token_type: 'Bearer', id_token: idToken, expires_in: 300 });
-	});
+	};
+	const server: Server = createServer((req, res) => void answer(req, res));
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	return Object.assign(state, { issuer, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
 }

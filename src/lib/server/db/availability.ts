@@ -48,15 +48,19 @@ export function markDatabaseDown(error: unknown) {
 	down = true;
 	log.error('Database unreachable; answering 503 until it is back', error);
 	let busy = false;
-	probing = setInterval(async () => {
+	const probe = async () => {
 		if (busy) return;
 		busy = true;
-		if (await databaseReady(PROBE_TIMEOUT_MS)) {
-			down = false;
-			clearInterval(probing);
-			log.info('Database reachable again');
+		try {
+			if (await databaseReady(PROBE_TIMEOUT_MS)) {
+				down = false;
+				clearInterval(probing);
+				log.info('Database reachable again');
+			}
+		} finally {
+			busy = false;
 		}
-		busy = false;
-	}, PROBE_EVERY_MS);
+	};
+	probing = setInterval(() => void probe(), PROBE_EVERY_MS);
 	probing.unref();
 }
