@@ -2,7 +2,7 @@ import { sequence, type Handle, type HandleServerError, type ServerInit } from '
 import { env } from '#lib/server/env.ts';
 import { loginRedirect } from '#lib/server/auth/policy.ts';
 import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '#lib/server/auth/session.ts';
-import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase } from '#lib/server/db/index.ts';
+import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase, stopStarting } from '#lib/server/db/index.ts';
 import { isConnectionFailure, markDatabaseDown } from '#lib/server/db/availability.ts';
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '#lib/server/db/seed/index.ts';
 import { DEMO_PEOPLE } from '#lib/server/db/seed/people.ts';
@@ -48,8 +48,7 @@ export const init: ServerInit = async () => {
 		);
 	} catch (error) {
 		// PGlite changed under db/pglite-prepared.ts: a setting or a pin to fix, not an outage to wait out.
-		process.stderr.write(`Opsmaturity cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-		process.exit(2);
+		stopStarting(error);
 	}
 	// The address people should open: ORIGIN when set (npm start sets it), else where the server listens.
 	const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;

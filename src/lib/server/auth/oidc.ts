@@ -55,7 +55,7 @@ const isUnreachable = (error: unknown) => failureOf(error) === 'unreachable';
 
 async function discover(settings: OidcSettings) {
 	const issuer = new URL(settings.issuer);
-	// Plain http only to a provider on this machine (tests, a local Keycloak); config.js refuses it elsewhere.
+	// Plain http only to a provider on this machine (tests, a local Keycloak); env-check.js refuses it elsewhere.
 	const insecure = issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname);
 	const config = await client.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
 		execute: insecure ? [client.allowInsecureRequests] : [],

@@ -61,6 +61,6 @@ export function markDatabaseDown(error: unknown) {
 			busy = false;
 		}
 	};
-	probing = setInterval(() => void probe(), PROBE_EVERY_MS);
+	probing = setInterval(() => void probe().catch((error) => log.error('Probing the database failed', error)), PROBE_EVERY_MS);
 	probing.unref();
 }

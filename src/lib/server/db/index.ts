@@ -53,7 +53,13 @@ export async function startDatabaseWithRetry(
 			await new Promise((r) => setTimeout(r, pauseAfter(n - 1)));
 			if (await attempt(n)) return;
 		}
-	})();
+	})().catch(stopStarting);
+}
+
+/** A start that waiting cannot mend (PGlite changed under db/pglite-prepared.ts): say why, and exit with code 2. */
+export function stopStarting(error: unknown): never {
+	process.stderr.write(`Opsmaturity cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exit(2);
 }
 
 /** Tests hand in their own database; the app never calls this. */
