@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireCapability } from '#lib/server/auth/policy.ts';
-import { ROLES } from '#lib/server/db/schema/index.ts';
+import { ROLES } from '#lib/domain/roles.ts';
 import { email, fieldFailure, id, idList, parseForm, formFailure } from '#lib/server/forms/index.ts';
 import { listTeams } from '#lib/server/queries/teams.ts';
 import { createInvitation, findUserForLogin, listPendingInvitations, listUsers, updateUser } from '#lib/server/queries/users.ts';
