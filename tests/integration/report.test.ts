@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
@@ -14,6 +13,7 @@ import { computeResults } from '../../src/lib/server/queries/results';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
 import { useTestDatabase } from '../helpers/db';
+import { hasPoppler, pdfFile } from '../helpers/poppler';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createUserRow } from '../helpers/factories';
 
@@ -56,15 +56,6 @@ describe('permissions', () => {
 	});
 });
 
-// poppler-utils is installed by .ci/run; without it only the structural check below runs.
-const hasPoppler = (() => {
-	try {
-		execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-})();
 
 describe('PDF', () => {
 	it('is a complete PDF document', async () => {
@@ -75,9 +66,7 @@ describe('PDF', () => {
 	});
 
 	it.runIf(hasPoppler)('renders non-blank pages whose text holds every technology and its rating', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-pdf-'));
-		const file = path.join(dir, 'report.pdf');
-		writeFileSync(file, await bytes(await get('report.pdf', viewer)));
+		const file = pdfFile(await bytes(await get('report.pdf', viewer)));
 		const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
 		const results = await computeResults({ roundId });
 		const techs = await db().select().from(technology);
@@ -88,17 +77,15 @@ describe('PDF', () => {
 		}
 		expect(text).toContain('Grafana Loki — Ünicode');
 		expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Title:\s+Maturity report/);
-		execFileSync('pdftoppm', ['-r', '20', '-png', '-f', '1', '-l', '4', file, path.join(dir, 'page')]);
-		const pages = readdirSync(dir).filter((f) => f.startsWith('page'));
+		execFileSync('pdftoppm', ['-r', '20', '-png', '-f', '1', '-l', '4', file, path.join(path.dirname(file), 'page')]);
+		const pages = readdirSync(path.dirname(file)).filter((f) => f.startsWith('page'));
 		expect(pages).toHaveLength(4);
 		// A blank page compresses to almost nothing; drawn pages do not.
-		for (const p of pages) expect(readFileSync(path.join(dir, p)).length).toBeGreaterThan(2000);
+		for (const p of pages) expect(readFileSync(path.join(path.dirname(file), p)).length).toBeGreaterThan(2000);
 	});
 
 	it.runIf(hasPoppler)('opens with a page on how to read it, and the contents still point at each technology’s page', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-pdf-'));
-		const file = path.join(dir, 'report.pdf');
-		writeFileSync(file, await bytes(await get('report.pdf', viewer)));
+		const file = pdfFile(await bytes(await get('report.pdf', viewer)));
 		const page = (n: number) => execFileSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-']).toString();
 		const guide = page(2);
 		expect(guide).toContain('How to read this report');
@@ -112,9 +99,7 @@ describe('PDF', () => {
 
 	it.runIf(hasPoppler)('quotes comments per vector: names for leads and admins, neither name nor score for anyone else', async () => {
 		const text = async (user: SessionUser) => {
-			const file = path.join(mkdtempSync(path.join(tmpdir(), 'opsm-pdf-')), 'report.pdf');
-			writeFileSync(file, await bytes(await get('report.pdf', user)));
-			return execFileSync('pdftotext', [file, '-']).toString();
+			return execFileSync('pdftotext', [pdfFile(await bytes(await get('report.pdf', user))), '-']).toString();
 		};
 		const [kafka] = await db().select().from(technology).where(eq(technology.slug, 'kafka'));
 		const [commenter] = await db()
