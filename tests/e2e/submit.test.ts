@@ -99,6 +99,38 @@ describe('the last step of scoring', () => {
 		await page.close();
 	});
 
+	it('a submit refused because another tab changed the answers says so in the status bar and moves the keyboard to Reload', async () => {
+		const page = await openAssessment('rabbitmq');
+		for (let i = 0; i < 15; i++) await page.keyboard.press('3');
+		await allSaved(page);
+		const other = await openAssessment('rabbitmq');
+		await other.locator('fieldset[data-index="0"]').getByRole('radio', { name: /^1:/ }).check();
+		await allSaved(other);
+		await other.close();
+
+		await page.getByRole('button', { name: 'Submit answers' }).click();
+		await expect.poll(() => status(page)).toMatch(/^Not saved: These answers were changed in another tab/);
+		expect(await focusedName(page)).toBe('Reload latest answers');
+		expect(await page.getByText('You submitted these answers.').count()).toBe(0);
+		await page.close();
+	});
+
+	it('Enter in an evidence link moves to the next vector instead of submitting', async () => {
+		const page = await openAssessment('redis');
+		const submits: string[] = [];
+		page.on('request', (r) => r.url().endsWith('?/submit') && submits.push(r.url()));
+		const first = page.locator('fieldset[data-index="0"]');
+		await first.getByText('Comment or evidence').click();
+		await first.locator('input[type=url]').fill('https://wiki.example.com/runbook');
+		await first.locator('input[type=url]').press('Enter');
+		expect(await focusedName(page)).toMatch(/^score\./);
+		expect(await focusedName(page)).not.toBe(`score.${await first.getAttribute('data-vector')}`);
+		await allSaved(page);
+		expect(submits).toEqual([]);
+		expect(await page.getByText('Still to answer').count()).toBe(0);
+		await page.close();
+	});
+
 	it('= keeps last round’s answer only where this round has none yet, and c opens the comment', async () => {
 		const page = await openAssessment('kafka');
 		expect(await page.locator('.keys').innerText()).toMatch(

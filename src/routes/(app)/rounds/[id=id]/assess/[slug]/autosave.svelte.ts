@@ -62,6 +62,13 @@ export class Autosaver {
 		}
 	}
 
+	/** A submit refused as stale: the answers changed elsewhere, so saving stops here as it does for a stale save. */
+	conflict(message: string) {
+		clearTimeout(this.#timer);
+		this.status = 'conflict';
+		this.message = message;
+	}
+
 	/** Takes the version a refused submit stored (an incomplete submit still saves the answers). */
 	adopt(version: number) {
 		if (Number.isSafeInteger(version) && version > this.version) this.version = version;
