@@ -163,6 +163,24 @@ describe('SIGTERM', () => {
 });
 
 describe('configuration', () => {
+	it('under an https ORIGIN, static files and built assets carry Strict-Transport-Security as pages do', async () => {
+		const server = await startServer({ ORIGIN: 'https://maturity.example.com' });
+		try {
+			const login = await fetch(`${server.url}/login`);
+			const asset = /\/_app\/immutable\/[^"]+\.js/.exec(await login.text())![0];
+			for (const address of ['/login', '/favicon.svg', asset]) {
+				const answer = await fetch(`${server.url}${address}`);
+				expect([address, answer.status, answer.headers.get('strict-transport-security')]).toEqual([
+					address,
+					200,
+					'max-age=31536000; includeSubDomains'
+				]);
+			}
+		} finally {
+			await stopServer(server, true);
+		}
+	});
+
 	it('refuses wrong values with one list and exit code 2', () => {
 		const run = spawnSync(process.execPath, ['server.js'], {
 			env: {

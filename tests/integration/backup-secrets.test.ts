@@ -10,7 +10,9 @@ import { db, useDatabase } from '../../src/lib/server/db';
 import { writeBackup } from '../../src/lib/server/db/backup';
 import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
 import { restoreBackup } from '../../src/lib/server/db/restore';
-import { mailMessage, oidcFlow, webhook } from '../../src/lib/server/db/schema';
+import { appUser, mailMessage, oidcFlow, userIdentity, webhook } from '../../src/lib/server/db/schema';
+import { eq } from 'drizzle-orm';
+import { getSsoConfig, saveSsoConfig } from '../../src/lib/server/queries/settings';
 import { createApiToken } from '../../src/lib/server/queries/api-tokens';
 import { settleMail } from '../../src/lib/server/queries/mail-outbox';
 import { findByUnsubscribeToken } from '../../src/lib/server/queries/mail-preferences';
@@ -35,6 +37,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'opsm-backup-secrets-'));
 const file = (name: string) => path.join(dir, name);
 
 let admin: SessionUser;
+let memberId: number;
 /** Every credential the source database was given, by what it is. */
 const secrets: Record<string, string> = {};
 let target: { handle: DatabaseHandle; options: DatabaseOptions };
@@ -64,6 +67,14 @@ beforeAll(async () => {
 	secrets['unsubscribe link of a sent email'] = tokenIn(mails[3].unsubscribeUrl, '/unsubscribe');
 	for (const sent of [mails[1], mails[3]]) await settleMail(sent, { sent: true });
 	secrets['unsubscribe link from before 0013'] = await unsubscribeTokenRow(member.id);
+	// The member signs in through the provider and holds the role a group mapping gives.
+	const mappings = [{ group: 'sre', role: 'member' as const, teamId: null }];
+	expect(await saveSsoConfig(admin.id, (await getSsoConfig()).version, { groupsClaim: 'groups', defaultRole: 'viewer', mappings })).toBe(
+		'saved'
+	);
+	await db().insert(userIdentity).values({ issuer: 'https://idp.example.com', subject: 'member', userId: member.id });
+	await db().update(appUser).set({ roleFromGroups: true }).where(eq(appUser.id, member.id));
+	memberId = member.id;
 	secrets['webhook signing secret'] = (
 		await createWebhook(admin.id, { url: 'https://hooks.example.com/x', events: ['round.opened'] })
 	).secret!;
@@ -193,6 +204,25 @@ describe('a restore', () => {
 		writeFileSync(file('before-0013.ndjson.gz'), gzipSync([JSON.stringify(old), ...rewritten].join('\n')));
 		const { checked } = await restored('before-0013.ndjson.gz', undefined, () => findByUnsubscribeToken(token));
 		expect(checked?.email).toEqual(expect.any(String));
+	});
+
+	it('of a backup made before 0014 marks the roles the single sign-on groups gave, as the migration marked the live rows', async () => {
+		const [header, ...batches] = text('plain.ndjson.gz').split('\n');
+		const old = JSON.parse(header);
+		const users = old.tables.find((t: { name: string }) => t.name === 'app_user');
+		users.columns = users.columns.filter((c: { name: string }) => c.name !== 'role_from_groups');
+		const rewritten = batches.map((line) => {
+			if (!line.startsWith('{"table":"app_user"')) return line;
+			const batch = JSON.parse(line);
+			batch.rows = batch.rows.map(({ role_from_groups: _from, ...row }: Record<string, unknown>) => row);
+			return JSON.stringify(batch);
+		});
+		writeFileSync(file('before-0014.ndjson.gz'), gzipSync([JSON.stringify(old), ...rewritten].join('\n')));
+		const { checked } = await restored('before-0014.ndjson.gz', undefined, () =>
+			db().select({ id: appUser.id, fromGroups: appUser.roleFromGroups }).from(appUser).orderBy(appUser.id)
+		);
+		expect(checked.filter((u) => u.fromGroups).map((u) => u.id)).toEqual([memberId]);
+		expect(checked.length).toBeGreaterThan(1);
 	});
 
 	it('without the key, or with another, leaves each webhook in place but paused, saying why, until a new secret is set', async () => {

@@ -7,7 +7,7 @@ import { db } from '../../src/lib/server/db';
 import { appUser, auditLog, invitation, oidcFlow, session, userIdentity, userTeam } from '../../src/lib/server/db/schema';
 import { FLOW_LIMIT, flowCookie, MAX_FLOWS, startOidc } from '../../src/lib/server/auth/oidc';
 import { getSsoConfig, saveSsoConfig } from '../../src/lib/server/queries/settings';
-import { createInvitation } from '../../src/lib/server/queries/users';
+import { createInvitation, updateUser } from '../../src/lib/server/queries/users';
 import * as begin from '../../src/routes/(auth)/auth/oidc/+server';
 import * as callback from '../../src/routes/(auth)/auth/oidc/callback/+page.server';
 import * as logout from '../../src/routes/(auth)/logout/+page.server';
@@ -158,7 +158,11 @@ describe('single sign-on against a real OpenID provider', () => {
 		const tooling = await createTeamRow('Delivery Tooling');
 		const leads = await createTeamRow('Tooling leads');
 		const { version } = await getSsoConfig();
-		const mappings = [{ group: 'tooling-leads', role: 'lead' as const, teamId: leads.id }];
+		// Another group gives the same role as the invitation: Tia's still came from the invitation.
+		const mappings = [
+			{ group: 'tooling-leads', role: 'lead' as const, teamId: leads.id },
+			{ group: 'sre', role: 'member' as const, teamId: null }
+		];
 		expect(await saveSsoConfig(admin.id, version, { groupsClaim: 'groups', defaultRole: 'viewer', mappings })).toBe('saved');
 		await createInvitation(admin.id, { email: 'tia@example.com', role: 'member', teamIds: [tooling.id] });
 		expect((await signInAs('tooling')).outcome).toMatchObject({ kind: 'redirect' });
@@ -175,6 +179,10 @@ describe('single sign-on against a real OpenID provider', () => {
 		accounts.tooling.groups = ['delivery-tooling'];
 		await signInAs('tooling');
 		expect(await userByEmail('tia@example.com')).toMatchObject({ role: 'viewer' });
+		// A role an administrator sets stays too, whatever the groups give others.
+		expect(await updateUser(admin.id, tia.id, { role: 'member', teamIds: [tooling.id], active: true })).toBe('updated');
+		await signInAs('tooling');
+		expect(await userByEmail('tia@example.com')).toMatchObject({ role: 'member' });
 	});
 
 	it('the break-glass account never signs in through the provider', async () => {
@@ -261,6 +269,20 @@ describe('sign-ins under way are bounded per address, so one address cannot shut
 				.delete(oidcFlow)
 				.where(eq(oidcFlow.id, `filler-${i + 1}`));
 		}
+		await db().delete(oidcFlow).where(like(oidcFlow.id, 'filler-%'));
+	});
+
+	it(`starts from many addresses at once never pass ${MAX_FLOWS} together`, async () => {
+		const expiresAt = new Date(Date.now() + 60_000);
+		const fill = MAX_FLOWS - 1 - (await flows());
+		await db()
+			.insert(oidcFlow)
+			.values(
+				Array.from({ length: fill }, (_, i) => ({ id: `filler-${i}`, state: 's', nonce: 'n', codeVerifier: 'v', next: '/', expiresAt }))
+			);
+		const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => knock(`198.51.100.${60 + i}`)));
+		expect(answers.filter((a) => a.kind === 'redirect')).toHaveLength(1);
+		expect(await flows()).toBe(MAX_FLOWS);
 		await db().delete(oidcFlow).where(like(oidcFlow.id, 'filler-%'));
 	});
 });

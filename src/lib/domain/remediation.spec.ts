@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AGILE_OPERATIONS_V1 } from './agile-operations-v1';
 import {
 	itemLevels,
+	itemLine,
 	itemPriority,
 	itemStatusLabel,
 	plannedItems,
@@ -140,6 +141,12 @@ describe('how a backlog item reads in a list', () => {
 		const calibrate = { ...item, kind: 'calibrate' as const, priority: 0, currentLevel: 3, targetLevel: 3 };
 		expect([itemLevels(calibrate), itemPriority(calibrate)]).toEqual(['3 (target 3)', '—']);
 		expect(itemLevels({ ...calibrate, currentLevel: 4.5 })).toBe('4.5 (target 3)');
+		const listed = { ...calibrate, size: 1, title: 'Agree on Stability' };
+		expect([itemLine(listed), itemLine(listed, true)]).toEqual([
+			'[— · 1 pts] Agree on Stability',
+			'[— · 1 pts · 3 (target 3)] Agree on Stability'
+		]);
+		expect(itemLine({ ...item, size: 3, title: 'Reach 4' }, true)).toBe('[2.0 · 3 pts · 2 → 4] Reach 4');
 	});
 
 	it('a met item reads "Met" with the level it reached, whatever its planning status', () => {

@@ -157,6 +157,12 @@ export function itemLevels(item: Shown): string {
 /** Priority is gap × weight: a calibrate item has no gap, so it has no priority to show, rather than a 0.0 that reads as a rank. */
 export const itemPriority = (item: Pick<Shown, 'kind' | 'priority'>) => (item.kind === 'calibrate' ? '—' : item.priority.toFixed(1));
 
+/** One line of a report or its PDF: priority, size and, for the appendix, levels in brackets, then the title. */
+export function itemLine(item: Shown & Pick<BacklogItem, 'size' | 'title'>, withLevels = false): string {
+	const parts = [itemPriority(item), `${item.size} pts`, ...(withLevels ? [itemLevels(item)] : [])];
+	return `[${parts.join(' · ')}] ${item.title}`;
+}
+
 /** A backlog item as lists, exports and edit forms see it. */
 export type BacklogItem = {
 	id: number;

@@ -27,8 +27,8 @@ describe('group mapping', () => {
 	});
 
 	it('says nothing when the provider sends no groups claim, or nothing is mapped', () => {
-		expect(membershipFrom(config, null)).toEqual({ role: null, managedRoles: [], teamIds: [], managedTeamIds: [] });
-		expect(membershipFrom(DEFAULT_SSO, ['ops-admins'])).toEqual({ role: null, managedRoles: [], teamIds: [], managedTeamIds: [] });
+		expect(membershipFrom(config, null)).toEqual({ claimed: false, role: null, teamIds: [], managedTeamIds: [] });
+		expect(membershipFrom(DEFAULT_SSO, ['ops-admins'])).toEqual({ claimed: true, role: null, teamIds: [], managedTeamIds: [] });
 	});
 
 	it('with team mappings only, roles stay as they are', () => {
@@ -48,25 +48,29 @@ describe('group mapping', () => {
 	});
 
 	it.each([
-		// groups, role now, role after (null: kept)
-		[['ops-admins'], 'member', 'admin'],
-		[['sre'], 'lead', 'member'],
+		// groups, role now, given by the groups, role after (null: kept)
+		[['ops-admins'], 'member', false, 'admin'],
+		[['sre'], 'lead', true, 'member'],
 		// Left the group that gave the role: back to the default.
-		[['unrelated'], 'lead', 'viewer'],
-		[[], 'admin', 'viewer'],
-		[['dba'], 'member', 'viewer'],
-		[['unrelated'], 'viewer', null],
+		[['unrelated'], 'lead', true, 'viewer'],
+		[[], 'admin', true, 'viewer'],
+		[['dba'], 'member', true, 'viewer'],
+		[['unrelated'], 'viewer', false, null],
+		// A role an invitation or an administrator gave stays while the groups give none, even one a mapping gives others.
+		[['dba'], 'member', false, null],
+		[['unrelated'], 'lead', false, null],
 		// No groups claim says nothing.
-		[null, 'lead', null]
-	] as const)('a later sign-in with groups %j turns %s into %s', (groups, current, after) => {
-		expect(roleAtSignIn(membershipFrom(config, groups ? [...groups] : null), current, 'viewer')).toBe(after);
+		[null, 'lead', true, null]
+	] as const)('a later sign-in with groups %j turns %s (from the groups: %s) into %s', (groups, role, fromGroups, after) => {
+		const next = roleAtSignIn(membershipFrom(config, groups ? [...groups] : null), { role, fromGroups }, 'viewer');
+		expect(next?.role ?? null).toBe(after);
+		if (next) expect(next.fromGroups).toBe(!!groups?.some((g) => ['ops-admins', 'ops-leads', 'sre'].includes(g)));
 	});
 
 	it('an invited member whose groups match nothing keeps the invitation’s role at every sign-in', () => {
-		const leadsOnly: SsoConfig = { ...config, mappings: [{ group: 'ops-leads', role: 'lead', teamId: 1 }] };
-		const m = membershipFrom(leadsOnly, ['delivery-tooling']);
+		const m = membershipFrom(config, ['delivery-tooling']);
 		expect(newcomerRole(m, 'member', 'viewer')).toBe('member');
-		expect(roleAtSignIn(m, 'member', 'viewer')).toBe(null);
+		expect(roleAtSignIn(m, { role: 'member', fromGroups: false }, 'viewer')).toBe(null);
 	});
 
 	it('reads the claim as an array or a single string, and ignores anything else', () => {

@@ -18,10 +18,10 @@ export function groupsOf(claims: Record<string, unknown>, claim: string): string
 }
 
 export type Membership = {
+	/** The provider sent the groups claim; without it the groups say nothing about roles or teams. */
+	claimed: boolean;
 	/** The highest role the matching mappings give, or null when none of them gives one. */
 	role: Role | null;
-	/** Roles some mapping gives: someone holding one of these whose groups give none loses it. */
-	managedRoles: Role[];
 	/** Teams the groups give. */
 	teamIds: number[];
 	/** Teams some mapping names: membership in these follows the groups; other teams are left alone. */
@@ -35,24 +35,27 @@ export type Membership = {
  */
 export function membershipFrom(config: SsoConfig, groups: string[] | null): Membership {
 	const managedTeamIds = [...new Set(config.mappings.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))];
-	if (groups === null) return { role: null, managedRoles: [], teamIds: [], managedTeamIds: [] };
+	if (groups === null) return { claimed: false, role: null, teamIds: [], managedTeamIds: [] };
 	const matching = config.mappings.filter((m) => groups.includes(m.group));
 	const roles = matching.flatMap((m) => (m.role ? [m.role] : []));
 	const role = roles.length ? roles.reduce((best, r) => (atLeast(r, best) ? r : best)) : null;
-	const managedRoles = [...new Set(config.mappings.flatMap((m) => (m.role ? [m.role] : [])))];
-	return { role, managedRoles, teamIds: [...new Set(matching.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))], managedTeamIds };
+	return { claimed: true, role, teamIds: [...new Set(matching.flatMap((m) => (m.teamId === null ? [] : [m.teamId])))], managedTeamIds };
 }
 
 /** A newcomer's role: the groups' when they give one, else a pending invitation's, else the default. */
 export const newcomerRole = (membership: Membership, invited: Role | undefined, defaultRole: Role): Role =>
 	membership.role ?? invited ?? defaultRole;
 
+/** A person's role and whether the groups gave it (`app_user.role_from_groups`), rather than an invitation or an administrator. */
+export type HeldRole = { role: Role; fromGroups: boolean };
+
 /**
  * The role a later sign-in sets, or null to keep the current one. Leaving the group that gave a
- * role takes it away (back to the default); a role no mapping gives (an invitation's, an
- * administrator's) stays while the groups give none, or it would last only until the second sign-in.
+ * role takes it away (back to the default). A role an invitation or an administrator gave stays
+ * while the groups give none, even when some mapping gives the same role to others: what counts
+ * is where this person's role came from, not which roles the mappings name.
  */
-export function roleAtSignIn(membership: Membership, current: Role, defaultRole: Role): Role | null {
-	if (membership.role) return membership.role;
-	return membership.managedRoles.includes(current) ? defaultRole : null;
+export function roleAtSignIn(membership: Membership, held: HeldRole, defaultRole: Role): HeldRole | null {
+	if (membership.role) return { role: membership.role, fromGroups: true };
+	return membership.claimed && held.fromGroups ? { role: defaultRole, fromGroups: false } : null;
 }

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { env } from '#lib/server/env.ts';
-import { and, count, eq, lt } from 'drizzle-orm';
+import { and, count, eq, lt, sql } from 'drizzle-orm';
+import { LOCK } from '#lib/server/db/locks.js';
 import { db } from '#lib/server/db/index.ts';
 import { oidcFlow } from '#lib/server/db/schema/index.ts';
 import { publicOrigin } from '#lib/server/mail/config.ts';
@@ -117,15 +118,18 @@ export async function beginSignIn(next: string, address: string): Promise<SignIn
 	const nonce = client.randomNonce();
 	const flowToken = generateToken();
 	const expiresAt = new Date(Date.now() + FLOW_MS);
-	await db().delete(oidcFlow).where(lt(oidcFlow.expiresAt, new Date()));
-	const [{ n }] = await db().select({ n: count() }).from(oidcFlow);
-	if (n >= MAX_FLOWS) {
+	const admitted = await db().transaction(async (tx) => {
+		await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.oidcFlows})`);
+		await tx.delete(oidcFlow).where(lt(oidcFlow.expiresAt, new Date()));
+		const [{ n }] = await tx.select({ n: count() }).from(oidcFlow);
+		if (n >= MAX_FLOWS) return false;
+		await tx.insert(oidcFlow).values({ id: hashToken(flowToken), state, nonce, codeVerifier, next, expiresAt });
+		return true;
+	});
+	if (!admitted) {
 		await releaseAddressAttempt(FLOW_LIMIT, address, claim);
 		return { ok: false, busy: 'everyone' };
 	}
-	await db()
-		.insert(oidcFlow)
-		.values({ id: hashToken(flowToken), state, nonce, codeVerifier, next, expiresAt });
 	const url = client.buildAuthorizationUrl(config, {
 		redirect_uri: `${publicOrigin()}${CALLBACK_PATH}`,
 		scope: settings.scopes,

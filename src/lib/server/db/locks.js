@@ -15,7 +15,9 @@ export const LOCK = /** @type {const} */ ({
 	/** Demo seeding: the second instance finds users and seeds nothing. */
 	seed: 727_100_003,
 	/** The job queue's schema and queues, set up by one starting instance at a time. */
-	jobs: 727_100_004
+	jobs: 727_100_004,
+	/** Single sign-on flows under way: counted and added one at a time, so bursts cannot pass the global bound. */
+	oidcFlows: 727_100_005
 });
 
 const KEYED_CLASS = /** @type {const} */ ({

@@ -170,6 +170,9 @@ async function restoreLines(database, lines, options) {
 					`The backup is incomplete: table "${t.name}" has ${counts.get(t.name) ?? 0} rows, its header says ${t.rows}.`
 				);
 		await resetSequences(query, catalog);
+		// A backup from before 0014 does not say whose role the groups gave: mark them as 0014 marked the live rows.
+		const users = header.tables.find((t) => t.name === 'app_user');
+		if (users && target.has('app_user') && !users.columns.some((c) => c.name === 'role_from_groups')) await query(ROLE_FROM_GROUPS);
 		// Sealed webhook secrets are opened with SECRETS_KEY, or their webhooks paused (secrets.js).
 		const webhooks = target.has('webhook') ? await restoreSecrets(query, options.secretsKey) : { opened: 0, paused: 0 };
 		return { tables: header.tables.filter((t) => target.has(t.name)), webhooks };
@@ -189,6 +192,14 @@ function tableOf(line) {
 	}
 	throw new BackupError('The backup is damaged: a line that is not a batch of rows.');
 }
+
+/** Migration 0014's backfill, word for word (a test holds them together). */
+export const ROLE_FROM_GROUPS = `UPDATE "app_user" SET "role_from_groups" = true
+WHERE "id" IN (SELECT "user_id" FROM "user_identity")
+	AND "role" IN (
+		SELECT m->>'role' FROM "setting" s, jsonb_array_elements(s."value"->'mappings') m
+		WHERE s."key" = 'sso' AND jsonb_typeof(s."value"->'mappings') = 'array'
+	)`;
 
 /**
  * Columns a migration derived from a column it then dropped: a backup made before that migration

@@ -5,6 +5,7 @@ import { formatDate, plural } from '#lib/domain/format.ts';
 import { STATUS_LABELS } from '#lib/domain/initiatives.ts';
 import { LANE_INFO } from '#lib/domain/framework.ts';
 import { quoteAnswer } from '#lib/domain/comments.ts';
+import { itemLine, itemPriority } from '#lib/domain/remediation.ts';
 import { withheldNote } from '#lib/domain/anonymity.ts';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
@@ -109,7 +110,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	}
 	doc.moveDown().font('bold').text('Top remediation items').font('body').fontSize(9);
 	for (const b of s.topBacklog.slice(0, 8))
-		doc.text(`• [${b.priority.toFixed(1)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+		doc.text(`• [${itemPriority(b)}] ${b.technologyName}: ${b.title}`, { width: doc.page.width - 2 * MARGIN });
 	if (s.backlogWithheld)
 		doc
 			.fillColor(SOFT_INK)
@@ -156,7 +157,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 		doc.font('bold').fontSize(10).text(t.name).font('body').fontSize(9);
 		for (const b of t.backlog) {
 			if (doc.y > doc.page.height - 80) newPage();
-			doc.text(`[${b.priority.toFixed(1)} · ${b.size} pts · ${b.currentLevel ?? '—'} → ${b.targetLevel}] ${b.title}`, {
+			doc.text(itemLine(b, true), {
 				width: doc.page.width - 2 * MARGIN
 			});
 		}
@@ -297,8 +298,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 	doc.font('bold').fontSize(11).text('Open backlog items');
 	doc.font('body').fontSize(9);
 	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
-	for (const b of t.backlog.slice(0, Math.max(0, room)))
-		doc.text(`• [${b.priority.toFixed(1)} · ${b.size} pts] ${b.title}`, { width: doc.page.width - 2 * MARGIN });
+	for (const b of t.backlog.slice(0, Math.max(0, room))) doc.text(`• ${itemLine(b)}`, { width: doc.page.width - 2 * MARGIN });
 	if (t.backlog.length > room)
 		doc
 			.fillColor(SOFT_INK)

@@ -3,8 +3,7 @@ import { db } from '#lib/server/db/index.ts';
 import { intArray, rowsOf, sqlState, UNIQUE_VIOLATION, type Tx } from '#lib/server/db/client.ts';
 import { keyedTransactionLock, LOCK } from '#lib/server/db/locks.js';
 import { appUser, invitation, userIdentity, userTeam } from '#lib/server/db/schema/index.ts';
-import { groupsOf, membershipFrom, newcomerRole, roleAtSignIn, type Membership, type SsoConfig } from '#lib/domain/sso.ts';
-import type { Role } from '#lib/domain/roles.ts';
+import { groupsOf, membershipFrom, newcomerRole, roleAtSignIn, type HeldRole, type Membership, type SsoConfig } from '#lib/domain/sso.ts';
 import { breakGlassEmail } from '#lib/server/auth/local-login.ts';
 import type { ProviderIdentity } from '#lib/server/auth/oidc.ts';
 import { recordAudit } from './audit';
@@ -86,7 +85,7 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 			const role = newcomerRole(membership, invited?.role, config.defaultRole);
 			const [row] = await tx
 				.insert(appUser)
-				.values({ email: identity.email, name: identity.name, passwordHash: NO_PASSWORD, role })
+				.values({ email: identity.email, name: identity.name, passwordHash: NO_PASSWORD, role, roleFromGroups: membership.role !== null })
 				.returning({ id: appUser.id });
 			userId = row.id;
 			created = true;
@@ -104,13 +103,18 @@ async function resolveAccount(tx: Tx, identity: ProviderIdentity, config: SsoCon
 		}
 		await tx.insert(userIdentity).values({ issuer: identity.issuer, subject: identity.subject, userId });
 	}
-	const [user] = await tx.select({ active: appUser.active, role: appUser.role }).from(appUser).where(eq(appUser.id, userId)).for('update');
+	const [user] = await tx
+		.select({ active: appUser.active, role: appUser.role, fromGroups: appUser.roleFromGroups })
+		.from(appUser)
+		.where(eq(appUser.id, userId))
+		.for('update');
 	if (!user.active) return { ok: false, reason: 'inactive' } as const;
-	if (!created) await followGroups(tx, userId, user.role, roleAtSignIn(membership, user.role, config.defaultRole), membership);
+	if (!created) await followGroups(tx, userId, user, roleAtSignIn(membership, user, config.defaultRole), membership);
 	return { ok: true, userId, created } as const;
 }
 
-async function followGroups(tx: Tx, userId: number, role: Role, groupRole: Role | null, membership: Membership) {
+async function followGroups(tx: Tx, userId: number, held: HeldRole, next: HeldRole | null, membership: Membership) {
+	const role = held.role;
 	const before = rowsOf<{ teamId: number }>(
 		await tx.execute(sql`select team_id as "teamId" from user_team where user_id = ${userId} order by team_id`)
 	).map((r) => Number(r.teamId));
@@ -121,7 +125,7 @@ async function followGroups(tx: Tx, userId: number, role: Role, groupRole: Role 
 		userId,
 		membership.teamIds.filter((t) => !before.includes(t))
 	);
-	let newRole = groupRole && groupRole !== role ? groupRole : null;
+	let newRole = next && next.role !== role ? next.role : null;
 	if (newRole && role === 'admin') {
 		// The groups never remove the last active administrator; the lock makes two demotions at once take turns.
 		await tx.execute(sql`select pg_advisory_xact_lock(${LOCK.setup})`);
@@ -130,7 +134,10 @@ async function followGroups(tx: Tx, userId: number, role: Role, groupRole: Role 
 		);
 		if (n === 0) newRole = null;
 	}
-	if (newRole) await tx.update(appUser).set({ role: newRole }).where(eq(appUser.id, userId));
+	if (newRole) await tx.update(appUser).set({ role: newRole, roleFromGroups: next!.fromGroups }).where(eq(appUser.id, userId));
+	// The same role, now from the groups (or no longer): where it came from decides what leaving them does.
+	else if (next && role === next.role && held.fromGroups !== next.fromGroups)
+		await tx.update(appUser).set({ roleFromGroups: next.fromGroups }).where(eq(appUser.id, userId));
 	const after = [...before.filter((t) => !leave.includes(t)), ...joined].sort((a, b) => a - b);
 	if (newRole || after.join() !== before.join())
 		await recordAudit(tx, {

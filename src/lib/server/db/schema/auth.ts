@@ -21,6 +21,8 @@ export const appUser = pgTable(
 		name: text('name').notNull(),
 		passwordHash: text('password_hash').notNull(),
 		role: text('role', { enum: ROLES }).notNull(),
+		/** The single sign-on groups gave this role, so leaving them takes it away; an invitation's or an administrator's stays. */
+		roleFromGroups: boolean('role_from_groups').notNull().default(false),
 		active: boolean('active').notNull().default(true),
 		/** Kinds of email this person turned off on /account (MAIL_PREFERENCE_KEYS). */
 		mailOptOut: text('mail_opt_out')

@@ -3,10 +3,10 @@ import { openedMessage } from './opening';
 
 describe('openedMessage', () => {
 	it.each([
-		[{ emailed: 14, held: 0, optedOut: 0 }, 'Round opened. 14 people were emailed.'],
+		[{ emailed: 14, held: 0, optedOut: 0 }, 'Round opened. An email to 14 people is on its way.'],
 		[
 			{ emailed: 1, held: 0, optedOut: 2 },
-			'Round opened. 1 person was emailed. 2 people asked to score turned these emails off and were not emailed.'
+			'Round opened. An email to 1 person is on its way. 2 people asked to score turned these emails off and were not emailed.'
 		],
 		[
 			{ emailed: 0, held: 3, optedOut: 0 },

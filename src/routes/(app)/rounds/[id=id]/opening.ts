@@ -5,9 +5,10 @@ export const people = (n: number) => plural(n, 'person', 'people');
 
 export type Opened = { emailed: number; held: number; optedOut: number };
 
-/** What a lead reads once a round is open: who was emailed, counted from what the opening put in the outbox. */
+/** What a lead reads once a round is open: who is being emailed, counted from what the opening put in the outbox. */
 export function openedMessage({ emailed, held, optedOut }: Opened): string {
-	const sent = emailed ? `${people(emailed)} ${emailed === 1 ? 'was' : 'were'} emailed.` : held ? '' : 'Nobody was emailed.';
+	// The opening queues the messages; the outbox sends them moments later (and retries), so "on its way" is what is true now.
+	const sent = emailed ? `An email to ${people(emailed)} is on its way.` : held ? '' : 'Nobody was emailed.';
 	const waiting = held
 		? `No mail server is set up, so the messages to ${people(held)} are waiting in the outbox instead of being sent.`
 		: '';
