@@ -2,6 +2,30 @@ import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Suites against a database: `integration` covers each feature once and runs in `npm test`; `deep` holds
+ * the sweeps (fuzzing every form, the backup command line, old databases, driver parity) for `npm run
+ * test:all` and CI. Files that replace a module with vi.mock need a module graph of their own; the rest
+ * share one per worker, each file still with a database of its own (useTestDatabase) and state that
+ * outlives a file kept per database handle (perDatabase): importing the app anew for every file cost
+ * about a quarter of the suite.
+ */
+const MOCKING = ['tests/integration/refuse-before-hashing.test.ts', 'tests/deep/fuzz-actions.test.ts'];
+const databaseSuites = (['integration', 'deep'] as const).flatMap((name) => {
+	const files = `tests/${name}/**/*.test.ts`;
+	const test = { environment: 'node' as const, globalSetup: ['tests/helpers/global-setup.ts'], testTimeout: 30_000, hookTimeout: 60_000 };
+	return [
+		{
+			extends: './vite.config.ts',
+			test: { ...test, name, include: [files], exclude: MOCKING, isolate: false, provide: { sharedModules: true } }
+		},
+		{
+			extends: './vite.config.ts',
+			test: { ...test, name: `${name}-mocking`, include: MOCKING.filter((f) => f.startsWith(`tests/${name}/`)) }
+		}
+	];
+});
+
 export default defineConfig({
 	plugins: [
 		sveltekit({
@@ -30,6 +54,8 @@ export default defineConfig({
 	],
 	test: {
 		expect: { requireAssertions: true },
+		// Vitest's default leaves a core idle on a 2-core machine (one worker fewer than the cores).
+		maxWorkers: 2,
 		projects: [
 			{
 				extends: './vite.config.ts',
@@ -39,17 +65,7 @@ export default defineConfig({
 					include: ['src/**/*.spec.ts']
 				}
 			},
-			{
-				extends: './vite.config.ts',
-				test: {
-					name: 'integration',
-					environment: 'node',
-					include: ['tests/integration/**/*.test.ts'],
-					globalSetup: ['tests/helpers/global-setup.ts'],
-					testTimeout: 30_000,
-					hookTimeout: 60_000
-				}
-			},
+			...databaseSuites,
 			{
 				extends: './vite.config.ts',
 				test: {

@@ -4,6 +4,7 @@ import { loginRedirect } from '#lib/server/auth/policy.ts';
 import { SESSION_COOKIE, deleteSessionCookie, sessionCookieOptions, validateSessionToken } from '#lib/server/auth/session.ts';
 import { databaseOptionsFromEnv, startDatabaseWithRetry, stopDatabase, stopStarting } from '#lib/server/db/index.ts';
 import { isConnectionFailure, markDatabaseDown } from '#lib/server/db/availability.ts';
+import { perDatabase } from '#lib/server/db/prepared.ts';
 import { DEMO_PASSWORD, seedDemoIfEmpty, shouldSeed } from '#lib/server/db/seed/index.ts';
 import { DEMO_PEOPLE } from '#lib/server/db/seed/people.ts';
 import { ensureFramework } from '#lib/server/queries/framework.ts';
@@ -82,8 +83,9 @@ const isPublic = (path: string) =>
 const isApiRequest = (event: Parameters<Handle>[0]['event']) =>
 	event.route.id?.startsWith('/api/v1/') || event.url.pathname.startsWith('/api/v1/');
 
-// Only demo-data removal deletes users, and it keeps the admin doing it: once the first exists, the answer is settled.
-let hasUsers = false;
+// Only demo-data removal deletes users, and it keeps the admin doing it: once the first exists, the answer is settled
+// (for that database).
+const settled = perDatabase(() => ({ hasUsers: false }));
 
 const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
@@ -124,8 +126,9 @@ const authenticate: Handle = async ({ event, resolve }) => {
 const gate: Handle = async ({ event, resolve }) => {
 	const path = event.url.pathname;
 	if (!event.locals.user && !isPublic(path)) {
-		hasUsers ||= (await countUsers()) > 0;
-		const location = hasUsers ? loginRedirect(event.url) : '/setup';
+		const users = settled();
+		users.hasUsers ||= (await countUsers()) > 0;
+		const location = users.hasUsers ? loginRedirect(event.url) : '/setup';
 		return new Response(null, { status: 303, headers: { location } });
 	}
 	return resolve(event);

@@ -1,33 +1,75 @@
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
+import type { PGlite } from '@electric-sql/pglite';
+import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
+import { ensureFramework } from '../../src/lib/server/queries/framework';
 import { useDatabase } from '../../src/lib/server/db';
 import { withDatabase } from './global-setup';
+import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+
+/**
+ * Empties the embedded database as the template left it, before ensureFramework: every table of the app and of the
+ * job queue (its version row aside). Statements stay prepared: the tables are the same ones.
+ */
+const EMPTY = `DO $$ BEGIN
+	EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I.%I', schemaname, tablename), ', ') || ' RESTART IDENTITY CASCADE'
+		FROM pg_tables WHERE schemaname = 'public' OR (schemaname = 'pgboss' AND tablename <> 'version'));
+END $$;
+SELECT pg_advisory_unlock_all();`;
+
+/**
+ * Where files share a module graph (inject('sharedModules')), one embedded database per worker:
+ * the first file loads the migrated template, each next one empties it and takes it under a new
+ * handle (so caches kept per handle start afresh). Loading the template took 1.8 s of every file.
+ */
+let workerDatabase: { client: PGlite } | undefined;
+
+async function embeddedDatabase(): Promise<DatabaseHandle> {
+	if (!inject('sharedModules')) return openDatabase({ kind: 'pglite', loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+	if (workerDatabase && !workerDatabase.client.closed) {
+		await workerDatabase.client.exec(EMPTY);
+		const handle = await openDatabase({ kind: 'pglite', open: workerDatabase.client });
+		useDatabase(handle);
+		await ensureFramework();
+		return handle;
+	}
+	const loaded = await openDatabase({ kind: 'pglite', loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+	workerDatabase = { client: loaded.pglite! };
+	// Kept open for the next file: its handle's close() would close the database itself.
+	return { ...loaded, close: async () => {} };
+}
 
 /**
  * Gives the calling test file its own migrated database, installed as the app's database:
- * PGlite by default, a fresh PostgreSQL database when TEST_DATABASE_URL is set.
+ * PGlite by default, a fresh PostgreSQL database when TEST_DATABASE_URL is set. `ownServer`: on
+ * PostgreSQL, a server of the file's own, for tests that read what is server-wide (the page cache
+ * keys pages on pg_current_snapshot(), which every other file's writes on a shared server move).
  */
-export function useTestDatabase() {
-	const state: { handle?: DatabaseHandle; name?: string } = {};
+export function useTestDatabase(options: { ownServer?: boolean } = {}) {
+	const state: { handle?: DatabaseHandle; name?: string; server?: PrivatePostgres } = {};
 	beforeAll(async () => {
 		const url = process.env.TEST_DATABASE_URL;
-		if (url) {
+		if (url && options.ownServer) {
+			state.server = await startPrivatePostgres();
+			const database: DatabaseOptions = { kind: 'postgres', url: state.server.url, max: 4 };
+			state.handle = await openDatabase(database);
+			await migrateDatabase(database, state.handle);
+			useDatabase(state.handle);
+			await ensureFramework();
+		} else if (url) {
 			state.name = `opsm_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 			const admin = postgres(url, { max: 1, onnotice: () => {} });
 			await admin.unsafe(`create database ${state.name} template ${inject('postgresTemplate')}`);
 			await admin.end();
 			state.handle = await openDatabase({ kind: 'postgres', url: withDatabase(url, state.name), max: 4 });
-		} else {
-			const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
-			state.handle = await openDatabase({ kind: 'pglite', loadDataDir: dump });
-		}
+		} else state.handle = await embeddedDatabase();
 		useDatabase(state.handle);
 	});
 	afterAll(async () => {
 		useDatabase(undefined);
 		await state.handle?.close();
+		state.server?.destroy();
 		if (state.name) {
 			const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
 			await admin.unsafe(`drop database if exists ${state.name} with (force)`);

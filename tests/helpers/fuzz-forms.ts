@@ -28,7 +28,7 @@ import { disagreeingTech, fuzzInitiative, fuzzWebhook, initiativeForm, sessionAt
 
 export { createFuzzFixtures, fx, type Fixtures } from './fuzz-fixtures';
 
-// The valid forms the fuzz suite (tests/integration/fuzz-actions.test.ts) starts from; what they name is in fuzz-fixtures.ts.
+// The valid forms the fuzz suite (tests/deep/fuzz-actions.test.ts) starts from; what they name is in fuzz-fixtures.ts.
 
 export const VECTOR_KEYS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
 

@@ -11,6 +11,8 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		pgliteTemplate: string;
 		postgresTemplate: string;
+		/** The project runs its files in one module graph per worker (isolate: false): they may share a database. */
+		sharedModules: boolean;
 	}
 }
 

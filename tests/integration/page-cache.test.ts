@@ -10,7 +10,7 @@ import { useTestDatabase } from '../helpers/db';
 import { throughHooks } from '../helpers/through-hooks';
 import { createUserRow } from '../helpers/factories';
 
-useTestDatabase();
+useTestDatabase({ ownServer: true });
 beforeEach(() => {
 	clearPageCache();
 	forgetDemoAccounts();

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { can, CAPABILITIES, type Capability } from '#lib/server/auth/policy.ts';
 import type { SessionUser } from '#lib/server/auth/session.ts';
 import { malformedTextAt, NOT_TEXT } from '#lib/domain/text.ts';
+import { perDatabase } from '#lib/server/db/prepared.ts';
 
 /**
  * The REST API's frame: every endpoint names the capability it needs (the same policy as the
@@ -35,9 +36,11 @@ export const json = (body: unknown, init: { status?: number; headers?: Record<st
 
 /** Requests per person per minute, on each instance, whatever the number of their tokens. */
 export const RATE_PER_MINUTE = 600;
-const windows = new Map<number, { minute: number; count: number }>();
+/** Counted by person id, which names a person only within one database. */
+const windowsOf = perDatabase(() => new Map<number, { minute: number; count: number }>());
 
 function overLimit(userId: number): number | null {
+	const windows = windowsOf();
 	const minute = Math.floor(Date.now() / 60_000);
 	// Last minute's counters are done with: dropping them keeps the map to the people active now.
 	if (windows.size > 1000) for (const [key, w] of windows) if (w.minute < minute) windows.delete(key);

@@ -29,7 +29,12 @@ export type DatabaseHandle = {
 
 export type DatabaseOptions =
 	| { kind: 'postgres'; url: string; max?: number; prepared?: boolean }
-	| { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; prepared?: boolean };
+	| { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; prepared?: boolean }
+	/**
+	 * An embedded database another handle opened (and instrumented), under a new handle whose caches start
+	 * empty; closing it leaves the database open. Tests reuse one per worker.
+	 */
+	| { kind: 'pglite'; open: PGlite };
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 const CONNECT_TIMEOUT_S = 2;
@@ -55,21 +60,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 			(await client.listen(channel, onMessage, onListen)).unlisten;
 		return { db, kind: 'postgres', listen, close: () => client.end({ timeout: 5 }) };
 	}
+	if ('open' in options) return pgliteHandle(options.open, async () => {});
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 	const client = await PGlite.create({
 		dataDir: options.dataDir,
 		loadDataDir: options.loadDataDir
 	});
-	let instrumented: PGlite;
 	try {
-		instrumented = instrumentPglite(client, options.prepared ?? true);
+		// Instruments the client in place: its own query, exec and transaction now time, count and prepare.
+		instrumentPglite(client, options.prepared ?? true);
 	} catch (error) {
 		await client.close();
 		throw error;
 	}
-	const db = drizzlePglite(instrumented, { schema }) as unknown as Database;
+	return pgliteHandle(client, () => client.close());
+}
+
+function pgliteHandle(client: PGlite, close: () => Promise<void>): DatabaseHandle {
+	const db = drizzlePglite(client, { schema }) as unknown as Database;
 	const listen = (channel: string, onMessage: (payload: string) => void) => client.listen(channel, onMessage);
-	return { db, kind: 'pglite', pglite: client, listen, close: () => client.close() };
+	return { db, kind: 'pglite', pglite: client, listen, close };
 }
 
 /**

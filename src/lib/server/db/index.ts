@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase, type Database, type DatabaseHandle, type
 
 let handle: DatabaseHandle | undefined;
 
-export function databaseOptionsFromEnv(): DatabaseOptions {
+export function databaseOptionsFromEnv(): Exclude<DatabaseOptions, { open: unknown }> {
 	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL, prepared: env.DATABASE_PREPARED !== '0' };
 	return { kind: 'pglite', dataDir: env.DATA_DIR || './data', prepared: env.DATABASE_PREPARED !== '0' };
 }

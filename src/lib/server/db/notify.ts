@@ -12,10 +12,12 @@ import { databaseHandle } from './index';
 const CHANNEL = 'opsmaturity_changes';
 
 type Subscriber = (payload: string) => void;
-const topics = new Map<string, Set<Subscriber>>();
+type Topics = Map<string, Set<Subscriber>>;
+/** Subscribers per database handle: a topic names rows (a round, a person) of one database, and hears only its LISTEN. */
+const topicsOf = new WeakMap<DatabaseHandle, Topics>();
 const listening = new WeakMap<DatabaseHandle, Promise<unknown>>();
 
-function deliver(message: string) {
+function deliver(topics: Topics, message: string) {
 	const at = message.indexOf('|');
 	const topic = at < 0 ? message : message.slice(0, at);
 	for (const subscriber of topics.get(topic) ?? []) {
@@ -31,23 +33,30 @@ function deliver(message: string) {
 export async function subscribe(topic: string, onChange: Subscriber): Promise<() => void> {
 	const handle = databaseHandle();
 	if (!handle) throw new Error('database not started');
+	let topics = topicsOf.get(handle);
+	if (!topics) topicsOf.set(handle, (topics = new Map()));
+	const heard = topics;
 	let started = listening.get(handle);
 	if (!started) {
 		// After a reconnect every subscriber hears "resync": what was published meanwhile never arrived.
-		started = handle.listen(CHANNEL, deliver, () => {
-			for (const topic of topics.keys()) deliver(`${topic}|resync`);
-		});
+		started = handle.listen(
+			CHANNEL,
+			(message) => deliver(heard, message),
+			() => {
+				for (const topic of heard.keys()) deliver(heard, `${topic}|resync`);
+			}
+		);
 		listening.set(handle, started);
 		// A failed LISTEN is tried again by the next subscriber rather than remembered.
 		started.catch(() => listening.delete(handle));
 	}
 	await started;
-	const set = topics.get(topic) ?? new Set();
+	const set = heard.get(topic) ?? new Set();
 	set.add(onChange);
-	topics.set(topic, set);
+	heard.set(topic, set);
 	return () => {
 		set.delete(onChange);
-		if (!set.size) topics.delete(topic);
+		if (!set.size) heard.delete(topic);
 	};
 }
 
@@ -60,4 +69,7 @@ export async function publish(tx: Pick<Database, 'execute'>, topic: string, payl
 }
 
 /** How many subscribers this instance holds, for tests that check a closed stream lets go. */
-export const subscriberCount = () => [...topics.values()].reduce((n, set) => n + set.size, 0);
+export const subscriberCount = () => {
+	const handle = databaseHandle();
+	return [...((handle && topicsOf.get(handle)?.values()) || [])].reduce((n, set) => n + set.size, 0);
+};

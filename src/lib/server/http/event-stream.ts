@@ -1,5 +1,6 @@
 import { env } from '#lib/server/env.ts';
 import { personTopic, subscribe } from '../db/notify';
+import { perDatabase } from '../db/prepared';
 
 /** A comment line every so often keeps proxies and load balancers from closing a quiet stream; each is also a re-check. */
 const KEEP_ALIVE_MS = 15_000;
@@ -19,8 +20,8 @@ export function setStreamCheckMs(ms: number) {
 	return before;
 }
 
-const held = new Map<number, number>();
-let total = 0;
+/** Streams held, in all and per person id; person ids name people only within one database. */
+const heldOf = perDatabase(() => ({ byPerson: new Map<number, number>(), total: 0 }));
 
 /** Ends every open stream; server.js asks for it when it stops taking requests (SIGTERM). */
 const open = new Set<() => void>();
@@ -43,14 +44,15 @@ const plain = (status: number, text: string, headers: Record<string, string> = {
  */
 function take(personId: number): Response | (() => void) {
 	const { perPerson, total: max } = limits();
-	const mine = held.get(personId) ?? 0;
+	const held = heldOf();
+	const mine = held.byPerson.get(personId) ?? 0;
 	if (mine >= perPerson)
 		return plain(
 			429,
 			`You already follow ${perPerson} live pages, the most one person may. Close one in another tab or window and this page follows live again; reload it meanwhile to see the latest.`,
 			{ 'retry-after': '30' }
 		);
-	if (total >= max)
+	if (held.total >= max)
 		return plain(
 			503,
 			`This server follows as many live pages as it can (${max}). Reload to see the latest; live updates resume when others close.`,
@@ -58,21 +60,21 @@ function take(personId: number): Response | (() => void) {
 				'retry-after': '30'
 			}
 		);
-	held.set(personId, mine + 1);
-	total++;
+	held.byPerson.set(personId, mine + 1);
+	held.total++;
 	let released = false;
 	return () => {
 		if (released) return;
 		released = true;
-		total--;
-		const left = (held.get(personId) ?? 1) - 1;
-		if (left) held.set(personId, left);
-		else held.delete(personId);
+		held.total--;
+		const left = (held.byPerson.get(personId) ?? 1) - 1;
+		if (left) held.byPerson.set(personId, left);
+		else held.byPerson.delete(personId);
 	};
 }
 
 /** How many streams this instance holds, in all and for one person, for tests and the limit. */
-export const streamCount = (personId?: number) => (personId === undefined ? total : (held.get(personId) ?? 0));
+export const streamCount = (personId?: number) => (personId === undefined ? heldOf().total : (heldOf().byPerson.get(personId) ?? 0));
 
 /**
  * A Server-Sent Events response that sends an event for each change published on `topic` by any

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '#lib/server/db/index.ts';
+import { perDatabase } from '#lib/server/db/prepared.ts';
 import type { Database, Tx } from '#lib/server/db/client.ts';
 import { appUser, setting } from '#lib/server/db/schema/index.ts';
 
@@ -48,15 +49,22 @@ export async function readRecord(q: Query, lock = false): Promise<DemoRecord | n
  * not counted.)
  */
 const RECHECK_MS = 30_000;
-let known: { value: boolean; at: number; number: number } | undefined;
-let generation = 0;
-let answers = 0;
+/** The answer kept for each database handle: it is about that database's accounts. */
+const keptOf = perDatabase(() => ({
+	known: undefined as { value: boolean; at: number; number: number } | undefined,
+	generation: 0,
+	answers: 0
+}));
 /** The answer kept, while it is still trusted. */
-const trusted = () => (known && Date.now() - known.at < RECHECK_MS ? known : undefined);
+const trusted = () => {
+	const { known } = keptOf();
+	return known && Date.now() - known.at < RECHECK_MS ? known : undefined;
+};
 
 export function forgetDemoAccounts() {
-	known = undefined;
-	generation++;
+	const kept = keptOf();
+	kept.known = undefined;
+	kept.generation++;
 }
 
 /**
@@ -66,9 +74,10 @@ export function forgetDemoAccounts() {
 export const demoAnswerNumber = () => trusted()?.number;
 
 export async function demoAccountsExist(): Promise<boolean> {
-	const kept = trusted();
-	if (kept) return kept.value;
-	const asked = generation;
+	const answer = trusted();
+	if (answer) return answer.value;
+	const kept = keptOf();
+	const asked = kept.generation;
 	const [row] = await db()
 		.select({ id: appUser.id })
 		.from(appUser)
@@ -82,7 +91,7 @@ export async function demoAccountsExist(): Promise<boolean> {
 		)
 		.limit(1);
 	// An answer that was being computed while something forgot it may already be stale.
-	if (asked === generation) known = { value: !!row, at: Date.now(), number: ++answers };
+	if (asked === kept.generation) kept.known = { value: !!row, at: Date.now(), number: ++kept.answers };
 	return !!row;
 }
 
