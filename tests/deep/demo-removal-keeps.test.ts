@@ -5,7 +5,7 @@ import { assignment, auditLog, remediationItem, round, roundResult, technology }
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { demoAccountsExist } from '../../src/lib/server/queries/demo-data';
-import { PASSWORD_CHANGED } from '../../src/lib/server/queries/demo-removal';
+import { PASSWORD_CHANGED } from '../../src/lib/server/queries/demo-plan';
 import { addRespondent, addTechnologies } from '../../src/lib/server/queries/round-scope';
 import { regenerateRoundBacklog } from '../../src/lib/server/queries/round-state';
 import { refreshResults } from '../../src/lib/server/queries/results';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
 import { ensureFramework } from '../../src/lib/server/queries/framework';
@@ -48,6 +48,8 @@ async function embeddedDatabase(): Promise<DatabaseHandle> {
  */
 export function useTestDatabase(options: { ownServer?: boolean } = {}) {
 	const state: { handle?: DatabaseHandle; name?: string; server?: PrivatePostgres } = {};
+	// Files share a module graph and process.env per worker: what one file sets or spies on ends with it.
+	const environment = { ...process.env };
 	beforeAll(async () => {
 		const url = process.env.TEST_DATABASE_URL;
 		if (url && options.ownServer) {
@@ -67,6 +69,9 @@ export function useTestDatabase(options: { ownServer?: boolean } = {}) {
 		useDatabase(state.handle);
 	});
 	afterAll(async () => {
+		vi.restoreAllMocks();
+		for (const name of Object.keys(process.env)) if (!(name in environment)) delete process.env[name];
+		Object.assign(process.env, environment);
 		useDatabase(undefined);
 		await state.handle?.close();
 		state.server?.destroy();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
+import { perDatabase } from '../../src/lib/server/db/prepared';
 import {
 	answer,
 	appUser,
@@ -21,9 +22,11 @@ import { hashToken, type SessionUser } from '../../src/lib/server/auth/session';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let hashed: Promise<string> | undefined;
-let counter = 0;
+/** Numbers names per database, as each file had them when it ran alone: a name's order must not depend on the files before. */
+const counter = perDatabase(() => ({ n: 0 }));
+const next = () => ++counter().n;
 
-export async function createTeamRow(name = `Team ${++counter}`) {
+export async function createTeamRow(name = `Team ${next()}`) {
 	const [row] = await db().insert(team).values({ name }).returning();
 	return row;
 }
@@ -33,7 +36,7 @@ export async function createUserRow(
 	options: { teamIds?: number[]; email?: string; name?: string; active?: boolean } = {}
 ): Promise<SessionUser> {
 	hashed ??= hashPassword(TEST_PASSWORD);
-	const n = ++counter;
+	const n = next();
 	const [row] = await db()
 		.insert(appUser)
 		.values({
@@ -74,7 +77,7 @@ export async function createTechnologyRow(name: string, teamId: number | null = 
 export async function createRoundRow(
 	state: 'draft' | 'open' | 'closed',
 	scope: { technologyId: number; userIds: number[] }[],
-	name = `Round ${++counter}`
+	name = `Round ${next()}`
 ) {
 	const [fw] = await db().select({ id: frameworkVersion.id }).from(frameworkVersion).orderBy(desc(frameworkVersion.version)).limit(1);
 	const [r] = await db().insert(round).values({ name, state, frameworkVersionId: fw.id }).returning();

@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { eq } from 'drizzle-orm';
 import { assignment, calibrationSession, initiative, roundTechnology, webhook } from '../../src/lib/server/db/schema';
-import { calibrationPair, castVote, leadStep, startCalibration } from '../../src/lib/server/queries/calibration';
+import { calibrationPair } from '../../src/lib/server/queries/calibration';
+import { castVote, leadStep, startCalibration } from '../../src/lib/server/queries/calibration-steps';
 import { createTechnologyRow, submitResponseRow } from './factories';
 import { fx } from './fuzz-fixtures';
 

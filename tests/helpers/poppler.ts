@@ -22,5 +22,7 @@ export function pdfFile(pdf: Uint8Array) {
 
 /** The PDF's text as pdftotext reads it, whitespace folded to single spaces. */
 export function pdfText(pdf: Uint8Array) {
-	return execFileSync('pdftotext', [pdfFile(pdf), '-']).toString().replace(/\s+/g, ' ');
+	return execFileSync('pdftotext', [pdfFile(pdf), '-'])
+		.toString()
+		.replace(/\s+/g, ' ');
 }

@@ -5,7 +5,8 @@ import { auditLog, calibratedVector, remediationItem, technology } from '../../s
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { subscribe, subscriberCount } from '../../src/lib/server/db/notify';
 import { calibrationTopic } from '../../src/lib/server/queries/calibration';
-import { refreshResults, storedResults } from '../../src/lib/server/queries/results';
+import { refreshResults } from '../../src/lib/server/queries/results';
+import { storedResults } from '../../src/lib/server/queries/stored-results';
 import * as page from '../../src/routes/(app)/rounds/[id=id]/calibrate/[slug]/+page.server';
 import * as events from '../../src/routes/(app)/rounds/[id=id]/calibrate/[slug]/events/+server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { getFramework } from '../../src/lib/server/queries/framework';
-import { refreshResults, storedResults } from '../../src/lib/server/queries/results';
+import { refreshResults } from '../../src/lib/server/queries/results';
+import { storedResults } from '../../src/lib/server/queries/stored-results';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import * as frameworkAdmin from '../../src/routes/(app)/admin/framework/+page.server';
 import * as technologyPage from '../../src/routes/(app)/technologies/[slug]/+page.server';

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { response } from '../../src/lib/server/db/schema';
 import { MY_PAGE_SIZE, myWork, nextAssessment } from '../../src/lib/server/queries/my-assessments';
-import { computeResults, previousResults, refreshResults } from '../../src/lib/server/queries/results';
+import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
+import { previousResults } from '../../src/lib/server/queries/stored-results';
 import { useTestDatabase } from '../helpers/db';
 import { createRoundRow, createTechnologyRow, createUserRow, submitResponseRow } from '../helpers/factories';
 

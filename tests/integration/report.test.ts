@@ -56,7 +56,6 @@ describe('permissions', () => {
 	});
 });
 
-
 describe('PDF', () => {
 	it('is a complete PDF document', async () => {
 		const pdf = await bytes(await get('report.pdf', viewer));

@@ -5,7 +5,8 @@ import { answer, assignment, auditLog, response, round, technology } from '../..
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { saveDraft } from '../../src/lib/server/queries/draft-save';
-import { computeResults, storedResults } from '../../src/lib/server/queries/results';
+import { computeResults } from '../../src/lib/server/queries/results';
+import { storedResults } from '../../src/lib/server/queries/stored-results';
 import * as assess from '../../src/routes/(app)/rounds/[id=id]/assess/[slug]/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import { useTestDatabase } from '../helpers/db';

@@ -5,7 +5,8 @@ import { calibrate } from '../../src/lib/domain/calibration';
 import { aggregateVector, rateTechnology } from '../../src/lib/domain/aggregate';
 import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { createFrameworkVersion } from '../../src/lib/server/queries/framework';
-import { computeResults, refreshResults, storedResults } from '../../src/lib/server/queries/results';
+import { computeResults, refreshResults } from '../../src/lib/server/queries/results';
+import { storedResults } from '../../src/lib/server/queries/stored-results';
 import { useTestDatabase } from '../helpers/db';
 import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
 

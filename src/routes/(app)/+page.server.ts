@@ -5,7 +5,7 @@ import { can, requireCapability } from '#lib/server/auth/policy.ts';
 import { runningCalibrationsFor } from '#lib/server/queries/calibration.ts';
 import { queryFilter, queryId } from '#lib/server/forms/index.ts';
 import { clampPage, myWork, pagesOf } from '#lib/server/queries/my-assessments.ts';
-import { latestClosedRatings } from '#lib/server/queries/results.ts';
+import { latestClosedRatings } from '#lib/server/queries/stored-results.ts';
 import { listRounds } from '#lib/server/queries/rounds.ts';
 import { initiativeCounts, initiativeViews } from '#lib/server/views/initiatives.ts';
 import { readerOf } from '#lib/server/views/reader.ts';

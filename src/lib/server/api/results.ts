@@ -1,6 +1,6 @@
 import { getRound } from '#lib/server/queries/rounds.ts';
 import { technologyNames } from '#lib/server/queries/technologies.ts';
-import { storedResults } from '#lib/server/queries/results.ts';
+import { storedResults } from '#lib/server/queries/stored-results.ts';
 import { shareableResult, type Reader } from '#lib/domain/anonymity.ts';
 
 /**

@@ -175,9 +175,8 @@ export async function updateUser(
 		const beforeTeams = (await tx.select({ teamId: userTeam.teamId }).from(userTeam).where(eq(userTeam.userId, userId))).map(
 			(r) => r.teamId
 		);
-		// A role an administrator changes is theirs: leaving a single sign-on group no longer takes it away.
-		const roleFromGroups = input.role === before.role ? undefined : false;
-		await tx.update(appUser).set({ role: input.role, roleFromGroups, active: input.active }).where(eq(appUser.id, userId));
+		// A role an administrator saves is theirs: leaving a single sign-on group no longer takes it away.
+		await tx.update(appUser).set({ role: input.role, roleFromGroups: false, active: input.active }).where(eq(appUser.id, userId));
 		const teamIds = await existingTeamIds(tx, input.teamIds);
 		await tx.delete(userTeam).where(eq(userTeam.userId, userId));
 		if (teamIds.length) await tx.insert(userTeam).values(teamIds.map((teamId) => ({ userId, teamId })));

@@ -3,7 +3,7 @@ import { vectorsInLaneOrder } from '#lib/domain/framework.ts';
 import { levelDistribution, mean, vectorAverages, type PortfolioTech } from '#lib/domain/portfolio.ts';
 import { getFramework } from '../queries/framework';
 import { previousClosedRound } from '#lib/domain/round-choice.ts';
-import { previousResults, storedResults } from '../queries/results';
+import { previousResults, storedResults } from '../queries/stored-results';
 import { getRound, listRounds } from '../queries/rounds';
 import { listBacklog } from '../queries/backlog';
 import { roundTechnologies, teamName } from '../queries/report';

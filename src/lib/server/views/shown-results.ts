@@ -1,5 +1,6 @@
 import { ratingSource, type RatingSource, type SourceRound } from '#lib/domain/rating-source.ts';
-import { latestClosedResults, storedResults, type TechnologyResult } from '../queries/results';
+import { type TechnologyResult } from '../queries/results';
+import { latestClosedResults, storedResults } from '../queries/stored-results';
 import { getAnonymity } from '../queries/settings';
 import { shareableResult, type Withheld } from '#lib/domain/anonymity.ts';
 

@@ -3,7 +3,8 @@ import { blipsFor, byorRows, quadrantOf, ringOf, unmappedCategories } from '#lib
 import { getFramework } from '../queries/framework';
 import { closedRatings } from '../queries/rating-history';
 import { chooseResultsRound, pickedRound, roundStatus } from '#lib/domain/round-choice.ts';
-import { previousResults, type TechnologyResult } from '../queries/results';
+import { type TechnologyResult } from '../queries/results';
+import { previousResults } from '../queries/stored-results';
 import { listRounds } from '../queries/rounds';
 import { getRadarConfig } from '../queries/settings';
 import { listTechnologies } from '../queries/technologies';

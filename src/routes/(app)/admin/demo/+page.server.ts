@@ -2,7 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireCapability } from '#lib/server/auth/policy.ts';
 import { formFailure, parseForm } from '#lib/server/forms/index.ts';
-import { isDemoAccount, previewDemoRemoval, removeDemoData, type LostRatings } from '#lib/server/queries/demo-removal.ts';
+import { isDemoAccount, previewDemoRemoval, removeDemoData } from '#lib/server/queries/demo-removal.ts';
+import type { LostRatings } from '#lib/server/queries/demo-plan.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const removeSchema = z.object({ confirm: z.literal('yes', { error: 'Review what will be removed, then confirm.' }) });

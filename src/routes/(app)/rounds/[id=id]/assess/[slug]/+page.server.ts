@@ -14,7 +14,7 @@ import {
 } from '#lib/server/queries/responses.ts';
 import { choiceOf } from '#lib/domain/assessment.ts';
 import { mayTellApart } from '#lib/domain/anonymity.ts';
-import { storedResults } from '#lib/server/queries/results.ts';
+import { storedResults } from '#lib/server/queries/stored-results.ts';
 import { getAnonymity } from '#lib/server/queries/settings.ts';
 import { nextAssessment } from '#lib/server/queries/my-assessments.ts';
 import { isSlug } from '#lib/domain/catalog.ts';

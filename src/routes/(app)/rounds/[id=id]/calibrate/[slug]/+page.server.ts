@@ -2,7 +2,8 @@ import { fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { can, requireCapability } from '#lib/server/auth/policy.ts';
 import { optionalText, parseForm, settingVersion } from '#lib/server/forms/index.ts';
-import { calibrationState, castVote, leadStep, startCalibration, type LeadStep } from '#lib/server/queries/calibration.ts';
+import { calibrationState } from '#lib/server/queries/calibration.ts';
+import { castVote, leadStep, startCalibration, type LeadStep } from '#lib/server/queries/calibration-steps.ts';
 import { calibrationAccess, refusalMessage } from '#lib/server/views/calibration.ts';
 import type { Actions, PageServerLoad } from './$types';
 
