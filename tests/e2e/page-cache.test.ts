@@ -32,12 +32,17 @@ for (const [label, env, storing] of [
 					return response.text();
 				};
 
-				const first = new Map<string, string>();
+				// The server's own background work (the job queue's upkeep) commits now and then, and any commit ends
+				// what is stored: a pair of requests may straddle one. Three pairs in a row never did (with the cache).
 				for (const path of CACHED) {
-					const before = await served();
-					first.set(path, await get(path));
-					expect(await get(path), path).toBe(first.get(path));
-					expect((await served()) - before, path).toBe(storing ? 1 : 0);
+					let hits = 0;
+					for (let pair = 0; pair < 3 && hits === 0; pair++) {
+						const before = await served();
+						const page = await get(path);
+						expect(await get(path), path).toBe(page);
+						hits = (await served()) - before;
+					}
+					expect(hits, path).toBe(storing ? 1 : 0);
 				}
 
 				const leadPage = await lead.context.newPage();

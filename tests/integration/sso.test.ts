@@ -1,26 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { eq, like } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { appUser, auditLog, invitation, oidcFlow, session, userIdentity, userTeam } from '../../src/lib/server/db/schema';
-import { FLOW_LIMIT, flowCookie, MAX_FLOWS, startOidc } from '../../src/lib/server/auth/oidc';
+import { flowCookie, startOidc } from '../../src/lib/server/auth/oidc';
 import { getSsoConfig, saveSsoConfig } from '../../src/lib/server/queries/settings';
 import { createInvitation, updateUser } from '../../src/lib/server/queries/users';
-import * as begin from '../../src/routes/(auth)/auth/oidc/+server';
-import * as callback from '../../src/routes/(auth)/auth/oidc/callback/+page.server';
 import * as logout from '../../src/routes/(auth)/logout/+page.server';
 import { useTestDatabase } from '../helpers/db';
-import { fakeCookies, fakeEvent, run, type FakeCookies } from '../helpers/event';
+import { fakeCookies, fakeEvent, run } from '../helpers/event';
 import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow } from '../helpers/factories';
-import { CLIENT_ID, CLIENT_SECRET, loginAtProvider, startOidcProvider, type Account } from '../helpers/oidc-provider';
+import { CLIENT_ID, loginAtProvider, type Account } from '../helpers/oidc-provider';
+import { APP, useProviderSignIn } from '../helpers/sso-sign-in';
 import { freePort } from '../helpers/server';
 
 useTestDatabase();
 
-const APP = 'http://127.0.0.1:5999';
-const accounts: Record<string, Account> = {
+const ACCOUNTS: Record<string, Account> = {
 	ana: { email: 'ana@example.com', email_verified: true, name: 'Ana Ops', groups: ['ops-leads'] },
 	newbie: { email: 'invited@example.com', email_verified: true, name: 'New Person' },
 	unverified: { email: 'un@example.com', email_verified: false },
@@ -28,45 +26,8 @@ const accounts: Record<string, Account> = {
 	glass: { email: 'glass@example.com', email_verified: true },
 	tooling: { email: 'tia@example.com', email_verified: true, name: 'Tia Tooling', groups: ['delivery-tooling'] }
 };
-let op: Awaited<ReturnType<typeof startOidcProvider>>;
-const settings = () => ({
-	issuer: op.issuer,
-	clientId: CLIENT_ID,
-	clientSecret: CLIENT_SECRET,
-	scopes: 'openid email profile groups',
-	label: 'Example SSO'
-});
 
-beforeAll(async () => {
-	env.ORIGIN = APP;
-	op = await startOidcProvider(APP, accounts);
-	await startOidc(settings());
-});
-
-afterAll(async () => {
-	delete env.ORIGIN;
-	await startOidc(null);
-	await op.close();
-});
-
-/** Starts a sign-in as the app's /auth/oidc does, returning the provider's URL and the browser's cookies. */
-async function start(next = '/', address?: string) {
-	const cookies = fakeCookies();
-	const out = await run(begin.GET, fakeEvent({ url: `/auth/oidc?next=${encodeURIComponent(next)}`, cookies, address }));
-	expect(out.kind).toBe('redirect');
-	return { to: new URL((out as { location: string }).location), cookies };
-}
-
-const finish = (url: URL, cookies: FakeCookies, address?: string) =>
-	run(callback.load, fakeEvent({ url: url.pathname + url.search, cookies, address }));
-/** A bare start from an address: what an anonymous script sends. */
-const knock = (address: string) => run(begin.GET, fakeEvent({ url: '/auth/oidc', address }));
-
-async function signInAs(login: string, next = '/') {
-	const { to, cookies } = await start(next);
-	const back = await loginAtProvider(to, login);
-	return { outcome: await finish(back, cookies), back, cookies };
-}
+const { accounts, op, settings, start, finish, signInAs } = useProviderSignIn(ACCOUNTS);
 
 const userByEmail = async (email: string) => (await db().select().from(appUser).where(eq(appUser.email, email)))[0];
 
@@ -223,67 +184,6 @@ describe('single sign-on against a real OpenID provider', () => {
 		expect(to.searchParams.get('post_logout_redirect_uri')).toBe(`${APP}/login`);
 		expect(to.searchParams.get('id_token_hint')).toBe(s.idToken);
 		expect(await db().select().from(session).where(eq(session.id, s.id))).toEqual([]);
-	});
-});
-
-describe('sign-ins under way are bounded per address, so one address cannot shut single sign-on for everyone', () => {
-	const flows = async () => (await db().select({ id: oidcFlow.id }).from(oidcFlow)).length;
-
-	it(`one address holds at most ${FLOW_LIMIT.max}; others still start, and a finished sign-in gives its place back`, async () => {
-		const before = await flows();
-		const outs = await Promise.all(Array.from({ length: FLOW_LIMIT.max + 30 }, () => knock('203.0.113.7')));
-		const statuses = outs.map((o) => (o.kind === 'error' ? o.status : o.kind));
-		expect(statuses.filter((s) => s === 'redirect')).toHaveLength(FLOW_LIMIT.max);
-		expect(statuses.filter((s) => s === 429)).toHaveLength(30);
-		expect(outs.find((o) => o.kind === 'error')).toMatchObject({ message: expect.stringContaining('from your address') });
-		expect(await flows()).toBe(before + FLOW_LIMIT.max);
-		// Someone else is not held up.
-		expect((await knock('198.51.100.1')).kind).toBe('redirect');
-		// An IPv6 client is its /64: another address in it is the same client.
-		for (let i = 0; i < FLOW_LIMIT.max; i++) expect((await knock(`2001:db8:7:7::${i + 1}`)).kind).toBe('redirect');
-		expect(await knock('2001:db8:7:7:abcd::1')).toMatchObject({ kind: 'error', status: 429 });
-		expect((await knock('2001:db8:7:8::1')).kind).toBe('redirect');
-		// A person behind the busy address who completes a sign-in frees a place.
-		await knock('192.0.2.9');
-		const { to, cookies } = await start('/', '192.0.2.9');
-		for (let i = 2; i < FLOW_LIMIT.max; i++) await knock('192.0.2.9');
-		expect(await knock('192.0.2.9')).toMatchObject({ kind: 'error', status: 429 });
-		expect(await finish(await loginAtProvider(to, 'stranger'), cookies, '192.0.2.9')).toMatchObject({ kind: 'redirect' });
-		expect((await knock('192.0.2.9')).kind).toBe('redirect');
-	});
-
-	it(`everyone together holds at most ${MAX_FLOWS}: then 503, and the refused start holds no place`, async () => {
-		const expiresAt = new Date(Date.now() + 60_000);
-		const fill = MAX_FLOWS - (await flows());
-		await db()
-			.insert(oidcFlow)
-			.values(
-				Array.from({ length: fill }, (_, i) => ({ id: `filler-${i}`, state: 's', nonce: 'n', codeVerifier: 'v', next: '/', expiresAt }))
-			);
-		expect(await knock('198.51.100.50')).toMatchObject({ kind: 'error', status: 503 });
-		await db().delete(oidcFlow).where(eq(oidcFlow.id, 'filler-0'));
-		// Still its whole allowance: the refusal above did not count against the address.
-		for (let i = 0; i < FLOW_LIMIT.max; i++) {
-			expect((await knock('198.51.100.50')).kind).toBe('redirect');
-			await db()
-				.delete(oidcFlow)
-				.where(eq(oidcFlow.id, `filler-${i + 1}`));
-		}
-		await db().delete(oidcFlow).where(like(oidcFlow.id, 'filler-%'));
-	});
-
-	it(`starts from many addresses at once never pass ${MAX_FLOWS} together`, async () => {
-		const expiresAt = new Date(Date.now() + 60_000);
-		const fill = MAX_FLOWS - 1 - (await flows());
-		await db()
-			.insert(oidcFlow)
-			.values(
-				Array.from({ length: fill }, (_, i) => ({ id: `filler-${i}`, state: 's', nonce: 'n', codeVerifier: 'v', next: '/', expiresAt }))
-			);
-		const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => knock(`198.51.100.${60 + i}`)));
-		expect(answers.filter((a) => a.kind === 'redirect')).toHaveLength(1);
-		expect(await flows()).toBe(MAX_FLOWS);
-		await db().delete(oidcFlow).where(like(oidcFlow.id, 'filler-%'));
 	});
 });
 
