@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase, openDatabase, rowsOf, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
 import { db, useDatabase } from '../../src/lib/server/db';
-import { BackupError, batchLines, connectionOf, MAX_LINE_BYTES, writeBackup } from '../../src/lib/server/db/backup';
+import { BackupError, batchLines, MAX_LINE_BYTES, writeBackup } from '../../src/lib/server/db/backup';
 import { restoreBackup } from '../../src/lib/server/db/restore';
-import { quoteIdent, readCatalog } from '../../src/lib/server/db/catalog';
 import { appUser, auditLog, invitation, loginFailure, round, session, team, technology } from '../../src/lib/server/db/schema';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { recordAudit } from '../../src/lib/server/queries/audit';
@@ -21,6 +18,7 @@ import * as portfolioPage from '../../src/routes/(app)/portfolio/+page.server';
 import * as backupRoute from '../../src/routes/(app)/admin/backup/+server';
 import { withDatabase } from '../helpers/global-setup';
 import { dataOf, fakeEvent, run as runLoad } from '../helpers/event';
+import { checksums, editBackup, gzipLines, peakMemory, runBackupCommand, withoutTransient } from '../helpers/backup-files';
 
 /**
  * Backup → restore across both databases: embedded → PostgreSQL → embedded, every table compared
@@ -63,25 +61,6 @@ async function freshPglite() {
 const restoreInto = (target: { handle: DatabaseHandle; options: DatabaseOptions }, from: string, force = false) =>
 	restoreBackup(target.handle.db, createReadStream(from), { force, migrate: () => migrateDatabase(target.options, target.handle) });
 
-/** Row count and md5 of every row's text, in primary-key order, per table (times in UTC on both sides). */
-async function checksums(handle: DatabaseHandle) {
-	return connectionOf(handle.db).transaction(true, async (query) => {
-		await query(`set local time zone 'UTC'`);
-		const sums: Record<string, string> = {};
-		for (const t of await readCatalog(query)) {
-			const order = t.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ');
-			const [{ n, sum }] = await query(
-				`select count(*)::int as n, md5(coalesce(string_agg(t::text, E'\\n' order by ${order}), '')) as sum from public.${quoteIdent(t.name)} t`
-			);
-			sums[t.name] = `${n} ${sum}`;
-		}
-		return sums;
-	});
-}
-
-const withoutTransient = (sums: Record<string, string>) =>
-	Object.fromEntries(Object.entries(sums).filter(([name]) => name !== 'session' && name !== 'login_failure'));
-
 /** What people see: results of every round, a technology page and the portfolio, as the admin. */
 async function appView(handle: DatabaseHandle) {
 	useDatabase(handle);
@@ -96,56 +75,6 @@ async function appView(handle: DatabaseHandle) {
 	} finally {
 		useDatabase(undefined);
 	}
-}
-
-function run(args: string[], env: Record<string, string>) {
-	const clean = Object.fromEntries(
-		Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'DATA_DIR', 'TEST_DATABASE_URL'].includes(k))
-	);
-	const child = spawn(process.execPath, ['scripts/backup.js', ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	child.stdout.on('data', (d) => (output += d));
-	child.stderr.on('data', (d) => (output += d));
-	return new Promise<{ code: number | null; output: string }>((resolve) => child.on('close', (code) => resolve({ code, output })));
-}
-
-const editBackup = (from: string, to: string, edit: (header: Record<string, unknown>) => void) => {
-	const [first, ...rest] = gunzipSync(readFileSync(from)).toString('utf8').split('\n');
-	const header = JSON.parse(first);
-	edit(header);
-	writeFileSync(to, gzipSync([JSON.stringify(header), ...rest].join('\n')));
-};
-
-/** A gzip file of `lines`, the last of them padded with `pad` bytes and never ended: written as a stream, as an attacker would. */
-async function gzipLines(to: string, lines: string[], pad: number) {
-	const chunk = 'x'.repeat(1024 * 1024);
-	await pipeline(
-		async function* () {
-			yield* lines;
-			for (let n = 0; n < pad; n += chunk.length) yield chunk;
-		},
-		createGzip(),
-		createWriteStream(to)
-	);
-}
-
-/** How far memory grows from now until `stop`, sampled every few milliseconds. */
-function peakMemory() {
-	const start = process.memoryUsage();
-	const peak = { rss: start.rss, arrayBuffers: start.arrayBuffers };
-	const sample = () => {
-		const now = process.memoryUsage();
-		peak.rss = Math.max(peak.rss, now.rss);
-		peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers);
-	};
-	const timer = setInterval(sample, 5);
-	return {
-		stop: () => {
-			clearInterval(timer);
-			sample();
-			return { rss: peak.rss - start.rss, arrayBuffers: peak.arrayBuffers - start.arrayBuffers };
-		}
-	};
 }
 
 let source: DatabaseHandle;
@@ -330,35 +259,47 @@ describe('backup and restore', () => {
 	it('runs as npm run backup / restore with exit codes 0, 1 and 2', { timeout: 240_000 }, async () => {
 		const dataDir = file('data');
 		const embedded = { DATA_DIR: dataDir };
-		expect((await run([], embedded)).code).toBe(2);
-		expect((await run(['backup'], embedded)).code).toBe(2);
-		expect((await run(['backup', 'a', 'b'], embedded)).code).toBe(2);
-		expect((await run(['backup', file('x.gz'), '--force'], embedded)).code).toBe(2);
-		expect((await run(['restore', '--bogus', file('x.gz')], embedded)).code).toBe(2);
-		expect(await run(['restore', file('missing.gz')], embedded)).toMatchObject({ code: 1, output: expect.stringMatching(/No such file/) });
-		expect(await run(['backup', file('x.gz')], embedded)).toMatchObject({ code: 1, output: expect.stringMatching(/no embedded database/) });
+		expect((await runBackupCommand([], embedded)).code).toBe(2);
+		expect((await runBackupCommand(['backup'], embedded)).code).toBe(2);
+		expect((await runBackupCommand(['backup', 'a', 'b'], embedded)).code).toBe(2);
+		expect((await runBackupCommand(['backup', file('x.gz'), '--force'], embedded)).code).toBe(2);
+		expect((await runBackupCommand(['restore', '--bogus', file('x.gz')], embedded)).code).toBe(2);
+		expect(await runBackupCommand(['restore', file('missing.gz')], embedded)).toMatchObject({
+			code: 1,
+			output: expect.stringMatching(/No such file/)
+		});
+		expect(await runBackupCommand(['backup', file('x.gz')], embedded)).toMatchObject({
+			code: 1,
+			output: expect.stringMatching(/no embedded database/)
+		});
 
-		expect(await run(['restore', file('embedded.ndjson.gz')], embedded)).toMatchObject({
+		expect(await runBackupCommand(['restore', file('embedded.ndjson.gz')], embedded)).toMatchObject({
 			code: 0,
 			output: expect.stringMatching(/^Restored/m)
 		});
-		expect(await run(['restore', file('embedded.ndjson.gz')], embedded)).toMatchObject({
+		expect(await runBackupCommand(['restore', file('embedded.ndjson.gz')], embedded)).toMatchObject({
 			code: 1,
 			output: expect.stringMatching(/--force/)
 		});
-		expect(await run(['restore', file('embedded.ndjson.gz'), '--force'], embedded)).toMatchObject({ code: 0 });
-		expect(await run(['backup', file('cli.ndjson.gz')], embedded)).toMatchObject({ code: 0, output: expect.stringMatching(/^Backed up/m) });
+		expect(await runBackupCommand(['restore', file('embedded.ndjson.gz'), '--force'], embedded)).toMatchObject({ code: 0 });
+		expect(await runBackupCommand(['backup', file('cli.ndjson.gz')], embedded)).toMatchObject({
+			code: 0,
+			output: expect.stringMatching(/^Backed up/m)
+		});
 
 		// A running server holds the embedded database: the CLI leaves it alone.
 		writeFileSync(path.join(dataDir, 'postmaster.pid'), '-42\n');
-		expect(await run(['backup', file('y.gz')], embedded)).toMatchObject({ code: 1, output: expect.stringMatching(/stop the server/) });
+		expect(await runBackupCommand(['backup', file('y.gz')], embedded)).toMatchObject({
+			code: 1,
+			output: expect.stringMatching(/stop the server/)
+		});
 		rmSync(path.join(dataDir, 'postmaster.pid'));
 
 		// The CLI's backup of the embedded database, restored by the CLI into PostgreSQL.
 		const target = await privatePostgres();
-		expect(await run(['restore', file('cli.ndjson.gz')], { DATABASE_URL: target.url })).toMatchObject({ code: 0 });
+		expect(await runBackupCommand(['restore', file('cli.ndjson.gz')], { DATABASE_URL: target.url })).toMatchObject({ code: 0 });
 		expect(withoutTransient(await checksums(target.handle))).toEqual(withoutTransient(sourceSums));
-		expect(await run(['backup', file('cli-pg.ndjson.gz')], { DATABASE_URL: target.url })).toMatchObject({ code: 0 });
+		expect(await runBackupCommand(['backup', file('cli-pg.ndjson.gz')], { DATABASE_URL: target.url })).toMatchObject({ code: 0 });
 		const rowsIn = (name: string) =>
 			JSON.parse(
 				gunzipSync(readFileSync(file(name)))
