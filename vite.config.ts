@@ -26,6 +26,28 @@ const databaseSuites = (['integration', 'deep'] as const).flatMap((name) => {
 	];
 });
 
+/**
+ * The browser suite runs two files at a time, each worker on a demo server and an empty server of its own
+ * (tests/e2e/server.ts), which halves its time on two cores. Files whose assertions are about time (an
+ * outage answered within 2 s, a vote seen within a second, a drain, request counts against the page
+ * cache) run afterwards, one at a time, so that no neighbour's load decides them.
+ */
+const ALONE = ['operate', 'calibration', 'page-cache', 'mail-instances'].map((name) => `tests/e2e/${name}.test.ts`);
+const browserSuites = [
+	{
+		name: 'e2e',
+		include: ['tests/e2e/**/*.test.ts'],
+		exclude: ALONE,
+		globalSetup: ['tests/e2e/demo-template.ts', 'tests/e2e/server.ts'],
+		maxWorkers: 2,
+		groupOrder: 0
+	},
+	{ name: 'e2e-alone', include: ALONE, globalSetup: ['tests/e2e/demo-template.ts'], maxWorkers: 1, groupOrder: 1 }
+].map(({ groupOrder, ...test }) => ({
+	extends: './vite.config.ts',
+	test: { ...test, environment: 'node' as const, sequence: { groupOrder }, testTimeout: 60_000, hookTimeout: 120_000 }
+}));
+
 export default defineConfig({
 	plugins: [
 		sveltekit({
@@ -77,18 +99,7 @@ export default defineConfig({
 					testTimeout: 900_000
 				}
 			},
-			{
-				extends: './vite.config.ts',
-				test: {
-					name: 'e2e',
-					environment: 'node',
-					include: ['tests/e2e/**/*.test.ts'],
-					globalSetup: ['tests/e2e/server.ts'],
-					fileParallelism: false,
-					testTimeout: 60_000,
-					hookTimeout: 120_000
-				}
-			}
+			...browserSuites
 		]
 	}
 });

@@ -106,7 +106,7 @@ describe('start with the database down', () => {
 	it('keeps running, says 503, and becomes ready once PostgreSQL starts', async () => {
 		const pg = await startPrivatePostgres();
 		pg.stop();
-		const server = await startServer({ DATABASE_URL: pg.url, SEED_DEMO: '1' }, '/healthz');
+		const server = await startServer({ DATABASE_URL: pg.url, SEED_DEMO: '1' }, { until: '/healthz' });
 		try {
 			expect((await timedGet(`${server.url}/readyz`)).status).toBe(503);
 			expect((await timedGet(`${server.url}/login`)).status).toBe(503);

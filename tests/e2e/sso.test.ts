@@ -32,8 +32,7 @@ beforeAll(async () => {
 			SMTP_URL: smtp.url,
 			MAIL_FROM: 'Opsmaturity <maturity@example.com>'
 		},
-		'/readyz',
-		port
+		{ port }
 	);
 });
 
