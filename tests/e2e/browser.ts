@@ -136,6 +136,17 @@ function waitForLivePages(context: BrowserContext) {
  */
 export const axe = (page: Page) => new AxeBuilder({ page }).setLegacyMode();
 
+/** Opens a page as the given person (signed in once per context), checks its status and heading, and runs axe. */
+export async function expectAccessiblePage(context: BrowserContext, email: string, path: string, heading: string) {
+	const page = await context.newPage();
+	if (!(await context.cookies()).some((c) => c.name === 'session')) await signIn(page, email);
+	const res = await page.goto(`${baseUrl()}${path}`);
+	expect(res!.status()).toBe(200);
+	expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(heading);
+	await expectNoAxeViolations(page);
+	await page.close();
+}
+
 export async function expectNoAxeViolations(page: Page) {
 	const results = await axe(page).analyze();
 	const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
