@@ -59,12 +59,23 @@ measure() {
 		bs=$(taskset -c 1 node "$HERE/autosave-load.mjs" baseline $B "session=$TOK" "$D" $C); echo "baseline autosave: $bs"
 		as=$(taskset -c 1 node "$HERE/autosave-load.mjs" app "$ABASE" "$cookie" "$D" $C $paths); echo "app autosave: $as"
 	done
+	# First views: every request a new address, so no stored page can answer.
+	fv() { taskset -c 1 node "$HERE/first-view-load.mjs" "$1" "$2" "$D" $C; }
+	fb=$(fv "$B/page" "session=$TOK"); echo "baseline page, new address each time: $fb"
+	fp=$(fv "$ABASE/technologies/$slug" "$cookie"); echo "app first view /technologies/$slug: $fp"
+	fh=$(fv "$ABASE/" "$cookie"); echo "app first view / (dashboard): $fh"
+	fo=$(fv "$ABASE/portfolio" "$cookie"); echo "app first view /portfolio: $fo"
 	# The framework's own floor: a signed-in request answered with a redirect (session query, hooks, no page).
 	f=$(ac -H "cookie=$cookie" "$ABASE/login"); echo "app floor, signed-in /login redirect: $f"
 	echo "$label ratios: technology page $(ratio "$(echo "$p" | num)" "$(echo "$b" | num)")" \
 		"dashboard $(ratio "$(echo "$h" | num)" "$(echo "$b" | num)")" \
 		"autosave $(ratio "$(echo "$as" | num)" "$(echo "$bs" | num)") (targets 0.15, 0.25, 0.5);" \
 		"framework floor $(ratio "$(echo "$f" | num)" "$(echo "$b" | num)")"
+	echo "$label first-view ratios: technology page $(ratio "$(echo "$fp" | num)" "$(echo "$fb" | num)")" \
+		"dashboard $(ratio "$(echo "$fh" | num)" "$(echo "$fb" | num)")" \
+		"portfolio $(ratio "$(echo "$fo" | num)" "$(echo "$fb" | num)") (targets 0.15, 0.15, -)"
+	echo "$label first-view p50/p99: technology page $(echo "$fp" | awk '{print $5"/"$7}') ms," \
+		"dashboard $(echo "$fh" | awk '{print $5"/"$7}') ms, portfolio $(echo "$fo" | awk '{print $5"/"$7}') ms (target p99 < 50)"
 	echo "$label p99: technology page $(echo "$p" | awk '{print $7}') ms, dashboard $(echo "$h" | awk '{print $7}') ms, autosave $(echo "$as" | awk '{print $7}') ms (target < 50)"
 }
 
