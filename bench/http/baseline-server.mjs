@@ -7,9 +7,7 @@
 // (run baseline-seed.mjs first; it prints the session token for the cookie `session=<token>`)
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-// resolved from the project's node_modules: run from the project root
-const postgres = createRequire(process.cwd() + '/')('postgres');
+import postgres from 'postgres';
 
 const sql = postgres(process.env.DATABASE_URL || 'postgres:///bench', { max: 10 });
 const port = Number(process.env.PORT || 4100);
