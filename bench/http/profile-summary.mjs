@@ -1,7 +1,7 @@
 // Summarises a .cpuprofile of the built server by where the time went. Frames in the build are traced back through
 // its source maps to their origin (Svelte, SvelteKit, devalue, the app's own code). Each sample is charged to the
-// first kind found walking from the sampled function towards the root, so "SQL driver" means time inside
-// postgres.js or PGlite whoever called it.
+// first kind found walking from the sampled function towards the root: "SQL driver" is time inside postgres.js or
+// PGlite whoever called it, and time in Node's own code (writing a socket) goes to its caller.
 // Usage: node bench/http/profile-summary.mjs <file.cpuprofile> [requests served] [ms to skip: the server's start]
 import { readFileSync, existsSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -19,16 +19,20 @@ const KINDS = [
 		(file, name) => /^(encode|encodeInto|digest|asyncDigest)$/.test(name) && /encoding|webcrypto|hash/.test(file)
 	],
 	['Svelte server render (components, runtime)', (file) => /node_modules\/svelte\/|\.svelte$/.test(file)],
-	['app: hooks', (file) => /src\/hooks\.server|src\/lib\/server\/http\//.test(file)],
-	['app: loads, queries, views, domain', (file) => /\/src\//.test(file)],
 	[
 		'SvelteKit (routing, render_response, Request/Response)',
 		(file) => /node_modules\/@sveltejs\/(kit|adapter-node)\/|build\/handler|build\/index/.test(file)
 	],
-	['Node HTTP, streams, web Request/Response', (file) => /^node:/.test(file)],
+	['other packages', (file) => /node_modules\//.test(file)],
+	['app: hooks', (file) => /src\/hooks\.server|src\/lib\/server\/http\//.test(file)],
+	['app: loads, queries, views, domain', (file) => /\/src\//.test(file)],
 	['garbage collection', (file, name) => name === '(garbage collector)'],
-	['idle', (file, name) => name === '(idle)' || name === '(program)']
+	['V8 and native work outside JavaScript', (file, name) => name === '(program)'],
+	['idle', (file, name) => name === '(idle)']
 ];
+
+/** Node's own frames (node:…, natives) are charged to the nearest caller outside Node; this is time with none. */
+const NODE_OWN = 'Node itself (event loop, sockets, timers), no caller in the app or a package';
 
 const maps = new Map();
 /** The origin file of a frame: through the build's source map where there is one. */
@@ -53,7 +57,7 @@ function classify(id) {
 	const frame = nodes.get(id).callFrame;
 	const file = origin(frame);
 	let kind = KINDS.find(([, test]) => test(file, frame.functionName))?.[0];
-	if (!kind) kind = parent.has(id) ? classify(parent.get(id)) : 'other';
+	if (!kind) kind = parent.has(id) ? classify(parent.get(id)) : NODE_OWN;
 	kindOf.set(id, kind);
 	return kind;
 }

@@ -26,13 +26,17 @@ cookie=$(curl -s -o /dev/null -D - -X POST -H "origin: $BASE" --data-urlencode e
 	--data-urlencode password=opsmaturity-demo "$BASE/login" | grep -i '^set-cookie' | head -1 | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//')
 # Warm up, then the measured load; the profile covers both, so the summary counts the requests of both.
 load() { taskset -c 1 node "$HERE/first-view-load.mjs" "$BASE$PAGE" "$cookie" "$1" "${C:-10}"; }
+[ -n "$cookie" ] || { echo "FAIL: could not sign in"; exit 1; }
 echo "$PAGE: $(curl -s -H "cookie: $cookie" "$BASE$PAGE" | wc -c) bytes of HTML"
 # The summary leaves out what came before the load (the server's start: loading and linking its modules).
 from=$(($(date +%s%3N) - started))
 warm=$(load 3)
 measured=$(load "${DURATION:-10}")
 echo "$PAGE first view: $measured"
-served=$(( ${warm%% *} * 3 + ${measured%% *} * ${DURATION:-10} ))
+for out in "$warm" "$measured"; do
+	[[ $out == *"non2xx 0 "* ]] || { echo "FAIL: answers other than 2xx: $out"; exit 1; }
+done
+served=$((${warm##* } + ${measured##* }))
 kill -TERM $app; wait $app 2>/dev/null || true
 node "$HERE/profile-summary.mjs" "$(ls "$OUT"/*.cpuprofile)" "$served" "$from"
 [ -n "${KEEP:-}" ] && cp "$OUT"/*.cpuprofile "$KEEP" && echo "profile kept in $KEEP"

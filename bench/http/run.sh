@@ -65,6 +65,7 @@ measure() {
 	fp=$(fv "$ABASE/technologies/$slug" "$cookie"); echo "app first view /technologies/$slug: $fp"
 	fh=$(fv "$ABASE/" "$cookie"); echo "app first view / (dashboard): $fh"
 	fo=$(fv "$ABASE/portfolio" "$cookie"); echo "app first view /portfolio: $fo"
+	for out in "$fb" "$fp" "$fh" "$fo"; do [[ $out == *"non2xx 0 "* ]] || { echo "FAIL: answers other than 2xx: $out"; exit 1; }; done
 	# The framework's own floor: a signed-in request answered with a redirect (session query, hooks, no page).
 	f=$(ac -H "cookie=$cookie" "$ABASE/login"); echo "app floor, signed-in /login redirect: $f"
 	echo "$label ratios: technology page $(ratio "$(echo "$p" | num)" "$(echo "$b" | num)")" \

@@ -9,7 +9,8 @@ type Made = { [MADE]?: Promise<string> };
 export function demoDataDir(): Promise<string> {
 	const made = globalThis as Made;
 	return (made[MADE] ??= startServer({}, { demoDataDir: '' }).then(async (server) => {
-		await stopServer(server, true, true);
+		const code = await stopServer(server, true, true);
+		if (code !== 0) throw new Error(`the demo template's server exited with ${code}:\n${server.output.join('')}`);
 		return server.dir;
 	}));
 }
@@ -19,5 +20,9 @@ export default async function setup(project: TestProject) {
 	const first = !(globalThis as Made)[MADE];
 	const dir = await demoDataDir();
 	project.provide('demoDataDir', dir);
-	return first ? () => rmSync(dir, { recursive: true, force: true }) : undefined;
+	if (!first) return;
+	return () => {
+		delete (globalThis as Made)[MADE];
+		rmSync(dir, { recursive: true, force: true });
+	};
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { migrateDatabase, openDatabase } from '../../src/lib/server/db/client';
+import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
 import { useDatabase } from '../../src/lib/server/db';
 import { ensureFramework } from '../../src/lib/server/queries/framework';
 
@@ -31,7 +31,12 @@ export default async function setup(project: TestProject) {
 	const templates = await (made[MADE] ??= makeTemplates());
 	project.provide('pgliteTemplate', templates.pglite);
 	project.provide('postgresTemplate', templates.postgres);
-	return first ? templates.remove : undefined;
+	if (!first) return;
+	// Teardown runs after every project's files; a watch-mode restart then makes them anew.
+	return async () => {
+		delete made[MADE];
+		await templates.remove();
+	};
 }
 
 async function makeTemplates(): Promise<Templates> {
@@ -39,10 +44,17 @@ async function makeTemplates(): Promise<Templates> {
 	const url = process.env.TEST_DATABASE_URL;
 	const postgresName = url ? `opsm_template_${process.pid}` : '';
 	// The embedded database migrates in this process, PostgreSQL mostly in its server: side by side.
-	const [pglite, pg] = await Promise.all([
+	const settled = await Promise.allSettled([
 		migrated({ kind: 'pglite' }),
-		url ? migrated({ kind: 'postgres', url: await created(url, postgresName) }) : undefined
+		url ? created(url, postgresName).then((at) => migrated({ kind: 'postgres', url: at })) : undefined
 	]);
+	const failed = settled.find((r) => r.status === 'rejected');
+	if (failed) {
+		await Promise.all(settled.map((r) => (r.status === 'fulfilled' ? r.value?.close() : undefined)));
+		throw failed.reason;
+	}
+	const [pglite, pg] = settled.map((r) => (r as PromiseFulfilledResult<DatabaseHandle | undefined>).value);
+	if (!pglite) throw new Error('the embedded template did not open');
 	for (const handle of [pglite, pg]) {
 		if (!handle) continue;
 		useDatabase(handle);

@@ -72,7 +72,7 @@ export async function startServer(
 	throw new Error(`server did not become ready:\n${output.join('')}`);
 }
 
-/** SIGTERM must drain and exit promptly; a hang here fails the run. `keep` leaves its database directory. */
+/** SIGTERM must drain and exit promptly; a hang here fails the run. `keep` leaves its database directory. Returns the exit code. */
 export async function stopServer(s: Running, quiet = false, keep = false) {
 	const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
 	const started = Date.now();
@@ -85,6 +85,7 @@ export async function stopServer(s: Running, quiet = false, keep = false) {
 		throw new Error('server did not exit within 10 s of SIGTERM');
 	}
 	if (!quiet) process.stdout.write(`server stopped ${Date.now() - started} ms after SIGTERM\n`);
+	return result;
 }
 
 /** A demo server of a test file's own, for journeys that change what other files rely on. */
