@@ -8,7 +8,7 @@ import { queryFilter, requestedRound } from '#lib/server/forms/index.ts';
 import { getFramework } from '#lib/server/queries/framework.ts';
 import { chooseResultsRound, pickedRound, roundStatus } from '#lib/domain/round-choice.ts';
 import { sourceRounds, type RatingSource } from '#lib/domain/rating-source.ts';
-import { type TechnologyResult } from '#lib/server/queries/results.ts';
+import type { TechnologyResult } from '#lib/server/queries/results.ts';
 import { storedResults } from '#lib/server/queries/stored-results.ts';
 import { shownResults } from '#lib/server/views/shown-results.ts';
 import { listRounds } from '#lib/server/queries/rounds.ts';
