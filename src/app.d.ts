@@ -7,8 +7,8 @@ declare global {
 			session: SessionInfo | null;
 			/** Set first thing for every request (hooks: observe); in its log lines, its x-request-id header and its error page. */
 			requestId: string;
-			/** The database's state when the session was read (`pg_current_snapshot()`): the page cache's validator. */
-			snapshot?: string;
+			/** Read with the session: which change of what pages show it saw (page-cache.ts), the page cache's validator. */
+			pageVersion?: string;
 			/** Set by handleError: whatever this request rendered shows a failure, and is not kept by the page cache. */
 			failed?: boolean;
 			/** On /api/v1: the personal access token the request was authenticated with, or why there is none. */

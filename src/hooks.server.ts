@@ -109,7 +109,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	}
 	event.locals.user = found.user;
 	event.locals.session = found.session;
-	event.locals.snapshot = found.snapshot;
+	event.locals.pageVersion = found.pageVersion;
 	const response = await resolve(event);
 	// The browser already holds this cookie with this expiry, unless the session slid forward lately. Added here, on
 	// the way out, so that a page served from the page cache carries it too; a response that signed in or out wins.
@@ -150,8 +150,10 @@ const sameOriginForms: Handle = async ({ event, resolve }) =>
 /** A path SvelteKit cannot decode gets its HTML error page before routing: under /api/v1, problem+json instead. */
 const apiPaths: Handle = async ({ event, resolve }) => malformedApiPath(event.url) ?? resolve(event);
 
-// Headers wrap everything, so even the anonymous redirect carries them.
-export const handle = sequence(observe, securityHeaders, apiPaths, databaseGate, sameOriginForms, authenticate, gate, pageCache);
+// Headers wrap everything, so even the anonymous redirect carries them. The chain is exported for the tests,
+// which run it in this order outside SvelteKit's server (tests/helpers/through-hooks.ts).
+export const handles: Handle[] = [observe, securityHeaders, apiPaths, databaseGate, sameOriginForms, authenticate, gate, pageCache];
+export const handle = sequence(...handles);
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	// error(…) thrown on purpose already says what happened, with its own status.

@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject, vi } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { migrateDatabase, openDatabase, type DatabaseHandle, type DatabaseOptions } from '../../src/lib/server/db/client';
+import { openDatabase, type DatabaseHandle } from '../../src/lib/server/db/client';
 import { ensureFramework } from '../../src/lib/server/queries/framework';
 import { useDatabase } from '../../src/lib/server/db';
 import { withDatabase } from './global-setup';
-import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
 /**
  * Empties the embedded database as the template left it, before ensureFramework: every table of the app and of the
@@ -42,24 +41,15 @@ async function embeddedDatabase(): Promise<DatabaseHandle> {
 
 /**
  * Gives the calling test file its own migrated database, installed as the app's database:
- * PGlite by default, a fresh PostgreSQL database when TEST_DATABASE_URL is set. `ownServer`: on
- * PostgreSQL, a server of the file's own, for tests that read what is server-wide (the page cache
- * keys pages on pg_current_snapshot(), which every other file's writes on a shared server move).
+ * PGlite by default, a fresh PostgreSQL database when TEST_DATABASE_URL is set.
  */
-export function useTestDatabase(options: { ownServer?: boolean } = {}) {
-	const state: { handle?: DatabaseHandle; name?: string; server?: PrivatePostgres } = {};
+export function useTestDatabase() {
+	const state: { handle?: DatabaseHandle; name?: string } = {};
 	// Files share a module graph and process.env per worker: what one file sets or spies on ends with it.
 	const environment = { ...process.env };
 	beforeAll(async () => {
 		const url = process.env.TEST_DATABASE_URL;
-		if (url && options.ownServer) {
-			state.server = await startPrivatePostgres();
-			const database: DatabaseOptions = { kind: 'postgres', url: state.server.url, max: 4 };
-			state.handle = await openDatabase(database);
-			await migrateDatabase(database, state.handle);
-			useDatabase(state.handle);
-			await ensureFramework();
-		} else if (url) {
+		if (url) {
 			state.name = `opsm_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 			const admin = postgres(url, { max: 1, onnotice: () => {} });
 			await admin.unsafe(`create database ${state.name} template ${inject('postgresTemplate')}`);
@@ -74,7 +64,6 @@ export function useTestDatabase(options: { ownServer?: boolean } = {}) {
 		Object.assign(process.env, environment);
 		useDatabase(undefined);
 		await state.handle?.close();
-		state.server?.destroy();
 		if (state.name) {
 			const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
 			await admin.unsafe(`drop database if exists ${state.name} with (force)`);

@@ -204,8 +204,8 @@ describe('sessions', () => {
 		const found = await validateSessionToken(token);
 		expect(found!.session.expiresAt.getTime()).toBe(end.getTime());
 		expect(found!.sendCookie).toBe(false);
-		// Nothing was written: the next request reads the same snapshot (which the page cache relies on).
-		expect((await validateSessionToken(token))!.snapshot).toBe(found!.snapshot);
+		// Nothing was written: the next request reads the same page version (which the page cache relies on).
+		expect((await validateSessionToken(token))!.pageVersion).toBe(found!.pageVersion);
 	});
 
 	it('logout ends the session and clears the cookie', async () => {

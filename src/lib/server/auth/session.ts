@@ -49,8 +49,11 @@ const sessionWithUser = prepared((database) =>
 			name: appUser.name,
 			role: appUser.role,
 			active: appUser.active,
-			// Which transactions had ended when this was read, on which server: equal values mean nothing was written in between (page-cache.ts).
-			snapshot: sql<string>`pg_current_snapshot()::text || '@' || pg_postmaster_start_time()::text`
+			// The page cache's validator (page-cache.ts): the last transaction that changed what pages show, this person's
+			// drafts (each save moves its response's version on), and which server answered.
+			pageVersion: sql<string>`(select xact::text from page_version.shared) || ':' ||
+				(select coalesce(sum(r.version), 0)::text from response r where r.user_id = ${appUser.id}) || '@' ||
+				pg_postmaster_start_time()::text`
 		})
 		.from(session)
 		.innerJoin(appUser, eq(appUser.id, session.userId))
@@ -66,7 +69,7 @@ const sessionWithUser = prepared((database) =>
  */
 export async function validateSessionToken(
 	token: string
-): Promise<{ session: SessionInfo; user: SessionUser; sendCookie: boolean; snapshot: string } | null> {
+): Promise<{ session: SessionInfo; user: SessionUser; sendCookie: boolean; pageVersion: string } | null> {
 	const id = hashToken(token);
 	const [row] = await sessionWithUser().execute({ id });
 	if (!row) return null;
@@ -89,7 +92,7 @@ export async function validateSessionToken(
 	const slid = expiresAt.getTime() - row.createdAt.getTime() > SESSION_SLIDING_MS + DAY;
 	const sendCookie = refreshed || (slid && expiresAt.getTime() - now > SESSION_SLIDING_MS - DAY);
 	const user = { id: row.userId, email: row.email, name: row.name, role: row.role };
-	return { session: { id, expiresAt }, user, sendCookie, snapshot: row.snapshot };
+	return { session: { id, expiresAt }, user, sendCookie, pageVersion: row.pageVersion };
 }
 
 /** Ends a session, answering the provider's ID token if it was a single sign-on; its live streams end too. */

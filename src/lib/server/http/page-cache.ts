@@ -7,13 +7,16 @@ import { env } from '#lib/server/env.ts';
 import { demoAnswerNumber } from '#lib/server/queries/demo-data.ts';
 
 /**
- * The most visited pages, kept as rendered for the person who asked, for as long as the database has not changed.
+ * The most visited pages, kept as rendered for the person who asked, for as long as nothing they show has changed.
  *
- * The validator is the database snapshot read with the session (`pg_current_snapshot()`, in the same statement), with
- * the server's start time: two equal snapshots of one server mean no transaction committed or rolled back in between,
- * so nothing a page reads can differ. (A restarted, restored or promoted server starts at another time: snapshots of
- * another history are never compared.)
- * A page is stored under the snapshot read *before* its data, so what is stored is never older than its snapshot.
+ * The validator is read with the session, in the same statement (session.ts): the last committed transaction that
+ * wrote a table pages show (triggers keep it, migration 0015), the sum of the person's response versions (each draft
+ * save moves one on, and only the author's dashboard shows drafts), and the server's start time. A draft autosaved,
+ * a session slid, a sign-in failure, a mail or webhook queued, an audit row: none of these empties the cache, since no
+ * stored page reads them (UNSEEN_TABLES). A submit, a close, an edit, a role or threshold change: every one does, on
+ * every instance, since the validator lives in the database. (A restarted, restored or promoted server starts at
+ * another time: validators of another history are never compared.)
+ * A page is stored under the validator read *before* its data, so what is stored is never older than its validator.
  * Every request still runs the hooks before this one: the session is looked up, the database gate, the same-origin
  * check; only the page's own loads and rendering are skipped, and only when they would produce the same page.
  *
@@ -23,6 +26,11 @@ import { demoAnswerNumber } from '#lib/server/queries/demo-data.ts';
  * meant for one response. PAGE_CACHE=0 renders every page.
  */
 const ROUTES = new Set(['/(app)', '/(app)/technologies/[slug]', '/(app)/portfolio']);
+/**
+ * Tables no stored page reads, written often: their writes leave the validator alone. Every other table has the
+ * trigger that moves it (a test keeps the two in step). A route that starts reading one of these moves it out.
+ */
+export const UNSEEN_TABLES = ['api_token', 'audit_log', 'login_failure', 'mail_message', 'oidc_flow', 'session', 'webhook_delivery'];
 export const MAX_AGE_MS = 30_000;
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRIES = 5_000;
@@ -70,7 +78,7 @@ const storable = (response: Response, event: RequestEvent) =>
 
 /** Innermost hook: after the session has been read (it brings the snapshot) and every refusal before it. */
 export const pageCache: Handle = async ({ event, resolve }) => {
-	const { user, snapshot: validator } = event.locals;
+	const { user, pageVersion: validator } = event.locals;
 	if (env.PAGE_CACHE === '0' || event.request.method !== 'GET' || !user || !validator || !ROUTES.has(event.route.id ?? ''))
 		return resolve(event);
 	// The request's own URL: it still says __data.json for a client-side navigation, which event.url does not.

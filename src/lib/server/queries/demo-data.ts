@@ -52,6 +52,8 @@ const RECHECK_MS = 30_000;
 /** The answer kept for each database handle: it is about that database's accounts. */
 const keptOf = perDatabase(() => ({
 	known: undefined as { value: boolean; at: number; number: number } | undefined,
+	/** The newest answer read, trusted or not. */
+	last: undefined as { value: boolean; at: number; number: number } | undefined,
 	generation: 0,
 	answers: 0
 }));
@@ -68,8 +70,8 @@ export function forgetDemoAccounts() {
 }
 
 /**
- * Which answer is kept and still trusted now, undefined while none is: each answer read gets a new number, so a page
- * rendered with another is out of date (page-cache.ts).
+ * Which answer is kept and still trusted now, undefined while none is: each answer that differs from the one before
+ * gets a new number, so a page rendered with another is out of date (page-cache.ts).
  */
 export const demoAnswerNumber = () => trusted()?.number;
 
@@ -91,7 +93,11 @@ export async function demoAccountsExist(): Promise<boolean> {
 		)
 		.limit(1);
 	// An answer that was being computed while something forgot it may already be stale.
-	if (asked === kept.generation) kept.known = { value: !!row, at: Date.now(), number: ++kept.answers };
+	if (asked === kept.generation) {
+		// The same answer keeps its number: pages rendered with it are still right (page-cache.ts).
+		const number = kept.last?.value === !!row ? kept.last.number : ++kept.answers;
+		kept.known = kept.last = { value: !!row, at: Date.now(), number };
+	}
 	return !!row;
 }
 

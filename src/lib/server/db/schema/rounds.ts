@@ -103,7 +103,9 @@ export const response = pgTable(
 	(t) => [
 		unique('response_unique').on(t.roundId, t.technologyId, t.userId),
 		check('response_state_check', sql`${t.state} in ('draft', 'submitted')`),
-		index('response_round_tech_idx').on(t.roundId, t.technologyId)
+		index('response_round_tech_idx').on(t.roundId, t.technologyId),
+		// The session reads a person's responses' versions on every request: their drafts' share of the page cache's validator.
+		index('response_user_version_idx').on(t.userId, t.version)
 	]
 );
 
