@@ -2,10 +2,12 @@
 // Usage: node autosave-load.mjs app|baseline BASE COOKIE SECONDS C [paths...]
 //   app: POST BASE+path (?/save form action, JSON accept) with score.<vector>, version; reads the new version back.
 //   baseline: POST BASE/autosave JSON {vector,score,version}.
+// RATE=<n>: at most n saves a second in all (each worker waits out its share), instead of as many as it can.
 // Prints: "<req/s> req/s p50 <ms> p99 <ms> errors <n>".
 const [mode, base, cookie, secs, conc, ...paths] = process.argv.slice(2);
 const C = Number(conc || 10),
 	until = Date.now() + Number(secs || 10) * 1000;
+const PACE_MS = process.env.RATE ? (C * 1000) / Number(process.env.RATE) : 0;
 const lat = [];
 let errors = 0;
 const VECTOR = 'recoverability';
@@ -65,6 +67,8 @@ async function worker(i) {
 			}
 		}
 		lat.push(performance.now() - t0);
+		const wait = t0 + PACE_MS - performance.now();
+		if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 	}
 }
 const start = Date.now();

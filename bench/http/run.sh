@@ -31,14 +31,21 @@ B=http://127.0.0.1:4100
 APORT=4101; ABASE=http://127.0.0.1:$APORT
 # start_app ENV… : the built app on core 0, in its own process group so it can be stopped with its children
 start_app() {
-	(exec env "$@" SEED_DEMO=1 PORT=$APORT HOST=127.0.0.1 ORIGIN=$ABASE taskset -c 0 setsid node server.js >>"$LOG" 2>&1) &
+	(exec env "$@" SEED_DEMO=1 METRICS_TOKEN=$METRICS PORT=$APORT HOST=127.0.0.1 ORIGIN=$ABASE taskset -c 0 setsid node server.js >>"$LOG" 2>&1) &
 	apid=$!; pids+=($apid)
 	for _ in $(seq 1 240); do curl -fs $ABASE/readyz >/dev/null 2>&1 && return; sleep 0.5; done
 	echo "FAIL: the app did not become ready; see $LOG"; exit 1
 }
 stop_app() { kill -TERM -- -"$apid" 2>/dev/null || kill -TERM "$apid"; wait "$apid" 2>/dev/null || true; }
+METRICS=bench-metrics-token-$RANDOM$RANDOM
+# The page cache's hits and misses so far, from /metrics: "<hits> <misses>".
+cache_counts() {
+	curl -fs -H "authorization: Bearer $METRICS" "$ABASE/metrics" |
+		awk '/^opsmaturity_page_cache_total\{outcome="hit"\}/{h=$2} /^opsmaturity_page_cache_total\{outcome="miss"\}/{m=$2} END{print h+0, m+0}'
+}
+# sign_in [EMAIL]: the session cookie of a demo person (the member by default)
 sign_in() {
-	curl -s -o /dev/null -D - -X POST -H "origin: $ABASE" --data-urlencode email=member@example.com --data-urlencode password=opsmaturity-demo "$ABASE/login" |
+	curl -s -o /dev/null -D - -X POST -H "origin: $ABASE" --data-urlencode email=${1:-member@example.com} --data-urlencode password=opsmaturity-demo "$ABASE/login" |
 		grep -i '^set-cookie' | head -1 | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//'
 }
 
@@ -58,6 +65,17 @@ measure() {
 		h=$(ac -H "cookie=$cookie" "$ABASE/"); echo "app / (dashboard): $h"
 		bs=$(taskset -c 1 node "$HERE/autosave-load.mjs" baseline $B "session=$TOK" "$D" $C); echo "baseline autosave: $bs"
 		as=$(taskset -c 1 node "$HERE/autosave-load.mjs" app "$ABASE" "$cookie" "$D" $C $paths); echo "app autosave: $as"
+	done
+	# Stored pages while someone else saves 10 drafts a second: a draft changes no page but its author's dashboard.
+	local lead drafts
+	lead=$(sign_in lead@example.com); [ -n "$lead" ] || { echo "FAIL: could not sign in the lead"; exit 1; }
+	for target in "/technologies/$slug" "/"; do
+		read -r h0 m0 <<<"$(cache_counts)"
+		(RATE=10 taskset -c 1 node "$HERE/autosave-load.mjs" app "$ABASE" "$cookie" "$D" 2 $paths >"$DIR/drafts") & drafts=$!
+		d=$(ac -H "cookie=$lead" "$ABASE$target"); wait $drafts
+		read -r h1 m1 <<<"$(cache_counts)"
+		echo "app $target as the lead, 10 drafts/s saved beside it: $d; drafts: $(cat "$DIR/drafts");" \
+			"page cache hit rate $(node -e "console.log((100 * ($h1 - $h0) / Math.max(1, $h1 - $h0 + $m1 - $m0)).toFixed(1))") %"
 	done
 	# First views: every request a new address, so no stored page can answer.
 	fv() { taskset -c 1 node "$HERE/first-view-load.mjs" "$1" "$2" "$D" $C; }
