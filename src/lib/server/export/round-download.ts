@@ -3,9 +3,7 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import { can, requireCapability } from '../auth/policy';
 import { JIRA_HEADER, jiraRow } from './backlog-jira';
 import { csvResponse, toCsv } from './csv';
-import { reportPdf } from './pdf';
 import { roundJson, SCORE_COLUMNS, scoreRows } from './report-files';
-import { reportXlsx } from './xlsx';
 import { measureExport } from '../metrics';
 import { roundComments, roundScoreBatches, roundScores } from '../queries/report';
 import { reportFor } from '../views/report-for';
@@ -34,15 +32,21 @@ async function fileOf(event: FileRequest) {
 		'cache-control': 'no-store'
 	});
 
+	// The PDF and XLSX writers (pdfkit, the chart canvas, exceljs) load on first use: importing them took 0.5 s of every
+	// server start, and of the build's route analysis, for files most starts never write.
 	switch (file) {
-		case 'report.pdf':
+		case 'report.pdf': {
+			const { reportPdf } = await import('./pdf');
 			return new Response(Readable.toWeb(reportPdf(report, await roundComments(report.round.id, ids, seesNames))) as ReadableStream, {
 				headers: download('application/pdf', `${base}.pdf`)
 			});
-		case 'report.xlsx':
+		}
+		case 'report.xlsx': {
+			const { reportXlsx } = await import('./xlsx');
 			return new Response(Readable.toWeb(reportXlsx(report, roundScoreBatches(report.round.id, ids, seesNames))) as ReadableStream, {
 				headers: download('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${base}.xlsx`)
 			});
+		}
 		case 'scores.csv':
 			return csvResponse(
 				`${base}-scores.csv`,
