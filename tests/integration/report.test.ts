@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
@@ -9,6 +10,7 @@ import { db } from '../../src/lib/server/db';
 import { answer, appUser, response, round, roundTechnology, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
+import { SERIES_COLOURS } from '../../src/lib/chart-style';
 import { computeResults } from '../../src/lib/server/queries/results';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
@@ -61,7 +63,42 @@ describe('PDF', () => {
 		const pdf = await bytes(await get('report.pdf', viewer));
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(pdf.subarray(-6).toString()).toContain('%%EOF');
-		expect(pdf.length).toBeGreaterThan(100_000);
+		// Radars are lines, not pictures: a demo round's report stays small.
+		expect(pdf.length).toBeGreaterThan(20_000);
+		expect(pdf.length).toBeLessThan(400_000);
+		expect(pdf.includes('/DCTDecode')).toBe(false);
+	});
+
+	it.runIf(hasPoppler)("draws each rated technology's radar: the round's series in its colour, on that page", async () => {
+		const file = pdfFile(await bytes(await get('report.pdf', viewer)));
+		const pageText = (n: number) => execFileSync('pdftotext', ['-f', String(n), '-l', String(n), file, '-']).toString();
+		const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
+		const withRadar = Array.from({ length: pages }, (_, i) => i + 1).find((n) => pageText(n).includes('Median'))!;
+		const seriesPixels = async (n: number) => {
+			execFileSync('pdftoppm', [
+				'-r',
+				'100',
+				'-png',
+				'-f',
+				String(n),
+				'-l',
+				String(n),
+				'-singlefile',
+				file,
+				path.join(path.dirname(file), `radar-${n}`)
+			]);
+			const image = await loadImage(readFileSync(path.join(path.dirname(file), `radar-${n}.png`)));
+			const ctx = createCanvas(image.width, image.height).getContext('2d');
+			ctx.drawImage(image, 0, 0);
+			const px = ctx.getImageData(0, 0, image.width, image.height).data;
+			const [r, g, b] = [0, 2, 4].map((i) => parseInt(SERIES_COLOURS[0].slice(1 + i, 3 + i), 16));
+			let count = 0;
+			for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 40) count++;
+			return count;
+		};
+		// Its outline, points and legend swatch: hundreds of pixels; the reading guide on page 2 has no radar.
+		expect(await seriesPixels(withRadar)).toBeGreaterThan(250);
+		expect(await seriesPixels(2)).toBeLessThan(50);
 	});
 
 	it.runIf(hasPoppler)('renders non-blank pages whose text holds every technology and its rating', async () => {

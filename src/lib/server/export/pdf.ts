@@ -7,9 +7,9 @@ import { itemLine, itemPriority } from '#lib/domain/remediation.ts';
 import { withheldNote } from '#lib/domain/anonymity.ts';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
-import { RadarRenderer } from './chart-image';
 import { FONT_BOLD, FONT_REGULAR } from './fonts';
 import { commentsOf, initiativesOf, levelSwatch, MARGIN, readingGuide, type Doc } from './pdf-sections';
+import { drawRadar } from './pdf-radar';
 
 const TOC_LINES = 38;
 
@@ -133,17 +133,15 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 		if (p === tocPages - 1) doc.moveDown().text(`Backlog appendix  ·  page ${firstTechPage + report.technologies.length}`);
 	}
 
-	const radar = new RadarRenderer(report.vectors.map((v) => v.name));
 	const byTechnology = new Map<string, Score[]>();
 	for (const c of comments) byTechnology.set(c.slug, [...(byTechnology.get(c.slug) ?? []), c]);
 	for (const t of report.technologies) {
 		newPage();
-		technologyPage(doc, report, t, radar);
+		technologyPage(doc, report, t);
 		commentsOf(doc, report, byTechnology.get(t.slug) ?? []);
 		// Let the response stream drain and other requests run between pages.
 		await new Promise((r) => setImmediate(r));
 	}
-	radar.destroy();
 
 	newPage();
 	doc.font('bold').fontSize(16).text('Backlog appendix').moveDown(0.5).font('body').fontSize(9);
@@ -163,7 +161,7 @@ async function writeAll(doc: Doc, report: RoundReport, comments: Score[], newPag
 	doc.end();
 }
 
-function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {
+function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
 	const rating = t.result?.rating;
 	doc.font('bold').fontSize(18).fillColor(INK).text(t.name);
 	doc
@@ -196,7 +194,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.fillColor(SOFT_INK)
 			.text(withheldNote(t.result!.withheld), { width: doc.page.width - 2 * MARGIN });
 		doc.fillColor(INK).moveDown(0.5);
-	} else vectorFigures(doc, report, t, radar);
+	} else vectorFigures(doc, report, t);
 	doc.font('bold').fontSize(11).text('Open backlog items');
 	doc.font('body').fontSize(9);
 	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
@@ -215,7 +213,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 }
 
 /** The radar and, to its right, the vector table. */
-function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number], radar: RadarRenderer) {
+function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
 	const top = doc.y + 4;
 	const series = [
 		{ label: report.round.name, data: medianSeries(report.vectors, t.result), style: 'current' as const },
@@ -230,7 +228,7 @@ function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologi
 			: []),
 		{ label: `Target ${t.targetLevel}`, data: report.vectors.map(() => t.targetLevel), style: 'target' as const }
 	];
-	doc.image(radar.render(series), MARGIN, top, { width: 250, height: 250 });
+	drawRadar(doc, MARGIN, top, 250, report.vectors.map((v) => v.name), series);
 
 	// Vector table to the right of the radar.
 	const x = MARGIN + 260;

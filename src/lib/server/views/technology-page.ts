@@ -55,9 +55,9 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 			: null,
 		previous: previous ? { id: previous.id, name: previous.name, result: previousResult } : null,
 		trend: [...rounds].reverse().map((r) => ({ label: r.name, rating: r.result?.rating?.rating ?? null })),
-		// Only what the page draws: the level texts and each vector's name and lane, not the framework's anchors.
+		// Only what the page draws: each vector's name and lane, and the text of the level reached, not the framework's anchors.
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name, lane: v.lane })),
-		levels: framework.levels,
+		levelText: result?.rating ? framework.levels[result.rating.level] : null,
 		// Members see what was said, not who said it.
 		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
 		// Said when comments are held back, so an empty list is not read as "nobody commented".
