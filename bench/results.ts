@@ -103,10 +103,12 @@ async function shippedJs(base: string, cookie: string, url: string) {
 	}
 }
 
+/** Render times of first views: each request carries a new `v` parameter, so no stored page answers it. */
 async function pageTimes(base: string, cookie: string, url: string) {
 	let html = '';
+	let view = 0;
 	const times = await timed(async () => {
-		const res = await fetch(`${base}${url}`, { headers: { cookie } });
+		const res = await fetch(`${base}${url}${url.includes('?') ? '&' : '?'}v=${++view}`, { headers: { cookie } });
 		if (!res.ok) throw new Error(`${url}: ${res.status}`);
 		html = await res.text();
 	}, RUNS);

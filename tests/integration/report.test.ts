@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
@@ -10,8 +11,9 @@ import { db } from '../../src/lib/server/db';
 import { answer, appUser, response, round, roundTechnology, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
-import { SERIES_COLOURS } from '../../src/lib/chart-style';
+import { LEVEL_COLOURS, LEVEL_INK, SERIES_COLOURS } from '../../src/lib/chart-style';
 import { computeResults } from '../../src/lib/server/queries/results';
+import { SCORE_COLUMNS } from '../../src/lib/server/export/report-files';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
 import { useTestDatabase } from '../helpers/db';
@@ -190,6 +192,69 @@ describe('XLSX', () => {
 		expect(comments.every((c) => !/^[=+\-@\t\r]/.test(c))).toBe(true);
 		// Leads see who answered what, as on screen.
 		expect(scores.getColumn(4).values).toContain('Dana Kowalski');
+		// Levels, scores and vector medians on their level's colour, dark ones in white, as on the page.
+		const fillOf = (cell: ExcelJS.Cell) => (cell.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
+		const scored = scores.getRows(2, scores.rowCount - 1)!.filter((r) => typeof r.getCell(5).value === 'number');
+		expect(new Set(scored.map((r) => r.getCell(5).value)).size).toBeGreaterThan(2);
+		for (const r of scored) {
+			const level = r.getCell(5).value as number;
+			expect(fillOf(r.getCell(5))).toBe(`FF${LEVEL_COLOURS[level].slice(1).toUpperCase()}`);
+			expect(r.getCell(5).font?.color?.argb ?? 'FF000000').toBe(LEVEL_INK[level] === '#ffffff' ? 'FFFFFFFF' : 'FF000000');
+		}
+		const medianCell = techSheet.getRow(2).getCell(10);
+		expect(fillOf(medianCell)).toBe(`FF${LEVEL_COLOURS[Math.floor(medianCell.value as number)].slice(1).toUpperCase()}`);
+		expect(fillOf(techSheet.getRow(2).getCell(1))).toBeUndefined();
+	});
+});
+
+/** LibreOffice Calc, a reader other than the one this file reads with: .ci/run installs it (libreoffice-calc-nogui). */
+const hasCalc = (() => {
+	try {
+		execFileSync('soffice', ['--version'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+describe.runIf(hasCalc)('XLSX in LibreOffice Calc', () => {
+	it('opens every sheet with every row, and reads the scores, dates and neutralised comments as written', { timeout: 60_000 }, async () => {
+		const xlsx = await bytes(await get('report.xlsx', lead));
+		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-calc-'));
+		try {
+			writeFileSync(path.join(dir, 'report.xlsx'), xlsx);
+			// Every sheet to its own CSV (the last option, -1), UTF-8 (76), comma and double quote (44, 34).
+			execFileSync(
+				'soffice',
+				[
+					'--headless',
+					`-env:UserInstallation=file://${dir}/profile`,
+					'--convert-to',
+					'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+					'--outdir',
+					dir,
+					path.join(dir, 'report.xlsx')
+				],
+				{ stdio: 'ignore', timeout: 50_000 }
+			);
+			const sheet = (name: string) =>
+				Papa.parse<string[]>(readFileSync(path.join(dir, `report-${name}.csv`), 'utf8'), { skipEmptyLines: true }).data;
+			const wb = new ExcelJS.Workbook();
+			await wb.xlsx.load(xlsx as never);
+			for (const ws of wb.worksheets) expect(sheet(ws.name).length, ws.name).toBe(ws.actualRowCount);
+			const scores = sheet('Scores');
+			expect(scores[0]).toEqual(SCORE_COLUMNS);
+			const written = wb.getWorksheet('Scores')!;
+			scores.slice(1).forEach((row, i) => {
+				const cell = written.getRow(i + 2).getCell(5).value;
+				expect(row[4]).toBe(cell === null ? '' : String(cell));
+			});
+			expect(scores[1][8]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+			const comments = scores.map((r) => r[6]);
+			for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 

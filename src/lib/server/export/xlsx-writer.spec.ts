@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { writeXlsx, type Cell } from './xlsx-writer';
+
+async function readBack(rows: Cell[][]) {
+	const out = new PassThrough();
+	const chunks: Buffer[] = [];
+	out.on('data', (c: Buffer) => chunks.push(c));
+	await writeXlsx(out, { title: 'T & <t>', creator: 'test' }, [
+		{
+			name: "It's",
+			columns: [
+				{ header: 'Text', width: 10 },
+				{ header: 'Level', width: 5, format: 'level' }
+			],
+			rows
+		}
+	]);
+	const wb = new ExcelJS.Workbook();
+	await wb.xlsx.load(Buffer.concat(chunks) as never);
+	return wb;
+}
+
+describe('XLSX writer', () => {
+	it('writes text XML cannot carry as U+FFFD, so the file still opens, and markup as text', async () => {
+		const wb = await readBack([
+			['a\u0001b\u001fc', 0],
+			['lone \ud800 half', 5],
+			['<f>1+1</f> & "q"', null]
+		]);
+		const ws = wb.getWorksheet("It's")!;
+		expect(ws.getRow(2).getCell(1).value).toBe('a\uFFFDb\uFFFDc');
+		expect(ws.getRow(3).getCell(1).value).toBe('lone \uFFFD half');
+		expect(ws.getRow(4).getCell(1).value).toBe('<f>1+1</f> & "q"');
+		expect(ws.getRow(4).getCell(2).value).toBeNull();
+		expect(wb.title).toBe('T & <t>');
+	});
+
+	it('leaves a number outside the levels, or not finite, without a fill or a cell', async () => {
+		const wb = await readBack([
+			['a', 7],
+			['b', Number.NaN]
+		]);
+		const ws = wb.getWorksheet("It's")!;
+		expect(ws.getRow(2).getCell(2).value).toBe(7);
+		expect((ws.getRow(2).getCell(2).fill as ExcelJS.FillPattern | undefined)?.fgColor).toBeUndefined();
+		expect(ws.getRow(3).getCell(2).value).toBeNull();
+	});
+
+	it('streams a sheet larger than one deflate chunk into a ZIP that reads back whole', async () => {
+		const rows: Cell[][] = Array.from({ length: 20_000 }, (_, i) => [`row ${i} ${'x'.repeat(i % 50)}`, i % 6]);
+		const ws = (await readBack(rows)).getWorksheet("It's")!;
+		expect(ws.actualRowCount).toBe(20_001);
+		expect(ws.getRow(20_001).getCell(1).value).toBe(`row 19999 ${'x'.repeat(19_999 % 50)}`);
+	});
+});
