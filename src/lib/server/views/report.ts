@@ -48,13 +48,23 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		(b) => (b.status === 'open' || b.status === 'in_progress') && !mayTellApart(b.answered, reader)
 	).length;
 	const isOpen = (b: (typeof backlog)[number]) => b.status === 'open' || b.status === 'in_progress';
+	// Each technology's open items, shown and held back, in one pass: filtering all items per technology took
+	// 1,000 × 15,000 steps in a 1,000-technology round.
+	const openItems = new Map<number, { shown: typeof backlog; held: number }>();
+	for (const b of everyItem) {
+		if (!isOpen(b)) continue;
+		const entry = openItems.get(b.technologyId) ?? { shown: [], held: 0 };
+		if (mayTellApart(b.answered, reader)) entry.shown.push(b);
+		else entry.held++;
+		openItems.set(b.technologyId, entry);
+	}
 	const technologies = techs.map((t) => {
-		const held = everyItem.filter((b) => b.technologyId === t.id && isOpen(b) && !mayTellApart(b.answered, reader)).length;
+		const { shown, held } = openItems.get(t.id) ?? { shown: [], held: 0 };
 		return {
 			...t,
 			result: now.get(t.id) ?? null,
 			previous: then.get(t.id) ?? null,
-			backlog: backlog.filter((b) => b.technologyId === t.id && isOpen(b)),
+			backlog: shown,
 			backlogWithheld: held ? backlogWithheldNote(held, threshold) : null
 		};
 	});
