@@ -197,7 +197,9 @@ export async function benchResultsEverywhere(pgUrl?: string) {
 				...(await benchResults('PostgreSQL', { kind: 'postgres', url: u.toString() }, { DATABASE_URL: u.toString(), SEED_DEMO: '0' }))
 			);
 		} finally {
-			await admin.unsafe(`drop database if exists ${name} with (force)`);
+			// BENCH_KEEP=1 leaves the database for a closer look (EXPLAIN, bench:profile), and says where it is.
+			if (process.env.BENCH_KEEP === '1') lines.push(`  kept the database: ${u}`);
+			else await admin.unsafe(`drop database if exists ${name} with (force)`);
 			await admin.end();
 		}
 	}

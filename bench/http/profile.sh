@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench:profile`: a CPU profile of the built server answering first views (every request a new address, so
 # no stored page answers) of one page, on the local PostgreSQL with the demo data, then where the time went.
-# PAGE=/technologies/kafka (default) | / | /portfolio, DURATION=10, C=10. Recreates the database opsm_profile.
+# PAGE=/technologies/kafka (default) | / | /portfolio, DURATION=10, C=10. Recreates the database opsm_profile, unless
+# DATABASE_URL names one to profile as it is (the round `BENCH_KEEP=1 npm run bench` kept, say), with SIGN_IN=email:password.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."
@@ -9,10 +10,15 @@ PG=${PG:-postgres://postgres@127.0.0.1:5432}
 PAGE=${PAGE:-/technologies/kafka}
 PORT=4102; BASE=http://127.0.0.1:$PORT
 OUT=$(mktemp -d)
-psql "$PG/postgres" -qAt -c "drop database if exists opsm_profile" -c "create database opsm_profile" >/dev/null
+DB=${DATABASE_URL:-}
+if [ -z "$DB" ]; then
+	DB=$PG/opsm_profile
+	psql "$PG/postgres" -qAt -c "drop database if exists opsm_profile" -c "create database opsm_profile" >/dev/null
+fi
+WHO=${SIGN_IN:-admin@example.com:opsmaturity-demo}
 # start [node flags…]: the built server on core 0; the first start migrates and seeds, the profiled one only serves.
 start() {
-	DATABASE_URL=$PG/opsm_profile SEED_DEMO=1 PORT=$PORT HOST=127.0.0.1 ORIGIN=$BASE SHUTDOWN_DRAIN_MS=0 LOG_LEVEL=${LOG_LEVEL:-info} \
+	DATABASE_URL=$DB SEED_DEMO=1 PORT=$PORT HOST=127.0.0.1 ORIGIN=$BASE SHUTDOWN_DRAIN_MS=0 LOG_LEVEL=${LOG_LEVEL:-info} \
 		taskset -c 0 node "$@" server.js >/dev/null 2>&1 &
 	app=$!
 	for _ in $(seq 1 240); do curl -fs $BASE/readyz >/dev/null 2>&1 && return; sleep 0.5; done
@@ -22,8 +28,8 @@ trap 'kill $app 2>/dev/null || true; rm -rf "$OUT"' EXIT
 start; kill -TERM $app; wait $app 2>/dev/null || true
 started=$(date +%s%3N)
 start --cpu-prof --cpu-prof-dir="$OUT"
-cookie=$(curl -s -o /dev/null -D - -X POST -H "origin: $BASE" --data-urlencode email=admin@example.com \
-	--data-urlencode password=opsmaturity-demo "$BASE/login" | grep -i '^set-cookie' | head -1 | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//')
+cookie=$(curl -s -o /dev/null -D - -X POST -H "origin: $BASE" --data-urlencode "email=${WHO%%:*}" \
+	--data-urlencode "password=${WHO#*:}" "$BASE/login" | grep -i '^set-cookie' | head -1 | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//')
 # Warm up, then the measured load; the profile covers both, so the summary counts the requests of both.
 load() { taskset -c 1 node "$HERE/first-view-load.mjs" "$BASE$PAGE" "$cookie" "$1" "${C:-10}"; }
 [ -n "$cookie" ] || { echo "FAIL: could not sign in"; exit 1; }

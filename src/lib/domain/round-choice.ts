@@ -30,7 +30,7 @@ export const pickedRound = <R extends Pick<ChoosableRound, 'id' | 'state'>>(roun
 export const LATEST_PER_TECHNOLOGY = 'Latest per technology';
 
 /** The newest closed round with ratings before the given one (`rounds` newest first): what it is measured against. */
-export function previousClosedRound<R extends ChoosableRound>(rounds: R[], roundId: number): R | undefined {
+export function previousClosedRound<R extends ChoosableRound>(rounds: readonly R[], roundId: number): R | undefined {
 	const at = rounds.findIndex((r) => r.id === roundId);
 	return at < 0 ? undefined : rounds.slice(at + 1).find((r) => r.state === 'closed' && r.rated > 0);
 }

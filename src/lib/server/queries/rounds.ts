@@ -14,6 +14,7 @@ import {
 	type RoundState
 } from '#lib/server/db/schema/index.ts';
 import { recordAudit } from './audit';
+import { keptPerPageVersion } from '#lib/server/db/kept.ts';
 
 /** Scope and progress of each round, as correlated counts that ride along with a round query. */
 const roundCounts = {
@@ -50,7 +51,11 @@ const allRounds = prepared((database) =>
 		.prepare('list_rounds')
 );
 
-export const listRounds = () => allRounds().execute();
+/**
+ * Every round with its counts, kept while nothing pages show has changed (db/kept.ts): the dashboard, the portfolio,
+ * the comparison and the reports all start from it. Frozen, since every caller shares the one list.
+ */
+export const listRounds = keptPerPageVersion(async () => Object.freeze((await allRounds().execute()).map((r) => Object.freeze(r))));
 
 const roundColumns = {
 	id: round.id,

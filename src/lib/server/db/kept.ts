@@ -1,0 +1,40 @@
+import { getRequestEvent } from '$app/server';
+import { env } from '#lib/server/env.ts';
+import { perDatabase } from './prepared';
+
+/**
+ * The part of this request's page version (read with its session, session.ts) that every reader shares: the last
+ * transaction that wrote what pages show, and the server's start. Outside a signed-in request (a job, a test calling a
+ * load), none.
+ */
+function sharedPageVersion(): string | undefined {
+	let version: string | undefined;
+	try {
+		version = getRequestEvent().locals.pageVersion;
+	} catch {
+		return undefined;
+	}
+	return version?.replace(/:[^@]*@/, '@');
+}
+
+/**
+ * A value read from the database and kept, per database, while the page version stays the one it was read under:
+ * the same guarantee as the page cache (page-cache.ts), for derived figures several pages need whatever their
+ * address. The version is read before the value, so what is kept is never older than its version. A round list with
+ * its counts cost 16–21 ms of a 40 ms portfolio at 1,000 technologies × 20 respondents. PAGE_CACHE=0 turns it off.
+ */
+export function keptPerPageVersion<T>(read: () => Promise<T>) {
+	const kept = perDatabase(() => ({ version: '', value: undefined as Promise<T> | undefined }));
+	return (version = sharedPageVersion()): Promise<T> => {
+		if (!version || env.PAGE_CACHE === '0') return read();
+		const slot = kept();
+		if (slot.version === version && slot.value) return slot.value;
+		const value = read();
+		Object.assign(slot, { version, value });
+		// A failed read is not kept: the next request asks again.
+		value.catch(() => {
+			if (slot.value === value) slot.value = undefined;
+		});
+		return value;
+	};
+}
