@@ -228,7 +228,14 @@ function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologi
 			: []),
 		{ label: `Target ${t.targetLevel}`, data: report.vectors.map(() => t.targetLevel), style: 'target' as const }
 	];
-	drawRadar(doc, MARGIN, top, 250, report.vectors.map((v) => v.name), series);
+	drawRadar(
+		doc,
+		MARGIN,
+		top,
+		250,
+		report.vectors.map((v) => v.name),
+		series
+	);
 
 	// Vector table to the right of the radar.
 	const x = MARGIN + 260;
