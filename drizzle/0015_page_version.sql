@@ -5,8 +5,9 @@ CREATE INDEX "response_user_version_idx" ON "response" USING btree ("user_id","v
 CREATE SCHEMA "page_version";--> statement-breakpoint
 CREATE TABLE "page_version"."shared" ("only" boolean PRIMARY KEY DEFAULT true CHECK ("only"), "xact" xid8 NOT NULL);--> statement-breakpoint
 INSERT INTO "page_version"."shared" ("xact") VALUES (pg_current_xact_id());--> statement-breakpoint
--- Once per transaction: the row is locked until the commit, so writers take turns only at their ends (the triggers
--- below run at commit), which cannot deadlock; the setting spares a bulk write one update per row.
+-- Once per transaction: the row is locked until the commit, so writers take turns only at their ends (the row triggers
+-- below run at commit), which cannot deadlock; the setting spares a bulk write one update per row. A TRUNCATE (a
+-- restore with --force) takes it at once: statement triggers cannot wait for the commit, and it locks its tables anyway.
 CREATE FUNCTION "page_version"."touch"() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	IF current_setting('page_version.touched', true) IS DISTINCT FROM pg_current_xact_id()::text THEN

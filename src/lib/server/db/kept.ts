@@ -4,17 +4,19 @@ import { perDatabase } from './prepared';
 
 /**
  * The part of this request's page version (read with its session, session.ts) that every reader shares: the last
- * transaction that wrote what pages show, and the server's start. Outside a signed-in request (a job, a test calling a
- * load), none.
+ * transaction that wrote what pages show, and the server's start. Outside a signed-in GET request (a job, a test calling
+ * a load, a form action), none.
  */
 function sharedPageVersion(): string | undefined {
-	let version: string | undefined;
+	let event;
 	try {
-		version = getRequestEvent().locals.pageVersion;
+		event = getRequestEvent();
 	} catch {
 		return undefined;
 	}
-	return version?.replace(/:[^@]*@/, '@');
+	// A form action may write, then its page's load runs in the same request: past the version its session read.
+	if (event.request.method !== 'GET') return undefined;
+	return event.locals.pageVersion?.replace(/:[^@]*@/, '@');
 }
 
 /**

@@ -53,14 +53,17 @@ export function drawRadar(doc: Doc, x: number, y: number, size: number, labels: 
 	labels.forEach((text, i) => {
 		const [lx, ly] = at(i, LEVELS + 0.35);
 		const [cos, sin] = [Math.cos(angle(i)), Math.sin(angle(i))];
-		const width = labelRoom * 2;
-		// Left of the chart the label ends at its spoke, right of it starts there, and centres on the vertical;
-		// above the chart it sits on its spoke's end, below it hangs from it, so a second line never covers the rings.
-		const left = Math.abs(cos) < 0.1 ? lx - width / 2 : cos < 0 ? lx - width : lx;
-		const align = Math.abs(cos) < 0.1 ? 'center' : cos < 0 ? 'right' : 'left';
-		const height = doc.heightOfString(text, { width });
+		// Left of the chart the label ends at its spoke, right of it starts there, and centres on the vertical; each
+		// stays inside the chart's box (the vector table starts right of it), in two lines at most, cut with an ellipsis.
+		const centred = Math.abs(cos) < 0.1;
+		const width = centred ? labelRoom * 2 : cos < 0 ? lx - x : x + size - lx;
+		const left = centred ? lx - width / 2 : cos < 0 ? x : lx;
+		const align = centred ? 'center' : cos < 0 ? 'right' : 'left';
+		const options = { width, align, height: label * 2.5, ellipsis: true } as const;
+		const height = Math.min(doc.heightOfString(text, options), label * 2.5);
+		// Above the chart a label sits on its spoke's end, below it hangs from it, so a second line never covers the rings.
 		const top = sin < -0.1 ? ly + label / 2 - height : sin > 0.1 ? ly - label / 2 : ly - height / 2;
-		doc.text(text, left, top, { width, align });
+		doc.text(text, left, top, options);
 	});
 
 	for (const set of radarDatasets(series, RADAR_SIZES.print)) {
@@ -90,29 +93,36 @@ function polygon(doc: Doc, points: number[][]) {
 	return doc.closePath();
 }
 
-/** One swatch and name per series, centred on a line above the chart; returns the height it took. */
+/** One swatch and name per series, centred above the chart, on as many lines as they need; returns the height taken. */
 function legend(doc: Doc, x: number, y: number, size: number, series: RadarSeries[], k: number) {
 	const font = RADAR_SIZES.print.legend * k;
 	const box = font * 2;
 	const gap = font;
+	const line = font * 2;
 	doc.font('body').fontSize(font);
 	const sets = radarDatasets(series, RADAR_SIZES.print);
-	const widths = sets.map((s) => box + gap / 2 + doc.widthOfString(s.label));
-	let left = x + (size - widths.reduce((sum, w) => sum + w + gap, -gap)) / 2;
-	sets.forEach((s, i) => {
-		doc.save().lineWidth(s.borderWidth * k);
-		const dash = s.borderDash.map((d) => d * k);
-		if (dash.length) doc.dash(dash[0], { space: dash[1] ?? dash[0] });
-		if (s.fill)
-			doc
-				.rect(left, y + 1, box, font)
-				.fillOpacity(0.15)
-				.fill(s.borderColor)
-				.fillOpacity(1);
-		doc.rect(left, y + 1, box, font).stroke(s.borderColor);
-		doc.restore();
-		doc.fillColor(INK).text(s.label, left + box + gap / 2, y + 1, { lineBreak: false });
-		left += widths[i] + gap;
+	// A name longer than the line is cut with an ellipsis; the items are laid out in lines first, then each centred.
+	const widest = size - box - gap / 2;
+	const items = sets.map((s) => ({ set: s, width: box + gap / 2 + Math.min(doc.widthOfString(s.label), widest) }));
+	const lines: (typeof items)[] = [];
+	for (const item of items) {
+		const current = lines.at(-1);
+		if (current && current.reduce((w, i) => w + i.width + gap, item.width) <= size) current.push(item);
+		else lines.push([item]);
+	}
+	lines.forEach((items, row) => {
+		const top = y + 1 + row * line;
+		let left = x + (size - items.reduce((w, i) => w + i.width + gap, -gap)) / 2;
+		for (const { set, width } of items) {
+			doc.save().lineWidth(set.borderWidth * k);
+			const dash = set.borderDash.map((d) => d * k);
+			if (dash.length) doc.dash(dash[0], { space: dash[1] ?? dash[0] });
+			if (set.fill) doc.rect(left, top, box, font).fillOpacity(0.15).fill(set.borderColor).fillOpacity(1);
+			doc.rect(left, top, box, font).stroke(set.borderColor);
+			doc.restore();
+			doc.fillColor(INK).text(set.label, left + box + gap / 2, top, { width: width - box - gap / 2, lineBreak: false, ellipsis: true });
+			left += width + gap;
+		}
 	});
-	return font * 2.5;
+	return lines.length * line + font / 2;
 }

@@ -54,4 +54,31 @@ describe('XLSX writer', () => {
 		expect(ws.actualRowCount).toBe(20_001);
 		expect(ws.getRow(20_001).getCell(1).value).toBe(`row 19999 ${'x'.repeat(19_999 % 50)}`);
 	});
+
+	it('stops, and closes its rows, when the download is closed midway', async () => {
+		// Room for the workbook's small parts, not for the sheet: nobody reads, so the writer soon waits inside it.
+		const out = new PassThrough({ highWaterMark: 64 * 1024 });
+		let closed = false;
+		let made = 0;
+		async function* endless() {
+			try {
+				for (;;) yield [`row ${++made} ${Math.random()}`] as Cell[];
+			} finally {
+				closed = true;
+			}
+		}
+		const writing = writeXlsx(out, { title: 't', creator: 't' }, [{ name: 'S', columns: [{ header: 'A', width: 9 }], rows: endless() }]);
+		// It stops asking for rows once the download's buffer is full.
+		let before = -1;
+		for (let waited = 0; waited < 50 && made !== before; waited++) {
+			before = made;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		expect(made).toBe(before);
+		expect(made).toBeGreaterThan(0);
+		// Then the client goes away.
+		out.destroy();
+		await expect(writing).rejects.toThrow(/closed/);
+		expect(closed).toBe(true);
+	});
 });

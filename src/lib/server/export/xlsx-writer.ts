@@ -74,6 +74,22 @@ function cellXml(ref: string, value: Cell, column: Column, header: boolean): str
 	return `<c r="${ref}"${style ? ` s="${style}"` : ''}><v>${number}</v></c>`;
 }
 
+const CLOSED = 'The download was closed before the workbook was written.';
+
+/** Resolves once `out` takes more; rejects once it is closed or fails instead (a client that went away). */
+function writable(out: Writable): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const settle = (error?: Error) => {
+			out.off('drain', drained).off('close', closed).off('error', closed);
+			if (error) reject(error);
+			else resolve();
+		};
+		const drained = () => settle();
+		const closed = () => settle(new Error(CLOSED));
+		out.on('drain', drained).on('close', closed).on('error', closed);
+	});
+}
+
 /**
  * The fields a local header and a central directory entry share, from "version needed" to the name's length:
  * ZIP 2.0, flag bits 3 (sizes after the data) and 11 (UTF-8 names), deflate, a fixed 1980-01-01 time.
@@ -101,8 +117,9 @@ class ZipStream {
 	}
 
 	async #write(bytes: Buffer) {
+		if (this.#out.destroyed) throw new Error(CLOSED);
 		this.#offset += bytes.length;
-		if (!this.#out.write(bytes)) await once(this.#out, 'drain');
+		if (!this.#out.write(bytes)) await writable(this.#out);
 	}
 
 	/** One file of the archive, its content given as text pieces as they are made. */
@@ -124,6 +141,8 @@ class ZipStream {
 				await this.#write(chunk);
 			}
 		})();
+		// The download went away: the feeding below stops at its next write, and its rows are closed.
+		drained.catch((e: Error) => deflate.destroy(e));
 		let crc = 0;
 		let size = 0;
 		let pending = '';
@@ -133,16 +152,22 @@ class ZipStream {
 			size += bytes.length;
 			if (!deflate.write(bytes)) await once(deflate, 'drain');
 		};
-		for await (const piece of pieces) {
-			pending += piece;
-			if (pending.length >= 1 << 16) {
-				await feed(pending);
-				pending = '';
+		try {
+			for await (const piece of pieces) {
+				pending += piece;
+				if (pending.length >= 1 << 16) {
+					await feed(pending);
+					pending = '';
+				}
 			}
+			await feed(pending);
+			deflate.end();
+			await drained;
+		} catch (e) {
+			deflate.destroy();
+			// A download closed midway surfaces here as the compressor's abort: say what happened instead.
+			throw this.#out.destroyed ? new Error(CLOSED, { cause: e }) : e;
 		}
-		await feed(pending);
-		deflate.end();
-		await drained;
 		if (size > 0xffffffff || this.#offset > 0xffffffff)
 			throw new Error('The workbook is larger than 4 GB, which a ZIP without ZIP64 cannot hold.');
 
