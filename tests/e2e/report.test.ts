@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { baseUrl, expectNoAxeViolations, openBrowser, signIn, useBrowser } from './browser';
+import { pixelsInColours } from '../helpers/poppler';
 
 const browser = useBrowser();
 
@@ -91,19 +90,8 @@ describe('maturity report', () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'opsm-print-'));
 		writeFileSync(path.join(dir, 'report.pdf'), pdf);
 		// Every printed page as an image, then the pixels in a level's colour.
-		execFileSync('pdftoppm', ['-r', '40', '-png', path.join(dir, 'report.pdf'), path.join(dir, 'page')]);
-		const levelColours = ['d73027', 'fc8d59', 'fee090', '91bfdb', '4575b4'].map((hex) =>
-			[0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16))
-		);
-		let coloured = 0;
-		for (const file of readdirSync(dir).filter((f) => f.endsWith('.png'))) {
-			const image = await loadImage(readFileSync(path.join(dir, file)));
-			const ctx = createCanvas(image.width, image.height).getContext('2d');
-			ctx.drawImage(image, 0, 0);
-			const px = ctx.getImageData(0, 0, image.width, image.height).data;
-			for (let i = 0; i < px.length; i += 4)
-				if (levelColours.some(([r, g, b]) => Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 24)) coloured++;
-		}
+		const levelColours = ['#d73027', '#fc8d59', '#fee090', '#91bfdb', '#4575b4'];
+		const coloured = pixelsInColours(path.join(dir, 'report.pdf'), { first: 1, last: 3 }, 40, levelColours, 24);
 		rmSync(dir, { recursive: true, force: true });
 		expect(coloured).toBeGreaterThan(50);
 		await page.close();

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { and, eq } from 'drizzle-orm';
@@ -17,7 +16,7 @@ import { SCORE_COLUMNS } from '../../src/lib/server/export/report-files';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
 import { useTestDatabase } from '../helpers/db';
-import { hasPoppler, pdfFile } from '../helpers/poppler';
+import { hasPoppler, pdfFile, pixelsInColours } from '../helpers/poppler';
 import { dataOf, fakeEvent, run } from '../helpers/event';
 import { createUserRow } from '../helpers/factories';
 
@@ -76,31 +75,10 @@ describe('PDF', () => {
 		const pageText = (n: number) => execFileSync('pdftotext', ['-f', String(n), '-l', String(n), file, '-']).toString();
 		const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
 		const withRadar = Array.from({ length: pages }, (_, i) => i + 1).find((n) => pageText(n).includes('Median'))!;
-		const seriesPixels = async (n: number) => {
-			execFileSync('pdftoppm', [
-				'-r',
-				'100',
-				'-png',
-				'-f',
-				String(n),
-				'-l',
-				String(n),
-				'-singlefile',
-				file,
-				path.join(path.dirname(file), `radar-${n}`)
-			]);
-			const image = await loadImage(readFileSync(path.join(path.dirname(file), `radar-${n}.png`)));
-			const ctx = createCanvas(image.width, image.height).getContext('2d');
-			ctx.drawImage(image, 0, 0);
-			const px = ctx.getImageData(0, 0, image.width, image.height).data;
-			const [r, g, b] = [0, 2, 4].map((i) => parseInt(SERIES_COLOURS[0].slice(1 + i, 3 + i), 16));
-			let count = 0;
-			for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 40) count++;
-			return count;
-		};
+		const seriesPixels = (n: number) => pixelsInColours(file, { first: n, last: n }, 100, [SERIES_COLOURS[0]]);
 		// Its outline, points and legend swatch: hundreds of pixels; the reading guide on page 2 has no radar.
-		expect(await seriesPixels(withRadar)).toBeGreaterThan(250);
-		expect(await seriesPixels(2)).toBeLessThan(50);
+		expect(seriesPixels(withRadar)).toBeGreaterThan(250);
+		expect(seriesPixels(2)).toBeLessThan(50);
 	});
 
 	it.runIf(hasPoppler)('renders non-blank pages whose text holds every technology and its rating', async () => {
