@@ -120,7 +120,10 @@ function legend(doc: Doc, x: number, y: number, size: number, series: RadarSerie
 			if (set.fill) doc.rect(left, top, box, font).fillOpacity(0.15).fill(set.borderColor).fillOpacity(1);
 			doc.rect(left, top, box, font).stroke(set.borderColor);
 			doc.restore();
-			doc.fillColor(INK).text(set.label, left + box + gap / 2, top, { width: width - box - gap / 2, lineBreak: false, ellipsis: true });
+			// pdfkit cuts with an ellipsis only within a height: one line here.
+			doc
+				.fillColor(INK)
+				.text(set.label, left + box + gap / 2, top, { width: width - box - gap / 2, height: doc.currentLineHeight(true), ellipsis: true });
 			left += width + gap;
 		}
 	});

@@ -255,7 +255,10 @@ function vectorFigures(doc: Doc, report: RoundReport, t: RoundReport['technologi
 			y += 11;
 		}
 		const a = t.result!.vectors[v.key];
-		doc.font('body').fillColor(INK).text(v.name, x, y, { width: 145, lineBreak: false, ellipsis: true });
+		doc
+			.font('body')
+			.fillColor(INK)
+			.text(v.name, x, y, { width: 145, height: doc.currentLineHeight(true), ellipsis: true });
 		if (a?.median != null) {
 			const level = Math.floor(a.median);
 			doc

@@ -81,4 +81,34 @@ describe('XLSX writer', () => {
 		await expect(writing).rejects.toThrow(/closed/);
 		expect(closed).toBe(true);
 	});
+
+	it('stops, and closes its rows, when the download is closed while the next rows are being read', async () => {
+		const out = new PassThrough({ highWaterMark: 64 * 1024 });
+		let closed = false;
+		let reading = false;
+		let release = () => {};
+		const released = new Promise<void>((r) => (release = r));
+		// As the database does: once the download is full, the next batch takes a while.
+		async function* slow() {
+			try {
+				for (let i = 0; ; i++) {
+					if (out.writableNeedDrain && !reading) {
+						reading = true;
+						await released;
+					}
+					yield [`row ${i} ${Math.random()}`] as Cell[];
+				}
+			} finally {
+				closed = true;
+			}
+		}
+		const writing = writeXlsx(out, { title: 't', creator: 't' }, [{ name: 'S', columns: [{ header: 'A', width: 9 }], rows: slow() }]);
+		for (let waited = 0; waited < 100 && !reading; waited++) await new Promise((r) => setTimeout(r, 20));
+		expect(reading).toBe(true);
+		out.destroy();
+		await new Promise((r) => setTimeout(r, 50));
+		release();
+		await expect(writing).rejects.toThrow(/closed/);
+		expect(closed).toBe(true);
+	});
 });

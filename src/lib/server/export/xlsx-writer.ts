@@ -147,10 +147,13 @@ class ZipStream {
 		let size = 0;
 		let pending = '';
 		const feed = async (text: string) => {
+			// The download closed while the rows were being read: a destroyed compressor would take this write silently
+			// and never drain.
+			if (deflate.destroyed || this.#out.destroyed) throw new Error(CLOSED);
 			const bytes = Buffer.from(text, 'utf8');
 			crc = crc32(bytes, crc);
 			size += bytes.length;
-			if (!deflate.write(bytes)) await once(deflate, 'drain');
+			if (!deflate.write(bytes)) await Promise.race([once(deflate, 'drain'), drained]);
 		};
 		try {
 			for await (const piece of pieces) {

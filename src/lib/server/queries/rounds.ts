@@ -55,7 +55,9 @@ const allRounds = prepared((database) =>
  * Every round with its counts, kept while nothing pages show has changed (db/kept.ts): the dashboard, the portfolio,
  * the comparison and the reports all start from it. Frozen, since every caller shares the one list.
  */
-export const listRounds = keptPerPageVersion(async () => Object.freeze((await allRounds().execute()).map((r) => Object.freeze(r))));
+export const listRoundsAt = keptPerPageVersion(async () => Object.freeze((await allRounds().execute()).map((r) => Object.freeze(r))));
+/** The same, for this request's page version (none outside a signed-in GET request). */
+export const listRounds = () => listRoundsAt();
 
 const roundColumns = {
 	id: round.id,
