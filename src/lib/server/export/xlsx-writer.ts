@@ -46,15 +46,20 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 /** Spreadsheets read `_xHHHH_` in a string as the character HHHH: a literal one is written with its `_` escaped. */
 const ESCAPE_LIKE = /_x(?=[0-9A-Fa-f]{4}_)/g;
+/** Anything `xml` would change: most cells have none, and skip its six passes. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|_x/;
 const xml = (text: string) =>
-	text
-		.toWellFormed()
-		.replace(NOT_XML, '\uFFFD')
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(ESCAPE_LIKE, '_x005F_x');
+	!NEEDS_ESCAPE.test(text) && text.isWellFormed()
+		? text
+		: text
+				.toWellFormed()
+				.replace(NOT_XML, '\uFFFD')
+				.replace(/&/g, '&amp;')
+				.replace(/</g, '&lt;')
+				.replace(/>/g, '&gt;')
+				.replace(/"/g, '&quot;')
+				.replace(ESCAPE_LIKE, '_x005F_x');
 
 const columnName = (i: number): string => (i < 26 ? '' : columnName(Math.floor(i / 26) - 1)) + String.fromCharCode(65 + (i % 26));
 
@@ -212,8 +217,11 @@ async function* sheetXml(sheet: Sheet): AsyncGenerator<string> {
 	yield `<sheetFormatPr defaultRowHeight="15"/><cols>${sheet.columns
 		.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"/>`)
 		.join('')}</cols><sheetData>`;
-	const row = (n: number, cells: Cell[], header = false) =>
-		`<row r="${n}">${cells.map((v, i) => cellXml(`${names[i]}${n}`, v, sheet.columns[i], header)).join('')}</row>`;
+	const row = (n: number, cells: Cell[], header = false) => {
+		let xml = `<row r="${n}">`;
+		for (let i = 0; i < cells.length; i++) xml += cellXml(names[i] + n, cells[i], sheet.columns[i], header);
+		return `${xml}</row>`;
+	};
 	yield row(
 		1,
 		sheet.columns.map((c) => c.header),
