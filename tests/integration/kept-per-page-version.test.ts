@@ -3,24 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { round } from '../../src/lib/server/db/schema';
 import { env } from '../../src/lib/server/env';
-import { keptPerPageVersion } from '../../src/lib/server/db/kept';
+import { keptPerPageVersion, sharedPart } from '../../src/lib/server/db/kept';
 import { listRoundsAt } from '../../src/lib/server/queries/rounds';
 import { useTestDatabase } from '../helpers/db';
-import { createRoundRow, createTechnologyRow, createUserRow } from '../helpers/factories';
-import { createSession, generateToken, validateSessionToken } from '../../src/lib/server/auth/session';
+import { createRoundRow, createTechnologyRow } from '../helpers/factories';
+import { signedInPerson } from '../helpers/page-version';
 
 useTestDatabase();
 afterEach(() => {
 	delete env.PAGE_CACHE;
 });
-
-/** The shared part of the page version a signed-in request reads now, as the hooks pass it on. */
-async function signedIn() {
-	const user = await createUserRow('member');
-	const token = generateToken();
-	await createSession(token, user.id);
-	return async () => (await validateSessionToken(token))!.pageVersion.replace(/:[^@]*@/, '@');
-}
 
 describe('values kept per page version', () => {
 	it('reads once per version, again once it moves, every time outside a request or with PAGE_CACHE=0', async () => {
@@ -48,7 +40,9 @@ describe('values kept per page version', () => {
 	it('gives the round list anew after a round changes, and the same frozen list while nothing did', async () => {
 		const tech = await createTechnologyRow(`Kept ${Date.now()}`);
 		const created = await createRoundRow('draft', [{ technologyId: tech.id, userIds: [] }]);
-		const versionNow = await signedIn();
+		const { version } = await signedInPerson();
+		// The shared part of the version, as the hooks pass it on to kept values.
+		const versionNow = async () => sharedPart(await version());
 		const before = await versionNow();
 		const first = await listRoundsAt(before);
 		expect(await listRoundsAt(await versionNow())).toBe(first);

@@ -1,18 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
-import { rowsOf } from '../../src/lib/server/db/client';
-import { appUser, auditLog, loginFailure, session, team } from '../../src/lib/server/db/schema';
-import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
-import { saveDraft } from '../../src/lib/server/queries/draft-save';
-import { submitResponse } from '../../src/lib/server/queries/responses';
-import { createSession, generateToken, hashToken, SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/session';
-import { clearPageCache, MAX_AGE_MS, UNSEEN_TABLES } from '../../src/lib/server/http/page-cache';
+import { appUser, session } from '../../src/lib/server/db/schema';
+import { hashToken, SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { clearPageCache, MAX_AGE_MS } from '../../src/lib/server/http/page-cache';
 import { demoAccountsExist, forgetDemoAccounts } from '../../src/lib/server/queries/demo-data';
 import { useTestDatabase } from '../helpers/db';
 import { throughHooks } from '../helpers/through-hooks';
-import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow } from '../helpers/factories';
+import { draftOf, signedInPerson } from '../helpers/page-version';
 
 useTestDatabase();
 beforeEach(() => {
@@ -22,16 +18,14 @@ beforeEach(() => {
 
 const TECHNOLOGY_PAGE = '/(app)/technologies/[slug]';
 
-/** A signed-in person, and a page handler that counts how often it renders and what it rendered from. */
+/** A signed-in person whose pages may be kept: earlier pages have read the demo banner's answer (a page rendered while none was known is not kept). */
 async function signedIn(role: 'member' | 'lead' = 'member') {
-	const user = await createUserRow(role);
-	const token = generateToken();
-	await createSession(token, user.id);
-	// Earlier pages have read the demo banner's answer: a page rendered while none was known is not kept.
+	const person = await signedInPerson(role);
 	await demoAccountsExist();
-	return { user, token };
+	return person;
 }
 
+/** A page handler that counts how often it renders and what it rendered from. */
 function page(init: ResponseInit = {}) {
 	const calls = { count: 0 };
 	const handler = async (event: { locals: App.Locals }) => {
@@ -226,131 +220,19 @@ describe('page cache', () => {
 	});
 });
 
-describe('the page version read with the session', () => {
-	async function draftFixture() {
-		const { user: author, token: authorToken } = await signedIn();
-		const { user: other, token: otherToken } = await signedIn();
-		const tech = await createTechnologyRow(`Cached ${Date.now()}`);
-		const open = await createRoundRow('open', [{ technologyId: tech.id, userIds: [author.id] }]);
-		const version = async (token: string) => (await validateSessionToken(token))!.pageVersion;
-		const save = (expected: number, score: number) =>
-			saveDraft({ roundId: open.id, userId: author.id, slug: tech.slug }, expected, {
-				stability: { score, dontKnow: false, comment: '', evidenceUrl: '' }
-			});
-		return { author, authorToken, other, otherToken, tech, open, version, save };
-	}
-
-	it('stays while only reads, sessions, sign-in failures and audit rows happen, and moves when a shown table is written', async () => {
-		const { token } = await signedIn();
-		const read = async () => (await validateSessionToken(token))!.pageVersion;
-		const before = await read();
-		await db().select().from(appUser);
-		await db()
-			.update(session)
-			.set({ idToken: null })
-			.where(eq(session.id, hashToken(token)));
-		await db()
-			.insert(loginFailure)
-			.values({ key: `page-version-${Date.now()}` });
-		await db().insert(auditLog).values({ action: 'test.unseen', entity: 'test' });
-		expect(await read()).toBe(before);
-		await db().execute(sql`update team set name = name where false`);
-		await createTeamRow();
-		const afterCommit = await read();
-		expect(afterCommit).not.toBe(before);
-		// Rolled back: nothing changed, so nothing moves.
-		await db()
-			.transaction(async (tx) => {
-				await tx.execute(sql`update app_user set name = name`);
-				tx.rollback();
-			})
-			.catch(() => {});
-		expect(await read()).toBe(afterCommit);
-	});
-
-	it("moves for a draft's author alone, and for everyone once it is submitted", async () => {
-		const { authorToken, otherToken, author, tech, open, version, save } = await draftFixture();
-		const [authorBefore, otherBefore] = [await version(authorToken), await version(otherToken)];
-		expect(await save(0, 2)).toMatchObject({ status: 'saved', version: 1 });
-		expect(await save(1, 3)).toMatchObject({ status: 'saved', version: 2 });
-		const authorAfterDrafts = await version(authorToken);
-		expect(authorAfterDrafts).not.toBe(authorBefore);
-		expect(await version(otherToken)).toBe(otherBefore);
-
-		const scores = Object.fromEntries(
-			AGILE_OPERATIONS_V1.vectors.map((v) => [v.key, { score: 3, dontKnow: false, comment: '', evidenceUrl: '' }])
-		);
-		const submitted = await submitResponse(
-			{ roundId: open.id, technologyId: tech.id, userId: author.id },
-			{ expectedVersion: 2, answers: scores, vectorKeys: AGILE_OPERATIONS_V1.vectors.map((v) => v.key) }
-		);
-		expect(submitted).toMatchObject({ status: 'saved', state: 'submitted' });
-		expect(await version(otherToken)).not.toBe(otherBefore);
-		expect(await version(authorToken)).not.toBe(authorAfterDrafts);
-	});
-
+describe('page cache during a live round', () => {
 	it('keeps stored pages through other people’s draft saves, and renders the author’s own afresh', async () => {
-		const { authorToken, otherToken, save } = await draftFixture();
+		const author = await signedIn();
+		const other = await signedIn();
+		const { save } = await draftOf(author.user.id);
 		const { calls, handler } = page();
-		await get(otherToken, handler);
-		await get(authorToken, handler, '/', '/(app)');
+		await get(other.token, handler);
+		await get(author.token, handler, '/', '/(app)');
 		expect(calls.count).toBe(2);
 		for (let v = 0; v < 5; v++) await save(v, (v % 5) + 1);
-		await get(otherToken, handler);
+		await get(other.token, handler);
 		expect(calls.count).toBe(2);
-		await get(authorToken, handler, '/', '/(app)');
+		await get(author.token, handler, '/', '/(app)');
 		expect(calls.count).toBe(3);
-	});
-
-	it.runIf(process.env.TEST_DATABASE_URL)(
-		'lets two writers that cross each other commit, on PostgreSQL: the version is taken at the commit, never midway',
-		async () => {
-			const [a, b] = [await createTeamRow(), await createTeamRow()];
-			const before = (await validateSessionToken((await signedIn()).token))!.pageVersion;
-			// Which other backend waits for a lock now: each side goes on only once the other holds or waits.
-			const waiting = async () =>
-				rowsOf<{ n: number }>(
-					await db().execute(
-						sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "team"%'`
-					)
-				)[0].n;
-			const until = async (ready: () => Promise<boolean> | boolean) => {
-				for (let i = 0; i < 500 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 10));
-			};
-			let firstWrote = false;
-			let secondWrote = false;
-			const rename = (tx: Parameters<Parameters<ReturnType<typeof db>['transaction']>[0]>[0], id: number, name: string) =>
-				tx.update(team).set({ name }).where(eq(team.id, id));
-			const first = db().transaction(async (tx) => {
-				await rename(tx, a.id, 'first a');
-				firstWrote = true;
-				// The second has renamed b (or, were the version taken midway, waits for it while holding b).
-				await until(async () => secondWrote || (await waiting()) > 0);
-				await rename(tx, b.id, 'first b');
-			});
-			const second = db().transaction(async (tx) => {
-				await until(() => firstWrote);
-				await rename(tx, b.id, 'second b');
-				secondWrote = true;
-				// Commits while the first waits for b.
-				await until(async () => (await waiting()) > 0);
-			});
-			await Promise.all([first, second]);
-			const [row] = await db().select({ name: team.name }).from(team).where(eq(team.id, b.id));
-			expect(row.name).toBe('first b');
-			expect((await validateSessionToken((await signedIn()).token))!.pageVersion.split(':')[0]).not.toBe(before.split(':')[0]);
-		}
-	);
-
-	it('is moved by a write to every table but those no stored page reads', async () => {
-		const rows = rowsOf<{ table: string; watched: boolean }>(
-			await db().execute(sql`
-				select c.relname as table, exists (select from pg_trigger g where g.tgrelid = c.oid and g.tgname = 'page_version') as watched
-				from pg_class c join pg_namespace n on n.oid = c.relnamespace
-				where n.nspname = 'public' and c.relkind = 'r' order by 1`)
-		);
-		// A table a later migration adds must be placed: watched (a trigger in its migration) or listed as unseen.
-		expect(rows.filter((r) => !r.watched).map((r) => r.table)).toEqual(UNSEEN_TABLES);
-		expect(rows.filter((r) => r.watched).length).toBeGreaterThan(20);
 	});
 });

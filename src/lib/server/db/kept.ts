@@ -16,8 +16,11 @@ function sharedPageVersion(): string | undefined {
 	}
 	// A form action may write, then its page's load runs in the same request: past the version its session read.
 	if (event.request.method !== 'GET') return undefined;
-	return event.locals.pageVersion?.replace(/:[^@]*@/, '@');
+	return event.locals.pageVersion && sharedPart(event.locals.pageVersion);
 }
+
+/** A page version without the person's own part (their drafts): `<last shown write>@<server start>`. */
+export const sharedPart = (pageVersion: string) => pageVersion.replace(/:[^@]*@/, '@');
 
 /**
  * A value read from the database and kept, per database, while the page version stays the one it was read under:

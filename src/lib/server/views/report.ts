@@ -44,9 +44,6 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	// Items read off a rating below the threshold are left out for this reader (see `backlogWithheldNote`).
 	const everyItem = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
 	const backlog = everyItem.filter((b) => mayTellApart(b.answered, reader));
-	const backlogWithheld = everyItem.filter(
-		(b) => (b.status === 'open' || b.status === 'in_progress') && !mayTellApart(b.answered, reader)
-	).length;
 	const isOpen = (b: (typeof backlog)[number]) => b.status === 'open' || b.status === 'in_progress';
 	// Each technology's open items, shown and held back, in one pass: filtering all items per technology took
 	// 1,000 × 15,000 steps in a 1,000-technology round.
@@ -58,6 +55,7 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 		else entry.held++;
 		openItems.set(b.technologyId, entry);
 	}
+	const backlogWithheld = [...openItems.values()].reduce((n, e) => n + e.held, 0);
 	const technologies = techs.map((t) => {
 		const { shown, held } = openItems.get(t.id) ?? { shown: [], held: 0 };
 		return {
