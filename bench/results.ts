@@ -116,22 +116,23 @@ async function pageTimes(base: string, cookie: string, url: string) {
 	return `${summary(`render ${url}`, times)}, HTML ${(html.length / 1024).toFixed(0)} KiB (${(gzipSync(html).length / 1024).toFixed(0)} KiB gzip), JS ${(js / 1024).toFixed(0)} KiB compressed`;
 }
 
-/** Peak resident memory of a process since the last reset, in MiB (Linux /proc). */
-function peakRss(pid: number) {
+/** Resident memory of a process, in MiB (Linux /proc): `VmHWM` its peak since the last reset, `VmRSS` now. */
+function rss(pid: number, field: 'VmHWM' | 'VmRSS') {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+	return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function exportFigures(server: { url: string; child: { pid?: number } }, cookie: string, roundId: number, file: string) {
 	const pid = server.child.pid!;
-	// Writing 5 to clear_refs resets the peak, so the figure belongs to this export alone.
+	// Writing 5 to clear_refs resets the peak to the memory held now; what the peak grows past that is the export's own.
 	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	const before = rss(pid, 'VmRSS');
 	const started = performance.now();
 	const res = await fetch(`${server.url}/rounds/${roundId}/report/${file}`, { headers: { cookie } });
 	let size = 0;
 	for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) size += chunk.length;
 	if (!res.ok) throw new Error(`${file}: ${res.status}`);
-	return `export ${file}: ${ms(performance.now() - started)}, ${(size / 1024 / 1024).toFixed(1)} MiB, server peak RSS ${peakRss(pid).toFixed(0)} MiB`;
+	return `export ${file}: ${ms(performance.now() - started)}, ${(size / 1024 / 1024).toFixed(1)} MiB, server peak RSS ${rss(pid, 'VmHWM').toFixed(0)} MiB, of which the export's own ${(rss(pid, 'VmHWM') - before).toFixed(0)} MiB`;
 }
 
 export async function benchResults(label: string, options: DatabaseOptions, serverEnv: Record<string, string>) {

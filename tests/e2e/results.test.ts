@@ -66,7 +66,12 @@ describe('results of the demo Kafka assessment', () => {
 		await signIn(page, 'lead@example.com', undefined, server.url);
 		await page.goto(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
 		const row = page.locator('table.backlog tbody tr').first();
+		// The page carries no edit form until one is asked for.
+		expect(await page.getByRole('button', { name: 'Save item' }).count()).toBe(0);
 		await row.getByText('Next actions and edit').click();
+		await row.getByRole('link', { name: 'Edit this item' }).click();
+		await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
+		expect(page.url()).toBe(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
 		// A URL the browser lets through and the server refuses.
 		await row.getByLabel('Ticket link').fill('javascript:alert(1)');
 		await row.getByRole('button', { name: 'Save item' }).click();
@@ -80,6 +85,24 @@ describe('results of the demo Kafka assessment', () => {
 		await page.close();
 	});
 
+	it('without JavaScript, a backlog row’s edit link serves the page with that row’s form, which saves', async () => {
+		const plain = await openBrowser({ javaScript: false });
+		const page = await plain.context.newPage();
+		await signIn(page, 'lead@example.com', undefined, server.url);
+		await page.goto(`${server.url}/technologies/kafka?round=${OPEN_ROUND}`);
+		const row = page.locator('table.backlog tbody tr').nth(1);
+		await row.getByText('Next actions and edit').click();
+		await row.getByRole('link', { name: 'Edit this item' }).click();
+		expect(new URL(page.url()).searchParams.get('round')).toBe(String(OPEN_ROUND));
+		expect(await page.getByRole('button', { name: 'Save item' }).count()).toBe(1);
+		const edited = page.locator('table.backlog tbody tr').nth(1);
+		await edited.getByLabel('Ticket link').fill('https://jira.example.com/browse/OPS-8');
+		await edited.getByRole('button', { name: 'Save item' }).click();
+		await page.waitForLoadState();
+		expect(await page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
+		await plain.close();
+	});
+
 	it('a backlog edit survives closing the round, which updates items instead of duplicating them', async () => {
 		const page = await browser.context.newPage();
 		await page.goto(`${server.url}/backlog?technology=kafka&met=1`);
@@ -88,6 +111,7 @@ describe('results of the demo Kafka assessment', () => {
 		const first = page.locator('table.backlog tbody tr').first();
 		const title = (await first.locator('td').nth(1).innerText()).split('\n')[0];
 		await first.getByText('Next actions and edit').click();
+		await first.getByRole('link', { name: 'Edit this item' }).click();
 		await first.getByLabel('Status').selectOption('in_progress');
 		await first.getByLabel('Ticket link').fill('https://jira.example.com/browse/OPS-42');
 		await first.getByRole('button', { name: 'Save item' }).click();

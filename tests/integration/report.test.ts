@@ -15,6 +15,7 @@ import { computeResults } from '../../src/lib/server/queries/results';
 import { SCORE_COLUMNS } from '../../src/lib/server/export/report-files';
 import * as files from '../../src/routes/(app)/rounds/[id=id]/report/[file]/+server';
 import * as reportPage from '../../src/routes/(app)/rounds/[id=id]/report/+page.server';
+import { roundReport } from '../../src/lib/server/views/report';
 import { useTestDatabase } from '../helpers/db';
 import { hasPoppler, pdfFile, pixelsInColours } from '../helpers/poppler';
 import { dataOf, fakeEvent, run } from '../helpers/event';
@@ -271,7 +272,8 @@ describe('the print view', () => {
 		run(reportPage.load, fakeEvent({ user, params: { id: String(roundId) }, url: `/rounds/${roundId}/report${query}` })).then(
 			dataOf
 		) as Promise<{
-			report: { technologies: unknown[] };
+			report: { technologies: unknown[]; summary: unknown };
+			page: number;
 			comments: { respondent: string; comment: string }[];
 			printing: boolean;
 			printable: boolean;
@@ -288,6 +290,18 @@ describe('the print view', () => {
 		expect(printed.comments.map((c) => c.comment)).toEqual(expect.arrayContaining(EVIL));
 		expect(printed.comments.every((c) => c.respondent === '')).toBe(true);
 		expect((await load(lead, '?print')).comments.some((c) => c.respondent !== '')).toBe(true);
+	});
+
+	it('reads in full only the sections of the page shown, with the same sections and summary as the whole round', async () => {
+		const whole = (await roundReport(roundId, { seesNames: false }))!;
+		const second = await load(viewer, '?page=2');
+		expect(second).toMatchObject({ page: 2, pages: 2, first: 10, total: 12 });
+		expect(second.report.technologies).toEqual(whole.technologies.slice(10));
+		expect(second.report.summary).toEqual(whole.summary);
+		expect(whole.summary.topBacklog.length).toBe(10);
+		// Sections carry their open backlog: a page that read none would pass the summary alone.
+		expect(whole.technologies.slice(10).some((t) => t.backlog.length > 0)).toBe(true);
+		expect((await load(viewer, '?page=99')).report.technologies).toEqual(whole.technologies.slice(10));
 	});
 
 	it('points a round of more than 300 technologies to the PDF instead of one page with every chart', async () => {

@@ -97,6 +97,8 @@ export type BacklogFilter = {
 	lane?: Lane;
 	vectorKey?: string;
 	status?: ItemStatus;
+	/** Only items still to do: open or in progress. */
+	stillOpen?: boolean;
 	includeMet?: boolean;
 	/** Who reads the list: items whose figures come from a rating below the anonymity threshold are left out for one who may not see names. */
 	reader?: Reader;
@@ -125,6 +127,7 @@ function backlogWhere(filter: BacklogFilter) {
 		filter.lane ? eq(remediationItem.lane, filter.lane) : undefined,
 		filter.vectorKey ? eq(remediationItem.vectorKey, filter.vectorKey) : undefined,
 		filter.status ? eq(remediationItem.status, filter.status) : undefined,
+		filter.stillOpen ? inArray(remediationItem.status, ['open', 'in_progress']) : undefined,
 		filter.includeMet ? undefined : isNull(remediationItem.metRoundId),
 		shownTo(filter.reader)
 	);

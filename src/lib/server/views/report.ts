@@ -5,7 +5,7 @@ import { getFramework } from '../queries/framework';
 import { previousClosedRound } from '#lib/domain/round-choice.ts';
 import { previousResults, storedResults } from '../queries/stored-results';
 import { getRound, listRounds } from '../queries/rounds';
-import { listBacklog } from '../queries/backlog';
+import { backlogSummary, listBacklog } from '../queries/backlog';
 import { roundTechnologies, teamName } from '../queries/report';
 import { byUrgency } from '#lib/domain/initiatives.ts';
 import { isoDate } from '#lib/domain/format.ts';
@@ -13,8 +13,13 @@ import { initiativeViews } from './initiatives';
 import { getAnonymity } from '../queries/settings';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 
-/** `seesNames`: the reader may see who answered what; without it, vector figures below the anonymity threshold are left out. */
-export type ReportOptions = { teamId?: number; seesNames?: boolean };
+/**
+ * `seesNames`: the reader may see who answered what; without it, vector figures below the anonymity threshold are left out.
+ * `sections`: which technologies, of the round's `total`, get their section (a page of the report); all without it.
+ */
+export type ReportOptions = { teamId?: number; seesNames?: boolean; sections?: (total: number) => { first: number; count: number } };
+
+const TOP_BACKLOG = 10;
 
 /** Everything a round's maturity report shows, gathered with a fixed number of queries. */
 export async function roundReport(roundId: number, options: ReportOptions = {}) {
@@ -41,32 +46,33 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	const now = new Map(current.map((r) => [r.technologyId, shareableResult(r, reader)]));
 	const then = new Map([...before].map(([id, r]) => [id, shareableResult(r, reader)]));
 	const vectors = vectorsInLaneOrder(framework.vectors);
+	const all = techs.map((t) => ({ ...t, result: now.get(t.id) ?? null, previous: then.get(t.id) ?? null }));
+	const { first, count } = options.sections?.(all.length) ?? { first: 0, count: all.length };
+	const shown = all.slice(first, first + count);
+	// The summary's backlog figures span the round, read as counts and a top ten; each section's items only for the
+	// sections shown: reading all 15,000 items of a 1,000-technology round to show ten technologies took most of the page.
 	// Items read off a rating below the threshold are left out for this reader (see `backlogWithheldNote`).
-	const everyItem = techs.length ? await listBacklog({ technologyIds: techs.map((t) => t.id) }) : [];
-	const backlog = everyItem.filter((b) => mayTellApart(b.answered, reader));
-	const isOpen = (b: (typeof backlog)[number]) => b.status === 'open' || b.status === 'in_progress';
-	// Each technology's open items, shown and held back, in one pass: filtering all items per technology took
-	// 1,000 × 15,000 steps in a 1,000-technology round.
-	const openItems = new Map<number, { shown: typeof backlog; held: number }>();
-	for (const b of everyItem) {
-		if (!isOpen(b)) continue;
+	const openInRound = { technologyIds: all.map((t) => t.id), stillOpen: true, reader };
+	const noItems: Awaited<ReturnType<typeof listBacklog>> = [];
+	const [topBacklog, { withheld: backlogWithheld }, sectionItems] = all.length
+		? await Promise.all([
+				listBacklog(openInRound, { limit: TOP_BACKLOG, offset: 0 }),
+				backlogSummary(openInRound),
+				shown.length ? listBacklog({ technologyIds: shown.map((t) => t.id), stillOpen: true }) : noItems
+			])
+		: [noItems, { withheld: 0 }, noItems];
+	const openItems = new Map<number, { shown: typeof noItems; held: number }>();
+	for (const b of sectionItems) {
 		const entry = openItems.get(b.technologyId) ?? { shown: [], held: 0 };
 		if (mayTellApart(b.answered, reader)) entry.shown.push(b);
 		else entry.held++;
 		openItems.set(b.technologyId, entry);
 	}
-	const backlogWithheld = [...openItems.values()].reduce((n, e) => n + e.held, 0);
-	const technologies = techs.map((t) => {
-		const { shown, held } = openItems.get(t.id) ?? { shown: [], held: 0 };
-		return {
-			...t,
-			result: now.get(t.id) ?? null,
-			previous: then.get(t.id) ?? null,
-			backlog: shown,
-			backlogWithheld: held ? backlogWithheldNote(held, threshold) : null
-		};
+	const technologies = shown.map((t) => {
+		const { shown: items, held } = openItems.get(t.id) ?? { shown: [], held: 0 };
+		return { ...t, backlog: items, backlogWithheld: held ? backlogWithheldNote(held, threshold) : null };
 	});
-	const rated = technologies.filter((t) => t.result?.rating);
+	const rated = all.filter((t) => t.result?.rating);
 	const asPortfolio: PortfolioTech[] = rated.map((t) => ({
 		slug: t.slug,
 		name: t.name,
@@ -108,19 +114,19 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 				notMet: set.filter((t) => !t.met).map((t) => t.name)
 			})),
 		summary: {
-			technologies: technologies.length,
+			technologies: all.length,
 			rated: rated.length,
-			assigned: technologies.reduce((n, t) => n + (t.result?.assigned ?? 0), 0),
-			submitted: technologies.reduce((n, t) => n + (t.result?.submitted ?? 0), 0),
-			distribution: levelDistribution(technologies.map((t) => t.result?.rating?.level ?? null)),
-			previousDistribution: levelDistribution(technologies.map((t) => t.previous?.rating?.level ?? null)),
+			assigned: all.reduce((n, t) => n + (t.result?.assigned ?? 0), 0),
+			submitted: all.reduce((n, t) => n + (t.result?.submitted ?? 0), 0),
+			distribution: levelDistribution(all.map((t) => t.result?.rating?.level ?? null)),
+			previousDistribution: levelDistribution(all.map((t) => t.previous?.rating?.level ?? null)),
 			average: mean(rated.map((t) => t.result!.rating!.rating)),
-			previousAverage: mean(technologies.filter((t) => t.previous?.rating).map((t) => t.previous!.rating!.rating)),
+			previousAverage: mean(all.filter((t) => t.previous?.rating).map((t) => t.previous!.rating!.rating)),
 			weakest: vectorAverages(asPortfolio, vectors)
 				.filter((v) => v.average !== null)
 				.slice(0, 5),
 			movers: { up: moves.filter((m) => m.change > 0).slice(0, 5), down: moves.filter((m) => m.change < 0).slice(0, 5) },
-			topBacklog: backlog.filter((b) => b.status === 'open' || b.status === 'in_progress').slice(0, 10),
+			topBacklog,
 			backlogWithheld: backlogWithheld ? backlogWithheldNote(backlogWithheld, threshold) : null
 		}
 	};
