@@ -17,6 +17,9 @@ import * as submit from '../../src/routes/api/v1/rounds/[id=id]/technologies/[sl
 import * as backlog from '../../src/routes/api/v1/backlog/+server';
 import * as backlogItem from '../../src/routes/api/v1/backlog/[id=id]/+server';
 import * as techRadar from '../../src/routes/api/v1/tech-radar/+server';
+import * as signals from '../../src/routes/api/v1/technologies/[slug]/signals/[kind]/+server';
+import * as endOfLife from '../../src/routes/api/v1/technologies/[slug]/end-of-life/+server';
+import * as alertmanager from '../../src/routes/api/v1/signals/alertmanager/+server';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import * as tokensPage from '../../src/routes/(app)/account/tokens/+page.server';
 import { dataOf, fakeEvent, run } from './event';
@@ -46,7 +49,10 @@ const ROUTES: [string, unknown][] = [
 	['/api/v1/rounds/[id=id]/[step=roundStep]', roundStep],
 	['/api/v1/backlog', backlog],
 	['/api/v1/backlog/[id=id]', backlogItem],
-	['/api/v1/tech-radar', techRadar]
+	['/api/v1/tech-radar', techRadar],
+	['/api/v1/technologies/[slug]/signals/[kind]', signals],
+	['/api/v1/technologies/[slug]/end-of-life', endOfLife],
+	['/api/v1/signals/alertmanager', alertmanager]
 ];
 
 /** The route SvelteKit would choose: static segments before parameters, as its own sorting does. */

@@ -344,6 +344,32 @@ describe('the contract', () => {
 		expect((await api('GET', '/api/v1/me/assignments', { token: memberWrite })).status).toBe(200);
 		const [latest] = (await api('GET', '/api/v1/rounds', { token: leadRead })).body.items;
 		expect((await api('GET', `/api/v1/rounds/${latest.id}/results`, { token: leadRead })).status).toBe(200);
+		// The facts' ways in; signals.test.ts examines them closely.
+		const restore = '/api/v1/technologies/postgres-main/signals/last-restore-test';
+		const put = await api('PUT', restore, { token: leadWrite, json: { date: '2026-11-30' } });
+		expect(put.status, JSON.stringify(put.body)).toBe(201);
+		expect((await api('GET', restore, { token: leadRead })).body.items).toHaveLength(1);
+		const cycles = [{ cycle: '16', eol: '2028-11-09', latest: '16.6' }];
+		const eol = '/api/v1/technologies/postgres-main/end-of-life';
+		expect((await api('PUT', eol, { token: leadWrite, json: cycles })).status).toBe(422);
+		const { headers } = await api('GET', '/api/v1/technologies/postgres-main', { token: leadRead });
+		const running = { runningVersion: '16.4' };
+		const patched = await api('PATCH', '/api/v1/technologies/postgres-main', {
+			token: leadWrite,
+			json: running,
+			headers: { 'if-match': headers.get('etag')! }
+		});
+		expect(patched.body).toMatchObject(running);
+		expect((await api('PUT', eol, { token: leadWrite, json: cycles })).body).toMatchObject({ date: '2028-11-09', source: 'endoflife' });
+		const alert = {
+			version: '4',
+			status: 'firing',
+			alerts: [{ status: 'firing', labels: { technology: 'postgres-main' }, startsAt: '2026-12-07T10:00:00.123456789Z', fingerprint: 'f1' }]
+		};
+		expect((await api('POST', '/api/v1/signals/alertmanager', { token: leadWrite, json: alert })).body).toEqual({
+			technologies: [{ slug: 'postgres-main', firing: 1 }],
+			ignored: 0
+		});
 		expect(documentedOperations().filter((op) => !reached.has(op))).toEqual([]);
 	});
 });

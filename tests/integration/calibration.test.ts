@@ -69,7 +69,11 @@ describe('a calibration session', () => {
 		expect(await act('start', lead, {}, 'calm')).toMatchObject({
 			kind: 'failure',
 			status: 409,
-			data: { errors: { form: 'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more).' } }
+			data: {
+				errors: {
+					form: 'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more), and no median is two levels from its facts.'
+				}
+			}
 		});
 		expect((await state(lead, 'calm')).session).toBeNull();
 	});

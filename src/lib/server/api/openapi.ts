@@ -28,6 +28,15 @@ import {
 	TechnologyPatchSchema
 } from '#lib/server/api/write-schemas.ts';
 import { BackstageRadarSchema } from '#lib/server/api/backstage-schema.ts';
+import {
+	AlertCountSchema,
+	AlertmanagerSchema,
+	SignalHistorySchema,
+	SignalParams,
+	SignalSchema,
+	SignalWriteSchema
+} from '#lib/server/api/signal-schemas.ts';
+import { EndOfLifeFile } from '#lib/domain/endoflife.ts';
 import { REPORT_FILES } from '#lib/server/export/round-download.ts';
 import { MAX_BODY_BYTES, RATE_PER_MINUTE } from '#lib/server/api/endpoint.ts';
 
@@ -149,6 +158,50 @@ export function openApiDocument() {
 					},
 					{ path: SlugParams, header: IfMatch },
 					body(TechnologyPatchSchema)
+				)
+			},
+			'/technologies/{slug}/signals/{kind}': {
+				get: operation(
+					'listSignals',
+					'A technology’s observations of one kind of fact, newest first',
+					{ '200': answer('The history.', SignalHistorySchema), ...missing('technology or signal kind has this address') },
+					{ path: SignalParams }
+				),
+				put: operation(
+					'putSignal',
+					'Record one observation of a fact about a technology',
+					{
+						'200': answer('Already recorded as sent: nothing changed, or the observation at that time was replaced.', SignalSchema),
+						'201': answer('Added to the history.', SignalSchema),
+						...missing('technology or signal kind has this address'),
+						...bodyRefusals
+					},
+					{ path: SignalParams },
+					body(SignalWriteSchema)
+				)
+			},
+			'/technologies/{slug}/end-of-life': {
+				put: operation(
+					'putEndOfLife',
+					'Record the end of life of the running version from a product’s release cycles (endoflife.date’s shape)',
+					{
+						'200': answer('The end-of-life fact, already recorded as sent.', SignalSchema),
+						'201': answer('The end-of-life fact, added to the history.', SignalSchema),
+						'422': problem('The technology has no running version, or no cycle matches it.'),
+						...missing('technology has this slug'),
+						...bodyRefusals
+					},
+					{ path: SlugParams },
+					body(EndOfLifeFile)
+				)
+			},
+			'/signals/alertmanager': {
+				post: operation(
+					'alertmanagerWebhook',
+					'Alertmanager’s webhook receiver: counts firing alerts per technology by the label an admin chose',
+					{ '200': answer('The firing count of each technology the notification named.', AlertCountSchema), ...bodyRefusals },
+					{},
+					body(AlertmanagerSchema)
 				)
 			},
 			'/teams': {

@@ -35,6 +35,12 @@ export const TechnologySchema = z
 		category: z.string(),
 		lifecycle: z.enum(LIFECYCLES),
 		targetLevel: z.number().int().min(0).max(5),
+		runningVersion: z.string().meta({ description: 'The version running in production; empty when unknown.' }),
+		reassessDays: z
+			.number()
+			.int()
+			.nullable()
+			.meta({ description: 'Days after which its rating is due again; null: its category’s default.' }),
 		team: TeamRefSchema.nullable(),
 		description: z.string(),
 		links: z.object({ docs: z.string().optional(), runbook: z.string().optional(), repo: z.string().optional() }),

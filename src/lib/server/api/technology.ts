@@ -10,6 +10,8 @@ type Row = {
 	category: string;
 	lifecycle: z.output<typeof TechnologySchema>['lifecycle'];
 	targetLevel: number;
+	runningVersion: string;
+	reassessDays: number | null;
 	teamId: number | null;
 	teamName: string | null;
 	description: string;
@@ -24,6 +26,8 @@ export const technologyOut = (t: Row): z.output<typeof TechnologySchema> => ({
 	category: t.category,
 	lifecycle: t.lifecycle,
 	targetLevel: t.targetLevel,
+	runningVersion: t.runningVersion,
+	reassessDays: t.reassessDays,
 	team: t.teamId === null ? null : { id: t.teamId, name: t.teamName ?? '' },
 	description: t.description,
 	links: t.links ?? {},

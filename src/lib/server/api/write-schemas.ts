@@ -18,7 +18,7 @@ const line = (max: number) =>
 		.min(1, 'cannot be empty')
 		.max(max)
 		.refine((v) => !hasControlCharacters(v), 'cannot contain control characters');
-const prose = (max: number) =>
+export const prose = (max: number) =>
 	z
 		.string()
 		.trim()
@@ -47,7 +47,19 @@ const technologyFields = {
 	lifecycle: z.enum(LIFECYCLES).optional(),
 	description: prose(2000).optional(),
 	links: LinksSchema.optional().meta({ description: 'Given, they replace the stored links.' }),
-	targetLevel: z.number().int().min(0).max(5).optional()
+	targetLevel: z.number().int().min(0).max(5).optional(),
+	runningVersion: line(50)
+		.or(z.literal(''))
+		.optional()
+		.meta({ description: 'The version running in production, matched to end-of-life data’s release cycles.' }),
+	reassessDays: z
+		.number()
+		.int()
+		.min(7)
+		.max(1095)
+		.nullable()
+		.optional()
+		.meta({ description: 'Days after which its rating is due again; null: its category’s default.' })
 };
 
 export const TechnologyCreateSchema = z
@@ -67,6 +79,7 @@ export const TechnologyBulkSchema = z
 			.array(
 				z
 					.object({ slug, ...technologyFields })
+					.omit({ runningVersion: true, reassessDays: true })
 					.strict()
 					.meta({ id: 'TechnologyUpsert' })
 			)

@@ -22,7 +22,9 @@ export function technologyInput(body: Fields, current?: TechnologyInput): Techno
 		lifecycle: body.lifecycle ?? current?.lifecycle ?? 'production',
 		description: body.description ?? current?.description ?? '',
 		links: body.links ?? current?.links ?? {},
-		targetLevel: body.targetLevel ?? current?.targetLevel ?? 3
+		targetLevel: body.targetLevel ?? current?.targetLevel ?? 3,
+		runningVersion: body.runningVersion ?? current?.runningVersion ?? '',
+		reassessDays: body.reassessDays !== undefined ? body.reassessDays : (current?.reassessDays ?? null)
 	};
 }
 

@@ -195,6 +195,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.text(withheldNote(t.result!.withheld), { width: doc.page.width - 2 * MARGIN });
 		doc.fillColor(INK).moveDown(0.5);
 	} else vectorFigures(doc, report, t);
+	factsOf(doc, report, t);
 	doc.font('bold').fontSize(11).text('Open backlog items');
 	doc.font('body').fontSize(9);
 	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
@@ -210,6 +211,29 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.text(t.backlogWithheld, { width: doc.page.width - 2 * MARGIN })
 			.fillColor(INK);
 	else if (!t.backlog.length) doc.fillColor(SOFT_INK).text('None: every vector meets the target.').fillColor(INK);
+}
+
+/** The facts known about each vector, what they suggest, and where they disagree with the median by two levels. */
+function factsOf(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
+	const vectors = report.vectors.filter((v) => t.facts[v.key]);
+	if (!vectors.length) return;
+	doc.font('bold').fontSize(11).fillColor(INK).text('Facts');
+	doc.font('body').fontSize(9);
+	for (const v of vectors) {
+		const { facts, suggests, disagrees } = t.facts[v.key];
+		for (const f of facts) {
+			const suggestion = f.suggests === null ? '' : `; suggests ${f.suggests}`;
+			doc.fillColor(INK).text(`• ${v.name}: ${f.text}${suggestion}`, { width: doc.page.width - 2 * MARGIN, continued: true });
+			doc.fillColor(SOFT_INK).text(`  (${f.source}, ${f.age})`);
+		}
+		if (disagrees)
+			doc
+				.fillColor(INK)
+				.font('bold')
+				.text(`  ${v.name}: the facts suggest ${suggests}, two levels or more from the median: a calibration talk.`)
+				.font('body');
+	}
+	doc.fillColor(INK).moveDown(0.5);
 }
 
 /** The radar and, to its right, the vector table. */

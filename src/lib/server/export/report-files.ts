@@ -102,6 +102,8 @@ export function roundJson(report: RoundReport, scores: Scores) {
 				withheld: t.result.withheld
 			},
 			previousRating: t.previous?.rating ?? null,
+			// Per vector: the facts known when the file was made, what they suggest, and whether the median is two levels away.
+			facts: t.facts,
 			backlog: t.backlog.map((b) => ({
 				title: b.title,
 				kind: b.kind,

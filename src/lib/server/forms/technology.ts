@@ -34,7 +34,17 @@ export const technologySchema = z
 			.number({ error: 'Target must be a whole number from 0 to 5.' })
 			.int('Target must be a whole number from 0 to 5.')
 			.min(0, 'Target must be a whole number from 0 to 5.')
-			.max(5, 'Target must be a whole number from 0 to 5.')
+			.max(5, 'Target must be a whole number from 0 to 5.'),
+		runningVersion: optionalText('Running version', 50),
+		reassessDays: z
+			.string()
+			.trim()
+			.optional()
+			.transform((v) => (v ? Number(v) : null))
+			.refine(
+				(v) => v === null || (Number.isInteger(v) && v >= 7 && v <= 1095),
+				'Reassess every 7 to 1,095 days, or leave it empty for the category’s default.'
+			)
 	})
 	.transform(({ docs, runbook, repo, slug, ...rest }, ctx) => {
 		const finalSlug = slug || slugify(rest.name);

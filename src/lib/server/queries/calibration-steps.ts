@@ -12,6 +12,8 @@ import { getFramework } from './framework';
 import { recordCalibrationStartedMail } from './mail-occasions';
 import { computeResults, refreshResults } from './results';
 import { getAnonymity } from './settings';
+import { factSuggestions } from './signals';
+import { factsDisagree } from '#lib/domain/signals.ts';
 
 // The steps of a live calibration session: start, vote, and the lead's reveal, agree, re-vote, skip and end.
 // Each is version-checked and published to every instance; calibration.ts reads the state they leave.
@@ -41,18 +43,21 @@ async function roundOpen(tx: Tx, roundId: number) {
  */
 export async function startCalibration(leadId: number, pair: CalibrationPair): Promise<Outcome> {
 	const { round, technology } = pair;
-	const framework = await getFramework(round.frameworkVersionId);
+	const [framework, suggested] = await Promise.all([getFramework(round.frameworkVersionId), factSuggestions(technology.id)]);
 	let mail: number[] = [];
 	const outcome = await db().transaction(async (tx): Promise<Outcome> => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
 		const [result] = await computeResults({ roundId: round.id, technologyId: technology.id }, tx);
-		// Vectors already agreed in an earlier session are settled; only open disagreements are walked through.
-		const keys = result
-			? vectorsToCalibrate(
-					vectorsInLaneOrder(framework.vectors).map((v) => v.key),
-					uncalibrated(result.vectors)
-				)
-			: [];
+		// Vectors already agreed in an earlier session are settled; only open disagreements are walked through: between
+		// people, or between people and the facts.
+		const flagged = Object.entries(uncalibrated(result?.vectors ?? {})).map(([key, v]) => [
+			key,
+			{ disagreement: v.disagreement || factsDisagree(v.median, suggested[key] ?? null) }
+		]);
+		const keys = vectorsToCalibrate(
+			vectorsInLaneOrder(framework.vectors).map((v) => v.key),
+			Object.fromEntries(flagged)
+		);
 		if (!keys.length) return { refused: 'no-disagreement' };
 		const [created] = await tx
 			.insert(calibrationSession)

@@ -6,11 +6,13 @@ import { frameworkVector, frameworkVersion } from '#lib/server/db/schema/index.t
 import { AGILE_OPERATIONS_V1 } from '#lib/domain/agile-operations-v1.ts';
 import { DEFAULT_CRITICAL_MARGIN, type Framework, type Vector } from '#lib/domain/framework.ts';
 import { recordAudit } from './audit';
+import { ensureSignalKinds } from './signals';
 
 export type StoredFramework = Framework & { id: number; createdAt: Date; note: string };
 
-/** Installs version 1 into a database that has no framework yet; a no-op afterwards. */
+/** Installs version 1, and the signal kinds its vectors start with, into a database that has none yet; a no-op afterwards. */
 export async function ensureFramework() {
+	await ensureSignalKinds();
 	const [existing] = await db().select({ id: frameworkVersion.id }).from(frameworkVersion).limit(1);
 	if (existing) return;
 	try {

@@ -6,6 +6,8 @@ import { ROLES } from '#lib/domain/roles.ts';
 import { DEFAULT_SSO, type SsoConfig } from '#lib/domain/sso.ts';
 import { DEFAULT_ANONYMITY, isAnonymitySetting, type AnonymitySetting } from '#lib/domain/anonymity.ts';
 import { DEFAULT_RADAR, RINGS, type RadarConfig } from '#lib/domain/tech-radar.ts';
+import { DEFAULT_ALERT_SETTING, isAlertSetting, type AlertSetting } from '#lib/domain/signals.ts';
+import { DEFAULT_CADENCE, isCadenceSetting, type CadenceSetting } from '#lib/domain/cadence.ts';
 import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
@@ -87,3 +89,13 @@ export const anonymityThreshold = (stored: unknown) => (isAnonymitySetting(store
 
 export const saveAnonymity = (actorId: number, expectedVersion: number, value: AnonymitySetting) =>
 	saveSetting(actorId, ANONYMITY_KEY, expectedVersion, value, DEFAULT_ANONYMITY);
+
+const ALERT_KEY = 'alertmanager';
+export const getAlertSetting = () => readSetting<AlertSetting>(ALERT_KEY, isAlertSetting, DEFAULT_ALERT_SETTING);
+export const saveAlertSetting = (actorId: number, expectedVersion: number, value: AlertSetting) =>
+	saveSetting(actorId, ALERT_KEY, expectedVersion, value, DEFAULT_ALERT_SETTING);
+
+const CADENCE_KEY = 'cadence';
+export const getCadenceSetting = () => readSetting<CadenceSetting>(CADENCE_KEY, isCadenceSetting, DEFAULT_CADENCE);
+export const saveCadenceSetting = (actorId: number, expectedVersion: number, value: CadenceSetting) =>
+	saveSetting(actorId, CADENCE_KEY, expectedVersion, value, DEFAULT_CADENCE);

@@ -16,6 +16,8 @@ export type TechnologyInput = {
 	description: string;
 	links: TechnologyLinks;
 	targetLevel: number;
+	runningVersion: string;
+	reassessDays: number | null;
 };
 
 /** What lists and headers show of a technology (join `team` for the name). */
@@ -28,6 +30,16 @@ const summaryColumns = {
 	targetLevel: technology.targetLevel,
 	teamId: technology.teamId,
 	teamName: team.name
+};
+
+/** What the API and the editor show of one technology. */
+const detailColumns = {
+	...summaryColumns,
+	description: technology.description,
+	links: technology.links,
+	runningVersion: technology.runningVersion,
+	reassessDays: technology.reassessDays,
+	version: technology.version
 };
 
 function technologyWhere(filter: TechnologyFilter) {
@@ -115,7 +127,7 @@ export async function catalogPage(filter: TechnologyFilter, query: CatalogQuery)
  */
 export async function pageTechnologies(filter: TechnologyFilter, after: string | null, limit: number) {
 	const rows = await db()
-		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
+		.select(detailColumns)
 		.from(technology)
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(and(technologyWhere(filter), after ? gt(technology.slug, after) : undefined))
@@ -148,7 +160,7 @@ export async function technologyIdsBySlug(slugs: string[]): Promise<Map<string, 
 export async function getTechnology(slug: string) {
 	if (!isSlug(slug)) return undefined;
 	const [row] = await db()
-		.select({ ...summaryColumns, description: technology.description, links: technology.links, version: technology.version })
+		.select(detailColumns)
 		.from(technology)
 		.leftJoin(team, eq(team.id, technology.teamId))
 		.where(eq(technology.slug, slug));
@@ -200,7 +212,10 @@ const importColumns = {
 	lifecycle: technology.lifecycle,
 	description: technology.description,
 	links: technology.links,
-	targetLevel: technology.targetLevel
+	targetLevel: technology.targetLevel,
+	// Read so that a bulk upsert's plan keeps them; neither a catalog import nor a bulk upsert writes them.
+	runningVersion: technology.runningVersion,
+	reassessDays: technology.reassessDays
 };
 
 export const technologiesForImport = () => db().select(importColumns).from(technology);

@@ -34,6 +34,9 @@ export type TechnologyWithRounds = {
 	teamName: string | null;
 	description: string;
 	links: TechnologyLinks;
+	runningVersion: string;
+	/** Its own reassessment cadence in days; null: its category's. */
+	reassessDays: number | null;
 	rounds: PageRound[];
 	/** The anonymity setting as stored, read in the same statement. */
 	anonymity: unknown;
@@ -48,7 +51,7 @@ export type TechnologyWithRounds = {
 export async function technologyWithRounds(slug: string): Promise<TechnologyWithRounds | undefined> {
 	const rows = await db().execute(sql`
 		select t.id, t.slug, t.name, t.category, t.lifecycle, t.target_level as "targetLevel", tm.name as "teamName",
-			t.description, t.links,
+			t.description, t.links, t.running_version as "runningVersion", t.reassess_days as "reassessDays",
 			coalesce((
 				select json_agg(json_build_object('id', r.id, 'name', r.name, 'state', r.state, 'closedAt', r.closed_at,
 						'frameworkVersionId', r.framework_version_id, 'result', rr.result) order by r.created_at desc, r.id desc)

@@ -6,7 +6,8 @@ import { isAssigned } from '../queries/responses';
 
 const REFUSALS: Record<string, string> = {
 	'round-not-open': 'The round is not open: calibration happens while answers can still change.',
-	'no-disagreement': 'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more).',
+	'no-disagreement':
+		'Nothing to calibrate: the respondents agree on every vector (no spread of two levels or more), and no median is two levels from its facts.',
 	'already-running': 'A session is already running for this technology; it is shown below.',
 	'no-session': 'That session has ended; this page now shows where things are.',
 	stale: 'Another lead moved the session on meanwhile; this page now shows where it is.',

@@ -10,6 +10,7 @@ import { roundTechnologies, teamName } from '../queries/report';
 import { byUrgency } from '#lib/domain/initiatives.ts';
 import { isoDate } from '#lib/domain/format.ts';
 import { initiativeViews } from './initiatives';
+import { factsByVector, factsOf } from './facts';
 import { getAnonymity } from '../queries/settings';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 
@@ -54,13 +55,15 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	// Items read off a rating below the threshold are left out for this reader (see `backlogWithheldNote`).
 	const openInRound = { technologyIds: all.map((t) => t.id), stillOpen: true, reader };
 	const noItems: Awaited<ReturnType<typeof listBacklog>> = [];
-	const [topBacklog, { withheld: backlogWithheld }, sectionItems] = all.length
+	const shownIds = shown.map((t) => t.id);
+	const [topBacklog, { withheld: backlogWithheld }, sectionItems, facts] = all.length
 		? await Promise.all([
 				listBacklog(openInRound, { limit: TOP_BACKLOG, offset: 0 }),
 				backlogSummary(openInRound),
-				shown.length ? listBacklog({ technologyIds: shown.map((t) => t.id), stillOpen: true }) : noItems
+				shown.length ? listBacklog({ technologyIds: shownIds, stillOpen: true }) : noItems,
+				factsOf(shownIds)
 			])
-		: [noItems, { withheld: 0 }, noItems];
+		: [noItems, { withheld: 0 }, noItems, new Map()];
 	const openItems = new Map<number, { shown: typeof noItems; held: number }>();
 	for (const b of sectionItems) {
 		const entry = openItems.get(b.technologyId) ?? { shown: [], held: 0 };
@@ -70,7 +73,14 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 	}
 	const technologies = shown.map((t) => {
 		const { shown: items, held } = openItems.get(t.id) ?? { shown: [], held: 0 };
-		return { ...t, backlog: items, backlogWithheld: held ? backlogWithheldNote(held, threshold) : null };
+		// Facts beside each vector, flagged where the median this reader may see is two levels from them.
+		const medians = Object.fromEntries(Object.entries(t.result?.vectors ?? {}).map(([key, v]) => [key, v.median]));
+		return {
+			...t,
+			backlog: items,
+			backlogWithheld: held ? backlogWithheldNote(held, threshold) : null,
+			facts: factsByVector(facts.get(t.id) ?? [], medians)
+		};
 	});
 	const rated = all.filter((t) => t.result?.rating);
 	const asPortfolio: PortfolioTech[] = rated.map((t) => ({

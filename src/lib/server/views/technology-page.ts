@@ -11,6 +11,7 @@ import { chooseResultsRound } from '#lib/domain/round-choice.ts';
 import { isSlug } from '#lib/domain/catalog.ts';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 import { ratingSource } from '#lib/domain/rating-source.ts';
+import { factsByVector, factsOf } from './facts';
 
 /** What /technologies/[slug] shows, for `user`, in the round asked for (default: the newest closed one). */
 export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
@@ -27,19 +28,26 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	// Both rounds' figures as this reader may see them: a change against last round would give its medians away.
 	const result = selected?.result ? shareableResult(selected.result, reader) : null;
 	const previousResult = previous?.result ? shareableResult(previous.result, reader) : null;
-	const [framework, comments, allItems, people] = await Promise.all([
+	const now = new Date();
+	const [framework, comments, allItems, people, facts] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
-		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([])
+		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([]),
+		factsOf([technology.id], now)
 	]);
+	// Facts beside the vectors, flagged where the median this reader may see is two levels from them.
+	const medians = Object.fromEntries(Object.entries(result?.vectors ?? {}).map(([key, v]) => [key, v.median]));
+	const vectorFacts = factsByVector(facts.get(technology.id) ?? [], medians);
 	const backlog = allItems.filter((b) => mayTellApart(b.answered, reader));
 	return {
 		technology,
 		canEdit: can(user, 'editCatalog'),
 		// While the round is open, its respondents and leads can talk a disagreement through.
 		calibrate:
-			selected?.state === 'open' && can(user, 'score') && Object.values(result?.vectors ?? {}).some((v) => v.disagreement)
+			selected?.state === 'open' &&
+			can(user, 'score') &&
+			(Object.values(result?.vectors ?? {}).some((v) => v.disagreement) || Object.values(vectorFacts).some((f) => f.disagrees))
 				? `/rounds/${selected.id}/calibrate/${technology.slug}`
 				: null,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),
@@ -50,7 +58,7 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 					state: selected.state,
 					result,
 					// Which round the rating comes from, how long ago, and whether it rests on too few people.
-					source: ratingSource(selected, answered, threshold, new Date())
+					source: ratingSource(selected, answered, threshold, now)
 				}
 			: null,
 		previous: previous ? { id: previous.id, name: previous.name, result: previousResult } : null,
@@ -58,6 +66,7 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		// Only what the page draws: each vector's name and lane, and the text of the level reached, not the framework's anchors.
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name, lane: v.lane })),
 		levelText: result?.rating ? framework.levels[result.rating.level] : null,
+		facts: vectorFacts,
 		// Members see what was said, not who said it.
 		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
 		// Said when comments are held back, so an empty list is not read as "nobody commented".

@@ -21,6 +21,10 @@ export const technology = pgTable(
 		description: text('description').notNull().default(''),
 		links: jsonb('links').$type<TechnologyLinks>().notNull().default({}),
 		targetLevel: smallint('target_level').notNull().default(3),
+		/** The version running in production, matched to end-of-life data's release cycles; empty when unknown. */
+		runningVersion: text('running_version').notNull().default(''),
+		/** Days after which its rating is due again; null: its category's default. */
+		reassessDays: smallint('reassess_days'),
 		version: integer('version').notNull().default(1),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
@@ -28,6 +32,7 @@ export const technology = pgTable(
 	(t) => [
 		check('technology_target_check', sql`${t.targetLevel} between 0 and 5`),
 		check('technology_lifecycle_check', sql`${t.lifecycle} in ('evaluating', 'production', 'deprecated', 'retired')`),
+		check('technology_reassess_check', sql`${t.reassessDays} between 7 and 1095`),
 		check('technology_slug_check', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
 		index('technology_team_idx').on(t.teamId)
 	]

@@ -11,3 +11,4 @@ export * from './webhooks';
 export * from './initiatives';
 export * from './calibration';
 export * from './published-radar';
+export * from './signals';

@@ -2,10 +2,12 @@ import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { RadarConfig } from '../../../domain/tech-radar';
 import type { SsoConfig } from '../../../domain/sso';
 import type { AnonymitySetting } from '../../../domain/anonymity';
+import type { AlertSetting } from '../../../domain/signals';
+import type { CadenceSetting } from '../../../domain/cadence';
 import { appUser } from './auth';
 
 /** What may be stored under a key (one member per key); read sites still check the shape an older release wrote. */
-export type SettingValue = RadarConfig | SsoConfig | { allowPrivateTargets: boolean } | AnonymitySetting;
+export type SettingValue = RadarConfig | SsoConfig | { allowPrivateTargets: boolean } | AnonymitySetting | AlertSetting | CadenceSetting;
 
 /** Small organisation-wide settings, one JSON value per key (e.g. the tech-radar mapping). */
 export const setting = pgTable('setting', {

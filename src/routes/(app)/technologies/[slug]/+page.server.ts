@@ -3,6 +3,7 @@ import { requireCapability } from '#lib/server/auth/policy.ts';
 import { formFailure, requestedRound } from '#lib/server/forms/index.ts';
 import { technologyPage } from '#lib/server/views/technology-page.ts';
 import { deleteTechnology, getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
+import { recordEndOfLife } from '#lib/server/views/end-of-life.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -13,6 +14,16 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+	/** End-of-life data in endoflife.date's shape, matched to the running version and recorded as a fact. */
+	endOfLife: async (event) => {
+		const user = requireCapability(event, 'editCatalog');
+		const tech = await getTechnology(event.params.slug);
+		if (!tech) error(404, 'No technology has this address.');
+		const file = (await event.request.formData()).get('file');
+		const outcome = await recordEndOfLife(tech, file instanceof File ? await file.text() : '', user.id);
+		if ('problem' in outcome) return fail(400, { endOfLifeProblem: outcome.problem });
+		return { endOfLife: outcome.text };
+	},
 	delete: async (event) => {
 		const user = requireCapability(event, 'editCatalog');
 		const tech = await getTechnology(event.params.slug);

@@ -24,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 		lifecycle: tech.lifecycle,
 		description: tech.description,
 		targetLevel: String(tech.targetLevel),
+		runningVersion: tech.runningVersion,
+		reassessDays: tech.reassessDays === null ? '' : String(tech.reassessDays),
 		docs: tech.links.docs ?? '',
 		runbook: tech.links.runbook ?? '',
 		repo: tech.links.repo ?? '',

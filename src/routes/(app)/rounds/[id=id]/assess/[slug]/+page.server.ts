@@ -21,6 +21,7 @@ import { isSlug } from '#lib/domain/catalog.ts';
 import { saveDraft } from '#lib/server/queries/draft-save.ts';
 import { pinnedFrameworkVersion, roundAndTechnology } from '#lib/server/queries/rounds.ts';
 import { metrics } from '#lib/server/metrics.ts';
+import { factsByVector, factsOf } from '#lib/server/views/facts.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
@@ -42,13 +43,14 @@ export const load: PageServerLoad = async (event) => {
 	const assigned = await isAssigned(subject);
 	if (!assigned && !seeRespondents) error(403, `You are not asked to score ${technology.name} in ${round.name}.`);
 	const own = subject.userId === user.id;
-	const [framework, response, respondents, previous, counted] = await Promise.all([
+	const [framework, response, respondents, previous, counted, facts] = await Promise.all([
 		getFramework(round.frameworkVersionId),
 		getResponse(subject),
 		seeRespondents ? respondentsOf(round.id, technology.id) : Promise.resolve([]),
 		// Only one's own earlier answers, and only while they can still be kept.
 		own && assigned && round.state === 'open' ? previousAnswers(subject) : Promise.resolve(null),
-		own ? Promise.resolve(null) : Promise.all([storedResults(round.id, [technology.id]), getAnonymity()])
+		own ? Promise.resolve(null) : Promise.all([storedResults(round.id, [technology.id]), getAnonymity()]),
+		factsOf([technology.id])
 	]);
 	// Someone else's comments follow the rule of every page and file (domain/anonymity): those who may
 	// see names read them at any count, as the data files give them; one's own are always one's own.
@@ -63,6 +65,8 @@ export const load: PageServerLoad = async (event) => {
 		round: { id: round.id, name: round.name, state: round.state, dueDate: round.dueDate },
 		technology: { name: technology.name, slug: technology.slug, category: technology.category, description: technology.description },
 		vectors: framework.vectors,
+		// In view while people score; they never set a score.
+		facts: factsByVector(facts.get(technology.id) ?? []),
 		response: { state: response.state, version: response.version, answers, updatedAt: response.updatedAt },
 		// Someone demoted to viewer keeps their assignment on record but can no longer write.
 		editable: own && assigned && can(user, 'score') && round.state === 'open' && response.state === 'draft',

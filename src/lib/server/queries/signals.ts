@@ -1,0 +1,203 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { db } from '#lib/server/db/index.ts';
+import { firingAlert, signal, signalKind, technology } from '#lib/server/db/schema/index.ts';
+import { DEFAULT_SIGNAL_KINDS, factOf, factsSuggest, type SignalKind, type SignalValue } from '#lib/domain/signals.ts';
+import { recordAudit } from './audit';
+
+export type StoredKind = SignalKind & { id: number; version: number };
+
+const kindColumns = {
+	id: signalKind.id,
+	key: signalKind.key,
+	name: signalKind.name,
+	unit: signalKind.unit,
+	vectorKey: signalKind.vectorKey,
+	measure: signalKind.measure,
+	better: signalKind.better,
+	thresholds: signalKind.thresholds,
+	version: signalKind.version
+};
+
+export const listSignalKinds = (): Promise<StoredKind[]> => db().select(kindColumns).from(signalKind).orderBy(asc(signalKind.name));
+
+export async function getSignalKind(key: string): Promise<StoredKind | undefined> {
+	const [row] = await db().select(kindColumns).from(signalKind).where(eq(signalKind.key, key));
+	return row;
+}
+
+export type KindInput = Omit<SignalKind, 'key'>;
+
+export async function createSignalKind(actorId: number, key: string, input: KindInput) {
+	return db().transaction(async (tx) => {
+		const [row] = await tx
+			.insert(signalKind)
+			.values({ key, ...input })
+			.onConflictDoNothing()
+			.returning({ id: signalKind.id });
+		if (!row) return 'taken' as const;
+		await recordAudit(tx, { actorId, action: 'signal-kind.create', entity: 'signal_kind', entityId: key, after: input });
+		return 'created' as const;
+	});
+}
+
+/** Saves a kind if nobody changed it since `expectedVersion`. */
+export async function updateSignalKind(actorId: number, id: number, expectedVersion: number, input: KindInput) {
+	return db().transaction(async (tx) => {
+		const [before] = await tx.select().from(signalKind).where(eq(signalKind.id, id)).for('update');
+		if (!before) return 'not-found' as const;
+		if (before.version !== expectedVersion) return 'stale' as const;
+		await tx
+			.update(signalKind)
+			.set({ ...input, version: before.version + 1, updatedAt: new Date() })
+			.where(eq(signalKind.id, id));
+		await recordAudit(tx, { actorId, action: 'signal-kind.update', entity: 'signal_kind', entityId: before.key, before, after: input });
+		return 'saved' as const;
+	});
+}
+
+export type SignalInput = Omit<SignalValue, 'observedAt'> & {
+	technologyId: number;
+	kindId: number;
+	/** When the fact was observed; left out, now, unless the newest observation already says the same. */
+	observedAt?: Date;
+	recordedBy: number | null;
+};
+
+type Outcome = { outcome: 'created' | 'updated' | 'unchanged'; observedAt: Date };
+
+/**
+ * Records one observation, so that sending it again changes nothing: the same technology, kind and
+ * observation time replaces what was there; without a time, a fact equal to the newest one is not
+ * recorded again (it stays dated from when it first said so). Anything else adds to the history.
+ */
+export async function recordSignal(input: SignalInput): Promise<Outcome> {
+	const same = (row: typeof signal.$inferSelect) =>
+		row.valueNumber === input.number && row.valueDate === input.date && row.detail === input.detail && row.source === input.source;
+	return db().transaction(async (tx) => {
+		const ofKind = and(eq(signal.technologyId, input.technologyId), eq(signal.kindId, input.kindId));
+		// Locks the technology's row, so that two senders of one fact at once record it once.
+		await tx.select({ id: technology.id }).from(technology).where(eq(technology.id, input.technologyId)).for('update');
+		const [before] = await tx
+			.select()
+			.from(signal)
+			.where(input.observedAt ? and(ofKind, eq(signal.observedAt, input.observedAt)) : ofKind)
+			.orderBy(desc(signal.observedAt))
+			.limit(1);
+		if (before && same(before)) return { outcome: 'unchanged', observedAt: before.observedAt };
+		const observedAt = input.observedAt ?? new Date();
+		const values = {
+			technologyId: input.technologyId,
+			kindId: input.kindId,
+			valueNumber: input.number,
+			valueDate: input.date,
+			detail: input.detail,
+			source: input.source,
+			observedAt,
+			recordedBy: input.recordedBy,
+			recordedAt: new Date()
+		};
+		if (before && input.observedAt) {
+			await tx.update(signal).set(values).where(eq(signal.id, before.id));
+			return { outcome: 'updated', observedAt };
+		}
+		await tx.insert(signal).values(values);
+		return { outcome: 'created', observedAt };
+	});
+}
+
+const signalColumns = {
+	technologyId: signal.technologyId,
+	kindId: signal.kindId,
+	number: signal.valueNumber,
+	date: signal.valueDate,
+	detail: signal.detail,
+	source: signal.source,
+	observedAt: signal.observedAt
+};
+
+/** The newest observation of each kind for each of `technologyIds`. */
+export async function currentSignals(technologyIds: number[]) {
+	if (!technologyIds.length) return [];
+	return db()
+		.selectDistinctOn([signal.technologyId, signal.kindId], signalColumns)
+		.from(signal)
+		.where(inArray(signal.technologyId, technologyIds))
+		.orderBy(signal.technologyId, signal.kindId, desc(signal.observedAt));
+}
+
+export type CurrentSignal = Awaited<ReturnType<typeof currentSignals>>[number];
+
+/** One technology's observations of one kind, newest first. */
+export const signalHistory = (technologyId: number, kindId: number, limit = 100) =>
+	db()
+		.select(signalColumns)
+		.from(signal)
+		.where(and(eq(signal.technologyId, technologyId), eq(signal.kindId, kindId)))
+		.orderBy(desc(signal.observedAt))
+		.limit(limit);
+
+export type AlertChange = { fingerprint: string; technologyId: number; firing: boolean; startsAt: Date };
+
+/**
+ * Applies one Alertmanager notification: firing alerts are remembered by fingerprint, resolved ones
+ * forgotten. Returns, for each technology the notification named, how many of its alerts fire now.
+ */
+export async function applyAlerts(changes: AlertChange[]): Promise<Map<number, number>> {
+	return db().transaction(async (tx) => {
+		const resolved = changes.filter((c) => !c.firing).map((c) => c.fingerprint);
+		if (resolved.length) await tx.delete(firingAlert).where(inArray(firingAlert.fingerprint, resolved));
+		const firing = changes.filter((c) => c.firing);
+		if (firing.length)
+			await tx
+				.insert(firingAlert)
+				.values(firing.map(({ fingerprint, technologyId, startsAt }) => ({ fingerprint, technologyId, startsAt })))
+				.onConflictDoUpdate({
+					target: firingAlert.fingerprint,
+					set: { technologyId: sql`excluded.technology_id`, startsAt: sql`excluded.starts_at` }
+				});
+		const named = [...new Set(changes.map((c) => c.technologyId))];
+		const counts = named.length
+			? await tx
+					.select({ technologyId: firingAlert.technologyId, firing: count() })
+					.from(firingAlert)
+					.where(inArray(firingAlert.technologyId, named))
+					.groupBy(firingAlert.technologyId)
+			: [];
+		const byTechnology = new Map(named.map((id) => [id, 0]));
+		for (const row of counts) byTechnology.set(row.technologyId, row.firing);
+		return byTechnology;
+	});
+}
+
+/** Technologies by the value of an alert label: their slug, or their name in any case. */
+export async function technologiesByLabel(values: string[]): Promise<Map<string, number>> {
+	if (!values.length) return new Map();
+	const lower = values.map((v) => v.toLowerCase());
+	const rows = await db()
+		.select({ id: technology.id, slug: technology.slug, name: technology.name })
+		.from(technology)
+		.where(sql`${technology.slug} in ${lower} or lower(${technology.name}) in ${lower}`);
+	const found = new Map<string, number>();
+	for (const v of values) {
+		const row = rows.find((r) => r.slug === v.toLowerCase()) ?? rows.find((r) => r.name.toLowerCase() === v.toLowerCase());
+		if (row) found.set(v, row.id);
+	}
+	return found;
+}
+
+/** The level each vector's current facts suggest for one technology, as of `now` (vectors without facts are left out). */
+export async function factSuggestions(technologyId: number, now = new Date()): Promise<Record<string, number | null>> {
+	const [kinds, signals] = await Promise.all([listSignalKinds(), currentSignals([technologyId])]);
+	const byVector: Record<string, { suggests: number | null }[]> = {};
+	for (const s of signals) {
+		const kind = kinds.find((k) => k.id === s.kindId);
+		if (kind) (byVector[kind.vectorKey] ??= []).push(factOf(kind, { ...s, observedAt: new Date(s.observedAt) }, now));
+	}
+	return Object.fromEntries(Object.entries(byVector).map(([key, facts]) => [key, factsSuggest(facts)]));
+}
+
+/** Installs the default signal kinds into a database that has none; a no-op afterwards. */
+export async function ensureSignalKinds() {
+	const [any] = await db().select({ id: signalKind.id }).from(signalKind).limit(1);
+	if (!any) await db().insert(signalKind).values(DEFAULT_SIGNAL_KINDS).onConflictDoNothing();
+}
