@@ -39,7 +39,16 @@ describe('ratingSource', () => {
 		['nobody answered: no rating to mark', closed, 0, 3, '2026 Q3 · 4 months ago', null],
 		['an open round chosen by hand', { ...closed, state: 'open', closedAt: null } as SourceRound, 5, 3, '2026 Q3 · still open', null]
 	])('%s', (_, round, respondents, threshold, label, thin) => {
-		expect(ratingSource(round, respondents, threshold, NOW)).toEqual({ roundId: 7, roundName: '2026 Q3', label, respondents, thin });
+		// A rating ages from the day its round closed; an open round's has not started to.
+		const closedAt = round.state === 'closed' ? new Date(round.closedAt!).toISOString() : null;
+		expect(ratingSource(round, respondents, threshold, NOW)).toEqual({
+			roundId: 7,
+			roundName: '2026 Q3',
+			label,
+			respondents,
+			closedAt,
+			thin
+		});
 	});
 });
 

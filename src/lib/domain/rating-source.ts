@@ -15,6 +15,8 @@ export type RatingSource = {
 	/** "2026 Q3 · 4 months ago", or "2026 Q4 · still open". */
 	label: string;
 	respondents: number;
+	/** When its round closed (ISO), from which the rating ages; null while open. */
+	closedAt: string | null;
 	/** "from 1 respondent, below the anonymity threshold of 3"; null when enough people (or nobody) answered. */
 	thin: string | null;
 };
@@ -48,6 +50,7 @@ export function ratingSource(round: SourceRound, respondents: number, threshold:
 		roundName: round.name,
 		label: `${round.name} · ${when}`,
 		respondents,
+		closedAt: round.state === 'closed' && round.closedAt ? new Date(round.closedAt).toISOString() : null,
 		// Nobody answered: there is no rating to qualify.
 		thin:
 			respondents === 0 || enoughAnswered(respondents, threshold)

@@ -9,6 +9,7 @@ import { latestClosedRatings } from '#lib/server/queries/stored-results.ts';
 import { listRounds } from '#lib/server/queries/rounds.ts';
 import { initiativeCounts, initiativeViews } from '#lib/server/views/initiatives.ts';
 import { readerOf } from '#lib/server/views/reader.ts';
+import { ratingsDue } from '#lib/server/views/due.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -23,11 +24,13 @@ export const load: PageServerLoad = async (event) => {
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
-	const [work, rounds, initiatives, { ratings: latest, threshold }] = await Promise.all([
+	const [work, rounds, initiatives, { ratings: latest, threshold }, due] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
 		listRounds(),
 		readerOf(user).then((reader) => initiativeViews(reader)),
-		latestClosedRatings()
+		latestClosedRatings(),
+		// Those who scope rounds see what is due for reassessment.
+		can(user, 'manageRounds') ? ratingsDue().then((all) => [...all.values()].filter((d) => d.isDue)) : null
 	]);
 	// Each technology's latest closed rating, whichever round it comes from: a small round that
 	// closed last must not stand for the whole estate.
@@ -35,6 +38,14 @@ export const load: PageServerLoad = async (event) => {
 	const sources = latest.map((r) => ratingSource(r.round, r.submitted, threshold, now));
 	return {
 		name: user.name,
+		due: due && {
+			count: due.length,
+			// The longest overdue first; never rated after them.
+			first: due
+				.sort((a, b) => (b.due?.overdueBy ?? -1) - (a.due?.overdueBy ?? -1) || a.name.localeCompare(b.name))
+				.slice(0, 8)
+				.map((d) => ({ slug: d.slug, name: d.name, ratedIn: d.ratedIn, label: d.due?.label ?? 'never rated' }))
+		},
 		// A session is live: the people who can vote in it are asked to join from here as well as by email.
 		calibrations: scores ? await runningCalibrationsFor(user.id) : [],
 		myRounds: work.rounds.map((r) => ({

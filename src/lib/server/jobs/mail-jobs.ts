@@ -2,7 +2,8 @@ import { isoWeek, isoDate } from '#lib/domain/format.ts';
 import { smtpConfigured } from '#lib/server/mail/config.ts';
 import { deliverMail } from '#lib/server/mail/sender.ts';
 import { pendingMailIds } from '#lib/server/queries/mail-outbox.ts';
-import { recordDigests, recordReminders } from '#lib/server/queries/mail-occasions.ts';
+import { recordDigests, recordDueDigests, recordReminders } from '#lib/server/queries/mail-occasions.ts';
+import { becameDue } from '#lib/server/views/due.ts';
 import { enqueue, type QueueSpec } from './queue';
 
 export const MAIL_SEND = 'mail-send';
@@ -31,6 +32,7 @@ export async function scanMail(now = new Date()) {
 	const shifted = new Date(now.getTime() - DIGEST_HOUR_MS);
 	const weekStarted = Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate() - ((shifted.getUTCDay() + 6) % 7));
 	await sendMail(await recordDigests(isoWeek(shifted), new Date(weekStarted + DIGEST_HOUR_MS)));
+	await sendMail(await recordDueDigests(isoWeek(shifted), await becameDue(new Date(weekStarted))));
 	await sendMail(await pendingMailIds(120));
 }
 

@@ -91,6 +91,27 @@ export function digestMail(links: Links, round: RoundRef, rows: DigestRow[]): Co
 	};
 }
 
+export type DueRow = { technologyId: number; technology: string; slug: string; ratedIn: string; dueOn: string };
+
+/** Ratings that became due for reassessment last week, for the technologies of the reader's teams. */
+export function dueDigestMail(links: Links, rows: DueRow[]): Composed {
+	return {
+		subject: `Weekly digest: ${plural(rows.length, 'rating', 'ratings')} became due for reassessment`,
+		blocks: [
+			{ paragraph: 'These ratings of your teams’ technologies passed their reassessment cadence last week:' },
+			{
+				table: {
+					head: ['Technology', 'Rated in', 'Due since'],
+					rows: rows.map((r) => [r.technology, r.ratedIn, formatDate(r.dueOn)])
+				}
+			},
+			{ paragraph: 'When you scope the next round, “Everything due” adds them in one step.' },
+			{ action: { label: 'See everything due', href: `${links.origin}/technologies?age=due` } }
+		],
+		footer: preferencesFooter(links)
+	};
+}
+
 export function reportReadyMail(links: Links, round: RoundRef, technologies: number): Composed {
 	return {
 		subject: `“${round.name}” closed: the report is ready`,

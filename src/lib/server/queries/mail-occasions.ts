@@ -7,6 +7,8 @@ import { preferenceOf, type MailKind } from '#lib/domain/mail-kinds.ts';
 import { publicOrigin, smtpConfigured } from '#lib/server/mail/config.ts';
 import { render, type Composed } from '#lib/server/mail/render.ts';
 import {
+	dueDigestMail,
+	type DueRow,
 	calibrationStartedMail,
 	digestMail,
 	invitationMail,
@@ -289,4 +291,27 @@ export async function recordCalibrationStartedMail(
 		)
 	);
 	return recordMail(tx, mails, !smtpConfigured());
+}
+
+/**
+ * The weekly digest's other half: each lead (or admin) in a team that owns technologies whose
+ * ratings became due for reassessment last week gets them listed, once per `week`.
+ */
+export async function recordDueDigests(week: string, became: DueRow[]): Promise<number[]> {
+	if (!became.length) return [];
+	const rows = rowsOf<Recipient & { technologyId: number }>(
+		await db().execute(sql`
+			select distinct ${recipientColumns}, t.id as "technologyId", t.name
+			from technology t
+			join user_team ut on ut.team_id = t.team_id
+			join app_user u on u.id = ut.user_id and u.role in ('lead', 'admin')
+			where t.id = any(${sql.param(became.map((b) => b.technologyId))}::int[]) and ${wants('digest')}
+				and not exists (select 1 from mail_message m where m.dedupe_key = 'digest-due:' || u.id || ':' || ${week})
+			order by u.id, t.name`)
+	);
+	const byId = new Map(became.map((b) => [b.technologyId, b]));
+	const mails = byRecipient(rows, (r) => byId.get(Number(r.technologyId))!).map(({ to, items }) =>
+		mailTo('digest', `digest-due:${to.userId}:${week}`, to, null, dueDigestMail(links(), items))
+	);
+	return recordMail(db(), mails, !smtpConfigured());
 }

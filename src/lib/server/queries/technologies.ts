@@ -5,7 +5,7 @@ import { response, round, roundResult, roundTechnology, team, technology, type T
 import { isSlug, LIFECYCLES, type Lifecycle, type PlannedTechnology } from '#lib/domain/catalog.ts';
 import { recordAudit } from './audit';
 
-export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle };
+export type TechnologyFilter = { q?: string; category?: string; teamId?: number; lifecycle?: Lifecycle; ids?: number[] };
 
 export type TechnologyInput = {
 	name: string;
@@ -29,7 +29,8 @@ const summaryColumns = {
 	lifecycle: technology.lifecycle,
 	targetLevel: technology.targetLevel,
 	teamId: technology.teamId,
-	teamName: team.name
+	teamName: team.name,
+	reassessDays: technology.reassessDays
 };
 
 /** What the API and the editor show of one technology. */
@@ -49,7 +50,8 @@ function technologyWhere(filter: TechnologyFilter) {
 		pattern ? or(ilike(technology.name, pattern), ilike(technology.description, pattern), ilike(technology.category, pattern)) : undefined,
 		filter.category ? eq(technology.category, filter.category) : undefined,
 		filter.teamId ? eq(technology.teamId, filter.teamId) : undefined,
-		filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined
+		filter.lifecycle ? eq(technology.lifecycle, filter.lifecycle) : undefined,
+		filter.ids ? (filter.ids.length ? inArray(technology.id, filter.ids) : sql`false`) : undefined
 	);
 }
 

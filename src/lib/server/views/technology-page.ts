@@ -12,6 +12,8 @@ import { isSlug } from '#lib/domain/catalog.ts';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 import { ratingSource } from '#lib/domain/rating-source.ts';
 import { factsByVector, factsOf } from './facts';
+import { cadenceOf, dueOf } from '#lib/domain/cadence.ts';
+import { getCadenceSetting } from '../queries/settings';
 
 /** What /technologies/[slug] shows, for `user`, in the round asked for (default: the newest closed one). */
 export async function technologyPage(user: SessionUser, slug: string, wantedRound: number | null) {
@@ -29,13 +31,17 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 	const result = selected?.result ? shareableResult(selected.result, reader) : null;
 	const previousResult = previous?.result ? shareableResult(previous.result, reader) : null;
 	const now = new Date();
-	const [framework, comments, allItems, people, facts] = await Promise.all([
+	const [framework, comments, allItems, people, facts, cadence] = await Promise.all([
 		getFramework(selected?.frameworkVersionId),
 		selected && commentsShown ? technologyComments(selected.id, technology.id) : Promise.resolve([]),
 		technologyBacklog(technology.id),
 		can(user, 'editBacklog') ? assignablePeople() : Promise.resolve([]),
-		factsOf([technology.id], now)
+		factsOf([technology.id], now),
+		getCadenceSetting()
 	]);
+	// The rating ages from the newest closed round that rated it, whichever round the page shows.
+	const lastRated = rounds.find((r) => r.state === 'closed' && r.result?.rating && r.closedAt);
+	const cadenceDays = cadenceOf(technology, cadence);
 	// Facts beside the vectors, flagged where the median this reader may see is two levels from them.
 	const medians = Object.fromEntries(Object.entries(result?.vectors ?? {}).map(([key, v]) => [key, v.median]));
 	const vectorFacts = factsByVector(facts.get(technology.id) ?? [], medians);
@@ -67,6 +73,15 @@ export async function technologyPage(user: SessionUser, slug: string, wantedRoun
 		vectors: framework.vectors.map((v) => ({ key: v.key, name: v.name, lane: v.lane })),
 		levelText: result?.rating ? framework.levels[result.rating.level] : null,
 		facts: vectorFacts,
+		// "As of 2026 Q3, 5 months ago; overdue by 12 days": a rating past its cadence looks old.
+		age: lastRated
+			? {
+					roundName: lastRated.name,
+					age: ratingSource(lastRated, 0, threshold, now).label,
+					due: dueOf(lastRated.closedAt!, cadenceDays, now),
+					cadenceDays
+				}
+			: null,
 		// Members see what was said, not who said it.
 		comments: comments.map((c) => ({ ...c, name: seeRespondents ? c.name : null })),
 		// Said when comments are held back, so an empty list is not read as "nobody commented".

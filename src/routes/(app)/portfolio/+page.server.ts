@@ -17,6 +17,8 @@ import { listCategories, listTechnologies } from '#lib/server/queries/technologi
 import { byUrgency } from '#lib/domain/initiatives.ts';
 import { initiativeViews } from '#lib/server/views/initiatives.ts';
 import { readerOf } from '#lib/server/views/reader.ts';
+import { cadenceOf, dueOf, type Due } from '#lib/domain/cadence.ts';
+import { getCadenceSetting } from '#lib/server/queries/settings.ts';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 100;
@@ -43,22 +45,26 @@ export const load: PageServerLoad = async (event) => {
 				.catch('rating')
 				.default('rating'),
 			dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
+			// Only ratings past their reassessment cadence.
+			overdue: z.literal('1').optional().catch(undefined),
 			page: z.coerce.number().int().min(1).catch(1).default(1)
 		})
 		.parse(Object.fromEntries([...p].filter(([, v]) => v !== '')));
 
 	// A handful of queries for the whole page, whatever the number of technologies.
-	const [technologies, { shown: now, before }, previousRound, teams, categories, initiatives] = await Promise.all([
+	const [technologies, { shown: now, before }, previousRound, teams, categories, initiatives, cadence] = await Promise.all([
 		listTechnologies({ teamId: query.team, category: query.category, lifecycle: query.lifecycle }),
 		shownResults(round, undefined, can(user, 'seeRespondents')),
 		previous ? storedResults(previous.id) : Promise.resolve([] as TechnologyResult[]),
 		listTeams(),
 		listCategories(),
-		readerOf(user).then((reader) => initiativeViews(reader))
+		readerOf(user).then((reader) => initiativeViews(reader)),
+		getCadenceSetting()
 	]);
+	const today = new Date();
 	const then = before ?? new Map(previousRound.map((r) => [r.technologyId, r]));
 	const inRound = technologies.filter((t) => now.has(t.id));
-	const rows: (PortfolioTech & { source: RatingSource; withheld: boolean })[] = inRound.map((t) => {
+	const rows: (PortfolioTech & { source: RatingSource; withheld: boolean; due: Due | null })[] = inRound.map((t) => {
 		const r = now.get(t.id)!;
 		return {
 			slug: t.slug,
@@ -68,6 +74,8 @@ export const load: PageServerLoad = async (event) => {
 			level: r.rating?.level ?? null,
 			medians: vectorMedians(r),
 			source: r.source,
+			// Past its reassessment cadence: the row looks old.
+			due: r.source.closedAt ? dueOf(r.source.closedAt, cadenceOf(t, cadence), today) : null,
 			// Below the anonymity threshold the row has no medians, so column and lane averages leave it out too.
 			withheld: r.withheld !== null,
 			disagreements: Object.entries(r.vectors)
@@ -76,7 +84,9 @@ export const load: PageServerLoad = async (event) => {
 				.map(([k]) => k)
 		};
 	});
-	const filtered = query.level === undefined ? rows : rows.filter((r) => r.level === query.level);
+	const filtered = rows.filter(
+		(r) => (query.level === undefined || r.level === query.level) && (!query.overdue || r.due?.overdueBy != null)
+	);
 	const sorted = sortTechnologies(filtered, query.sort, query.dir);
 	const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
 	const page = Math.min(query.page, pages);
@@ -89,6 +99,7 @@ export const load: PageServerLoad = async (event) => {
 			rounds.map((r) => r.id)
 		),
 		thin: rows.filter((r) => r.source.thin).length,
+		overdue: rows.filter((r) => r.due?.overdueBy != null).length,
 		withheld: rows.filter((r) => r.withheld).length,
 		anyRated: now.size > 0,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),

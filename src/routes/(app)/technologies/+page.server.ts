@@ -4,6 +4,7 @@ import { can, requireCapability } from '#lib/server/auth/policy.ts';
 import { queryFilter } from '#lib/server/forms/index.ts';
 import { listTeams } from '#lib/server/queries/teams.ts';
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, catalogPage, listCategories } from '#lib/server/queries/technologies.ts';
+import { ratingsDue } from '#lib/server/views/due.ts';
 import type { PageServerLoad } from './$types';
 
 // A query string is a view to show, not input to refuse: an odd value falls back to the default.
@@ -12,6 +13,8 @@ const filterSchema = z.object({
 	category: queryFilter.text(50),
 	team: queryFilter.id,
 	lifecycle: z.enum(LIFECYCLES).optional().catch(undefined),
+	// due: never rated or past the reassessment cadence; overdue: rated, and past it.
+	age: z.enum(['due', 'overdue']).optional().catch(undefined),
 	sort: z.enum(CATALOG_SORTS).catch('name').default('name'),
 	dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
 	// A page past the end, however far, is the last page (catalogPage clamps it); nonsense is the first.
@@ -27,9 +30,11 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const params = Object.fromEntries([...event.url.searchParams].filter(([, v]) => v !== ''));
 	const filter = filterSchema.parse(params);
+	const due = filter.age ? [...(await ratingsDue()).values()] : [];
+	const ids = filter.age && due.filter((d) => (filter.age === 'due' ? d.isDue : d.due?.overdueBy != null)).map((d) => d.id);
 	const [catalog, categories, teams] = await Promise.all([
 		catalogPage(
-			{ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle },
+			{ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle, ids: ids || undefined },
 			{ sort: filter.sort, dir: filter.dir, page: filter.page }
 		),
 		listCategories(),

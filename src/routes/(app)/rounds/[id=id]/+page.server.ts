@@ -17,6 +17,7 @@ import {
 import { changeRoundState, regenerateRoundBacklog, unsubmittedResponses } from '#lib/server/queries/round-state.ts';
 import { roundOpenedAudience } from '#lib/server/queries/mail-occasions.ts';
 import { smtpConfigured } from '#lib/server/mail/config.ts';
+import { ratingsDue } from '#lib/server/views/due.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const roundId = (event: { params: { id: string } }) => parseId(event.params.id) ?? error(404, 'No such round.');
@@ -38,7 +39,11 @@ export const load: PageServerLoad = async (event) => {
 	const confirmClose = canManage && r.state === 'open' && event.url.searchParams.get('confirm') === 'close';
 	const [scope, outside, people, unsubmitted] = await Promise.all([
 		roundScope(r.id, scopeQuery),
-		canManage ? technologiesOutsideRound(r.id) : [],
+		canManage
+			? Promise.all([technologiesOutsideRound(r.id), ratingsDue()]).then(([list, due]) =>
+					list.map((t) => ({ ...t, due: !!due.get(t.id)?.isDue }))
+				)
+			: [],
 		canManage ? assignablePeople() : [],
 		confirmClose ? unsubmittedResponses(r.id) : null
 	]);
@@ -117,14 +122,19 @@ export const actions: Actions = {
 			.object({
 				technologyIds: idList('Technology'),
 				all: z.literal('1', { error: 'Choose technologies from the list.' }).optional(),
+				due: z.literal('1', { error: 'Choose technologies from the list.' }).optional(),
 				team: id('Team').optional(),
 				category: text('Category', 50).optional()
 			})
-			.refine((d) => d.technologyIds.length > 0 || d.all || d.team || d.category, {
+			.refine((d) => d.technologyIds.length > 0 || d.all || d.due || d.team || d.category, {
 				message: 'Choose at least one technology.',
 				path: ['technologyIds']
 			}),
-		(actor, rid, d) => addTechnologies(actor, rid, d.technologyIds, { all: !!d.all, teamId: d.team, category: d.category })
+		async (actor, rid, d) => {
+			// Everything due: never rated, or past its cadence, as of now.
+			const due = d.due ? [...(await ratingsDue()).values()].filter((t) => t.isDue).map((t) => t.id) : [];
+			return addTechnologies(actor, rid, [...d.technologyIds, ...due], { all: !!d.all, teamId: d.team, category: d.category });
+		}
 	),
 	removeTechnology: manage(z.object({ technologyId: id('Technology') }), (actor, rid, d) => removeTechnology(actor, rid, d.technologyId)),
 	addRespondent: manage(techAndUser, (actor, rid, d) => addRespondent(actor, rid, d.technologyId, d.userId)),

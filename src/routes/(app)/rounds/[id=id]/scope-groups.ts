@@ -1,15 +1,16 @@
-export type Addable = { id: number; name: string; category: string; teamId: number | null; teamName: string | null };
+/** `due`: never rated, or past its reassessment cadence. */
+export type Addable = { id: number; name: string; category: string; teamId: number | null; teamName: string | null; due: boolean };
 export type ScopeGroup = {
 	key: string;
 	kind: '' | 'Team' | 'Category';
 	label: string;
-	name: 'all' | 'team' | 'category';
+	name: 'all' | 'due' | 'team' | 'category';
 	value: string;
 	ids: number[];
 };
 
 /**
- * The groups a lead can select technologies by: all of them, each team, each category, each with
+ * The groups a lead can select technologies by: all of them, everything due for reassessment, each team, each category, each with
  * the ids it covers (so its count is what selecting it ticks). The button's name and value are what
  * the form posts without JavaScript, when the server adds the group itself.
  */
@@ -41,8 +42,10 @@ export function scopeGroups(outside: readonly Addable[]): ScopeGroup[] {
 		categories.set(t.category, category);
 	}
 	const byLabel = (a: ScopeGroup, b: ScopeGroup) => a.label.localeCompare(b.label);
+	const due = outside.filter((t) => t.due).map((t) => t.id);
 	return [
 		{ key: 'all', kind: '', label: 'All', name: 'all', value: '1', ids: outside.map((t) => t.id) },
+		...(due.length ? [{ key: 'due', kind: '' as const, label: 'Everything due', name: 'due' as const, value: '1', ids: due }] : []),
 		...[...teams.values()].sort(byLabel),
 		...[...categories.values()].sort(byLabel)
 	];
