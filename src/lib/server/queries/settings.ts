@@ -8,6 +8,7 @@ import { DEFAULT_ANONYMITY, isAnonymitySetting, type AnonymitySetting } from '#l
 import { DEFAULT_RADAR, RINGS, type RadarConfig } from '#lib/domain/tech-radar.ts';
 import { DEFAULT_ALERT_SETTING, isAlertSetting, type AlertSetting } from '#lib/domain/signals.ts';
 import { DEFAULT_CADENCE, isCadenceSetting, type CadenceSetting } from '#lib/domain/cadence.ts';
+import { keptPerPageVersion } from '#lib/server/db/kept.ts';
 import { recordAudit } from './audit';
 
 const RADAR_KEY = 'tech-radar';
@@ -96,6 +97,9 @@ export const saveAlertSetting = (actorId: number, expectedVersion: number, value
 	saveSetting(actorId, ALERT_KEY, expectedVersion, value, DEFAULT_ALERT_SETTING);
 
 const CADENCE_KEY = 'cadence';
-export const getCadenceSetting = () => readSetting<CadenceSetting>(CADENCE_KEY, isCadenceSetting, DEFAULT_CADENCE);
+/** Kept while nothing pages show has changed (db/kept.ts): the technology page and the portfolio read it on every view. */
+export const getCadenceSetting = keptPerPageVersion(async () =>
+	Object.freeze(await readSetting<CadenceSetting>(CADENCE_KEY, isCadenceSetting, DEFAULT_CADENCE))
+);
 export const saveCadenceSetting = (actorId: number, expectedVersion: number, value: CadenceSetting) =>
 	saveSetting(actorId, CADENCE_KEY, expectedVersion, value, DEFAULT_CADENCE);

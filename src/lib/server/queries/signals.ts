@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { db } from '#lib/server/db/index.ts';
+import { keptPerPageVersion } from '#lib/server/db/kept.ts';
 import { firingAlert, signal, signalKind, technology } from '#lib/server/db/schema/index.ts';
 import { DEFAULT_SIGNAL_KINDS, factOf, factsSuggest, type SignalKind, type SignalValue } from '#lib/domain/signals.ts';
 import { recordAudit } from './audit';
@@ -18,7 +19,10 @@ const kindColumns = {
 	version: signalKind.version
 };
 
-export const listSignalKinds = (): Promise<StoredKind[]> => db().select(kindColumns).from(signalKind).orderBy(asc(signalKind.name));
+/** Every kind, by name; kept while nothing pages show has changed (db/kept.ts): the technology page reads it on every view. */
+export const listSignalKinds = keptPerPageVersion(async (): Promise<readonly StoredKind[]> =>
+	Object.freeze((await db().select(kindColumns).from(signalKind).orderBy(asc(signalKind.name))).map((k) => Object.freeze(k)))
+);
 
 export async function getSignalKind(key: string): Promise<StoredKind | undefined> {
 	const [row] = await db().select(kindColumns).from(signalKind).where(eq(signalKind.key, key));
