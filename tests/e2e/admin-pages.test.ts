@@ -14,6 +14,8 @@ describe('every page as an admin, continued', () => {
 		['/admin/audit', 'Audit log'],
 		['/admin/demo', 'Demo data'],
 		['/admin/anonymity', 'Anonymity'],
+		['/admin/signals', 'Signals and cadence'],
+		['/technologies/import/facts', 'Import facts'],
 		['/initiatives', 'Initiatives'],
 		['/account', 'Your account']
 	])('%s renders and passes axe', (path, heading) => expectAccessiblePage(browser.context, 'admin@example.com', path, heading));

@@ -15,7 +15,7 @@ describe('facts beside opinions', () => {
 			buffer: Buffer.from('technology,kind,value,date,observed_at,detail\nkafka,last-restore-test,,2024-01-15,,restore drill OPS-9\n')
 		});
 		await page.getByRole('button', { name: 'Import' }).click();
-		await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/^Recorded 1 facts/);
+		await expect.poll(() => page.getByRole('status').first().innerText()).toBe('Recorded 1 fact.');
 
 		// The member's form, as their lead sees it: the fact sits inside the vector it informs.
 		await page.goto(`${baseUrl()}/rounds/${OPEN_ROUND}/assess/kafka?user=3`);

@@ -7,6 +7,7 @@ import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { becameDue, ratingsDue } from '../../src/lib/server/views/due';
 import { technologyPage } from '../../src/lib/server/views/technology-page';
 import { recordDueDigests } from '../../src/lib/server/queries/mail-occasions';
+import { saveCadenceSetting } from '../../src/lib/server/queries/settings';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
 import * as catalog from '../../src/routes/(app)/technologies/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
@@ -28,6 +29,9 @@ beforeAll(async () => {
 	// The demo's last closed round closed at this quarter's start: a 30-day cadence is past, three years is not.
 	await db().update(technology).set({ reassessDays: 30 }).where(eq(technology.id, kubernetes));
 	await db().update(technology).set({ reassessDays: 1095 }).where(eq(technology.id, redis));
+	// Every other technology far from due, whatever today's date: only Kubernetes is overdue.
+	const admin = await createUserRow('admin');
+	expect(await saveCadenceSetting(admin.id, 0, { defaultDays: 1095, categories: {} })).toBe('saved');
 });
 
 const load = <T>(module: { load: unknown }, url: string, user: SessionUser = lead, params = {}) =>

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { signal, signalKind, technology } from '../../src/lib/server/db/schema';
+import { round, signal, signalKind, technology } from '../../src/lib/server/db/schema';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { seedDemoIfEmpty } from '../../src/lib/server/db/seed';
 import { technologyPage } from '../../src/lib/server/views/technology-page';
@@ -61,6 +61,21 @@ describe('facts through the API', () => {
 		);
 		expect((await api('PUT', restore, { token: leadWrite, json: { date: '2026-02-30' } })).status).toBe(400);
 		expect((await api('PUT', restore, { token: viewerRead, json: { date: '2026-11-20' } })).status).toBe(403);
+		// What PostgreSQL cannot store, or what has not happened yet, is refused by name, never a 500.
+		for (const json of [
+			{ date: '0000-01-01' },
+			{ date: '2026-11-20', observedAt: '0001-01-01T00:00:00+01:00' },
+			{ date: '2999-01-01' },
+			{ date: '2026-11-20', observedAt: '2999-01-01T00:00:00Z' }
+		]) {
+			const refused = await api('PUT', restore, { token: leadWrite, json });
+			expect(refused.status, JSON.stringify(json)).toBe(400);
+		}
+		const nul = [{ cycle: '3.6', eol: '2024-09-26', latest: '3.6.2\u0000' }];
+		expect((await api('PUT', '/api/v1/technologies/kafka/end-of-life', { token: leadWrite, json: nul })).status).toBe(400);
+		expect(
+			(await api('PUT', '/api/v1/technologies/kafka/end-of-life', { token: leadWrite, json: [{ cycle: '3', eol: '0000-01-01' }] })).status
+		).toBe(400);
 	});
 });
 
@@ -68,14 +83,18 @@ describe('facts beside the vectors', () => {
 	it('show on the technology page and in the report, and a median two levels from them is flagged for calibration', async () => {
 		const page = (await technologyPage(lead, 'kafka', null))!;
 		const median = page.selected!.result!.vectors.recoverability.median!;
-		// A restore test long ago suggests level 0 or 1; dated so that the median is two levels above it, or flagged the other way.
-		const far = median >= 2 ? '2024-01-01' : '2026-12-01';
+		// Long ago suggests level 0, today level 5: whichever is two levels or more from the median.
+		const far = median >= 2 ? '2020-01-01' : new Date().toISOString().slice(0, 10);
 		await api('PUT', restore, { token: leadWrite, json: { date: far } });
 		const after = (await technologyPage(lead, 'kafka', null))!;
 		expect(after.facts.recoverability).toMatchObject({ disagrees: true });
 		expect(after.facts.recoverability.facts[0]).toMatchObject({ kind: 'last-restore-test', source: 'API' });
-		const report = (await roundReport(after.selected!.id, { seesNames: true }))!;
-		expect(report.technologies.find((t) => t.slug === 'kafka')!.facts.recoverability.disagrees).toBe(true);
+		// The open round's report shows today's facts; the closed round's is judged on the day it closed, before this one.
+		const [open] = await db().select({ id: round.id }).from(round).where(eq(round.state, 'open'));
+		const openReport = (await roundReport(open.id, { seesNames: true }))!;
+		expect(openReport.technologies.find((t) => t.slug === 'kafka')!.facts.recoverability.facts[0].kind).toBe('last-restore-test');
+		const closedReport = (await roundReport(after.selected!.id, { seesNames: true }))!;
+		expect(closedReport.technologies.find((t) => t.slug === 'kafka')!.facts.recoverability).toBeUndefined();
 	});
 });
 
@@ -133,6 +152,25 @@ describe('facts from a CSV', () => {
 	});
 });
 
+describe('Alertmanager’s webhook, sent by hand', () => {
+	const send = (alerts: unknown[]) =>
+		api('POST', '/api/v1/signals/alertmanager', { token: leadWrite, json: { version: '4', status: 'firing', alerts } });
+	const alert = (fingerprint: string, labels: Record<string, string>, status = 'firing') => ({
+		status,
+		labels,
+		startsAt: '0000-01-01T00:00:00Z',
+		fingerprint
+	});
+
+	it('takes one fingerprint twice in a notification, and a label named like an object’s own, without a 500', async () => {
+		const twice = await send([alert('dup', { technology: 'docker' }), alert('dup', { technology: 'docker' }, 'resolved')]);
+		expect(twice.body).toEqual({ technologies: [{ slug: 'docker', firing: 0 }], ignored: 0 });
+		expect((await send([alert('odd', { constructor: 'docker' })])).body).toEqual({ technologies: [], ignored: 1 });
+		expect((await send([alert('nul', { technology: 'docker\u0000' })])).status).toBe(400);
+		expect((await send([alert('bad fingerprint!', { technology: 'docker' })])).status).toBe(400);
+	});
+});
+
 describe.runIf(hasAlertmanager)('Alertmanager', () => {
 	let server: Server;
 	let alertmanager: Awaited<ReturnType<typeof startAlertmanager>>;
@@ -178,8 +216,9 @@ describe.runIf(hasAlertmanager)('Alertmanager', () => {
 		await expect.poll(() => firing('rabbitmq'), { timeout: 10_000, interval: 200 }).toBe(1);
 		await alertmanager.resolve(disk);
 		await expect.poll(() => firing('postgresql'), { timeout: 10_000, interval: 200 }).toBe(1);
+		expect(received.length).toBeGreaterThanOrEqual(3);
 		expect(received.every((s) => s === 200)).toBe(true);
 		const [fact] = (await technologyPage(lead, 'postgresql', null))!.facts.operability.facts;
-		expect(fact).toMatchObject({ kind: 'firing-alerts', text: 'Alerts firing: 1 alerts', source: 'Alertmanager' });
+		expect(fact).toMatchObject({ kind: 'firing-alerts', text: 'Alerts firing: 1 alert', source: 'Alertmanager' });
 	});
 });

@@ -6,12 +6,16 @@ describe('reassessment cadence', () => {
 		expect(cadenceOf({ category: 'database', reassessDays: 30 }, DEFAULT_CADENCE)).toBe(30);
 		expect(cadenceOf({ category: 'database', reassessDays: null }, DEFAULT_CADENCE)).toBe(90);
 		expect(cadenceOf({ category: 'ci-cd', reassessDays: null }, DEFAULT_CADENCE)).toBe(180);
+		// A category named after something every object has finds nothing of its own.
+		for (const category of ['constructor', '__proto__', 'toString'])
+			expect(cadenceOf({ category, reassessDays: null }, DEFAULT_CADENCE)).toBe(180);
 	});
 
 	it('is due cadence days after the rating, overdue after that', () => {
 		const now = new Date('2026-12-07T12:00:00Z');
 		expect(dueOf('2026-10-01T09:00:00Z', 90, now)).toEqual({ dueOn: '2026-12-30', overdueBy: null, label: 'due in 23 days' });
-		expect(dueOf('2026-09-08T09:00:00Z', 90, now)).toEqual({ dueOn: '2026-12-07', overdueBy: null, label: 'due today' });
+		// The due day itself counts as due: lists and "Everything due" take it.
+		expect(dueOf('2026-09-08T09:00:00Z', 90, now)).toEqual({ dueOn: '2026-12-07', overdueBy: 0, label: 'due today' });
 		expect(dueOf('2026-06-01T09:00:00Z', 90, now)).toEqual({ dueOn: '2026-08-30', overdueBy: 99, label: 'overdue by 99 days' });
 	});
 

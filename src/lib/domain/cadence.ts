@@ -24,13 +24,15 @@ export const isCadenceSetting = (v: unknown): v is CadenceSetting =>
 
 /** The days after which a technology's rating is due again. */
 export function cadenceOf(technology: { category: string; reassessDays: number | null }, setting: CadenceSetting): number {
-	return technology.reassessDays ?? setting.categories[technology.category] ?? setting.defaultDays;
+	// Own keys only: a category named "constructor" must not find Object's.
+	const category = Object.hasOwn(setting.categories, technology.category) ? setting.categories[technology.category] : undefined;
+	return technology.reassessDays ?? (validDays(category) ? category! : setting.defaultDays);
 }
 
 export type Due = {
 	/** The day it is due, `YYYY-MM-DD`. */
 	dueOn: string;
-	/** Days past due (0 or more) when overdue, else null. */
+	/** Days past the due day (0 on the day itself) once it has come, else null. */
 	overdueBy: number | null;
 	/** "due in 40 days", "due today", "overdue by 12 days". */
 	label: string;
@@ -44,7 +46,7 @@ export function dueOf(ratedOn: string | Date, cadenceDays: number, now: Date): D
 	const left = daysBetween(now, due);
 	return {
 		dueOn: due.toISOString().slice(0, 10),
-		overdueBy: left < 0 ? -left : null,
+		overdueBy: left <= 0 ? Math.abs(left) : null,
 		label: left > 0 ? `due in ${plural(left, 'day')}` : left === 0 ? 'due today' : `overdue by ${plural(-left, 'day')}`
 	};
 }

@@ -1,20 +1,25 @@
 import { z } from 'zod';
+import { isCalendarDate } from './format';
+import { hasControlCharacters } from './text';
 
 /**
  * End-of-life data in the shape of the endoflife.date API (`/api/<product>.json`): one entry per
  * release cycle. `eol` and `support` are a date, or a boolean when no date is known (true: it has
  * ended; false: no end announced). Fields we do not read (`lts`, `link`, …) are let through.
  */
-const dateOrFlag = z.union([z.iso.date(), z.boolean()]);
-const Cycle = z.looseObject({
-	cycle: z.union([z.string().min(1).max(100), z.number()]).transform(String),
-	eol: dateOrFlag,
-	latest: z
-		.union([z.string().max(100), z.number()])
+const date = z.string().refine(isCalendarDate, 'must be a date YYYY-MM-DD that exists');
+const dateOrFlag = z.union([date, z.boolean()]);
+const name = (max: number) =>
+	z
+		.union([z.string().max(max), z.number()])
 		.transform(String)
-		.optional(),
+		.refine((v) => !hasControlCharacters(v), 'cannot contain control characters');
+const Cycle = z.looseObject({
+	cycle: name(100).refine((v) => v.length > 0, 'cannot be empty'),
+	eol: dateOrFlag,
+	latest: name(100).optional(),
 	support: dateOrFlag.optional(),
-	releaseDate: z.iso.date().optional()
+	releaseDate: date.optional()
 });
 export const EndOfLifeFile = z
 	.array(Cycle)

@@ -41,3 +41,16 @@ export function isoWeek(t: Date): string {
 
 /** "1 technology", "3 technologies": a count with its noun, one rule for every page, mail and file. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** 'YYYY-MM-DD' naming a day that exists (years 1–9999): Date.parse would roll 2026-02-30 over into March, and PostgreSQL refuses it and year 0. */
+export function isCalendarDate(v: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (!m) return false;
+	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const t = new Date(0);
+	t.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0–99 as 1900–1999
+	return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** A moment PostgreSQL can store: years 1–9999 in UTC (an offset can move 0001-01-01 into year 0). */
+export const isStorableTime = (t: Date) => !Number.isNaN(t.getTime()) && t.getUTCFullYear() >= 1 && t.getUTCFullYear() <= 9999;

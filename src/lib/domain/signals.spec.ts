@@ -54,7 +54,8 @@ describe('signals', () => {
 		expect(describeMeasure(eol, value({ date: '2027-01-16' }), now)).toBe('in 40 days (2027-01-16)');
 		expect(describeMeasure(eol, value({ date: '2026-12-06' }), now)).toBe('1 day ago (2026-12-06)');
 		expect(describeMeasure(eol, value({}), now)).toBe('no date announced');
-		expect(describeMeasure(alerts, value({ number: 1 }), now)).toBe('1 alerts');
+		expect(describeMeasure(alerts, value({ number: 1 }), now)).toBe('1 alert');
+		expect(describeMeasure(alerts, value({ number: 3 }), now)).toBe('3 alerts');
 		expect(factOf(eol, value({}), now).suggests).toBeNull();
 	});
 

@@ -75,7 +75,12 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 export function describeMeasure(kind: Pick<SignalKind, 'measure' | 'unit'>, value: Pick<SignalValue, 'number' | 'date'>, now: Date) {
 	const measure = measureOf(kind, value, now);
 	if (measure === null) return kind.measure === 'days_until' ? 'no date announced' : 'no figure';
-	if (kind.measure === 'number') return kind.unit === '%' ? `${measure}%` : `${measure}${kind.unit ? ` ${kind.unit}` : ''}`;
+	if (kind.measure === 'number') {
+		if (kind.unit === '%') return `${measure}%`;
+		// Units are named in the plural ("alerts"): one of them is said in the singular.
+		const unit = measure === 1 && /^[a-z]+s$/.test(kind.unit) ? kind.unit.slice(0, -1) : kind.unit;
+		return `${measure}${unit ? ` ${unit}` : ''}`;
+	}
 	if (kind.measure === 'days_since') return measure <= 0 ? `today (${value.date})` : `${plural(measure, 'day')} ago (${value.date})`;
 	if (measure < 0) return `${plural(-measure, 'day')} ago (${value.date})`;
 	return measure === 0 ? `today (${value.date})` : `in ${plural(measure, 'day')} (${value.date})`;
@@ -130,11 +135,15 @@ export function factsDisagree(median: number | null | undefined, suggested: numb
 /** Whether a sent fact fits its kind: a number for a counted kind, a date for a dated one; the message says what to send. */
 export function valueProblem(
 	kind: Pick<SignalKind, 'measure' | 'name'>,
-	value: { number: number | null; date: string | null }
+	value: { number: number | null; date: string | null },
+	now = new Date()
 ): string | null {
 	if (kind.measure === 'number')
 		return value.number === null || value.date !== null ? `${kind.name} is a number: send value, not date.` : null;
-	return value.date === null || value.number !== null ? `${kind.name} is a date: send date (YYYY-MM-DD), not value.` : null;
+	if (value.date === null || value.number !== null) return `${kind.name} is a date: send date (YYYY-MM-DD), not value.`;
+	// A restore test tomorrow has not happened: it would read as done today and suggest the top level.
+	if (kind.measure === 'days_since' && value.date > now.toISOString().slice(0, 10)) return `${kind.name} cannot be in the future.`;
+	return null;
 }
 
 /** Which alert label names the technology an Alertmanager alert is about (its slug or its name). */

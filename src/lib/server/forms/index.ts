@@ -1,5 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
+import { isCalendarDate } from '#lib/domain/format.ts';
+
+export { isCalendarDate };
 import { MAX_ID } from '#lib/domain/ids.ts';
 import { hasControlCharacters, isWellFormedText, NOT_TEXT } from '#lib/domain/text.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/password';
@@ -201,16 +204,6 @@ export async function guardedWrite<T>(
 		if (refusal) return { failure: fieldFailure(form, refusal[0], refusal[1]) };
 		throw e;
 	}
-}
-
-/** 'YYYY-MM-DD' naming a day that exists: Date.parse would roll 2026-02-30 over into March, and PostgreSQL refuses it. */
-export function isCalendarDate(v: string): boolean {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-	if (!m) return false;
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-	const t = new Date(0);
-	t.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0–99 as 1900–1999
-	return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
 /** An optional calendar date from `<input type="date">`, kept as 'YYYY-MM-DD'. */

@@ -3,8 +3,14 @@ import { SIGNAL_MEASURES, thresholdsInOrder } from '#lib/domain/signals.ts';
 import { CADENCE_MAX, CADENCE_MIN } from '#lib/domain/cadence.ts';
 import { optionalText, text } from './index';
 
+// An empty field is no threshold (Number('') would read it as 0).
 const threshold = (level: number) =>
-	z.coerce.number({ error: `Level ${level} needs a number.` }).refine(Number.isFinite, `Level ${level} needs a number.`);
+	z
+		.string({ error: `Level ${level} needs a number.` })
+		.trim()
+		.min(1, `Level ${level} needs a number.`)
+		.transform(Number)
+		.refine(Number.isFinite, `Level ${level} needs a number.`);
 
 /** A signal kind as the admin page edits it; `vectors`: the keys of the current framework's vectors. */
 export const signalKindSchema = (vectors: string[]) =>

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { db } from '#lib/server/db/index.ts';
+import type { Tx } from '#lib/server/db/client.ts';
 import { keptPerPageVersion } from '#lib/server/db/kept.ts';
 import { firingAlert, signal, signalKind, technology } from '#lib/server/db/schema/index.ts';
 import { DEFAULT_SIGNAL_KINDS, factOf, factsSuggest, type SignalKind, type SignalValue } from '#lib/domain/signals.ts';
@@ -70,43 +71,66 @@ export type SignalInput = Omit<SignalValue, 'observedAt'> & {
 type Outcome = { outcome: 'created' | 'updated' | 'unchanged'; observedAt: Date };
 
 /**
- * Records one observation, so that sending it again changes nothing: the same technology, kind and
- * observation time replaces what was there; without a time, a fact equal to the newest one is not
- * recorded again (it stays dated from when it first said so). Anything else adds to the history.
+ * Records observations, in one transaction: all or none. Each, sent again, changes nothing: the same
+ * technology, kind and observation time replaces what was there; without a time, a fact equal to the
+ * newest one is not recorded again (it stays dated from when it first said so). Anything else adds to
+ * the history.
  */
-export async function recordSignal(input: SignalInput): Promise<Outcome> {
+export async function recordSignals(inputs: SignalInput[]): Promise<Outcome[]> {
+	return db().transaction(async (tx) => {
+		await lockTechnologies(
+			tx,
+			inputs.map((i) => i.technologyId)
+		);
+		const outcomes: Outcome[] = [];
+		for (const input of inputs) outcomes.push(await recordIn(tx, input));
+		return outcomes;
+	});
+}
+
+export const recordSignal = async (input: SignalInput) => (await recordSignals([input]))[0];
+
+/**
+ * Locks technologies' rows in one order (by id), so that two senders of facts about them at once take turns
+ * without deadlock; returns the ids, each once, in that order.
+ */
+async function lockTechnologies(tx: Tx, technologyIds: number[]) {
+	const ids = [...new Set(technologyIds)].sort((a, b) => a - b);
+	if (ids.length)
+		await tx.select({ id: technology.id }).from(technology).where(inArray(technology.id, ids)).orderBy(technology.id).for('no key update');
+	return ids;
+}
+
+/** One observation, in a transaction that holds its technology's row. */
+async function recordIn(tx: Tx, input: SignalInput): Promise<Outcome> {
 	const same = (row: typeof signal.$inferSelect) =>
 		row.valueNumber === input.number && row.valueDate === input.date && row.detail === input.detail && row.source === input.source;
-	return db().transaction(async (tx) => {
-		const ofKind = and(eq(signal.technologyId, input.technologyId), eq(signal.kindId, input.kindId));
-		// Locks the technology's row, so that two senders of one fact at once record it once.
-		await tx.select({ id: technology.id }).from(technology).where(eq(technology.id, input.technologyId)).for('update');
-		const [before] = await tx
-			.select()
-			.from(signal)
-			.where(input.observedAt ? and(ofKind, eq(signal.observedAt, input.observedAt)) : ofKind)
-			.orderBy(desc(signal.observedAt))
-			.limit(1);
-		if (before && same(before)) return { outcome: 'unchanged', observedAt: before.observedAt };
-		const observedAt = input.observedAt ?? new Date();
-		const values = {
-			technologyId: input.technologyId,
-			kindId: input.kindId,
-			valueNumber: input.number,
-			valueDate: input.date,
-			detail: input.detail,
-			source: input.source,
-			observedAt,
-			recordedBy: input.recordedBy,
-			recordedAt: new Date()
-		};
-		if (before && input.observedAt) {
-			await tx.update(signal).set(values).where(eq(signal.id, before.id));
-			return { outcome: 'updated', observedAt };
-		}
-		await tx.insert(signal).values(values);
-		return { outcome: 'created', observedAt };
-	});
+	const ofKind = and(eq(signal.technologyId, input.technologyId), eq(signal.kindId, input.kindId));
+	const [before] = await tx
+		.select()
+		.from(signal)
+		.where(input.observedAt ? and(ofKind, eq(signal.observedAt, input.observedAt)) : ofKind)
+		.orderBy(desc(signal.observedAt))
+		.limit(1);
+	if (before && same(before)) return { outcome: 'unchanged', observedAt: before.observedAt };
+	const observedAt = input.observedAt ?? new Date();
+	const values = {
+		technologyId: input.technologyId,
+		kindId: input.kindId,
+		valueNumber: input.number,
+		valueDate: input.date,
+		detail: input.detail,
+		source: input.source,
+		observedAt,
+		recordedBy: input.recordedBy,
+		recordedAt: new Date()
+	};
+	if (before && input.observedAt) {
+		await tx.update(signal).set(values).where(eq(signal.id, before.id));
+		return { outcome: 'updated', observedAt };
+	}
+	await tx.insert(signal).values(values);
+	return { outcome: 'created', observedAt };
 }
 
 const signalColumns = {
@@ -119,13 +143,13 @@ const signalColumns = {
 	observedAt: signal.observedAt
 };
 
-/** The newest observation of each kind for each of `technologyIds`. */
-export async function currentSignals(technologyIds: number[]) {
+/** The newest observation of each kind for each of `technologyIds`; with `asOf`, the newest made by then. */
+export async function currentSignals(technologyIds: number[], asOf?: Date) {
 	if (!technologyIds.length) return [];
 	return db()
 		.selectDistinctOn([signal.technologyId, signal.kindId], signalColumns)
 		.from(signal)
-		.where(inArray(signal.technologyId, technologyIds))
+		.where(and(inArray(signal.technologyId, technologyIds), asOf ? lte(signal.observedAt, asOf) : undefined))
 		.orderBy(signal.technologyId, signal.kindId, desc(signal.observedAt));
 }
 
@@ -144,10 +168,21 @@ export type AlertChange = { fingerprint: string; technologyId: number; firing: b
 
 /**
  * Applies one Alertmanager notification: firing alerts are remembered by fingerprint, resolved ones
- * forgotten. Returns, for each technology the notification named, how many of its alerts fire now.
+ * forgotten, and the count of firing alerts of each technology it touched (those it names, and one an
+ * alert moved away from) is recorded as the fact `kindId`, in the same transaction, with those
+ * technologies locked: two notifications at once cannot each count only their own alerts, nor
+ * record their counts in the wrong order. Returns each touched technology's count.
  */
-export async function applyAlerts(changes: AlertChange[]): Promise<Map<number, number>> {
+export async function applyAlerts(notification: AlertChange[], kindId: number, recordedBy: number): Promise<Map<number, number>> {
+	// The last word on a fingerprint wins: one statement cannot write a row twice.
+	const changes = [...new Map(notification.map((c) => [c.fingerprint, c])).values()];
 	return db().transaction(async (tx) => {
+		const fingerprints = changes.map((c) => c.fingerprint);
+		const moved = fingerprints.length
+			? await tx.select({ technologyId: firingAlert.technologyId }).from(firingAlert).where(inArray(firingAlert.fingerprint, fingerprints))
+			: [];
+		const touched = await lockTechnologies(tx, [...changes.map((c) => c.technologyId), ...moved.map((m) => m.technologyId)]);
+		if (!touched.length) return new Map();
 		const resolved = changes.filter((c) => !c.firing).map((c) => c.fingerprint);
 		if (resolved.length) await tx.delete(firingAlert).where(inArray(firingAlert.fingerprint, resolved));
 		const firing = changes.filter((c) => c.firing);
@@ -159,16 +194,17 @@ export async function applyAlerts(changes: AlertChange[]): Promise<Map<number, n
 					target: firingAlert.fingerprint,
 					set: { technologyId: sql`excluded.technology_id`, startsAt: sql`excluded.starts_at` }
 				});
-		const named = [...new Set(changes.map((c) => c.technologyId))];
-		const counts = named.length
-			? await tx
-					.select({ technologyId: firingAlert.technologyId, firing: count() })
-					.from(firingAlert)
-					.where(inArray(firingAlert.technologyId, named))
-					.groupBy(firingAlert.technologyId)
-			: [];
-		const byTechnology = new Map(named.map((id) => [id, 0]));
+		const counts = await tx
+			.select({ technologyId: firingAlert.technologyId, firing: count() })
+			.from(firingAlert)
+			.where(inArray(firingAlert.technologyId, touched))
+			.groupBy(firingAlert.technologyId);
+		const byTechnology = new Map(touched.map((id) => [id, 0]));
 		for (const row of counts) byTechnology.set(row.technologyId, row.firing);
+		for (const [technologyId, n] of byTechnology) {
+			const detail = `${n} alert${n === 1 ? '' : 's'} firing, as Alertmanager reported`;
+			await recordIn(tx, { technologyId, kindId, number: n, date: null, detail, source: 'alertmanager', recordedBy });
+		}
 		return byTechnology;
 	});
 }

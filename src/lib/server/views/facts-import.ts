@@ -2,7 +2,9 @@ import Papa from 'papaparse';
 import { z } from 'zod';
 import { valueProblem } from '#lib/domain/signals.ts';
 import { hasControlCharacters } from '#lib/domain/text.ts';
-import { listSignalKinds, recordSignal } from '../queries/signals';
+import { isCalendarDate, isStorableTime } from '#lib/domain/format.ts';
+import { isSlug } from '#lib/domain/catalog.ts';
+import { listSignalKinds, recordSignals } from '../queries/signals';
 import { technologyIdsBySlug } from '../queries/technologies';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './technology-import';
 
@@ -18,12 +20,17 @@ const cell = z.object({
 			if (!Number.isFinite(n)) ctx.addIssue({ code: 'custom', message: `value ${JSON.stringify(v.slice(0, 40))} is not a number` });
 			return n;
 		}),
-	date: z.union([z.literal(''), z.iso.date({ error: 'date must be YYYY-MM-DD' })]).transform((v) => v || null),
+	date: z
+		.string()
+		.refine((v) => v === '' || isCalendarDate(v), 'date must be a date YYYY-MM-DD that exists')
+		.transform((v) => v || null),
 	observedAt: z
-		.union([z.literal(''), z.iso.date(), z.iso.datetime({ offset: true })], {
+		.union([z.literal(''), z.string().refine(isCalendarDate), z.iso.datetime({ offset: true })], {
 			error: 'observed_at must be a date or a date and time with its zone'
 		})
-		.transform((v) => (v ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v) : undefined)),
+		.transform((v) => (v ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v) : undefined))
+		.refine((t) => t === undefined || isStorableTime(t), 'observed_at must fall in the years 1 to 9999')
+		.refine((t) => t === undefined || t.getTime() <= Date.now(), 'observed_at cannot be in the future'),
 	detail: z
 		.string()
 		.trim()
@@ -53,7 +60,7 @@ export async function importFacts(csv: string, recordedBy: number): Promise<Fact
 	if (parsed.data.length > IMPORT_MAX_ROWS) return { problems: [`At most ${IMPORT_MAX_ROWS} rows per import.`] };
 	const [kinds, ids] = await Promise.all([
 		listSignalKinds(),
-		technologyIdsBySlug([...new Set(parsed.data.map((r) => (r.technology ?? '').trim()))])
+		technologyIdsBySlug([...new Set(parsed.data.map((r) => (r.technology ?? '').trim()))].filter(isSlug))
 	]);
 	const problems: string[] = [];
 	const facts = parsed.data.flatMap((r, i) => {
@@ -80,7 +87,6 @@ export async function importFacts(csv: string, recordedBy: number): Promise<Fact
 		return [{ technologyId, kindId: kind.id, number: value, date, observedAt, detail, source: 'csv' as const, recordedBy }];
 	});
 	if (problems.length) return { problems: problems.slice(0, 50) };
-	let recorded = 0;
-	for (const fact of facts) if ((await recordSignal(fact)).outcome !== 'unchanged') recorded++;
+	const recorded = (await recordSignals(facts)).filter((o) => o.outcome !== 'unchanged').length;
 	return { recorded, unchanged: facts.length - recorded };
 }

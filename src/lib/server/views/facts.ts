@@ -2,9 +2,12 @@ import { factOf, factsDisagree, factsSuggest, SOURCE_LABELS, type FactView, type
 import { ratingAge } from '#lib/domain/rating-source.ts';
 import { currentSignals, listSignalKinds } from '../queries/signals';
 
-/** Each technology's current facts (the newest of each kind), as of `now`. */
-export async function factsOf(technologyIds: number[], now = new Date()): Promise<Map<number, FactView[]>> {
-	const [kinds, signals] = await Promise.all([listSignalKinds(), currentSignals(technologyIds)]);
+/**
+ * Each technology's current facts (the newest of each kind), read as of `now`. `settled`: only facts
+ * observed by `now` count, so that a closed round's report reads the same whenever it is made.
+ */
+export async function factsOf(technologyIds: number[], now = new Date(), settled = false): Promise<Map<number, FactView[]>> {
+	const [kinds, signals] = await Promise.all([listSignalKinds(), currentSignals(technologyIds, settled ? now : undefined)]);
 	const byId = new Map(kinds.map((k) => [k.id, k]));
 	const facts = new Map<number, FactView[]>();
 	for (const s of signals) {

@@ -61,7 +61,8 @@ export async function roundReport(roundId: number, options: ReportOptions = {}) 
 				listBacklog(openInRound, { limit: TOP_BACKLOG, offset: 0 }),
 				backlogSummary(openInRound),
 				shown.length ? listBacklog({ technologyIds: shownIds, stillOpen: true }) : noItems,
-				factsOf(shownIds)
+				// A closed round's report is judged on the day it closed, facts included.
+				round.state === 'closed' && round.closedAt ? factsOf(shownIds, new Date(round.closedAt), true) : factsOf(shownIds)
 			])
 		: [noItems, { withheld: 0 }, noItems, new Map()];
 	const openItems = new Map<number, { shown: typeof noItems; held: number }>();
