@@ -16,7 +16,8 @@ import {
 	technology,
 	webhook
 } from '../../src/lib/server/db/schema';
-import { getAnonymity, getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
+import { getAlertSetting, getAnonymity, getCadenceSetting, getSsoConfig, getWebhookPolicy } from '../../src/lib/server/queries/settings';
+import { getSignalKind } from '../../src/lib/server/queries/signals';
 import { getFramework } from '../../src/lib/server/queries/framework';
 import { frameworkToLens } from '../../src/lib/domain/aws-lens';
 import { createInvitation } from '../../src/lib/server/queries/users';
@@ -43,6 +44,20 @@ export const next = () => ++serial;
 
 /** What one request needs: its form, and where the defaults will not do, its path parameters and user. */
 export type Prepared = { form: Fields; params?: Record<string, string>; query?: string; user?: SessionUser | null };
+
+/** A signal kind's fields, valid, a little different each time. */
+const kindForm = (n: number) => ({
+	name: `Fuzz kind ${n}`,
+	unit: 'incidents',
+	vectorKey: 'stability',
+	measure: 'number',
+	better: 'lower',
+	t1: String(20 + (n % 5)),
+	t2: '10',
+	t3: '5',
+	t4: '2',
+	t5: '0'
+});
 
 export const freshTech = async (name: string) => createTechnologyRow(`${name} ${next()}`, fx.team.id);
 
@@ -158,6 +173,28 @@ export const BASELINES: Record<string, (n: number) => Promise<Prepared>> = {
 		form: { version: String((await getWebhookPolicy()).version), allowPrivateTargets: 'on' }
 	}),
 	'(app)/admin/framework/lens ?/default': async () => ({ form: { lens: JSON.stringify(frameworkToLens(await getFramework())) } }),
+	'(app)/admin/signals ?/createKind': async (n) => ({ form: { key: `fuzz-kind-${n}`, ...kindForm(n) } }),
+	'(app)/admin/signals ?/saveKind': async (n) => {
+		const kind = (await getSignalKind('incidents-90d'))!;
+		return { form: { id: String(kind.id), version: String(kind.version), ...kindForm(n) } };
+	},
+	'(app)/admin/signals ?/saveAlertLabel': async (n) => ({
+		form: { version: String((await getAlertSetting()).version), label: `technology_${n % 3}` }
+	}),
+	'(app)/admin/signals ?/saveCadence': async (n) => ({
+		form: { version: String((await getCadenceSetting()).version), defaultDays: String(90 + (n % 90)) }
+	}),
+	'(app)/technologies/[slug] ?/endOfLife': async (n) => {
+		const tech = await freshTech('Fuzz end of life');
+		await db().update(technology).set({ runningVersion: '3.6.1' }).where(eq(technology.id, tech.id));
+		return {
+			params: { slug: tech.slug },
+			form: { file: JSON.stringify([{ cycle: '3.6', eol: `20${30 + (n % 60)}-01-31`, latest: '3.6.2' }]) }
+		};
+	},
+	'(app)/technologies/import/facts ?/default': async (n) => ({
+		form: { file: `technology,kind,value,date,observed_at,detail\n${fx.tech.slug},incidents-90d,${n % 20},,,fuzz ${n}\n` }
+	}),
 	'(app)/admin/anonymity ?/save': async (n) => ({
 		form: { version: String((await getAnonymity()).version), threshold: String(1 + (n % 5)) }
 	}),

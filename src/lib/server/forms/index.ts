@@ -218,3 +218,14 @@ export const optionalDate = z
 		}
 		return v;
 	});
+
+/**
+ * What an upload holds as text: the file chosen under `fileField`, else the text sent under `textField`
+ * (a form's second step, or a script that posts the content itself); '' when neither.
+ */
+export async function uploadedText(form: FormData, fileField = 'file', textField = fileField): Promise<string> {
+	const file = form.get(fileField);
+	if (file instanceof File && file.size > 0) return file.text();
+	const text = form.get(textField);
+	return typeof text === 'string' ? text : '';
+}

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { requireCapability } from '#lib/server/auth/policy.ts';
-import { formFailure, requestedRound } from '#lib/server/forms/index.ts';
+import { formFailure, requestedRound, uploadedText } from '#lib/server/forms/index.ts';
 import { technologyPage } from '#lib/server/views/technology-page.ts';
 import { deleteTechnology, getTechnology, updateTechnology } from '#lib/server/queries/technologies.ts';
 import { recordEndOfLife } from '#lib/server/views/end-of-life.ts';
@@ -19,8 +19,7 @@ export const actions: Actions = {
 		const user = requireCapability(event, 'editCatalog');
 		const tech = await getTechnology(event.params.slug);
 		if (!tech) error(404, 'No technology has this address.');
-		const file = (await event.request.formData()).get('file');
-		const outcome = await recordEndOfLife(tech, file instanceof File ? await file.text() : '', user.id);
+		const outcome = await recordEndOfLife(tech, await uploadedText(await event.request.formData()), user.id);
 		if ('problem' in outcome) return fail(400, { endOfLifeProblem: outcome.problem });
 		return { endOfLife: outcome.text };
 	},

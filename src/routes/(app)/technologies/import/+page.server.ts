@@ -1,5 +1,5 @@
 import { requireCapability } from '#lib/server/auth/policy.ts';
-import { formFailure } from '#lib/server/forms/index.ts';
+import { formFailure, uploadedText } from '#lib/server/forms/index.ts';
 import { planTechnologyImport } from '#lib/server/views/technology-import.ts';
 import { importTechnologies } from '#lib/server/queries/technologies.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,12 +9,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** The CSV comes from an uploaded file or, on the confirm step, from the text the preview showed. */
-async function csvFrom(form: FormData): Promise<string> {
-	const file = form.get('file');
-	if (file instanceof File && file.size > 0) return file.text();
-	const text = form.get('csv');
-	return typeof text === 'string' ? text : '';
-}
+const csvFrom = (form: FormData) => uploadedText(form, 'file', 'csv');
 
 export const actions: Actions = {
 	preview: async (event) => {
