@@ -94,7 +94,10 @@ export const technologyForm = (n: number) => ({
 	description: 'd',
 	docs: 'https://docs.example',
 	runbook: 'https://runbook.example',
-	repo: 'https://git.example/r'
+	repo: 'https://git.example/r',
+	runningVersion: '16.4',
+	endOfLifeUrl: 'https://endoflife.example/api/postgresql.json',
+	reassessDays: '90'
 });
 
 export const importCsv = (n: number) =>
@@ -374,14 +377,25 @@ export const SANITISED: Record<string, string[]> = { '(auth)/login ?/default': [
  */
 export const ALIKE: Record<string, string[]> = {
 	'(app)/admin/framework ?/default': ['levels.0', `v.${VECTOR_KEYS[0]}.anchor.0`],
-	'(app)/technologies/new ?/default': ['runbook', 'repo'],
+	'(app)/technologies/new ?/default': ['runbook', 'repo', 'endOfLifeUrl'],
 	// The edit form is the new-initiative form (same schema) plus its version.
 	'(app)/initiatives/[id] ?/update': ['name', 'vectorKey', 'targetLevel', 'dueOn', 'category', 'teamId'],
 	// The same version field as revealing, read by the same rule.
 	'(app)/rounds/[id]/calibrate/[slug] ?/revote': ['session', 'version'],
 	'(app)/rounds/[id]/calibrate/[slug] ?/skip': ['session', 'version'],
 	'(app)/rounds/[id]/calibrate/[slug] ?/end': ['session', 'version'],
-	'(app)/technologies/[slug]/edit ?/default': ['category', 'lifecycle', 'targetLevel', 'description', 'docs', 'runbook', 'repo'],
+	'(app)/technologies/[slug]/edit ?/default': [
+		'category',
+		'lifecycle',
+		'targetLevel',
+		'description',
+		'docs',
+		'runbook',
+		'repo',
+		'runningVersion',
+		'endOfLifeUrl',
+		'reassessDays'
+	],
 	// Submitting parses and writes answers as saving does; what it adds is the check that every vector is answered.
 	'(app)/rounds/[id]/assess/[slug] ?/submit': [`comment.${VECTOR_KEYS[0]}`, `evidence.${VECTOR_KEYS[0]}`]
 };

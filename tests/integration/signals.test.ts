@@ -10,6 +10,8 @@ import { technologyPage } from '../../src/lib/server/views/technology-page';
 import { roundReport } from '../../src/lib/server/views/report';
 import * as techPage from '../../src/routes/(app)/technologies/[slug]/+page.server';
 import * as factsImport from '../../src/routes/(app)/technologies/import/facts/+page.server';
+import { fetchEndOfLifeData, signalQueues } from '../../src/lib/server/jobs/signal-jobs';
+import { getWebhookPolicy, saveWebhookPolicy } from '../../src/lib/server/queries/settings';
 import { useTestDatabase } from '../helpers/db';
 import { createUserRow } from '../helpers/factories';
 import { api, tokenFor } from '../helpers/api-client';
@@ -122,6 +124,48 @@ describe('end-of-life data', () => {
 			kind: 'failure',
 			data: { endOfLifeProblem: expect.stringMatching(/No release cycle matches Kafka's running version 3.6.1/) }
 		});
+	});
+});
+
+describe('end-of-life data fetched daily', () => {
+	let server: Server;
+	let base = '';
+	beforeAll(async () => {
+		server = createServer((req, res) => {
+			if (req.url === '/postgresql.json')
+				res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify([{ cycle: '16', eol: '2028-11-09', latest: '16.6' }]));
+			else res.writeHead(500).end();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(() => new Promise((r) => server.close(r)));
+
+	it('from each technology’s address, under the webhooks’ rule for private addresses; a failure leaves the fact as it was', async () => {
+		expect(signalQueues().map((q) => [q.name, q.cron])).toEqual([['end-of-life-fetch', '17 4 * * *']]);
+		await db()
+			.update(technology)
+			.set({ runningVersion: '16.4', endOfLifeUrl: `${base}/postgresql.json` })
+			.where(eq(technology.slug, 'postgresql'));
+		await db()
+			.update(technology)
+			.set({ runningVersion: '7.2', endOfLifeUrl: `${base}/broken.json` })
+			.where(eq(technology.slug, 'redis'));
+		// A loopback address is private: refused until an admin allows private targets.
+		expect(await fetchEndOfLifeData()).toEqual({ recorded: 0, failed: 2 });
+		expect(await historyOf('postgresql', 'end-of-life')).toEqual([]);
+		const admin = await createUserRow('admin');
+		expect(await saveWebhookPolicy(admin.id, (await getWebhookPolicy()).version, { allowPrivateTargets: true })).toBe('saved');
+		expect(await fetchEndOfLifeData()).toEqual({ recorded: 1, failed: 1 });
+		expect(await historyOf('postgresql', 'end-of-life')).toMatchObject([
+			{ valueDate: '2028-11-09', source: 'endoflife', recordedBy: null }
+		]);
+		expect(await historyOf('redis', 'end-of-life')).toEqual([]);
+		// The same data tomorrow adds nothing.
+		await fetchEndOfLifeData();
+		expect(await historyOf('postgresql', 'end-of-life')).toHaveLength(1);
 	});
 });
 

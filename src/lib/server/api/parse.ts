@@ -36,6 +36,7 @@ export const TechnologySchema = z
 		lifecycle: z.enum(LIFECYCLES),
 		targetLevel: z.number().int().min(0).max(5),
 		runningVersion: z.string().meta({ description: 'The version running in production; empty when unknown.' }),
+		endOfLifeUrl: z.string().meta({ description: 'Where its end-of-life data is fetched daily; empty when none.' }),
 		reassessDays: z
 			.number()
 			.int()

@@ -11,6 +11,7 @@ type Row = {
 	lifecycle: z.output<typeof TechnologySchema>['lifecycle'];
 	targetLevel: number;
 	runningVersion: string;
+	endOfLifeUrl: string;
 	reassessDays: number | null;
 	teamId: number | null;
 	teamName: string | null;
@@ -27,6 +28,7 @@ export const technologyOut = (t: Row): z.output<typeof TechnologySchema> => ({
 	lifecycle: t.lifecycle,
 	targetLevel: t.targetLevel,
 	runningVersion: t.runningVersion,
+	endOfLifeUrl: t.endOfLifeUrl,
 	reassessDays: t.reassessDays,
 	team: t.teamId === null ? null : { id: t.teamId, name: t.teamName ?? '' },
 	description: t.description,

@@ -52,6 +52,10 @@ const technologyFields = {
 		.or(z.literal(''))
 		.optional()
 		.meta({ description: 'The version running in production, matched to end-of-life data’s release cycles.' }),
+	endOfLifeUrl: webLink.or(z.literal('')).optional().meta({
+		description:
+			'Where its product’s end-of-life data is fetched daily, in endoflife.date’s shape (e.g. https://endoflife.date/api/postgresql.json).'
+	}),
 	reassessDays: z
 		.number()
 		.int()
@@ -79,7 +83,7 @@ export const TechnologyBulkSchema = z
 			.array(
 				z
 					.object({ slug, ...technologyFields })
-					.omit({ runningVersion: true, reassessDays: true })
+					.omit({ runningVersion: true, endOfLifeUrl: true, reassessDays: true })
 					.strict()
 					.meta({ id: 'TechnologyUpsert' })
 			)

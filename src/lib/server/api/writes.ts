@@ -24,6 +24,7 @@ export function technologyInput(body: Fields, current?: TechnologyInput): Techno
 		links: body.links ?? current?.links ?? {},
 		targetLevel: body.targetLevel ?? current?.targetLevel ?? 3,
 		runningVersion: body.runningVersion ?? current?.runningVersion ?? '',
+		endOfLifeUrl: body.endOfLifeUrl ?? current?.endOfLifeUrl ?? '',
 		reassessDays: body.reassessDays !== undefined ? body.reassessDays : (current?.reassessDays ?? null)
 	};
 }

@@ -36,6 +36,7 @@ export const technologySchema = z
 			.min(0, 'Target must be a whole number from 0 to 5.')
 			.max(5, 'Target must be a whole number from 0 to 5.'),
 		runningVersion: optionalText('Running version', 50),
+		endOfLifeUrl: link('End-of-life data'),
 		reassessDays: z
 			.string()
 			.trim()
@@ -52,5 +53,11 @@ export const technologySchema = z
 			ctx.addIssue({ code: 'custom', message: 'Give a slug: the name has no letters or digits.', path: ['slug'] });
 			return z.NEVER;
 		}
-		return { ...rest, slug: finalSlug, links: Object.fromEntries(Object.entries({ docs, runbook, repo }).filter(([, v]) => v)) };
+		return {
+			...rest,
+			endOfLifeUrl: rest.endOfLifeUrl ?? '',
+			runningVersion: rest.runningVersion ?? '',
+			slug: finalSlug,
+			links: Object.fromEntries(Object.entries({ docs, runbook, repo }).filter(([, v]) => v))
+		};
 	});

@@ -4,6 +4,7 @@ import { closeSmtpTransport } from '#lib/server/mail/sender.ts';
 import { MAIL_SCAN, mailQueues } from './mail-jobs';
 import { enqueue, startQueue, stopQueue } from './queue';
 import { webhookQueues } from './webhook-jobs';
+import { signalQueues } from './signal-jobs';
 
 let started = false;
 
@@ -16,7 +17,7 @@ export async function startJobs() {
 		handle.kind === 'pglite' && handle.pglite
 			? { kind: 'pglite' as const, client: handle.pglite }
 			: { kind: 'postgres' as const, url: env.DATABASE_URL! };
-	await startQueue(database, [...mailQueues(), ...webhookQueues()]);
+	await startQueue(database, [...mailQueues(), ...webhookQueues(), ...signalQueues()]);
 	started = true;
 	// Catch up at once on what fell due while no instance ran, instead of at the next 10-minute slot.
 	await enqueue(MAIL_SCAN, [{}]);

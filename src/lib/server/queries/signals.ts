@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import { db } from '#lib/server/db/index.ts';
 import type { Tx } from '#lib/server/db/client.ts';
 import { keptPerPageVersion } from '#lib/server/db/kept.ts';
@@ -241,3 +241,10 @@ export async function ensureSignalKinds() {
 	const [any] = await db().select({ id: signalKind.id }).from(signalKind).limit(1);
 	if (!any) await db().insert(signalKind).values(DEFAULT_SIGNAL_KINDS).onConflictDoNothing();
 }
+
+/** The technologies whose end-of-life data is fetched: an address and a running version to match it to. */
+export const endOfLifeSources = () =>
+	db()
+		.select({ id: technology.id, name: technology.name, runningVersion: technology.runningVersion, url: technology.endOfLifeUrl })
+		.from(technology)
+		.where(and(ne(technology.endOfLifeUrl, ''), ne(technology.runningVersion, ''), ne(technology.lifecycle, 'retired')));

@@ -17,6 +17,7 @@ export type TechnologyInput = {
 	links: TechnologyLinks;
 	targetLevel: number;
 	runningVersion: string;
+	endOfLifeUrl: string;
 	reassessDays: number | null;
 };
 
@@ -39,6 +40,7 @@ const detailColumns = {
 	description: technology.description,
 	links: technology.links,
 	runningVersion: technology.runningVersion,
+	endOfLifeUrl: technology.endOfLifeUrl,
 	reassessDays: technology.reassessDays,
 	version: technology.version
 };
@@ -217,6 +219,7 @@ const importColumns = {
 	targetLevel: technology.targetLevel,
 	// Read so that a bulk upsert's plan keeps them; neither a catalog import nor a bulk upsert writes them.
 	runningVersion: technology.runningVersion,
+	endOfLifeUrl: technology.endOfLifeUrl,
 	reassessDays: technology.reassessDays
 };
 

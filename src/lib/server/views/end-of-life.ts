@@ -23,7 +23,11 @@ export function endOfLifeSignal(technology: { name: string; runningVersion: stri
 }
 
 /** Reads an uploaded end-of-life file and records the fact it gives `technology`, or says why it cannot. */
-export async function recordEndOfLife(technology: { id: number; name: string; runningVersion: string }, text: string, recordedBy: number) {
+export async function recordEndOfLife(
+	technology: { id: number; name: string; runningVersion: string },
+	text: string,
+	recordedBy: number | null
+) {
 	if (!text.trim()) return { problem: 'Choose a file: the one chosen is empty, or none was chosen.' };
 	if (text.length > 1_000_000) return { problem: 'The file is larger than 1 MB.' };
 	let json: unknown;

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { DELIVERY_ATTEMPTS, SIGNATURE_HEADER, signDelivery } from '#lib/domain/webhooks.ts';
 import { claimDelivery, finishAttempt } from '#lib/server/queries/webhooks.ts';
 import { getWebhookPolicy } from '#lib/server/queries/settings.ts';
-import { guardedLookup, urlProblem } from './target';
+import { guardedLookup, urlProblem, withDeadline } from './target';
 
 const TIMEOUT_MS = 10_000;
 
@@ -36,11 +36,7 @@ export function postSigned(url: string, body: string, headers: Record<string, st
 				response.destroy();
 			}
 		);
-		// `timeout` is for a silent socket; the deadline also ends one that trickles.
-		const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
-		request.on('close', () => clearTimeout(deadline));
-		request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-		request.on('error', (error) => resolve({ error: error.message }));
+		withDeadline(request, TIMEOUT_MS, (error) => resolve({ error }));
 		request.end(body);
 	});
 }

@@ -1,3 +1,4 @@
+import type { ClientRequest } from 'node:http';
 import { lookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
@@ -81,4 +82,13 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | null {
 	if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isPrivateAddress(host))))
 		return 'This address is on this server or a private network. An admin can allow such targets below.';
 	return null;
+}
+
+/** Ends a request with no answer within `ms`, whether its socket is silent or trickles, and reports its error as text. */
+export function withDeadline(request: ClientRequest, ms: number, onError: (message: string) => void) {
+	const late = () => request.destroy(new Error(`no answer within ${ms / 1000} s`));
+	const deadline = setTimeout(late, ms);
+	request.on('close', () => clearTimeout(deadline));
+	request.on('timeout', late);
+	request.on('error', (error) => onError(error.message));
 }

@@ -23,6 +23,8 @@ export const technology = pgTable(
 		targetLevel: smallint('target_level').notNull().default(3),
 		/** The version running in production, matched to end-of-life data's release cycles; empty when unknown. */
 		runningVersion: text('running_version').notNull().default(''),
+		/** Where end-of-life data for its product is fetched daily (endoflife.date's shape); empty: uploaded by hand, if at all. */
+		endOfLifeUrl: text('end_of_life_url').notNull().default(''),
 		/** Days after which its rating is due again; null: its category's default. */
 		reassessDays: smallint('reassess_days'),
 		version: integer('version').notNull().default(1),

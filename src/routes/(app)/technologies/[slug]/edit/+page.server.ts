@@ -25,6 +25,7 @@ export const load: PageServerLoad = async (event) => {
 		description: tech.description,
 		targetLevel: String(tech.targetLevel),
 		runningVersion: tech.runningVersion,
+		endOfLifeUrl: tech.endOfLifeUrl,
 		reassessDays: tech.reassessDays === null ? '' : String(tech.reassessDays),
 		docs: tech.links.docs ?? '',
 		runbook: tech.links.runbook ?? '',

@@ -1,0 +1,1 @@
+ALTER TABLE "technology" ADD COLUMN "end_of_life_url" text DEFAULT '' NOT NULL;
