@@ -6,19 +6,8 @@ import { env } from '#lib/server/env.ts';
 import { db } from '../../src/lib/server/db';
 import { useTestDatabase } from '../helpers/db';
 import { TEST_PASSWORD } from '../helpers/factories';
-import {
-	ALIKE,
-	BASELINES,
-	createFuzzFixtures,
-	FIELDLESS,
-	formOf,
-	next,
-	SANITISED,
-	text,
-	VECTOR_KEYS,
-	type Fields,
-	type Form
-} from '../helpers/fuzz-forms';
+import { ALIKE, FIELDLESS, SANITISED } from '../helpers/fuzz-field-rules';
+import { BASELINES, createFuzzFixtures, formOf, next, text, VECTOR_KEYS, type Fields, type Form } from '../helpers/fuzz-forms';
 import { describeError, entries, outcomeOf, request, validParams, type Outcome } from '../helpers/fuzz-harness';
 import { HOSTILE, HOSTILE_NAMES } from '../helpers/hostile';
 

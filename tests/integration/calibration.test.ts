@@ -7,6 +7,7 @@ import { subscribe, subscriberCount } from '../../src/lib/server/db/notify';
 import { calibrationTopic } from '../../src/lib/server/queries/calibration';
 import { refreshResults } from '../../src/lib/server/queries/results';
 import { storedResults } from '../../src/lib/server/queries/stored-results';
+import { getSignalKind, recordSignal } from '../../src/lib/server/queries/signals';
 import * as page from '../../src/routes/(app)/rounds/[id=id]/calibrate/[slug]/+page.server';
 import * as events from '../../src/routes/(app)/rounds/[id=id]/calibrate/[slug]/events/+server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
@@ -76,6 +77,23 @@ describe('a calibration session', () => {
 			}
 		});
 		expect((await state(lead, 'calm')).session).toBeNull();
+	});
+
+	it('starts where the respondents agree but a median is two levels from its facts, over that vector alone', async () => {
+		// Everyone scored Recoverability 3; a restore test six years ago suggests level 0.
+		const kind = (await getSignalKind('last-restore-test'))!;
+		const [calm] = await db().select({ id: technology.id }).from(technology).where(eq(technology.slug, 'calm'));
+		await recordSignal({
+			technologyId: calm.id,
+			kindId: kind.id,
+			number: null,
+			date: '2020-01-01',
+			detail: '',
+			source: 'api',
+			recordedBy: lead.id
+		});
+		expect(dataOf(await act('start', lead, {}, 'calm'))).toEqual({ done: true });
+		expect((await state(lead, 'calm')).session!.vectors.map((v) => v.key)).toEqual(['recoverability']);
 	});
 
 	it('a lead starts one over the vectors in disagreement, in lane order; a second start is refused', async () => {

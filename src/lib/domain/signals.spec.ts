@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	describeMeasure,
 	factOf,
+	factsByVector,
 	factsDisagree,
 	factsSuggest,
 	measureOf,
@@ -75,6 +76,26 @@ describe('signals', () => {
 		expect(factsDisagree(3.5, 2)).toBe(false);
 		expect(factsDisagree(null, 0)).toBe(false);
 		expect(factsDisagree(4, null)).toBe(false);
+	});
+
+	it('groups a technology’s facts by vector, each with the weakest suggestion and the two-level flag', () => {
+		const fact = (vectorKey: string, suggests: number | null) => ({
+			kind: 'k',
+			vectorKey,
+			text: '',
+			detail: '',
+			suggests,
+			source: 'API',
+			observedAt: '',
+			age: ''
+		});
+		const grouped = factsByVector([fact('recoverability', 4), fact('recoverability', 1), fact('currency', 3)], {
+			recoverability: 3.5,
+			currency: 3
+		});
+		expect(grouped.recoverability).toMatchObject({ suggests: 1, disagrees: true });
+		expect(grouped.currency).toMatchObject({ suggests: 3, disagrees: false });
+		expect(factsByVector([fact('currency', 0)]).currency.disagrees).toBe(false);
 	});
 
 	it('names what a kind takes when a sender sends the other', () => {

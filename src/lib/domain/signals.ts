@@ -132,6 +132,17 @@ export function factsDisagree(median: number | null | undefined, suggested: numb
 	return median != null && suggested !== null && Math.abs(median - suggested) >= FACTS_DISAGREE_BY;
 }
 
+/** A technology's facts per vector, with the level they suggest together and whether the vector's median is two levels away. */
+export function factsByVector(facts: FactView[], medians: Record<string, number | null | undefined> = {}): VectorFacts {
+	const grouped: VectorFacts = {};
+	for (const fact of facts) (grouped[fact.vectorKey] ??= { facts: [], suggests: null, disagrees: false }).facts.push(fact);
+	for (const [key, entry] of Object.entries(grouped)) {
+		entry.suggests = factsSuggest(entry.facts);
+		entry.disagrees = factsDisagree(medians[key], entry.suggests);
+	}
+	return grouped;
+}
+
 /** Whether a sent fact fits its kind: a number for a counted kind, a date for a dated one; the message says what to send. */
 export function valueProblem(
 	kind: Pick<SignalKind, 'measure' | 'name'>,

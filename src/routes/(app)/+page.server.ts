@@ -24,13 +24,16 @@ export const load: PageServerLoad = async (event) => {
 		.parse({ round: event.url.searchParams.get('round') ?? 0, page: event.url.searchParams.get('page') ?? 1 });
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
+	const latestRatings = latestClosedRatings();
 	const [work, rounds, initiatives, { ratings: latest, threshold }, due] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
 		listRounds(),
 		readerOf(user).then((reader) => initiativeViews(reader)),
-		latestClosedRatings(),
-		// Those who scope rounds see what is due for reassessment.
-		can(user, 'manageRounds') ? ratingsDue().then((all) => [...all.values()].filter((d) => d.isDue)) : null
+		latestRatings,
+		// Those who scope rounds see what is due for reassessment, from the same latest ratings.
+		can(user, 'manageRounds')
+			? latestRatings.then(({ ratings }) => ratingsDue(new Date(), ratings)).then((all) => [...all.values()].filter((d) => d.isDue))
+			: null
 	]);
 	// Each technology's latest closed rating, whichever round it comes from: a small round that
 	// closed last must not stand for the whole estate.

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { createDocument } from 'zod-openapi';
 import {
 	AssignmentListSchema,
 	IdParams,
-	ProblemSchema,
 	RoundListSchema,
 	RoundResultsSchema,
 	RoundSchema,
@@ -38,53 +37,7 @@ import {
 } from '#lib/server/api/signal-schemas.ts';
 import { EndOfLifeFile } from '#lib/domain/endoflife.ts';
 import { REPORT_FILES } from '#lib/server/export/round-download.ts';
-import { MAX_BODY_BYTES, RATE_PER_MINUTE } from '#lib/server/api/endpoint.ts';
-
-type Responses = ZodOpenApiOperationObject['responses'];
-
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const etag = { ETag: { description: 'Send it back in If-Match to change this resource.', schema: { type: 'string' as const } } };
-const answer = (description: string, schema: z.ZodType, tagged = false) => ({
-	description,
-	...(tagged ? { headers: etag } : {}),
-	content: { 'application/json': { schema } }
-});
-const body = (schema: z.ZodType) => ({ requestBody: { required: true, content: { 'application/json': { schema } } } });
-
-const refusals: Responses = {
-	'400': problem('A parameter or field was refused; `errors` names it.'),
-	'401': problem('No token, or one that is unknown, revoked or expired.'),
-	'403': problem("The token's scope, or its owner's role, does not allow this."),
-	'429': problem(`More than ${RATE_PER_MINUTE} requests in a minute by this person on one server.`)
-};
-const bodyRefusals: Responses = {
-	'413': problem(`The body is larger than ${MAX_BODY_BYTES.toLocaleString('en')} bytes.`),
-	'415': problem('The body is not sent as application/json.')
-};
-const conditional: Responses = {
-	'412': problem('The If-Match ETag is not the current one: someone changed it since. Read it again.'),
-	'428': problem('If-Match is missing: send the ETag you read.')
-};
-const IfMatch = z.object({ 'if-match': z.string().meta({ description: 'The ETag you read.' }) });
-const missing = (what: string) => ({ '404': problem(`No ${what} here.`) });
-const conflict = (why: string) => ({ '409': problem(why) });
-
-/** An operation with its parameters, and the refusals every operation can meet. */
-function operation(
-	operationId: string,
-	summary: string,
-	responses: Responses,
-	params: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject } = {},
-	extra: Partial<ZodOpenApiOperationObject> = {}
-): ZodOpenApiOperationObject {
-	return {
-		operationId,
-		summary,
-		...(Object.keys(params).length ? { requestParams: params } : {}),
-		...extra,
-		responses: { ...responses, ...refusals }
-	};
-}
+import { answer, body, bodyRefusals, conditional, conflict, IfMatch, missing, operation, problem } from '#lib/server/api/openapi-parts.ts';
 
 const ResponseParams = z.object({ id: IdParams.shape.id, slug: SlugParams.shape.slug });
 const FileParams = z.object({ id: IdParams.shape.id, file: z.enum(REPORT_FILES) });

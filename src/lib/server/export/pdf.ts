@@ -195,7 +195,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 			.text(withheldNote(t.result!.withheld), { width: doc.page.width - 2 * MARGIN });
 		doc.fillColor(INK).moveDown(0.5);
 	} else vectorFigures(doc, report, t);
-	factsOf(doc, report, t);
+	factsSection(doc, report, t);
 	doc.font('bold').fontSize(11).text('Open backlog items');
 	doc.font('body').fontSize(9);
 	const room = Math.floor((doc.page.height - 60 - doc.y) / 24);
@@ -214,7 +214,7 @@ function technologyPage(doc: Doc, report: RoundReport, t: RoundReport['technolog
 }
 
 /** The facts known about each vector, what they suggest, and where they disagree with the median by two levels. */
-function factsOf(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
+function factsSection(doc: Doc, report: RoundReport, t: RoundReport['technologies'][number]) {
 	const vectors = report.vectors.filter((v) => t.facts[v.key]);
 	if (!vectors.length) return;
 	doc.font('bold').fontSize(11).fillColor(INK).text('Facts');

@@ -12,8 +12,8 @@ import { getFramework } from './framework';
 import { recordCalibrationStartedMail } from './mail-occasions';
 import { computeResults, refreshResults } from './results';
 import { getAnonymity } from './settings';
-import { factSuggestions } from './signals';
-import { factsDisagree } from '#lib/domain/signals.ts';
+import { factsOf } from './signals';
+import { factsByVector } from '#lib/domain/signals.ts';
 
 // The steps of a live calibration session: start, vote, and the lead's reveal, agree, re-vote, skip and end.
 // Each is version-checked and published to every instance; calibration.ts reads the state they leave.
@@ -43,17 +43,20 @@ async function roundOpen(tx: Tx, roundId: number) {
  */
 export async function startCalibration(leadId: number, pair: CalibrationPair): Promise<Outcome> {
 	const { round, technology } = pair;
-	const [framework, suggested] = await Promise.all([getFramework(round.frameworkVersionId), factSuggestions(technology.id)]);
+	const [framework, facts] = await Promise.all([getFramework(round.frameworkVersionId), factsOf([technology.id])]);
 	let mail: number[] = [];
 	const outcome = await db().transaction(async (tx): Promise<Outcome> => {
 		if (!(await roundOpen(tx, round.id))) return { refused: 'round-not-open' };
 		const [result] = await computeResults({ roundId: round.id, technologyId: technology.id }, tx);
 		// Vectors already agreed in an earlier session are settled; only open disagreements are walked through: between
 		// people, or between people and the facts.
-		const flagged = Object.entries(uncalibrated(result?.vectors ?? {})).map(([key, v]) => [
-			key,
-			{ disagreement: v.disagreement || factsDisagree(v.median, suggested[key] ?? null) }
-		]);
+		const open = uncalibrated(result?.vectors ?? {});
+		// The same rule as the pages' flag: a median two levels or more from what its facts suggest.
+		const fromFacts = factsByVector(
+			facts.get(technology.id) ?? [],
+			Object.fromEntries(Object.entries(open).map(([key, v]) => [key, v.median]))
+		);
+		const flagged = Object.entries(open).map(([key, v]) => [key, { disagreement: v.disagreement || !!fromFacts[key]?.disagrees }]);
 		const keys = vectorsToCalibrate(
 			vectorsInLaneOrder(framework.vectors).map((v) => v.key),
 			Object.fromEntries(flagged)

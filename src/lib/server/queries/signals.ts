@@ -3,7 +3,8 @@ import { db } from '#lib/server/db/index.ts';
 import type { Tx } from '#lib/server/db/client.ts';
 import { keptPerPageVersion } from '#lib/server/db/kept.ts';
 import { firingAlert, signal, signalKind, technology } from '#lib/server/db/schema/index.ts';
-import { DEFAULT_SIGNAL_KINDS, factOf, factsSuggest, type SignalKind, type SignalValue } from '#lib/domain/signals.ts';
+import { DEFAULT_SIGNAL_KINDS, factOf, SOURCE_LABELS, type FactView, type SignalKind, type SignalValue } from '#lib/domain/signals.ts';
+import { ratingAge } from '#lib/domain/rating-source.ts';
 import { recordAudit } from './audit';
 
 export type StoredKind = SignalKind & { id: number; version: number };
@@ -225,15 +226,32 @@ export async function technologiesByLabel(values: string[]): Promise<Map<string,
 	return found;
 }
 
-/** The level each vector's current facts suggest for one technology, as of `now` (vectors without facts are left out). */
-export async function factSuggestions(technologyId: number, now = new Date()): Promise<Record<string, number | null>> {
-	const [kinds, signals] = await Promise.all([listSignalKinds(), currentSignals([technologyId])]);
-	const byVector: Record<string, { suggests: number | null }[]> = {};
+/**
+ * Each technology's current facts (the newest of each kind), read as of `now`. `settled`: only facts
+ * observed by `now` count, so that a closed round's report reads the same whenever it is made.
+ */
+export async function factsOf(technologyIds: number[], now = new Date(), settled = false): Promise<Map<number, FactView[]>> {
+	const [kinds, signals] = await Promise.all([listSignalKinds(), currentSignals(technologyIds, settled ? now : undefined)]);
+	const byId = new Map(kinds.map((k) => [k.id, k]));
+	const facts = new Map<number, FactView[]>();
 	for (const s of signals) {
-		const kind = kinds.find((k) => k.id === s.kindId);
-		if (kind) (byVector[kind.vectorKey] ??= []).push(factOf(kind, { ...s, observedAt: new Date(s.observedAt) }, now));
+		const kind = byId.get(s.kindId);
+		if (!kind) continue;
+		const fact = factOf(kind, { ...s, observedAt: new Date(s.observedAt) }, now);
+		const list = facts.get(s.technologyId) ?? [];
+		list.push({
+			kind: kind.key,
+			vectorKey: kind.vectorKey,
+			text: fact.text,
+			detail: s.detail,
+			suggests: fact.suggests,
+			source: SOURCE_LABELS[s.source],
+			observedAt: new Date(s.observedAt).toISOString(),
+			age: ratingAge(s.observedAt, now)
+		});
+		facts.set(s.technologyId, list);
 	}
-	return Object.fromEntries(Object.entries(byVector).map(([key, facts]) => [key, factsSuggest(facts)]));
+	return facts;
 }
 
 /** Installs the default signal kinds into a database that has none; a no-op afterwards. */

@@ -5,6 +5,8 @@ import { getCadenceSetting } from '../queries/settings';
 import { latestClosedRatings } from '../queries/stored-results';
 import { listTechnologies } from '../queries/technologies';
 
+type LatestRatings = Awaited<ReturnType<typeof latestClosedRatings>>['ratings'];
+
 export type RatingDue = {
 	id: number;
 	slug: string;
@@ -21,10 +23,15 @@ export type RatingDue = {
 
 /**
  * When each technology in use (not retired) is due for reassessment: its cadence after the round
- * that last rated it closed. Two statements, whatever the size of the catalog.
+ * that last rated it closed. Two statements, whatever the size of the catalog; one when the caller
+ * has read the latest ratings already (`rated`).
  */
-export async function ratingsDue(now = new Date()): Promise<Map<number, RatingDue>> {
-	const [technologies, { ratings }, cadence] = await Promise.all([listTechnologies(), latestClosedRatings(), getCadenceSetting()]);
+export async function ratingsDue(now = new Date(), rated?: LatestRatings): Promise<Map<number, RatingDue>> {
+	const [technologies, { ratings }, cadence] = await Promise.all([
+		listTechnologies(),
+		rated ? { ratings: rated } : latestClosedRatings(),
+		getCadenceSetting()
+	]);
 	const latest = new Map(ratings.map((r) => [r.technologyId, r.round]));
 	const due = new Map<number, RatingDue>();
 	for (const t of technologies) {

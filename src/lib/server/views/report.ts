@@ -10,7 +10,8 @@ import { roundTechnologies, teamName } from '../queries/report';
 import { byUrgency } from '#lib/domain/initiatives.ts';
 import { isoDate } from '#lib/domain/format.ts';
 import { initiativeViews } from './initiatives';
-import { factsByVector, factsOf } from './facts';
+import { factsOf } from '../queries/signals';
+import { factsByVector } from '#lib/domain/signals.ts';
 import { getAnonymity } from '../queries/settings';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 

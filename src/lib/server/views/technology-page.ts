@@ -11,7 +11,8 @@ import { chooseResultsRound } from '#lib/domain/round-choice.ts';
 import { isSlug } from '#lib/domain/catalog.ts';
 import { backlogWithheldNote, mayTellApart, shareableResult } from '#lib/domain/anonymity.ts';
 import { ratingSource } from '#lib/domain/rating-source.ts';
-import { factsByVector, factsOf } from './facts';
+import { factsOf } from '../queries/signals';
+import { factsByVector } from '#lib/domain/signals.ts';
 import { cadenceOf, dueOf } from '#lib/domain/cadence.ts';
 import { getCadenceSetting } from '../queries/settings';
 

@@ -21,7 +21,8 @@ import { isSlug } from '#lib/domain/catalog.ts';
 import { saveDraft } from '#lib/server/queries/draft-save.ts';
 import { pinnedFrameworkVersion, roundAndTechnology } from '#lib/server/queries/rounds.ts';
 import { metrics } from '#lib/server/metrics.ts';
-import { factsByVector, factsOf } from '#lib/server/views/facts.ts';
+import { factsOf } from '#lib/server/queries/signals.ts';
+import { factsByVector } from '#lib/domain/signals.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 async function context(event: RequestEvent | Parameters<PageServerLoad>[0], capability: Capability) {
