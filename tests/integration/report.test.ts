@@ -229,6 +229,9 @@ describe.runIf(hasCalc)('XLSX in LibreOffice Calc', () => {
 				expect(row[4]).toBe(cell === null ? '' : String(cell));
 			});
 			expect(scores[1][8]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+			// The names (technology, vector, respondent) come from the shared strings: Calc reads each as ExcelJS does.
+			const names = (r: number) => [2, 3, 4].map((c) => String(written.getRow(r).getCell(c).value ?? ''));
+			scores.slice(1).forEach((row, i) => expect(row.slice(1, 4)).toEqual(names(i + 2)));
 			const comments = scores.map((r) => r[6]);
 			for (const evil of EVIL) expect(comments).toContain(`'${evil}`);
 		} finally {

@@ -1,19 +1,22 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { writeXlsx, type Cell } from './xlsx-writer';
+import { SharedStrings, writeXlsx, type Cell, type Column } from './xlsx-writer';
 
-async function readBack(rows: Cell[][]) {
+async function readBack(
+	rows: Cell[][],
+	columns: Column[] = [
+		{ header: 'Text', width: 10 },
+		{ header: 'Level', width: 5, format: 'level' }
+	]
+) {
 	const out = new PassThrough();
 	const chunks: Buffer[] = [];
 	out.on('data', (c: Buffer) => chunks.push(c));
 	await writeXlsx(out, { title: 'T & <t>', creator: 'test' }, [
 		{
 			name: "It's",
-			columns: [
-				{ header: 'Text', width: 10 },
-				{ header: 'Level', width: 5, format: 'level' }
-			],
+			columns,
 			rows
 		}
 	]);
@@ -48,6 +51,33 @@ describe('XLSX writer', () => {
 		expect(ws.getRow(3).getCell(2).value).toBeNull();
 	});
 
+	it('writes a repeating column once per value, in the shared strings, and keeps edge whitespace in both kinds of text', async () => {
+		const rows: Cell[][] = [
+			['Kafka', ' lead space'],
+			['Kafka', 'line\nbreak'],
+			['  ', 'trail '],
+			['<b> & "q"', null],
+			['Kafka', 'plain']
+		];
+		const columns: Column[] = [
+			{ header: 'Name', width: 10, repeats: true },
+			{ header: 'Said', width: 10 }
+		];
+		const ws = (await readBack(rows, columns)).getWorksheet("It's")!;
+		expect(rows.map((_, i) => [ws.getRow(i + 2).getCell(1).value, ws.getRow(i + 2).getCell(2).value])).toEqual(rows);
+		expect(ws.getRow(1).getCell(1).value).toBe('Name');
+	});
+
+	it('stops adding to the shared strings at its bound, and the values past it go inline', () => {
+		const shared = new SharedStrings();
+		for (let i = 0; i < SharedStrings.MAX; i++) expect(shared.indexOf(`v${i}`)).toBe(i);
+		expect(shared.indexOf('one more')).toBeUndefined();
+		expect(shared.indexOf('v7')).toBe(7);
+		const xml = [...shared.xml()].join('');
+		expect(xml).toContain(`count="${SharedStrings.MAX + 1}" uniqueCount="${SharedStrings.MAX}"`);
+		expect(xml).not.toContain('one more');
+	});
+
 	it('streams a sheet larger than one deflate chunk into a ZIP that reads back whole', async () => {
 		const rows: Cell[][] = Array.from({ length: 20_000 }, (_, i) => [`row ${i} ${'x'.repeat(i % 50)}`, i % 6]);
 		const ws = (await readBack(rows)).getWorksheet("It's")!;
@@ -62,7 +92,7 @@ describe('XLSX writer', () => {
 		let made = 0;
 		async function* endless() {
 			try {
-				for (;;) yield [`row ${++made} ${Math.random()}`] as Cell[];
+				for (;;) yield [[`row ${++made} ${Math.random()}`]] as Cell[][];
 			} finally {
 				closed = true;
 			}
@@ -96,7 +126,7 @@ describe('XLSX writer', () => {
 						reading = true;
 						await released;
 					}
-					yield [`row ${i} ${Math.random()}`] as Cell[];
+					yield [[`row ${i} ${Math.random()}`]] as Cell[][];
 				}
 			} finally {
 				closed = true;

@@ -6,14 +6,39 @@ import { writeXlsx, type Cell, type Column } from './xlsx-writer';
 import type { Score } from '../queries/report';
 import type { RoundReport } from '../views/report';
 
-/** Text as typed, neutralised: headers carry vector names, which admins type, so they are neutralised like every other cell. */
-const safe = (row: Cell[]) => row.map((v) => (typeof v === 'string' ? neutralise(v) : v));
+/**
+ * Text as typed, neutralised: headers carry vector names, which admins type, so they are neutralised like every other
+ * cell. In place: every row here is made afresh for the file.
+ */
+function safe(row: Cell[]) {
+	for (let i = 0; i < row.length; i++) if (typeof row[i] === 'string') row[i] = neutralise(row[i] as string);
+	return row;
+}
 
 /** How a column's numbers read, by its header: a percentage, a date, or a level on its level's colour. */
 const FORMATS: Record<string, Column['format']> = { Coverage: 'percent', 'Submitted at': 'datetime', Level: 'level', Score: 'level' };
 
+/** Columns whose text repeats down a sheet: their values go to the shared strings, once each. */
+const REPEATING = new Set([
+	'Round',
+	'Technology',
+	'Vector',
+	'Respondent',
+	"Don't know",
+	'Team',
+	'Category',
+	'Labels',
+	'Priority',
+	'Issue Type'
+]);
+
 const columns = (headers: string[], widths: number[], levels: string[] = []): Column[] =>
-	headers.map((h, i) => ({ header: neutralise(h), width: widths[i] ?? 14, format: levels.includes(h) ? 'level' : FORMATS[h] }));
+	headers.map((h, i) => ({
+		header: neutralise(h),
+		width: widths[i] ?? 14,
+		format: levels.includes(h) ? 'level' : FORMATS[h],
+		repeats: REPEATING.has(h)
+	}));
 
 /**
  * Streams the report workbook (Summary, Technologies, Initiatives, Scores, Backlog): rows are written as they
@@ -37,13 +62,16 @@ export function reportXlsx(report: RoundReport, scores: AsyncIterable<Score[]>):
 	];
 	const at = SCORE_COLUMNS.indexOf('Submitted at');
 	async function* scoreSheet() {
+		// A response's fifteen answers share its submission time: each time is read once.
+		const dates = new Map<string, Date>();
 		for await (const batch of scores)
-			for (const row of scoreRows(report, batch)) {
+			yield scoreRows(report, batch).map((row) => {
 				// A real date (a spreadsheet stores it as a number), not the ISO text the CSV carries.
 				const cells: Cell[] = row;
-				if (typeof row[at] === 'string') cells[at] = new Date(row[at]);
-				yield safe(cells);
-			}
+				const iso = row[at];
+				if (typeof iso === 'string') cells[at] = dates.get(iso) ?? dates.set(iso, new Date(iso)).get(iso)!;
+				return safe(cells);
+			});
 	}
 	const vectorNames = report.vectors.map((v) => v.name);
 	void writeXlsx(out, { title: `Maturity report ${report.round.name}`, creator: 'Opsmaturity' }, [

@@ -70,6 +70,12 @@ async function scoresOf(roundId: number, technologyIds: number[], seesNames: boo
 		order by t.name, a.vector_key, ${commentedOnly ? sql`a.comment, a.evidence_url` : sql`u.id`}`);
 	const rows = rowsOf<ScoreRow>(result);
 	const reader = { seesNames, threshold: anonymityThreshold(rows[0]?.anonymity) };
+	// A response's fifteen answers share its submission time: each is written out once.
+	const times = new Map<string | number, string>();
+	const isoOf = (at: Date | string) => {
+		const key = typeof at === 'string' ? at : at.getTime();
+		return times.get(key) ?? times.set(key, new Date(at).toISOString()).get(key)!;
+	};
 	const scores = rows.map((r) => {
 		const said = mayTellApart(Number(r.answered), reader);
 		return {
@@ -81,7 +87,7 @@ async function scoresOf(roundId: number, technologyIds: number[], seesNames: boo
 			dontKnow: !!r.dont_know,
 			comment: said ? r.comment : '',
 			evidence: said ? r.evidence_url : '',
-			submittedAt: new Date(r.submitted_at).toISOString()
+			submittedAt: isoOf(r.submitted_at)
 		};
 	});
 	return commentedOnly ? scores.filter((s) => s.comment || s.evidence) : scores;
