@@ -38,7 +38,8 @@ type ScoreRow = {
 	dont_know: boolean;
 	comment: string;
 	evidence_url: string;
-	submitted_at: Date | string;
+	/** Null where a submitted row lacks its time (older rows, restores). */
+	submitted_at: Date | string | null;
 	/** Submitted, counted responses for the technology: what the anonymity threshold is measured against. */
 	answered: number;
 	anonymity: unknown;
@@ -71,11 +72,9 @@ async function scoresOf(roundId: number, technologyIds: number[], seesNames: boo
 	const rows = rowsOf<ScoreRow>(result);
 	const reader = { seesNames, threshold: anonymityThreshold(rows[0]?.anonymity) };
 	// A response's fifteen answers share its submission time: each is written out once.
-	const times = new Map<string | number, string>();
-	const isoOf = (at: Date | string) => {
-		const key = typeof at === 'string' ? at : at.getTime();
-		return times.get(key) ?? times.set(key, new Date(at).toISOString()).get(key)!;
-	};
+	const times = new Map<string, string>();
+	const isoOf = (at: Date | string | null) =>
+		at === null ? null : at instanceof Date ? at.toISOString() : (times.get(at) ?? times.set(at, new Date(at).toISOString()).get(at)!);
 	const scores = rows.map((r) => {
 		const said = mayTellApart(Number(r.answered), reader);
 		return {
