@@ -7,6 +7,8 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
+# The Node flags of `npm start`'s script (docs/operate.md): the server is measured as production runs it.
+START_FLAGS=$(node -p "require('./package.json').scripts.start.replace(/^node |server\\.js$/g, '')")
 PAGE=${PAGE:-/technologies/kafka}
 PORT=4102; BASE=http://127.0.0.1:$PORT
 OUT=$(mktemp -d)
@@ -19,7 +21,7 @@ WHO=${SIGN_IN:-admin@example.com:opsmaturity-demo}
 # start [node flags…]: the built server on core 0; the first start migrates and seeds, the profiled one only serves.
 start() {
 	DATABASE_URL=$DB SEED_DEMO=1 PORT=$PORT HOST=127.0.0.1 ORIGIN=$BASE SHUTDOWN_DRAIN_MS=0 LOG_LEVEL=${LOG_LEVEL:-info} \
-		taskset -c 0 node "$@" server.js >/dev/null 2>&1 &
+		taskset -c 0 node $START_FLAGS "$@" server.js >/dev/null 2>&1 &
 	app=$!
 	for _ in $(seq 1 240); do curl -fs $BASE/readyz >/dev/null 2>&1 && return; sleep 0.5; done
 	echo "FAIL: the app did not become ready"; exit 1

@@ -10,6 +10,8 @@ APP=$(cd "$HERE/../.." && pwd)
 cd "$APP"
 A=$APP/node_modules/.bin/autocannon
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
+# The Node flags of `npm start`'s script (docs/operate.md): the server is measured as production runs it.
+START_FLAGS=$(node -p "require('./package.json').scripts.start.replace(/^node |server\\.js$/g, '')")
 D=${DURATION:-10}
 C=10
 LOG=${TMPDIR:-/tmp}/opsmaturity-bench-http.log
@@ -31,7 +33,7 @@ B=http://127.0.0.1:4100
 APORT=4101; ABASE=http://127.0.0.1:$APORT
 # start_app ENV… : the built app on core 0, in its own process group so it can be stopped with its children
 start_app() {
-	(exec env "$@" SEED_DEMO=1 METRICS_TOKEN=$METRICS PORT=$APORT HOST=127.0.0.1 ORIGIN=$ABASE taskset -c 0 setsid node server.js >>"$LOG" 2>&1) &
+	(exec env "$@" SEED_DEMO=1 METRICS_TOKEN=$METRICS PORT=$APORT HOST=127.0.0.1 ORIGIN=$ABASE taskset -c 0 setsid node $START_FLAGS server.js >>"$LOG" 2>&1) &
 	apid=$!; pids+=($apid)
 	for _ in $(seq 1 240); do curl -fs $ABASE/readyz >/dev/null 2>&1 && return; sleep 0.5; done
 	echo "FAIL: the app did not become ready; see $LOG"; exit 1

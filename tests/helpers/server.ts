@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,13 @@ export function freePort(): Promise<number> {
 
 export type Running = { child: ChildProcess; url: string; dir: string; output: string[] };
 
+/** The Node flags production starts the server with, read from `npm start`'s script: tests and benchmarks run it alike. */
+export const SERVER_NODE_FLAGS: string[] =
+	/^node (.*)server\.js$/
+		.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]
+		.split(' ')
+		.filter(Boolean) ?? [];
+
 /**
  * Starts the built server (`npm run build` first) the way production does, on its own embedded database.
  * A demo server starts from a copy of the suite's demo database where there is one: creating the database,
@@ -41,7 +48,7 @@ export async function startServer(
 	port ??= await freePort();
 	const dir = mkdtempSync(path.join(tmpdir(), 'opsm-e2e-'));
 	if (demoDataDir && !('DATABASE_URL' in env || 'SEED_DEMO' in env || 'DATA_DIR' in env)) cpSync(demoDataDir, dir, { recursive: true });
-	const child = spawn(process.execPath, ['server.js'], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'server.js'], {
 		env: {
 			...process.env,
 			PORT: String(port),
