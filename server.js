@@ -1,4 +1,4 @@
-// Entry point of `npm start` and of production (`node server.js`): checks the configuration,
+// Entry point of `npm start` and of production (`node --max-semi-space-size=16 server.js`, docs/operate.md): checks the configuration,
 // serves the built app, and shuts down in three steps so a load balancer never sees a reset.
 import http from 'node:http';
 import { describeConfig, readConfig } from './src/lib/server/env-check.js';

@@ -8,7 +8,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 # The Node flags of `npm start`'s script (docs/operate.md): the server is measured as production runs it.
-START_FLAGS=$(node -p "require('./package.json').scripts.start.replace(/^node |server\\.js$/g, '')")
+START_FLAGS=$(node -p "/^node((?: +-\\S+)*) +server\\.js$/.exec(require('./package.json').scripts.start)?.[1] ?? process.exit(1)") ||
+	{ echo "FAIL: npm start's script is no longer \"node [flags] server.js\""; exit 1; }
 PAGE=${PAGE:-/technologies/kafka}
 PORT=4102; BASE=http://127.0.0.1:$PORT
 OUT=$(mktemp -d)

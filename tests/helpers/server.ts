@@ -26,11 +26,12 @@ export function freePort(): Promise<number> {
 export type Running = { child: ChildProcess; url: string; dir: string; output: string[] };
 
 /** The Node flags production starts the server with, read from `npm start`'s script: tests and benchmarks run it alike. */
-export const SERVER_NODE_FLAGS: string[] =
-	/^node (.*)server\.js$/
-		.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]
-		.split(' ')
-		.filter(Boolean) ?? [];
+export const SERVER_NODE_FLAGS: string[] = (() => {
+	const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+	const flags = /^node((?: +-\S+)*) +server\.js$/.exec(start);
+	if (!flags) throw new Error(`npm start's script is no longer "node [flags] server.js": ${start}`);
+	return flags[1].split(' ').filter(Boolean);
+})();
 
 /**
  * Starts the built server (`npm run build` first) the way production does, on its own embedded database.
