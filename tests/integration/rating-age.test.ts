@@ -9,6 +9,8 @@ import { technologyPage } from '../../src/lib/server/views/technology-page';
 import { recordDueDigests } from '../../src/lib/server/queries/mail-occasions';
 import { saveCadenceSetting } from '../../src/lib/server/queries/settings';
 import * as portfolio from '../../src/routes/(app)/portfolio/+page.server';
+import * as compare from '../../src/routes/(app)/compare/+page.server';
+import { radarFor } from '../../src/lib/server/views/tech-radar';
 import * as catalog from '../../src/routes/(app)/technologies/+page.server';
 import * as dashboard from '../../src/routes/(app)/+page.server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
@@ -57,6 +59,17 @@ describe('ratings that age', () => {
 		expect(overdue.rows.map((r) => r.slug)).toEqual(['kubernetes']);
 		const listed = await load<{ technologies: { slug: string }[] }>(catalog, '/technologies?age=overdue');
 		expect(listed.technologies.map((t) => t.slug)).toEqual(['kubernetes']);
+	});
+
+	it('are marked overdue where technologies are compared and on the tech radar, beside the round that rated them', async () => {
+		type Series = { key: string; source: { roundName: string } | null; due: { overdueBy: number | null; label: string } | null };
+		const { series } = await load<{ series: Series[] }>(compare, '/compare?t=kubernetes,redis');
+		const [k8s, redisSeries] = ['kubernetes', 'redis'].map((slug) => series.find((s) => s.key === slug)!);
+		expect(k8s.source).not.toBeNull();
+		expect(k8s.due!.label).toMatch(/^overdue by \d+ days$/);
+		expect(redisSeries.due!.overdueBy).toBeNull();
+		const { blips } = await radarFor(null);
+		expect(blips.filter((b) => b.due?.overdueBy != null).map((b) => b.slug)).toEqual(['kubernetes']);
 	});
 
 	it('are listed on a lead’s dashboard, and “Everything due” scopes them into a round in one step', async () => {

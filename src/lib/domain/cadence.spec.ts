@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cadenceOf, DEFAULT_CADENCE, dueOf, isCadenceSetting } from './cadence';
+import { cadenceOf, DEFAULT_CADENCE, dueOf, isCadenceSetting, ratingDue } from './cadence';
 
 describe('reassessment cadence', () => {
 	it('takes the technology’s own, else its category’s, else the default', () => {
@@ -24,5 +24,16 @@ describe('reassessment cadence', () => {
 		expect(isCadenceSetting({ defaultDays: 5, categories: {} })).toBe(false);
 		expect(isCadenceSetting({ defaultDays: 90, categories: { db: 2000 } })).toBe(false);
 		expect(isCadenceSetting(null)).toBe(false);
+	});
+
+	it('dates a rating by its technology’s own cadence, and not one from a round still open', () => {
+		const setting = { defaultDays: 365, categories: { database: 90 } };
+		const now = new Date('2026-12-07T12:00:00Z');
+		expect(ratingDue('2026-08-01T00:00:00Z', { category: 'database', reassessDays: null }, setting, now)).toMatchObject({
+			dueOn: '2026-10-30',
+			label: 'overdue by 38 days'
+		});
+		expect(ratingDue('2026-08-01T00:00:00Z', { category: 'other', reassessDays: null }, setting, now)!.overdueBy).toBeNull();
+		expect(ratingDue(null, { category: 'database', reassessDays: 30 }, setting, now)).toBeNull();
 	});
 });

@@ -50,3 +50,11 @@ export function dueOf(ratedOn: string | Date, cadenceDays: number, now: Date): D
 		label: left > 0 ? `due in ${plural(left, 'day')}` : left === 0 ? 'due today' : `overdue by ${plural(-left, 'day')}`
 	};
 }
+
+/** When a technology's rating is due again, by its own cadence; null for a rating from a round not closed yet. */
+export const ratingDue = (
+	closedAt: string | Date | null,
+	technology: { category: string; reassessDays: number | null },
+	setting: CadenceSetting,
+	now: Date
+): Due | null => (closedAt ? dueOf(closedAt, cadenceOf(technology, setting), now) : null);

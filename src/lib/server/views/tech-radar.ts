@@ -6,7 +6,8 @@ import { chooseResultsRound, pickedRound, roundStatus } from '#lib/domain/round-
 import { type TechnologyResult } from '../queries/results';
 import { previousResults } from '../queries/stored-results';
 import { listRounds } from '../queries/rounds';
-import { getRadarConfig } from '../queries/settings';
+import { getCadenceSetting, getRadarConfig } from '../queries/settings';
+import { ratingDue } from '#lib/domain/cadence.ts';
 import { listTechnologies } from '../queries/technologies';
 import { shownResults } from './shown-results';
 
@@ -17,13 +18,15 @@ import { shownResults } from './shown-results';
 export async function radarFor(roundParam: number | null) {
 	const rounds = (await listRounds()).filter((r) => r.state !== 'draft');
 	const round = pickedRound(rounds, roundParam);
-	const [config, technologies, { shown, before }, baseline, framework] = await Promise.all([
+	const [config, technologies, { shown, before }, baseline, framework, cadence] = await Promise.all([
 		getRadarConfig(),
 		listTechnologies(),
 		shownResults(round),
 		round ? previousResults(round.id) : Promise.resolve(new Map<number, TechnologyResult>()),
-		getFramework((round ?? chooseResultsRound(rounds).round)?.frameworkVersionId)
+		getFramework((round ?? chooseResultsRound(rounds).round)?.frameworkVersionId),
+		getCadenceSetting()
 	]);
+	const today = new Date();
 	const previous = before ?? baseline;
 	const byId = new Map(technologies.map((t) => [t.id, t]));
 	const categories = [...new Set(technologies.map((t) => t.category))].sort();
@@ -41,7 +44,11 @@ export async function radarFor(roundParam: number | null) {
 			};
 		}),
 		config
-	).map((b, i) => ({ ...b, source: rated[i].source }));
+	).map((b, i) => {
+		const { source, technologyId } = rated[i];
+		// Past its reassessment cadence, as the portfolio marks it: the blip sits where the team saw it then.
+		return { ...b, source, due: ratingDue(source.closedAt, byId.get(technologyId)!, cadence, today) };
+	});
 	return {
 		round: round ? roundStatus(round) : null,
 		rounds: rounds.map((r) => ({ id: r.id, name: r.name, state: r.state })),

@@ -10,7 +10,8 @@ import { computeResults, teamMedians } from '#lib/server/queries/results.ts';
 import { latestClosedResults } from '#lib/server/queries/stored-results.ts';
 import { shownResults } from '#lib/server/views/shown-results.ts';
 import { listRounds } from '#lib/server/queries/rounds.ts';
-import { getAnonymity } from '#lib/server/queries/settings.ts';
+import { getAnonymity, getCadenceSetting } from '#lib/server/queries/settings.ts';
+import { ratingDue, type Due } from '#lib/domain/cadence.ts';
 import { groupsToShow, shareableResult } from '#lib/domain/anonymity.ts';
 import { listTechnologies } from '#lib/server/queries/technologies.ts';
 import { requestedRound } from '#lib/server/forms/index.ts';
@@ -47,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 	const framework = await getFramework((round ?? chooseResultsRound(rounds).round)?.frameworkVersionId);
 	// Lane order, as on every radar in the product.
 	const vectors = vectorsInLaneOrder(framework.vectors).map((v) => ({ key: v.key, name: v.name, lane: v.lane, weight: v.weight }));
-	let series: (Series & { rating: number | null; href?: string; source?: RatingSource | null })[] = [];
+	let series: (Series & { rating: number | null; href?: string; source?: RatingSource | null; due?: Due | null })[] = [];
 	let problem: string | null = null;
 	let teamsWithheld: string | null = null;
 	let teamsIn: string | null = null;
@@ -57,11 +58,15 @@ export const load: PageServerLoad = async (event) => {
 	if (mode === 'technologies') {
 		if (chosen.length < 2) problem = 'Choose two to six technologies to compare.';
 		else {
-			const { shown } = await shownResults(
-				round,
-				chosen.map((t) => t.id),
-				seesNames
-			);
+			const [{ shown }, cadence] = await Promise.all([
+				shownResults(
+					round,
+					chosen.map((t) => t.id),
+					seesNames
+				),
+				getCadenceSetting()
+			]);
+			const today = new Date();
 			series = chosen.map((t) => {
 				const r = shown.get(t.id);
 				if (r?.withheld) figuresWithheld.push(t.name);
@@ -71,7 +76,9 @@ export const load: PageServerLoad = async (event) => {
 					href: `/technologies/${t.slug}`,
 					rating: r?.rating?.rating ?? null,
 					medians: vectorMedians(r),
-					source: r?.rating ? r.source : null
+					source: r?.rating ? r.source : null,
+					// Past its reassessment cadence, as the portfolio marks it: a rating of then, not of now.
+					due: r?.rating ? ratingDue(r.source.closedAt, t, cadence, today) : null
 				};
 			});
 		}

@@ -17,7 +17,7 @@ import { listCategories, listTechnologies } from '#lib/server/queries/technologi
 import { byUrgency } from '#lib/domain/initiatives.ts';
 import { initiativeViews } from '#lib/server/views/initiatives.ts';
 import { readerOf } from '#lib/server/views/reader.ts';
-import { cadenceOf, dueOf, type Due } from '#lib/domain/cadence.ts';
+import { ratingDue, type Due } from '#lib/domain/cadence.ts';
 import { getCadenceSetting } from '#lib/server/queries/settings.ts';
 import type { PageServerLoad } from './$types';
 
@@ -75,7 +75,7 @@ export const load: PageServerLoad = async (event) => {
 			medians: vectorMedians(r),
 			source: r.source,
 			// Past its reassessment cadence: the row looks old.
-			due: r.source.closedAt ? dueOf(r.source.closedAt, cadenceOf(t, cadence), today) : null,
+			due: ratingDue(r.source.closedAt, t, cadence, today),
 			// Below the anonymity threshold the row has no medians, so column and lane averages leave it out too.
 			withheld: r.withheld !== null,
 			disagreements: Object.entries(r.vectors)
