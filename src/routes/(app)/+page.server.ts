@@ -25,15 +25,19 @@ export const load: PageServerLoad = async (event) => {
 	// Someone demoted to viewer keeps their assignments on record, but is no longer asked to score.
 	const scores = can(user, 'score');
 	const latestRatings = latestClosedRatings();
-	const [work, rounds, initiatives, { ratings: latest, threshold }, due] = await Promise.all([
+	const [work, rounds, initiatives, { ratings: latest, threshold }, due, calibrations] = await Promise.all([
 		scores ? myWork(user.id, (id) => (id === paging.round ? paging.page : 1)) : { rounds: [], assessments: [], next: null },
 		listRounds(),
 		readerOf(user).then((reader) => initiativeViews(reader)),
 		latestRatings,
 		// Those who scope rounds see what is due for reassessment, from the same latest ratings.
 		can(user, 'manageRounds')
-			? latestRatings.then(({ ratings }) => ratingsDue(new Date(), ratings)).then((all) => [...all.values()].filter((d) => d.isDue))
-			: null
+			? ratingsDue(
+					new Date(),
+					latestRatings.then(({ ratings }) => ratings)
+				).then((all) => [...all.values()].filter((d) => d.isDue))
+			: null,
+		scores ? runningCalibrationsFor(user.id) : []
 	]);
 	// Each technology's latest closed rating, whichever round it comes from: a small round that
 	// closed last must not stand for the whole estate.
@@ -50,7 +54,7 @@ export const load: PageServerLoad = async (event) => {
 				.map((d) => ({ slug: d.slug, name: d.name, ratedIn: d.ratedIn, label: d.due?.label ?? 'never rated' }))
 		},
 		// A session is live: the people who can vote in it are asked to join from here as well as by email.
-		calibrations: scores ? await runningCalibrationsFor(user.id) : [],
+		calibrations,
 		myRounds: work.rounds.map((r) => ({
 			...r,
 			page: r.roundId === paging.round ? clampPage(paging.page, r) : 1,

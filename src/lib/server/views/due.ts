@@ -24,12 +24,12 @@ export type RatingDue = {
 /**
  * When each technology in use (not retired) is due for reassessment: its cadence after the round
  * that last rated it closed. Two statements, whatever the size of the catalog; one when the caller
- * has read the latest ratings already (`rated`).
+ * reads the latest ratings itself (`rated`, awaited beside the other two).
  */
-export async function ratingsDue(now = new Date(), rated?: LatestRatings): Promise<Map<number, RatingDue>> {
+export async function ratingsDue(now = new Date(), rated?: Promise<LatestRatings>): Promise<Map<number, RatingDue>> {
 	const [technologies, { ratings }, cadence] = await Promise.all([
 		listTechnologies(),
-		rated ? { ratings: rated } : latestClosedRatings(),
+		rated ? rated.then((ratings) => ({ ratings })) : latestClosedRatings(),
 		getCadenceSetting()
 	]);
 	const latest = new Map(ratings.map((r) => [r.technologyId, r.round]));

@@ -30,12 +30,18 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireCapability(event, 'read');
 	const params = Object.fromEntries([...event.url.searchParams].filter(([, v]) => v !== ''));
 	const filter = filterSchema.parse(params);
-	const due = filter.age ? [...(await ratingsDue()).values()] : [];
-	const ids = filter.age && due.filter((d) => (filter.age === 'due' ? d.isDue : d.due?.overdueBy != null)).map((d) => d.id);
+	// The age filter narrows the page to the ids it names; the lists beside it do not wait for it.
+	const ids = filter.age
+		? ratingsDue().then((due) =>
+				[...due.values()].filter((d) => (filter.age === 'due' ? d.isDue : d.due?.overdueBy != null)).map((d) => d.id)
+			)
+		: Promise.resolve(undefined);
 	const [catalog, categories, teams] = await Promise.all([
-		catalogPage(
-			{ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle, ids: ids || undefined },
-			{ sort: filter.sort, dir: filter.dir, page: filter.page }
+		ids.then((ids) =>
+			catalogPage(
+				{ q: filter.q, category: filter.category, teamId: filter.team, lifecycle: filter.lifecycle, ids },
+				{ sort: filter.sort, dir: filter.dir, page: filter.page }
+			)
 		),
 		listCategories(),
 		listTeams()

@@ -13,9 +13,8 @@ const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(MAX
 
 export const load: PageServerLoad = async (event) => {
 	requireCapability(event, 'editCatalog');
-	const tech = await getTechnology(event.params.slug);
+	const [tech, teams] = await Promise.all([getTechnology(event.params.slug), listTeams()]);
 	if (!tech) error(404, 'No technology has this address.');
-	const teams = await listTeams();
 	const values: Record<string, string> = {
 		name: tech.name,
 		slug: tech.slug,

@@ -21,10 +21,9 @@ const alertTime = (text: string) => {
  */
 export const POST = endpoint('editCatalog', async ({ url, request }, user) => {
 	parseQuery(z.object({}).strict(), url);
-	const kind = await getSignalKind('firing-alerts');
+	const [kind, { label }] = await Promise.all([getSignalKind('firing-alerts'), getAlertSetting()]);
 	if (!kind) throw new Problem(409, 'Conflict', 'The signal kind firing-alerts was removed: an admin must define it again.');
 	const body = await readJson(request, AlertmanagerSchema, 4 * 1024 * 1024);
-	const { label } = await getAlertSetting();
 	// Own labels only: a label named "constructor" must not find Object's.
 	const named = body.alerts.flatMap((a) => (Object.hasOwn(a.labels, label) && a.labels[label] ? [{ ...a, names: a.labels[label] }] : []));
 	const ids = await technologiesByLabel([...new Set(named.map((a) => a.names))]);
