@@ -7,7 +7,9 @@ import { db } from '../../src/lib/server/db';
 import { useTestDatabase } from '../helpers/db';
 import { TEST_PASSWORD } from '../helpers/factories';
 import { ALIKE, FIELDLESS, SANITISED } from '../helpers/fuzz-field-rules';
-import { BASELINES, createFuzzFixtures, formOf, next, text, VECTOR_KEYS, type Fields, type Form } from '../helpers/fuzz-forms';
+import { createFuzzFixtures } from '../helpers/fuzz-fixtures';
+import { formOf, next, text, VECTOR_KEYS, type Fields, type Form } from '../helpers/fuzz-form-builders';
+import { BASELINES } from '../helpers/fuzz-forms';
 import { describeError, entries, outcomeOf, request, validParams, type Outcome } from '../helpers/fuzz-harness';
 import { HOSTILE, HOSTILE_NAMES } from '../helpers/hostile';
 

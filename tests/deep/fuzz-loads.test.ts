@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { useTestDatabase } from '../helpers/db';
-import { createFuzzFixtures, fx } from '../helpers/fuzz-forms';
+import { createFuzzFixtures, fx } from '../helpers/fuzz-fixtures';
 import { describeError, entries, outcomeOf, request, validParams } from '../helpers/fuzz-harness';
 import { HOSTILE } from '../helpers/hostile';
 import type { RouteEntry } from '../helpers/routes';

@@ -1,4 +1,4 @@
-import { VECTOR_KEYS } from './fuzz-forms';
+import { VECTOR_KEYS } from './fuzz-form-builders';
 
 /**
  * How the action fuzzer (tests/deep/fuzz-actions.test.ts) treats a form's fields, beside the valid forms

@@ -7,7 +7,7 @@ import { getFramework } from '../../src/lib/server/queries/framework';
 import { changeRoundState } from '../../src/lib/server/queries/round-state';
 import { createInvitation } from '../../src/lib/server/queries/users';
 import { createRoundRow, createTeamRow, createTechnologyRow, createUserRow, submitResponseRow, unsubscribeTokenRow } from './factories';
-import type { Fields } from './fuzz-forms';
+import type { Fields } from './fuzz-form-builders';
 
 // The people, teams, technologies, rounds, backlog item and tokens the fuzz suite's valid forms name.
 

@@ -1,7 +1,5 @@
-import Papa from 'papaparse';
 import { and, eq, sql } from 'drizzle-orm';
 import { env } from '#lib/server/env.ts';
-import { AGILE_OPERATIONS_V1 } from '../../src/lib/domain/agile-operations-v1';
 import { RINGS } from '../../src/lib/domain/tech-radar';
 import { db } from '../../src/lib/server/db';
 import {
@@ -25,39 +23,13 @@ import { createPublishedRadar } from '../../src/lib/server/queries/published-rad
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { createRoundRow, createTeamRow, createTechnologyRow, TEST_PASSWORD } from './factories';
 import { fx } from './fuzz-fixtures';
+import { answers, importCsv, kindForm, next, password, technologyForm, VECTOR_KEYS, type Fields } from './fuzz-form-builders';
 import { disagreeingTech, fuzzInitiative, fuzzWebhook, initiativeForm, sessionAt, sessionStep } from './fuzz-rows';
 
-export { createFuzzFixtures, fx, type Fixtures } from './fuzz-fixtures';
-
-// The valid forms the fuzz suite (tests/deep/fuzz-actions.test.ts) starts from; what they name is in fuzz-fixtures.ts.
-
-export const VECTOR_KEYS = AGILE_OPERATIONS_V1.vectors.map((v) => v.key);
-
-export type Fields = Record<string, string | string[]>;
-export type Form = [string, string | Blob][];
-export const text = (v: string | Blob) => (typeof v === 'string' ? v : 'blob');
-export const formOf = (fields: Fields): Form =>
-	Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): Form[number] => [k, x]));
-
-let serial = 0;
-export const next = () => ++serial;
+// The valid forms the fuzz suite (tests/deep/fuzz-actions.test.ts) starts from, built from fuzz-form-builders.ts; what they name is in fuzz-fixtures.ts.
 
 /** What one request needs: its form, and where the defaults will not do, its path parameters and user. */
 export type Prepared = { form: Fields; params?: Record<string, string>; query?: string; user?: SessionUser | null };
-
-/** A signal kind's fields, valid, a little different each time. */
-const kindForm = (n: number) => ({
-	name: `Fuzz kind ${n}`,
-	unit: 'incidents',
-	vectorKey: 'stability',
-	measure: 'number',
-	better: 'lower',
-	t1: String(20 + (n % 5)),
-	t2: '10',
-	t3: '5',
-	t4: '2',
-	t5: '0'
-});
 
 export const freshTech = async (name: string) => createTechnologyRow(`${name} ${next()}`, fx.team.id);
 
@@ -74,38 +46,6 @@ export async function answerIn(state: 'draft' | 'submitted') {
 		.where(and(eq(response.roundId, key.roundId), eq(response.technologyId, key.technologyId), eq(response.userId, key.userId)));
 	return String(row.version);
 }
-
-export const answers = () =>
-	Object.fromEntries(
-		VECTOR_KEYS.flatMap((k) => [
-			[`score.${k}`, '3'],
-			[`comment.${k}`, 'ok'],
-			[`evidence.${k}`, 'https://wiki.example/x']
-		])
-	);
-
-export const technologyForm = (n: number) => ({
-	name: `Fuzzed ${n}`,
-	slug: `fuzzed-${n}`,
-	category: 'testing',
-	teamId: String(fx.team.id),
-	lifecycle: 'production',
-	targetLevel: '3',
-	description: 'd',
-	docs: 'https://docs.example',
-	runbook: 'https://runbook.example',
-	repo: 'https://git.example/r',
-	runningVersion: '16.4',
-	endOfLifeUrl: 'https://endoflife.example/api/postgresql.json',
-	reassessDays: '90'
-});
-
-export const importCsv = (n: number) =>
-	Papa.unparse([
-		{ name: `Fuzz import ${n}`, category: 'testing', team: fx.team.name, lifecycle: 'production', description: 'd', target: '3' }
-	]);
-
-export const password = { password: TEST_PASSWORD, confirm: TEST_PASSWORD };
 
 /** Every password check starts with a clean slate, so the limiter does not stop the fuzzing at the tenth. */
 export const clearLimiter = () => db().execute(sql`delete from login_failure`);

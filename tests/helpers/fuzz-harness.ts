@@ -1,7 +1,8 @@
 import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { fakeEvent } from './event';
-import { fx, type Form } from './fuzz-forms';
+import type { Form } from './fuzz-form-builders';
+import { fx } from './fuzz-fixtures';
 import { routeEntries, type RouteEntry } from './routes';
 
 // What both fuzz suites (hostile parameters to loads, hostile forms to actions) send their requests with.
